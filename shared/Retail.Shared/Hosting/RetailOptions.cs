@@ -1,0 +1,55 @@
+namespace Retail.Shared.Hosting;
+
+public enum RuntimeMode
+{
+    /// <summary>One process, embedded durable building blocks (SQLite, outbox bus, embedded workflows).</summary>
+    Embedded,
+
+    /// <summary>Beside a Dapr sidecar: Dapr state, pub/sub, service invocation, bindings, workflows.</summary>
+    Dapr,
+}
+
+/// <summary>Configuration section <c>Retail</c>.</summary>
+public sealed class RetailOptions
+{
+    public const string Section = "Retail";
+
+    public RuntimeMode Mode { get; set; } = RuntimeMode.Embedded;
+
+    /// <summary>Where the embedded adapters keep their SQLite files, blobs and the mailbox.</summary>
+    public string DataDir { get; set; } = "./data";
+
+    /// <summary>The deployment's operator key (in Dapr mode read from the secret store).</summary>
+    public string? OperatorKey { get; set; }
+
+    public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    public string StateStoreName { get; set; } = "statestore";
+
+    public string PubSubName { get; set; } = "pubsub";
+
+    public string SecretStoreName { get; set; } = "secretstore";
+
+    public string WebhookBindingName { get; set; } = "webhooks";
+
+    public string MailBindingName { get; set; } = "mail";
+
+    /// <summary>Base address the host calls itself on (embedded service invocation). Defaults to the server's own address.</summary>
+    public string? SelfUrl { get; set; }
+
+    public EventDeliveryOptions Events { get; set; } = new();
+
+    public string FullDataDir => Path.GetFullPath(DataDir);
+}
+
+public sealed class EventDeliveryOptions
+{
+    /// <summary>Failed deliveries before a message is moved to the dead-letter table.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
