@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Shared.Contract;
+using Retail.Shared.Records;
+using Retail.Uas.Tokens;
+using Retail.Uas.Users;
+
+namespace Retail.Uas.Passcodes;
+
+public static class PasscodesApi
+{
+    public static RouteGroupBuilder MapPasscodes(this IEndpointRouteBuilder routes)
+    {
+        var passcodes = routes.MapGroup("/passcode").WithTags("Passcodes");
+        passcodes.MapPost("/set", SetPasscode).AllowAnonymousCaller().AsWrite();
+        passcodes.MapPost("/reset/request", RequestReset).AllowAnonymousCaller().AsWrite();
+        passcodes.MapPost("/reset/complete", CompleteReset).AllowAnonymousCaller().AsWrite();
+        return passcodes;
+    }
+
+    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> SetPasscode(SetPasscodeRequest request, RecordStore<User> users,
+        TokenVault tokens, PasscodeVault vault, PasscodeHasher hasher, PasscodeChanger changer, CancellationToken ct)
+    {
+        var byToken = !string.IsNullOrEmpty(request.PasscodeToken);
+        var user = await users.FindAsync(null, "email", EmailAddress.Normalise(request.Email), ct);
+        if (user is null)
+        {
+            return byToken ? UasProblems.TokenInvalid() : UasProblems.CredentialsInvalid();
+        }
+        var credential = await vault.GetAsync(user.Record.UserGuid, ct);
+        TokenClaim? claim = null;
+        if (byToken)
+        {
+            var (check, found) = await tokens.CheckAsync(TokenPurpose.PasscodeSet, user.Record.UserGuid, request.PasscodeToken!, ct);
+            if (check != TokenCheck.Valid)
+            {
+                return check == TokenCheck.Expired ? UasProblems.TokenHasExpired() : UasProblems.TokenInvalid();
+            }
+            claim = found;
+        }
+        else if (credential.Credential is null || !hasher.Verify(request.CurrentPasscode!, credential.Credential.CurrentHash))
+        {
+            return UasProblems.CredentialsInvalid();
+        }
+        return await changer.ChangeAsync(user, request.Passcode!, byToken ? "first_set" : "change", claim, credential, ct);
+    }
+
+    public static async Task<Results<Ok<MailAccepted>, ProblemHttpResult>> RequestReset(RequestPasscodeResetRequest request,
+        RecordStore<User> users, MailThrottle throttle, VerificationMailer mailer, HttpResponse response, CancellationToken ct)
+    {
+        var email = EmailAddress.Normalise(request.Email);
+        if (await throttle.TryAcquireAsync(TokenPurpose.PasscodeReset, email, ct) is { } wait)
+        {
+            return UsersApi.RateLimited(response, wait);
+        }
+        var user = await users.FindAsync(null, "email", email, ct);
+        if (user is { Record.Status: UserStatus.Verified })
+        {
+            await mailer.SendResetAsync(user.Record, ct);
+        }
+        return TypedResults.Ok(MailAccepted.Instance);
+    }
+
+    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> CompleteReset(CompletePasscodeResetRequest request,
+        RecordStore<User> users, TokenVault tokens, PasscodeVault vault, PasscodeChanger changer, CancellationToken ct)
+    {
+        var user = await users.FindAsync(null, "email", EmailAddress.Normalise(request.Email), ct);
+        if (user is null)
+        {
+            return UasProblems.TokenInvalid();
+        }
+        var (check, claim) = await tokens.CheckAsync(TokenPurpose.PasscodeReset, user.Record.UserGuid, request.Token!, ct);
+        if (check != TokenCheck.Valid)
+        {
+            return check == TokenCheck.Expired ? UasProblems.TokenHasExpired() : UasProblems.TokenInvalid();
+        }
+        var credential = await vault.GetAsync(user.Record.UserGuid, ct);
+        return await changer.ChangeAsync(user, request.Passcode!, "reset", claim, credential, ct);
+    }
+}

@@ -1,0 +1,158 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Shared.Contract;
+using Retail.Shared.Problems;
+using Retail.Shared.Records;
+using Retail.Shared.State;
+using Retail.Uas.Users;
+
+namespace Retail.Uas.PaymentMethods;
+
+public static class PaymentMethodsApi
+{
+    public static RouteGroupBuilder MapPaymentMethods(this IEndpointRouteBuilder routes)
+    {
+        var methods = routes.MapGroup("/payment-method").WithTags("Payment methods").RequireAuthenticated();
+        methods.MapPost("/add", AddPaymentMethod).AsWrite();
+        methods.MapPost("/list", ListPaymentMethods);
+        methods.MapPost("/remove", RemovePaymentMethod).AsWrite();
+        methods.MapPost("/priority/set", SetPrimaryPaymentMethod).AsWrite();
+        return methods;
+    }
+
+    public static async Task<Results<Created<PaymentMethodResponse>, ProblemHttpResult>> AddPaymentMethod(AddPaymentMethodRequest request,
+        RecordStore<User> users, RecordStore<PaymentMethod> methods, RequestContext context, CancellationToken ct)
+    {
+        if (await OwnerProblemAsync(request.UserGuid!, users, context, ct) is { } ownerProblem)
+        {
+            return ownerProblem;
+        }
+        if (CardDataField(request) is { } field)
+        {
+            return UasProblems.RawCardData(field);
+        }
+        var method = new PaymentMethod
+        {
+            PaymentMethodGuid = Guid.CreateVersion7().ToString(),
+            UserGuid = request.UserGuid!,
+            Provider = request.Provider!.Trim().ToLowerInvariant(),
+            Token = request.Token!,
+            Brand = request.Brand!.Trim().ToLowerInvariant(),
+            Last4 = request.Last4!,
+            ExpMonth = request.ExpMonth!.Value,
+            ExpYear = request.ExpYear!.Value,
+            Label = string.IsNullOrWhiteSpace(request.Label) ? null : request.Label.Trim(),
+        };
+        var write = await methods.CreateAsync(null, method,
+            [new DomainEvent(UasEvents.PaymentMethodAdded,
+                new PaymentMethodAdded(method.UserGuid, method.PaymentMethodGuid, method.Provider, method.Brand, method.Last4))], ct);
+        if (write.Outcome == RecordWriteOutcome.Duplicate)
+        {
+            return ApiProblem.Duplicate("This payment method is already registered.");
+        }
+        var all = await LoadAllAsync(methods, method.UserGuid, includeDoomed: false, ct);
+        var created = write.Record!;
+        return TypedResults.Created((string?)null, PaymentMethodResponse.From(created, PrimaryRule.PrimaryOf(all) == created.PaymentMethodGuid));
+    }
+
+    public static async Task<Results<Ok<PaymentMethodListResponse>, ProblemHttpResult>> ListPaymentMethods(ListPaymentMethodsRequest request,
+        RecordStore<User> users, RecordStore<PaymentMethod> methods, RequestContext context, CancellationToken ct)
+    {
+        if (await OwnerProblemAsync(request.UserGuid!, users, context, ct) is { } ownerProblem)
+        {
+            return ownerProblem;
+        }
+        var all = await LoadAllAsync(methods, request.UserGuid!, request.IncludeDoomed ?? false, ct);
+        var primary = PrimaryRule.PrimaryOf(all);
+        var limit = Paging.LimitOf(request);
+        // Ordered by key (UUIDv7, so by creation); the token is the last key served, never an offset.
+        var after = all.Where(m => request.NextToken is null || string.CompareOrdinal(m.PaymentMethodGuid, request.NextToken) > 0).ToList();
+        var page = after.Take(limit).ToList();
+        var next = after.Count > limit ? page[^1].PaymentMethodGuid : null;
+        return TypedResults.Ok(new PaymentMethodListResponse(
+            page.Select(m => PaymentMethodResponse.From(m, m.PaymentMethodGuid == primary)).ToList(), next));
+    }
+
+    public static async Task<Results<Ok<PaymentMethodResponse>, ProblemHttpResult>> RemovePaymentMethod(RemovePaymentMethodRequest request,
+        RecordStore<User> users, RecordStore<PaymentMethod> methods, RequestContext context, CancellationToken ct)
+    {
+        if (request.ExpectedRevision is null)
+        {
+            return ApiProblem.ExpectedRevisionRequired();
+        }
+        if (await OwnerProblemAsync(request.UserGuid!, users, context, ct) is { } ownerProblem)
+        {
+            return ownerProblem;
+        }
+        var loaded = await methods.GetAsync(null, request.PaymentMethodGuid!, ct: ct);
+        if (loaded is null || loaded.Record.UserGuid != request.UserGuid)
+        {
+            return ApiProblem.NotFound("No such payment method.");
+        }
+        if (loaded.Record.Revision != request.ExpectedRevision)
+        {
+            return ApiProblem.RevisionMismatch(loaded.Record.Revision);
+        }
+        var method = loaded.Record;
+        var write = await methods.DoomAsync(null, loaded,
+            [new DomainEvent(UasEvents.PaymentMethodRemoved, new PaymentMethodRemoved(method.UserGuid, method.PaymentMethodGuid, method.Provider))], ct);
+        return write.Succeeded ? TypedResults.Ok(PaymentMethodResponse.From(write.Record!, isPrimary: false)) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
+    }
+
+    public static async Task<Results<Ok<PaymentMethodResponse>, ProblemHttpResult>> SetPrimaryPaymentMethod(SetPrimaryPaymentMethodRequest request,
+        RecordStore<User> users, RecordStore<PaymentMethod> methods, RequestContext context, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.ExpectedRevision is null)
+        {
+            return ApiProblem.ExpectedRevisionRequired();
+        }
+        if (await OwnerProblemAsync(request.UserGuid!, users, context, ct) is { } ownerProblem)
+        {
+            return ownerProblem;
+        }
+        var loaded = await methods.GetAsync(null, request.PaymentMethodGuid!, ct: ct);
+        if (loaded is null || loaded.Record.UserGuid != request.UserGuid)
+        {
+            return ApiProblem.NotFound("No such payment method.");
+        }
+        if (loaded.Record.Revision != request.ExpectedRevision)
+        {
+            return ApiProblem.RevisionMismatch(loaded.Record.Revision);
+        }
+        var write = await methods.UpdateAsync(null, loaded, loaded.Record with { PrimarySince = clock.GetUtcNow() }, ct: ct);
+        return write.Succeeded ? TypedResults.Ok(PaymentMethodResponse.From(write.Record!, isPrimary: true)) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
+    }
+
+    /// <summary>The field holding something that looks like a card number, if any.</summary>
+    public static string? CardDataField(AddPaymentMethodRequest request) =>
+        new (string Field, string? Value)[] { ("token", request.Token), ("label", request.Label), ("brand", request.Brand), ("provider", request.Provider) }
+            .FirstOrDefault(f => CardNumberDetector.ContainsCardNumber(f.Value)).Field;
+
+    /// <summary>Null when the caller may act on the user's payment methods; a user acting on another user sees 404, like a missing one.</summary>
+    private static async Task<ProblemHttpResult?> OwnerProblemAsync(string userGuid, RecordStore<User> users, RequestContext context, CancellationToken ct)
+    {
+        if (!UserAccess.MayActOn(context.Principal, userGuid))
+        {
+            return ApiProblem.NotFound("No such user.");
+        }
+        var user = await users.GetAsync(null, userGuid, ct: ct);
+        if (user is null)
+        {
+            return ApiProblem.NotFound("No such user.");
+        }
+        return user.Record.Status == UserStatus.Verified ? null : UasProblems.NotVerified();
+    }
+
+    private static async Task<List<PaymentMethod>> LoadAllAsync(RecordStore<PaymentMethod> methods, string userGuid, bool includeDoomed, CancellationToken ct)
+    {
+        var all = new List<PaymentMethod>();
+        string? token = null;
+        do
+        {
+            var page = await methods.ListAsync(null, [StateFilter.Eq("user_guid", userGuid)], Paging.MaxLimit, token, includeDoomed, ct: ct);
+            all.AddRange(page.Items);
+            token = page.NextToken;
+        }
+        while (token is not null);
+        return all.OrderBy(m => m.PaymentMethodGuid, StringComparer.Ordinal).ToList();
+    }
+}
