@@ -355,4 +355,38 @@ public sealed class EmbeddedEventBusTests : IDisposable
         Assert.Equal(["ofm", "scm"], inbox.Items.Select(i => i.CeSource!).Order(StringComparer.Ordinal));
         Assert.Equal(["/ofm/events/order-placed"], app.Services.GetRequiredService<EventBusDiagnostics>().Subscribers().Select(s => s.Id));
     }
+
+    [Fact]
+    public async Task a_hung_handler_times_out_into_the_dead_letters_without_holding_up_other_subjects()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", async (OrderPlaced e, HttpRequest request, RequestContext context, Inbox box) =>
+            {
+                if (e.OrderGuid == "o-hung")
+                {
+                    // Ignores RequestAborted, the worst case.
+                    await release.Task;
+                }
+                box.Add(Capture(e, request, context));
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed"),
+            o =>
+            {
+                o.Events.DeliveryTimeout = TimeSpan.FromSeconds(1);
+                o.Events.MaxAttempts = 1;
+            },
+            inbox);
+        var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
+
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-hung", 1), new EventOptions(Subject: "order/o-hung"), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-next", 1), new EventOptions(Subject: "order/o-next"), cancellationToken: TestContext.Current.CancellationToken);
+        await inbox.WaitAsync(items => items.Any(i => i.Event.OrderGuid == "o-next"));
+        await WaitUntilAsync(async () => (await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken)).Count == 1);
+
+        var dead = Assert.Single(await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken));
+        Assert.StartsWith("timed out", dead.LastError, StringComparison.Ordinal);
+        release.SetResult();
+    }
 }

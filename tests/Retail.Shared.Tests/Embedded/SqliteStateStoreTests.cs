@@ -200,4 +200,27 @@ public sealed class SqliteStateStoreTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir.Path, "state", "scm.db")));
         Assert.True(File.Exists(Path.Combine(_dir.Path, "state", "ofm.db")));
     }
+
+    private sealed record UnknownOperation(string Key) : StateOperation(Key);
+
+    [Fact]
+    public async Task a_transaction_that_throws_is_rolled_back_alone_while_concurrent_ones_commit()
+    {
+        using var store = _dir.OpenStore();
+        var ct = TestContext.Current.CancellationToken;
+        var failing = new StateTransaction().Upsert("broken", Json.Bytes("1"), null).Publish(Message("x-1"));
+        failing.Operations.Add(new UnknownOperation("broken/2"));
+
+        // Writes queued together share one SQLite transaction; each must still stand or fall on its own.
+        var good = Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            store.TransactAsync(new StateTransaction().Upsert($"good/{i}", Json.Bytes("1"), null).Publish(Message($"g-{i}")), ct), ct)).ToList();
+        var thrown = Task.Run(() => store.TransactAsync(failing, ct), ct);
+
+        await Assert.ThrowsAsync<NotSupportedException>(() => thrown);
+        Assert.All(await Task.WhenAll(good), c => Assert.True(c.Committed));
+        Assert.Null(await store.GetAsync("broken", ct));
+        Assert.Equal(20, (await store.GetBulkAsync([.. Enumerable.Range(0, 20).Select(i => $"good/{i}")], ct)).Count);
+        Assert.Equal(20, _dir.Count("scm", "SELECT count(*) FROM outbox"));
+        Assert.Equal(0, _dir.Count("scm", "SELECT count(*) FROM outbox WHERE id = 'x-1'"));
+    }
 }
