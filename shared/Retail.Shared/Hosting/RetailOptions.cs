@@ -39,6 +39,8 @@ public sealed class RetailOptions
 
     public EventDeliveryOptions Events { get; set; } = new();
 
+    public EmbeddedStateOptions State { get; set; } = new();
+
     public string FullDataDir => Path.GetFullPath(DataDir);
 }
 
@@ -52,4 +54,34 @@ public sealed class EventDeliveryOptions
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a message delivered to every subscriber stays in the outbox (for inspection) before it is purged.</summary>
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Deliveries of one app's outbox that run at the same time (each subject stays in order).</summary>
+    public int MaxConcurrentDeliveries { get; set; } = 8;
+}
+
+/// <summary>SQLite's <c>PRAGMA synchronous</c> for the embedded state files (WAL mode).</summary>
+public enum StateDurability
+{
+    /// <summary>
+    /// WAL + synchronous=NORMAL: a commit survives a killed process (it is in the WAL file the OS holds),
+    /// but the last commits before a power loss or OS crash may be lost; the database is never corrupted.
+    /// </summary>
+    Normal,
+
+    /// <summary>synchronous=FULL: every commit is fsynced to the WAL, so it also survives power loss; slower writes.</summary>
+    Full,
+}
+
+public sealed class EmbeddedStateOptions
+{
+    public StateDurability Durability { get; set; } = StateDurability.Normal;
+
+    /// <summary>How long a connection waits on SQLite's lock before failing with "database is locked".</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often expired entries are deleted and delivered outbox messages purged.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

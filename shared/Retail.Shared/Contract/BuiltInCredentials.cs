@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Retail.Shared.Hosting;
+
+namespace Retail.Shared.Contract;
+
+public static class CredentialHeaders
+{
+    public const string ApiKey = "x-api-key";
+    public const string Session = "x-session-guid";
+    public const string InternalToken = "x-internal-token";
+    public const string CallerAppId = "x-caller-app-id";
+    public const string Orgcode = "x-orgcode";
+    public const string FacilityCode = "x-facility-code";
+    public const string ChannelCode = "x-channel-code";
+    public const string CostCentreCode = "x-cccode";
+    public const string RequestId = "x-request-id";
+    public const string IdempotencyKey = "Idempotency-Key";
+}
+
+/// <summary>Secrets compared in constant time, through their hashes so lengths do not leak either.</summary>
+public static class SecretComparer
+{
+    public static bool Matches(string presented, string expected)
+    {
+        Span<byte> a = stackalloc byte[32];
+        Span<byte> b = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(presented), a);
+        SHA256.HashData(Encoding.UTF8.GetBytes(expected), b);
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+}
+
+/// <summary>
+/// The credential services of this deployment use to call each other in the single-process host: a random
+/// secret made at start-up that never leaves the process, so an outside caller cannot forge it.
+/// (In Dapr mode the sidecar's app API token plays this part.)
+/// </summary>
+public sealed class InternalCredential
+{
+    public string Token { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+}
+
+public sealed class InternalCredentialResolver(InternalCredential credential) : ICredentialResolver
+{
+    public ValueTask<CredentialResult> ResolveAsync(HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        if (!httpContext.Request.Headers.TryGetValue(CredentialHeaders.InternalToken, out var token))
+        {
+            return ValueTask.FromResult(CredentialResult.NotMine);
+        }
+        if (!SecretComparer.Matches(token.ToString(), credential.Token))
+        {
+            return ValueTask.FromResult(CredentialResult.Rejected);
+        }
+        var caller = httpContext.Request.Headers[CredentialHeaders.CallerAppId].ToString();
+        return ValueTask.FromResult(CredentialResult.Ok(Principal.ServiceCaller(caller.Length is > 0 and <= 64 ? caller : "unknown")));
+    }
+}
+
+/// <summary>The operator key presented as <c>x-api-key</c>. Other keys are left to the next resolver (USM).</summary>
+public sealed class OperatorKeyResolver(IOperatorKeyProvider provider) : ICredentialResolver
+{
+    public async ValueTask<CredentialResult> ResolveAsync(HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        if (!httpContext.Request.Headers.TryGetValue(CredentialHeaders.ApiKey, out var presented))
+        {
+            return CredentialResult.NotMine;
+        }
+        var expected = await provider.GetOperatorKeyAsync(cancellationToken);
+        if (string.IsNullOrEmpty(expected) || !SecretComparer.Matches(presented.ToString(), expected))
+        {
+            return CredentialResult.NotMine;
+        }
+        return CredentialResult.Ok(Principal.Operator("operator-key"));
+    }
+}
+
+/// <summary>
+/// The operator key from configuration (<c>Retail:OperatorKey</c>). When none is configured, the host makes a
+/// random one on first start and keeps it in <c>{DataDir}/operator.key</c> (owner-only), so no key ever sits in
+/// the repository or the logs.
+/// </summary>
+public sealed class ConfiguredOperatorKeyProvider(IOptions<RetailOptions> options) : IOperatorKeyProvider
+{
+    private readonly Lazy<string> _key = new(() => Load(options.Value));
+
+    public ValueTask<string?> GetOperatorKeyAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(_key.Value);
+
+    private static string Load(RetailOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.OperatorKey))
+        {
+            return options.OperatorKey;
+        }
+        var path = Path.Combine(options.FullDataDir, "operator.key");
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        Directory.CreateDirectory(options.FullDataDir);
+        var key = "op_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var writer = new StreamWriter(path, fileOptions))
+        {
+            writer.Write(key);
+        }
+        return key;
+    }
+}
+
+/// <summary>
+/// The org directory until OFM answers: the operator and other services act in any org; a service account
+/// acts only in its own org, with its own role. Users have no org role yet.
+/// </summary>
+public sealed class BuiltInOrgDirectory : IOrgDirectory
+{
+    public ValueTask<OrgAccess> GetAccessAsync(string orgcode, Principal principal, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(principal.Kind switch
+        {
+            PrincipalKind.Operator or PrincipalKind.Service => new OrgAccess(true, OrgStatus.Active, Role.Operator),
+            PrincipalKind.ServiceAccount when principal.BoundOrgcode == orgcode =>
+                new OrgAccess(true, OrgStatus.Active, principal.BoundRole ?? Role.Viewer),
+            _ => OrgAccess.Unknown,
+        });
+}

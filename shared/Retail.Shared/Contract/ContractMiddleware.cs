@@ -1,0 +1,157 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Shared.Hosting;
+using Retail.Shared.Problems;
+using Serilog;
+
+namespace Retail.Shared.Contract;
+
+/// <summary>
+/// Runs the contract's checks in its order, before the body is bound: authentication (401), org context and
+/// role (400/404/403), org status for writes (403). Validation and idempotency follow as endpoint filters.
+/// </summary>
+public sealed class ContractMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext http, RequestContext context, IEnumerable<ICredentialResolver> resolvers,
+        IOrgDirectory directory, IDiagnosticContext diagnostics)
+    {
+        var endpoint = http.GetEndpoint();
+        var requirement = endpoint?.Metadata.GetMetadata<AccessRequirement>();
+        context.AppId = endpoint?.Metadata.GetMetadata<ServiceModuleMetadata>()?.AppId;
+        if (endpoint is null || requirement is null)
+        {
+            await next(http);
+            return;
+        }
+
+        var problem = await AuthenticateAsync(http, context, requirement, resolvers)
+            ?? await ResolveOrgAsync(http, context, requirement, directory, isWrite: endpoint.Metadata.GetMetadata<WriteOperation>() is not null);
+        diagnostics.Set("AppId", context.AppId);
+        diagnostics.Set("Org", context.Orgcode);
+        diagnostics.Set("PrincipalId", context.Principal?.Id);
+        if (problem is not null)
+        {
+            await problem.ExecuteAsync(http);
+            return;
+        }
+        if (endpoint.Metadata.GetMetadata<WriteOperation>() is not null)
+        {
+            // The idempotency filter hashes the raw body after binding has read it.
+            http.Request.EnableBuffering();
+        }
+        await next(http);
+    }
+
+    private static async Task<ProblemHttpResult?> AuthenticateAsync(HttpContext http, RequestContext context,
+        AccessRequirement requirement, IEnumerable<ICredentialResolver> resolvers)
+    {
+        var headers = http.Request.Headers;
+        var presented = headers.ContainsKey(CredentialHeaders.ApiKey) || headers.ContainsKey(CredentialHeaders.Session)
+            || headers.ContainsKey(CredentialHeaders.InternalToken);
+        if (!presented)
+        {
+            return requirement.Kind == AccessKind.Anonymous ? null : ApiProblem.Unauthenticated();
+        }
+
+        foreach (var resolver in resolvers)
+        {
+            var result = await resolver.ResolveAsync(http, http.RequestAborted);
+            switch (result.Outcome)
+            {
+                case CredentialOutcome.NotMine:
+                    continue;
+                case CredentialOutcome.Authenticated:
+                    context.Principal = result.Principal;
+                    return null;
+                case CredentialOutcome.Unavailable:
+                    // Fail closed; an open endpoint simply goes on without a caller.
+                    return requirement.Kind == AccessKind.Anonymous ? null : ApiProblem.DependencyUnavailable(result.Dependency ?? "credential check");
+                default:
+                    return requirement.Kind == AccessKind.Anonymous ? null : ApiProblem.Unauthenticated();
+            }
+        }
+        return requirement.Kind == AccessKind.Anonymous ? null : ApiProblem.Unauthenticated();
+    }
+
+    private static async Task<ProblemHttpResult?> ResolveOrgAsync(HttpContext http, RequestContext context,
+        AccessRequirement requirement, IOrgDirectory directory, bool isWrite)
+    {
+        var principal = context.Principal;
+        var headers = http.Request.Headers;
+        var orgHeader = headers[CredentialHeaders.Orgcode].ToString();
+        var orgcode = orgHeader.Length > 0 ? Codes.Normalize(orgHeader) : null;
+        if (orgcode is not null && !Codes.IsValid(orgcode))
+        {
+            return ApiProblem.Validation(CredentialHeaders.Orgcode, $"must match {Codes.PatternText}");
+        }
+        foreach (var (header, assign) in ContextHeaders)
+        {
+            var raw = headers[header].ToString();
+            if (raw.Length == 0)
+            {
+                continue;
+            }
+            var code = Codes.Normalize(raw);
+            if (!Codes.IsValid(code))
+            {
+                return ApiProblem.Validation(header, $"must match {Codes.PatternText}");
+            }
+            assign(context, code);
+        }
+
+        switch (requirement.Kind)
+        {
+            case AccessKind.Anonymous:
+            case AccessKind.Authenticated:
+                context.Orgcode = orgcode;
+                context.Role = principal?.IsOperator == true ? Role.Operator : Role.None;
+                return null;
+            case AccessKind.Operator:
+                context.Orgcode = orgcode;
+                context.Role = Role.Operator;
+                return principal!.IsOperator || principal.IsService ? null : ApiProblem.Forbidden("Only the platform operator may do this.");
+            case AccessKind.Internal:
+                context.Orgcode = orgcode;
+                return principal!.IsOperator || principal.IsService ? null : ApiProblem.Forbidden("Only services of this deployment may call this.");
+        }
+
+        // An API key acts in its own org: the header may be left out, and may not name another org.
+        orgcode ??= principal!.BoundOrgcode;
+        if (orgcode is null)
+        {
+            return ApiProblem.Validation(CredentialHeaders.Orgcode, "is required for this operation");
+        }
+        var access = await directory.GetAccessAsync(orgcode, principal!, http.RequestAborted);
+        if (access.Dependency is not null)
+        {
+            return ApiProblem.DependencyUnavailable(access.Dependency);
+        }
+        if (!access.Found || access.Role == Role.None)
+        {
+            return ApiProblem.NotFound($"No org '{orgcode}' is visible to the caller.");
+        }
+        context.Orgcode = orgcode;
+        context.Role = access.Role;
+        context.OrgStatus = access.Status;
+        if (access.Role < requirement.MinimumRole)
+        {
+            return ApiProblem.Forbidden($"This operation needs the role '{requirement.MinimumRole.ToString().ToLowerInvariant()}' or higher.");
+        }
+        if (isWrite && access.Status != OrgStatus.Active)
+        {
+            return ApiProblem.Create(StatusCodes.Status403Forbidden, ProblemCodes.OrgNotActive, "The org does not take writes.",
+                $"The org is {access.Status.ToString().ToLowerInvariant()}; only active orgs take writes.");
+        }
+        return null;
+    }
+
+    private static readonly (string Header, Action<RequestContext, string> Assign)[] ContextHeaders =
+    [
+        (CredentialHeaders.FacilityCode, (c, v) => c.FacilityCode = v),
+        (CredentialHeaders.ChannelCode, (c, v) => c.ChannelCode = v),
+        (CredentialHeaders.CostCentreCode, (c, v) => c.CostCentreCode = v),
+    ];
+}
+
+/// <summary>Which module an endpoint belongs to; set on each module's route group.</summary>
+public sealed record ServiceModuleMetadata(string AppId);

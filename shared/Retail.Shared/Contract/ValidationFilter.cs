@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using FluentValidation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.Shared.Problems;
+
+namespace Retail.Shared.Contract;
+
+/// <summary>
+/// Runs the registered FluentValidation validator of each bound argument, and the one-source-of-truth rule:
+/// a body <c>orgcode</c> that differs from the request's org is 400 <c>context_mismatch</c>.
+/// Declared once on every module's group.
+/// </summary>
+public static class ValidationFilter
+{
+    private static readonly ConcurrentDictionary<Type, PropertyInfo?> OrgcodeProperties = new();
+
+    public static EndpointFilterDelegate Create(EndpointFilterFactoryContext factory, EndpointFilterDelegate next)
+    {
+        var parameters = factory.MethodInfo.GetParameters();
+        var checks = new List<(int Index, Type Type, bool HasValidator, PropertyInfo? Orgcode)>();
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var type = parameters[i].ParameterType;
+            if (!type.IsClass || type == typeof(string) || type.Namespace?.StartsWith("Microsoft", StringComparison.Ordinal) == true
+                || type.Namespace?.StartsWith("System", StringComparison.Ordinal) == true)
+            {
+                continue;
+            }
+            var validatorType = typeof(IValidator<>).MakeGenericType(type);
+            var hasValidator = factory.ApplicationServices.GetService(validatorType) is not null;
+            var orgcode = OrgcodeProperties.GetOrAdd(type, t => t.GetProperty("Orgcode", BindingFlags.Public | BindingFlags.Instance) is { PropertyType: var pt } p && pt == typeof(string) ? p : null);
+            if (hasValidator || orgcode is not null)
+            {
+                checks.Add((i, type, hasValidator, orgcode));
+            }
+        }
+        if (checks.Count == 0)
+        {
+            return next;
+        }
+
+        return async invocation =>
+        {
+            foreach (var (index, type, hasValidator, orgcodeProperty) in checks)
+            {
+                var argument = invocation.Arguments[index];
+                if (argument is null)
+                {
+                    continue;
+                }
+                if (orgcodeProperty?.GetValue(argument) is string bodyOrg && bodyOrg.Length > 0)
+                {
+                    var context = invocation.HttpContext.RequestServices.GetRequiredService<RequestContext>();
+                    if (context.Orgcode is not null && Codes.Normalize(bodyOrg) != context.Orgcode)
+                    {
+                        return ApiProblem.Create(StatusCodes.Status400BadRequest, ProblemCodes.ContextMismatch,
+                            "The body's orgcode differs from the request's org.",
+                            "Send the org once, in x-orgcode; a body orgcode must match it.");
+                    }
+                }
+                if (!hasValidator)
+                {
+                    continue;
+                }
+                var validator = (IValidator)invocation.HttpContext.RequestServices.GetRequiredService(typeof(IValidator<>).MakeGenericType(type));
+                var result = await validator.ValidateAsync(new ValidationContext<object>(argument), invocation.HttpContext.RequestAborted);
+                if (!result.IsValid)
+                {
+                    return ApiProblem.Validation(result.ToDictionary());
+                }
+            }
+            return await next(invocation);
+        };
+    }
+}

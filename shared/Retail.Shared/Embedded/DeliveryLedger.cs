@@ -1,0 +1,383 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Retail.Shared.State;
+
+namespace Retail.Shared.Embedded;
+
+/// <summary>A message waiting for one subscriber; <see cref="OrderKey"/> (the subject) orders it, null leaves it unordered.</summary>
+internal sealed record PendingDelivery(string Subscriber, long Seq, string? OrderKey, int Attempts, OutboxMessage Message);
+
+/// <summary>
+/// The delivery progress of one app database, all in SQLite: each subscriber's cursor over the outbox (the last
+/// message fanned out to it), a row per message still owed to a subscriber, and the dead letters.
+/// </summary>
+internal sealed class DeliveryLedger(EmbeddedDatabase database)
+{
+    private const string MessageColumns = "o.id, o.topic, o.type, o.source, o.subject, o.orgcode, o.data, o.time, o.traceparent, o.is_cdc";
+
+    // The ids registered in this file by this process, and the lowest cursor among the active subscribers.
+    private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
+    private long _fannedUpTo = -1;
+
+    public EmbeddedDatabase Database => database;
+
+    /// <summary>
+    /// Turns new outbox messages into delivery rows for the subscribers of their topic. A subscriber seen for the
+    /// first time starts at the outbox position this process found on opening the file, so it receives every
+    /// message committed since the first start of a host that had it (none lost to start-up races, no history
+    /// replayed). Returns whether rows were inserted or more messages wait.
+    /// </summary>
+    public async Task<bool> FanOutAsync(IReadOnlyList<TopicSubscriber> subscribers, long now, CancellationToken cancellationToken)
+    {
+        if (subscribers.Count == 0)
+        {
+            return false;
+        }
+        var unregistered = subscribers.Where(s => !_registered.Contains(s.Id)).ToList();
+        if (unregistered.Count == 0 && _fannedUpTo >= 0)
+        {
+            await using var connection = database.OpenReader();
+            await using var probe = connection.CreateCommand();
+            probe.CommandText = "SELECT coalesce(max(seq), 0) FROM outbox";
+            var last = Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (last <= _fannedUpTo)
+            {
+                return false;
+            }
+        }
+
+        const int BatchSize = 1000;
+        var (inserted, more, lowest) = await database.WriteAsync(batch =>
+        {
+            foreach (var subscriber in unregistered)
+            {
+                var register = batch.Command("""
+                    INSERT INTO subscribers (id, topics, cursor, first_seen_at) VALUES ($id, $topics, $start, $now)
+                    ON CONFLICT (id) DO UPDATE SET topics = excluded.topics
+                    """);
+                register.Parameters.AddWithValue("$id", subscriber.Id);
+                register.Parameters.AddWithValue("$topics", subscriber.TopicList);
+                register.Parameters.AddWithValue("$start", database.StartSeq);
+                register.Parameters.AddWithValue("$now", now);
+                register.ExecuteNonQuery();
+            }
+
+            var cursors = new Dictionary<string, long>(StringComparer.Ordinal);
+            var read = batch.Command("SELECT cursor FROM subscribers WHERE id = $id");
+            foreach (var subscriber in subscribers)
+            {
+                read.Parameters.Clear();
+                read.Parameters.AddWithValue("$id", subscriber.Id);
+                cursors[subscriber.Id] = Convert.ToInt64(read.ExecuteScalar(), CultureInfo.InvariantCulture);
+            }
+            var from = cursors.Values.Min();
+
+            var rows = new List<(long Seq, string Topic, string? Subject)>();
+            var select = batch.Command("SELECT seq, topic, subject FROM outbox WHERE seq > $from ORDER BY seq LIMIT $limit");
+            select.Parameters.AddWithValue("$from", from);
+            select.Parameters.AddWithValue("$limit", BatchSize);
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    rows.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                }
+            }
+
+            var count = 0;
+            foreach (var (seq, topic, subject) in rows)
+            {
+                foreach (var subscriber in subscribers)
+                {
+                    if (seq <= cursors[subscriber.Id] || !subscriber.Topics.Contains(topic))
+                    {
+                        continue;
+                    }
+                    var insert = batch.Command("INSERT OR IGNORE INTO deliveries (subscriber, seq, order_key) VALUES ($s, $q, $k)");
+                    insert.Parameters.AddWithValue("$s", subscriber.Id);
+                    insert.Parameters.AddWithValue("$q", seq);
+                    insert.Parameters.AddWithValue("$k", (object?)subject ?? DBNull.Value);
+                    count += insert.ExecuteNonQuery();
+                }
+            }
+
+            if (rows.Count > 0)
+            {
+                var to = rows[^1].Seq;
+                var advance = batch.Command("UPDATE subscribers SET cursor = $to WHERE id = $id AND cursor < $to");
+                foreach (var subscriber in subscribers)
+                {
+                    advance.Parameters.Clear();
+                    advance.Parameters.AddWithValue("$to", to);
+                    advance.Parameters.AddWithValue("$id", subscriber.Id);
+                    advance.ExecuteNonQuery();
+                    cursors[subscriber.Id] = Math.Max(cursors[subscriber.Id], to);
+                }
+            }
+            return (count, rows.Count == BatchSize, cursors.Values.Min());
+        }, cancellationToken).ConfigureAwait(false);
+
+        foreach (var subscriber in unregistered)
+        {
+            _registered.Add(subscriber.Id);
+        }
+        _fannedUpTo = lowest;
+        return inserted > 0 || more;
+    }
+
+    /// <summary>
+    /// The deliveries that may run now: unordered ones and the oldest of each (subscriber, subject), when due.
+    /// A message behind a failing one of the same subject waits; nothing else does.
+    /// </summary>
+    public async Task<List<PendingDelivery>> DueHeadsAsync(IReadOnlyList<TopicSubscriber> subscribers, long now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = database.OpenReader();
+        await using var command = connection.CreateCommand();
+        var active = InClause(command, subscribers);
+        command.CommandText = $"""
+            SELECT d.subscriber, d.seq, d.order_key, d.attempts, {MessageColumns}
+            FROM deliveries d JOIN outbox o ON o.seq = d.seq
+            WHERE d.subscriber IN ({active}) AND d.next_attempt_at <= $now
+              AND (d.order_key IS NULL OR d.seq = (SELECT min(x.seq) FROM deliveries x WHERE x.subscriber = d.subscriber AND x.order_key = d.order_key))
+            ORDER BY d.seq LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The oldest message still owed to a subscriber for one subject.</summary>
+    public async Task<PendingDelivery?> NextOfSubjectAsync(string subscriber, string orderKey, CancellationToken cancellationToken)
+    {
+        await using var connection = database.OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT d.subscriber, d.seq, d.order_key, d.attempts, {MessageColumns}
+            FROM deliveries d JOIN outbox o ON o.seq = d.seq
+            WHERE d.subscriber = $s AND d.order_key = $k
+            ORDER BY d.seq LIMIT 1
+            """;
+        command.Parameters.AddWithValue("$s", subscriber);
+        command.Parameters.AddWithValue("$k", orderKey);
+        var rows = await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>When the next backed-off delivery becomes due (unix ms), or null when nothing waits.</summary>
+    public async Task<long?> NextDueAsync(IReadOnlyList<TopicSubscriber> subscribers, CancellationToken cancellationToken)
+    {
+        if (subscribers.Count == 0)
+        {
+            return null;
+        }
+        await using var connection = database.OpenReader();
+        await using var command = connection.CreateCommand();
+        var active = InClause(command, subscribers);
+        command.CommandText = $"""
+            SELECT min(d.next_attempt_at) FROM deliveries d
+            WHERE d.subscriber IN ({active})
+              AND (d.order_key IS NULL OR d.seq = (SELECT min(x.seq) FROM deliveries x WHERE x.subscriber = d.subscriber AND x.order_key = d.order_key))
+            """;
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    public Task CompleteAsync(PendingDelivery delivery, CancellationToken cancellationToken) =>
+        database.WriteAsync(batch =>
+        {
+            var delete = batch.Command("DELETE FROM deliveries WHERE subscriber = $s AND seq = $q");
+            delete.Parameters.AddWithValue("$s", delivery.Subscriber);
+            delete.Parameters.AddWithValue("$q", delivery.Seq);
+            return delete.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task RetryLaterAsync(PendingDelivery delivery, string error, long nextAttemptAt, CancellationToken cancellationToken) =>
+        database.WriteAsync(batch =>
+        {
+            var update = batch.Command("UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $at, last_error = $e WHERE subscriber = $s AND seq = $q");
+            update.Parameters.AddWithValue("$at", nextAttemptAt);
+            update.Parameters.AddWithValue("$e", error);
+            update.Parameters.AddWithValue("$s", delivery.Subscriber);
+            update.Parameters.AddWithValue("$q", delivery.Seq);
+            return update.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task DeadLetterAsync(PendingDelivery delivery, int attempts, string error, long now, CancellationToken cancellationToken) =>
+        database.WriteAsync(batch =>
+        {
+            var insert = batch.Command("""
+                INSERT INTO dead_letters (subscriber, seq, attempts, last_error, dead_at) VALUES ($s, $q, $a, $e, $now)
+                ON CONFLICT (subscriber, seq) DO UPDATE SET attempts = excluded.attempts, last_error = excluded.last_error, dead_at = excluded.dead_at
+                """);
+            insert.Parameters.AddWithValue("$s", delivery.Subscriber);
+            insert.Parameters.AddWithValue("$q", delivery.Seq);
+            insert.Parameters.AddWithValue("$a", attempts);
+            insert.Parameters.AddWithValue("$e", error);
+            insert.Parameters.AddWithValue("$now", now);
+            insert.ExecuteNonQuery();
+            var delete = batch.Command("DELETE FROM deliveries WHERE subscriber = $s AND seq = $q");
+            delete.Parameters.AddWithValue("$s", delivery.Subscriber);
+            delete.Parameters.AddWithValue("$q", delivery.Seq);
+            return delete.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>
+    /// Deletes outbox messages older than the retention that every active subscriber has been handed and that no
+    /// delivery or dead letter still refers to.
+    /// </summary>
+    public Task<int> PurgeAsync(long olderThan, CancellationToken cancellationToken) =>
+        database.WriteAsync(batch =>
+        {
+            var purge = batch.Command("""
+                DELETE FROM outbox WHERE seq IN (
+                    SELECT o.seq FROM outbox o
+                    WHERE o.committed_at < $before AND o.seq <= $fanned
+                      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = o.seq)
+                      AND NOT EXISTS (SELECT 1 FROM dead_letters x WHERE x.seq = o.seq)
+                    LIMIT 5000)
+                """);
+            purge.Parameters.AddWithValue("$before", olderThan);
+            purge.Parameters.AddWithValue("$fanned", _fannedUpTo < 0 ? long.MaxValue : _fannedUpTo);
+            return purge.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>Deliveries still owed to the active subscribers, counting messages not yet fanned out.</summary>
+    public async Task<long> PendingCountAsync(IReadOnlyList<TopicSubscriber> subscribers, CancellationToken cancellationToken)
+    {
+        if (subscribers.Count == 0)
+        {
+            return 0;
+        }
+        await using var connection = database.OpenReader();
+        await using var command = connection.CreateCommand();
+        var active = InClause(command, subscribers);
+        command.CommandText = $"""
+            SELECT (SELECT count(*) FROM deliveries WHERE subscriber IN ({active}))
+                 + (SELECT count(*) FROM outbox o JOIN subscribers s ON o.seq > s.cursor AND instr(s.topics, char(10) || o.topic || char(10)) > 0
+                    WHERE s.id IN ({active}))
+            """;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<List<DeadLetter>> DeadLettersAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = database.OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT x.subscriber, o.id, o.topic, o.type, o.subject, o.orgcode, x.attempts, x.last_error, x.dead_at
+            FROM dead_letters x JOIN outbox o ON o.seq = x.seq
+            ORDER BY x.dead_at, x.seq LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$limit", limit);
+        var result = new List<DeadLetter>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(new DeadLetter(
+                database.AppId,
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetInt32(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8))));
+        }
+        return result;
+    }
+
+    /// <summary>Moves a dead letter back to the deliveries, with its attempts reset; false when there is none.</summary>
+    public async Task<bool> RequeueAsync(string subscriber, string messageId, CancellationToken cancellationToken)
+    {
+        var requeued = await database.WriteAsync(batch =>
+        {
+            var find = batch.Command("""
+                SELECT x.seq, o.subject FROM dead_letters x JOIN outbox o ON o.seq = x.seq
+                WHERE x.subscriber = $s AND o.id = $id
+                """);
+            find.Parameters.AddWithValue("$s", subscriber);
+            find.Parameters.AddWithValue("$id", messageId);
+            long seq;
+            object subject;
+            using (var reader = find.ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    return false;
+                }
+                seq = reader.GetInt64(0);
+                subject = reader.IsDBNull(1) ? DBNull.Value : reader.GetString(1);
+            }
+            var delete = batch.Command("DELETE FROM dead_letters WHERE subscriber = $s AND seq = $q");
+            delete.Parameters.AddWithValue("$s", subscriber);
+            delete.Parameters.AddWithValue("$q", seq);
+            delete.ExecuteNonQuery();
+            var insert = batch.Command("INSERT OR IGNORE INTO deliveries (subscriber, seq, order_key) VALUES ($s, $q, $k)");
+            insert.Parameters.AddWithValue("$s", subscriber);
+            insert.Parameters.AddWithValue("$q", seq);
+            insert.Parameters.AddWithValue("$k", subject);
+            insert.ExecuteNonQuery();
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        if (requeued)
+        {
+            database.Signal();
+        }
+        return requeued;
+    }
+
+    private static string InClause(SqliteCommand command, IReadOnlyList<TopicSubscriber> subscribers)
+    {
+        var names = new StringBuilder();
+        for (var i = 0; i < subscribers.Count; i++)
+        {
+            var name = "$sub" + i.ToString(CultureInfo.InvariantCulture);
+            command.Parameters.AddWithValue(name, subscribers[i].Id);
+            names.Append(i == 0 ? "" : ", ").Append(name);
+        }
+        return names.ToString();
+    }
+
+    private static async Task<List<PendingDelivery>> ReadDeliveriesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var result = new List<PendingDelivery>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var message = new OutboxMessage(
+                Id: reader.GetString(4),
+                Topic: reader.GetString(5),
+                Type: reader.GetString(6),
+                Source: reader.GetString(7),
+                Subject: reader.IsDBNull(8) ? null : reader.GetString(8),
+                Orgcode: reader.IsDBNull(9) ? null : reader.GetString(9),
+                Data: reader.GetFieldValue<byte[]>(10),
+                Time: DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                TraceParent: reader.IsDBNull(12) ? null : reader.GetString(12),
+                IsChangeDataCapture: reader.GetInt64(13) != 0);
+            result.Add(new PendingDelivery(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetInt32(3),
+                message));
+        }
+        return result;
+    }
+}
+
+/// <summary>A message a subscriber could not take after every attempt, or dropped.</summary>
+public sealed record DeadLetter(
+    string AppId,
+    string Subscriber,
+    string MessageId,
+    string Topic,
+    string Type,
+    string? Subject,
+    string? Orgcode,
+    int Attempts,
+    string? LastError,
+    DateTimeOffset DeadAt);

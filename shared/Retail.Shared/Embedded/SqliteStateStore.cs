@@ -1,0 +1,195 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Retail.Shared.Hosting;
+using Retail.Shared.State;
+
+namespace Retail.Shared.Embedded;
+
+/// <summary>
+/// The embedded state store of one app id: a SQLite file at <c>{DataDir}/state/{appId}.db</c>. Values are
+/// stored as JSON text (so queries can use json_extract), ETags are a per-file counter that is never reused,
+/// and outbox messages are inserted in the same transaction as the writes.
+/// </summary>
+public sealed class SqliteStateStore : IStateStore, IDisposable
+{
+    private readonly TimeProvider _time;
+
+    public SqliteStateStore(string appId, RetailOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(appId);
+        ArgumentNullException.ThrowIfNull(options);
+        AppId = appId;
+        _time = timeProvider ?? TimeProvider.System;
+        var path = Path.Combine(options.FullDataDir, "state", appId + ".db");
+        Database = new EmbeddedDatabase(appId, path, options.State);
+    }
+
+    public string AppId { get; }
+
+    internal EmbeddedDatabase Database { get; }
+
+    internal TimeProvider Time => _time;
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public async Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = Database.OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key, value, etag FROM state WHERE key = $k AND (expires_at IS NULL OR expires_at > $now)";
+        command.Parameters.AddWithValue("$k", key);
+        command.Parameters.AddWithValue("$now", NowMs);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadEntry(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var result = new List<StateEntry>(keys.Count);
+        if (keys.Count == 0)
+        {
+            return result;
+        }
+        await using var connection = Database.OpenReader();
+        // Chunks keep the statement under SQLite's parameter limit.
+        foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            var names = new string[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                names[i] = "$k" + i.ToString(CultureInfo.InvariantCulture);
+                command.Parameters.AddWithValue(names[i], chunk[i]);
+            }
+            command.Parameters.AddWithValue("$now", NowMs);
+            command.CommandText = $"SELECT key, value, etag FROM state WHERE key IN ({string.Join(',', names)}) AND (expires_at IS NULL OR expires_at > $now)";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(ReadEntry(reader));
+            }
+        }
+        return result;
+    }
+
+    public async Task<StateCommit> TransactAsync(StateTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var now = NowMs;
+        var commit = await Database.WriteAsync(batch => Apply(batch, transaction, now), cancellationToken).ConfigureAwait(false);
+        if (commit.Committed && transaction.Messages.Count > 0)
+        {
+            Database.Signal();
+        }
+        return commit;
+    }
+
+    public Task<StateQueryPage> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
+        StateQueryRunner.RunAsync(Database, query, NowMs, cancellationToken);
+
+    /// <summary>Deletes entries whose TTL has passed (reads already hide them); returns how many.</summary>
+    public Task<int> SweepExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var now = NowMs;
+        return Database.WriteAsync(batch =>
+        {
+            var delete = batch.Command("DELETE FROM state WHERE key IN (SELECT key FROM state WHERE expires_at <= $now LIMIT 5000)");
+            delete.Parameters.AddWithValue("$now", now);
+            return delete.ExecuteNonQuery();
+        }, cancellationToken);
+    }
+
+    internal async Task AppendAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        var now = NowMs;
+        await Database.WriteAsync(batch =>
+        {
+            foreach (var message in messages)
+            {
+                InsertOutbox(batch, message, now);
+            }
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        Database.Signal();
+    }
+
+    private static StateCommit Apply(WriteBatch batch, StateTransaction transaction, long now)
+    {
+        var etags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var operation in transaction.Operations)
+        {
+            var current = batch.Command("SELECT etag FROM state WHERE key = $k AND (expires_at IS NULL OR expires_at > $now)");
+            current.Parameters.AddWithValue("$k", operation.Key);
+            current.Parameters.AddWithValue("$now", now);
+            var currentETag = current.ExecuteScalar() as string;
+            switch (operation)
+            {
+                case StateUpsert upsert:
+                    if (upsert.ETag is null ? currentETag is not null : !string.Equals(upsert.ETag, currentETag, StringComparison.Ordinal))
+                    {
+                        batch.Abort();
+                        return StateCommit.Conflict(upsert.Key);
+                    }
+                    var etag = batch.NextETag();
+                    var write = batch.Command("""
+                        INSERT INTO state (key, value, etag, expires_at) VALUES ($k, CAST($v AS TEXT), $e, $x)
+                        ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at
+                        """);
+                    write.Parameters.AddWithValue("$k", upsert.Key);
+                    write.Parameters.AddWithValue("$v", upsert.Value);
+                    write.Parameters.AddWithValue("$e", etag);
+                    write.Parameters.AddWithValue("$x", upsert.Ttl is { } ttl ? now + (long)ttl.TotalMilliseconds : (object)DBNull.Value);
+                    write.ExecuteNonQuery();
+                    etags[upsert.Key] = etag;
+                    break;
+                case StateDelete delete:
+                    if (delete.ETag is not null && !string.Equals(delete.ETag, currentETag, StringComparison.Ordinal))
+                    {
+                        batch.Abort();
+                        return StateCommit.Conflict(delete.Key);
+                    }
+                    var remove = batch.Command("DELETE FROM state WHERE key = $k");
+                    remove.Parameters.AddWithValue("$k", delete.Key);
+                    remove.ExecuteNonQuery();
+                    etags.Remove(delete.Key);
+                    break;
+                default:
+                    throw new NotSupportedException($"unknown state operation {operation.GetType().Name}");
+            }
+        }
+        foreach (var message in transaction.Messages)
+        {
+            InsertOutbox(batch, message, now);
+        }
+        return new StateCommit(true, etags, null);
+    }
+
+    /// <summary>Unique on the message id: a message id already in the outbox is not inserted twice.</summary>
+    private static void InsertOutbox(WriteBatch batch, OutboxMessage message, long now)
+    {
+        var insert = batch.Command("""
+            INSERT INTO outbox (id, topic, type, source, subject, orgcode, data, time, traceparent, is_cdc, committed_at)
+            VALUES ($id, $topic, $type, $source, $subject, $orgcode, $data, $time, $tp, $cdc, $now)
+            ON CONFLICT (id) DO NOTHING
+            """);
+        insert.Parameters.AddWithValue("$id", message.Id);
+        insert.Parameters.AddWithValue("$topic", message.Topic);
+        insert.Parameters.AddWithValue("$type", message.Type);
+        insert.Parameters.AddWithValue("$source", message.Source);
+        insert.Parameters.AddWithValue("$subject", (object?)message.Subject ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$orgcode", (object?)message.Orgcode ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$data", message.Data);
+        insert.Parameters.AddWithValue("$time", message.Time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        insert.Parameters.AddWithValue("$tp", (object?)message.TraceParent ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$cdc", message.IsChangeDataCapture ? 1 : 0);
+        insert.Parameters.AddWithValue("$now", now);
+        insert.ExecuteNonQuery();
+    }
+
+    internal static StateEntry ReadEntry(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2));
+
+    public void Dispose() => Database.Dispose();
+}

@@ -1,0 +1,210 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Retail.Shared.Contract;
+using Retail.Shared.Json;
+using Retail.Shared.Problems;
+using Scalar.AspNetCore;
+using Serilog;
+using Serilog.Events;
+
+namespace Retail.Shared.Hosting;
+
+/// <summary>
+/// Composes service modules into one app: the single-process host (every module under <c>/{app-id}</c>)
+/// or one module as its own Dapr app (paths at the root). Both get the same contract, building blocks,
+/// logging, tracing, health, stat and OpenAPI.
+/// </summary>
+public static class RetailHosting
+{
+    public static WebApplicationBuilder AddRetail(this WebApplicationBuilder builder, IReadOnlyList<IServiceModule> modules)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddOptions<RetailOptions>().Bind(configuration.GetSection(RetailOptions.Section));
+        var options = configuration.GetSection(RetailOptions.Section).Get<RetailOptions>() ?? new RetailOptions();
+
+        services.AddSerilog((sp, log) => ConfigureLogging(log, configuration));
+        services.ConfigureHttpJsonOptions(o => RetailJson.Configure(o.SerializerOptions, strict: true));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Extensions["request_id"] = c.HttpContext.TraceIdentifier;
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+        });
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
+            member is null ? null : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
+            member is null ? null : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<RequestContext>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<InternalCredential>();
+        services.TryAddSingleton<IOperatorKeyProvider, ConfiguredOperatorKeyProvider>();
+        services.AddSingleton<ICredentialResolver, InternalCredentialResolver>();
+        services.AddSingleton<ICredentialResolver, OperatorKeyResolver>();
+        services.TryAddSingleton<IOrgDirectory, BuiltInOrgDirectory>();
+        services.AddSingleton<UsageRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+
+        var appIds = modules.Select(m => m.AppId).ToList();
+        services.AddBuildingBlocks(options, appIds);
+
+        var health = services.AddHealthChecks();
+        foreach (var appId in appIds)
+        {
+            health.Add(new HealthCheckRegistration($"state:{appId}", sp => new StateStoreHealthCheck(sp, appId), HealthStatus.Unhealthy, ["ready"]));
+        }
+
+        foreach (var module in modules)
+        {
+            services.AddOpenApi(module.AppId, o =>
+            {
+                o.ShouldInclude = d => d.GroupName == module.AppId;
+                o.AddDocumentTransformer(new ContractDocumentTransformer(module.AppId, module.Title));
+                o.AddOperationTransformer<ContractOperationTransformer>();
+            });
+            module.AddServices(services, configuration);
+        }
+
+        var serviceName = modules.Count == 1 ? modules[0].AppId : "retail-host";
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceVersion: RetailVersion.Current))
+            .WithTracing(t =>
+            {
+                t.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/healthz"))
+                    .AddHttpClientInstrumentation()
+                    .AddSource("Retail.*");
+                if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                {
+                    t.AddOtlpExporter();
+                }
+            })
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentationIfPresent().AddMeter("Retail.*");
+                if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                {
+                    m.AddOtlpExporter();
+                }
+            });
+        return builder;
+    }
+
+    /// <summary>
+    /// The pipeline and the modules' endpoints. <paramref name="prefixed"/>: each module under <c>/{app-id}</c>
+    /// (the host); otherwise one module at the root (its own Dapr app).
+    /// </summary>
+    public static WebApplication UseRetail(this WebApplication app, IReadOnlyList<IServiceModule> modules, bool prefixed)
+    {
+        app.UseMiddleware<RequestBoundaryMiddleware>();
+        app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.0} ms";
+            o.EnrichDiagnosticContext = (diagnostics, http) => diagnostics.Set("RequestId", http.TraceIdentifier);
+            o.GetLevel = (http, _, ex) => ex is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/alive") ? LogEventLevel.Verbose
+                : LogEventLevel.Information;
+        });
+        app.UseRouting();
+        app.UseMiddleware<ContractMiddleware>();
+        app.UseMiddleware<UsageMiddleware>();
+
+        app.MapHealthChecks("/healthz", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapGet("/alive", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o =>
+        {
+            o.WithTitle("Retail stack API").WithOpenApiRoutePattern("/openapi/{documentName}.json");
+            o.AddDocuments(modules.Select(m => m.AppId));
+        });
+
+        foreach (var module in modules)
+        {
+            var group = app.MapGroup(prefixed ? "/" + module.AppId : "/")
+                .WithGroupName(module.AppId)
+                .WithMetadata(new ServiceModuleMetadata(module.AppId))
+                .AddEndpointFilterFactory(ValidationFilter.Create);
+            group.MapGet("/stat", StatEndpoint.Create(module.AppId)).AllowAnonymousCaller().WithTags("Stat");
+            if (prefixed)
+            {
+                group.MapGet("/healthz", (HttpContext http) => Results.Redirect("/healthz")).ExcludeFromDescription();
+            }
+            module.MapEndpoints(group);
+        }
+        EnsureEveryOperationDeclaresAccess(app);
+        return app;
+    }
+
+    /// <summary>Fail at start-up, not in production, when an operation forgot to say who may call it.</summary>
+    private static void EnsureEveryOperationDeclaresAccess(WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var sources = app.Services.GetServices<EndpointDataSource>();
+            var missing = sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+                .Where(e => e.Metadata.GetMetadata<ServiceModuleMetadata>() is not null && e.Metadata.GetMetadata<AccessRequirement>() is null
+                    && e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("POST") == true)
+                .Select(e => e.RoutePattern.RawText)
+                .ToList();
+            if (missing.Count > 0)
+            {
+                throw new InvalidOperationException("Operations without an access requirement: " + string.Join(", ", missing));
+            }
+        });
+    }
+
+    private static void ConfigureLogging(LoggerConfiguration log, IConfiguration configuration)
+    {
+        log.MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .ReadFrom.Configuration(configuration)
+            .Enrich.FromLogContext();
+        if (configuration.GetValue("Retail:JsonLogs", false))
+        {
+            log.WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter());
+        }
+        else
+        {
+            log.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {AppId} {Org} {RequestId}{NewLine}{Exception}");
+        }
+    }
+
+    private static MeterProviderBuilder AddRuntimeInstrumentationIfPresent(this MeterProviderBuilder builder) =>
+        builder.AddMeter("System.Runtime");
+}
+
+internal static class StatusCodeProblems
+{
+    /// <summary>Empty error answers from routing and binding (404, 405, 415) become problems with codes too.</summary>
+    public static Task WriteAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var problem = http.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => ApiProblem.NotFound("No such operation."),
+            StatusCodes.Status405MethodNotAllowed => ApiProblem.Create(405, ProblemCodes.MethodNotAllowed, "Method not allowed.",
+                "Operations are POST with a JSON body; GET only for stat, health and documents."),
+            StatusCodes.Status415UnsupportedMediaType => ApiProblem.Create(415, ProblemCodes.UnsupportedMediaType,
+                "Unsupported media type.", "Send Content-Type: application/json."),
+            StatusCodes.Status400BadRequest => ApiProblem.Validation("body", "The request could not be read."),
+            _ => null,
+        };
+        return problem is null ? Task.CompletedTask : problem.ExecuteAsync(http);
+    }
+}

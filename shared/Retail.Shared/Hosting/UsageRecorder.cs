@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Retail.Shared.Contract;
+using Retail.Shared.Json;
+using Retail.Shared.State;
+
+namespace Retail.Shared.Hosting;
+
+/// <summary>One authenticated request, as Accounting meters it (topic <c>usage</c>).</summary>
+public sealed record UsageEvent(
+    string Service,
+    string Operation,
+    string? Orgcode,
+    string PrincipalId,
+    string PrincipalKind,
+    string? Cccode,
+    int Status,
+    double DurationMs,
+    long? RequestBytes,
+    DateTimeOffset At);
+
+/// <summary>
+/// Collects usage events off the request path and writes them to each service's outbox in batches,
+/// so metering costs one small transaction per batch rather than one per request.
+/// </summary>
+public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecorder> logger, TimeProvider clock) : BackgroundService
+{
+    private readonly Channel<UsageEvent> _queue = Channel.CreateBounded<UsageEvent>(
+        new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    public void Record(UsageEvent usage)
+    {
+        if (!_queue.Writer.TryWrite(usage))
+        {
+            logger.LogWarning("Usage queue full; an event was dropped");
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<UsageEvent>(256);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        {
+            while (batch.Count < 256 && _queue.Reader.TryRead(out var usage))
+            {
+                batch.Add(usage);
+            }
+            await FlushAsync(batch, stoppingToken);
+            batch.Clear();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        var rest = new List<UsageEvent>();
+        while (_queue.Reader.TryRead(out var usage))
+        {
+            rest.Add(usage);
+        }
+        await FlushAsync(rest, cancellationToken);
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task FlushAsync(List<UsageEvent> batch, CancellationToken cancellationToken)
+    {
+        foreach (var group in batch.GroupBy(u => u.Service))
+        {
+            var store = services.GetKeyedService<IStateStore>(group.Key);
+            if (store is null)
+            {
+                continue;
+            }
+            var tx = new StateTransaction();
+            foreach (var usage in group)
+            {
+                tx.Publish(new OutboxMessage(Guid.CreateVersion7().ToString(), Events.Topics.Usage, "usage.recorded", group.Key,
+                    $"usage/{usage.Service}", usage.Orgcode, RetailJson.ToBytes(usage), clock.GetUtcNow()));
+            }
+            try
+            {
+                await store.TransactAsync(tx, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Could not record {Count} usage events for {Service}", group.Count(), group.Key);
+            }
+        }
+    }
+}
+
+/// <summary>Publishes a usage event for every authenticated request of a module.</summary>
+public sealed class UsageMiddleware(RequestDelegate next, UsageRecorder recorder, TimeProvider clock)
+{
+    public async Task InvokeAsync(HttpContext http, RequestContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            if (context.Principal is { } principal && context.AppId is { } appId && !principal.IsService)
+            {
+                var operation = http.GetEndpoint() is Microsoft.AspNetCore.Routing.RouteEndpoint route
+                    ? route.RoutePattern.RawText ?? http.Request.Path.Value ?? ""
+                    : http.Request.Path.Value ?? "";
+                recorder.Record(new UsageEvent(appId, operation, context.Orgcode, principal.Id,
+                    principal.Kind.ToString().ToLowerInvariant(), context.CostCentreCode, http.Response.StatusCode,
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds, http.Request.ContentLength, clock.GetUtcNow()));
+            }
+        }
+    }
+}

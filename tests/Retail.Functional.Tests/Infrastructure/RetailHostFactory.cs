@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.Shared.Embedded;
+
+namespace Retail.Functional.Tests.Infrastructure;
+
+/// <summary>
+/// The whole single-process host in memory on its own temporary data folder. Start a second factory on the
+/// same <see cref="DataDir"/> to test what survives a restart.
+/// </summary>
+public sealed class RetailHostFactory : WebApplicationFactory<Program>
+{
+    public const string OperatorKey = "test-operator-key";
+
+    private readonly bool _ownsDataDir;
+
+    public RetailHostFactory(string? dataDir = null)
+    {
+        _ownsDataDir = dataDir is null;
+        DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "retail-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDir);
+    }
+
+    public string DataDir { get; }
+
+    public Mailbox Mailbox => new(Path.Combine(DataDir, "mailbox"));
+
+    /// <summary>Extra configuration for one test (for example shorter token lifetimes).</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Retail:DataDir", DataDir);
+        builder.UseSetting("Retail:OperatorKey", OperatorKey);
+        builder.UseSetting("Retail:Events:PollInterval", "00:00:00.200");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureTestServices(services =>
+        {
+            // Service invocation goes through the test server, exactly as it would go over loopback.
+            services.AddHttpClient(EmbeddedTransportRegistration.SelfClient)
+                .ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler());
+            ConfigureServices?.Invoke(services);
+        });
+    }
+
+    /// <summary>A client that presents the operator key.</summary>
+    public HttpClient CreateOperatorClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("x-api-key", OperatorKey);
+        return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsDataDir)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            TryDelete(DataDir);
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    public static void TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a pooled connection; the temp folder is cleaned by the OS later.
+        }
+    }
+}
