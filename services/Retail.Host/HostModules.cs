@@ -7,5 +7,6 @@ internal static class HostModules
 {
     public static IReadOnlyList<IServiceModule> All { get; } =
     [
+        new Retail.Uas.UasModule(),
     ];
 }

@@ -1,6 +1,4 @@
-using Retail.Shared.Contract;
 using Retail.Shared.Hosting;
-using Retail.Shared.Json;
 
 namespace Retail.Uas;
 
@@ -9,16 +7,11 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+        IServiceModule[] modules = [new UasModule()];
         var builder = WebApplication.CreateBuilder(args);
-        var module = new UasModule();
-        var options = builder.Configuration.GetSection(RetailOptions.Section).Get<RetailOptions>() ?? new RetailOptions();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddScoped<RequestContext>();
-        builder.Services.ConfigureHttpJsonOptions(json => RetailJson.Configure(json.SerializerOptions, strict: true));
-        builder.Services.AddBuildingBlocks(options, [module.AppId]);
-        module.AddServices(builder.Services, builder.Configuration);
+        builder.AddRetail(modules);
         var app = builder.Build();
-        module.MapEndpoints(app);
+        app.UseRetail(modules, prefixed: false);
         app.Run();
     }
 }
