@@ -1,4 +1,5 @@
 using Retail.Shared.Hosting;
+using Retail.Uas;
 
 namespace Retail.Host;
 
@@ -7,6 +8,6 @@ internal static class HostModules
 {
     public static IReadOnlyList<IServiceModule> All { get; } =
     [
-        new Retail.Uas.UasModule(),
+        new UasModule(),
     ];
 }

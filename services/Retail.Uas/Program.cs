@@ -7,8 +7,8 @@ public static class Program
 {
     public static void Main(string[] args)
     {
-        IServiceModule[] modules = [new UasModule()];
         var builder = WebApplication.CreateBuilder(args);
+        IServiceModule[] modules = [new UasModule()];
         builder.AddRetail(modules);
         var app = builder.Build();
         app.UseRetail(modules, prefixed: false);

@@ -28,6 +28,10 @@ public static class RetailJson
         {
             options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         }
+        if (!options.Converters.OfType<UtcTimestampConverter>().Any())
+        {
+            options.Converters.Add(new UtcTimestampConverter());
+        }
         if (!options.Converters.OfType<JsonStringEnumConverter>().Any())
         {
             options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
