@@ -148,9 +148,26 @@ public sealed class StateStoreTests : SidecarTest
         Assert.Equal("scm", projection.Request.Metadata["cloudevent.source"]);
         Assert.Equal("order/abc", projection.Request.Metadata["cloudevent.subject"]);
         Assert.Equal("application/json", projection.Request.Metadata["contentType"]);
+        Assert.Equal("application/json", projection.Request.Metadata["cloudevent.datacontenttype"]);
+        Assert.Equal("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", projection.Request.Metadata["cloudevent.traceparent"]);
         // The record, not the projection, is what is stored; and CDC never goes out through a separate publish.
         Assert.Equal("""{"status":"open"}""", Sidecar.Stored("order/abc"));
         Assert.Empty(Sidecar.Recorded<DaprProto.PublishEventRequest>());
+    }
+
+    [Fact]
+    public async Task a_change_event_without_a_written_key_is_published_after_the_commit()
+    {
+        var etag = Sidecar.Seed("order/zz", """{"status":"open"}""");
+
+        var commit = await StateStore().TransactAsync(new StateTransaction().Delete("order/zz", etag).Publish(Cdc("zz", "purged")), Ct);
+
+        Assert.True(commit.Committed);
+        var ops = Assert.Single(Sidecar.Recorded<DaprProto.ExecuteStateTransactionRequest>()).Operations;
+        Assert.DoesNotContain(ops, op => op.Request.Metadata.ContainsKey("outbox.projection"));
+        var published = Assert.Single(Sidecar.Recorded<DaprProto.PublishEventRequest>());
+        Assert.Equal("cdc", published.Topic);
+        Assert.Equal("scm.order.purged", (string?)JsonNode.Parse(published.Data.ToStringUtf8())!["type"]);
     }
 
     [Fact]

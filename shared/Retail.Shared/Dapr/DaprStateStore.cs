@@ -17,7 +17,6 @@ namespace Retail.Shared.Dapr;
 /// </summary>
 public sealed class DaprStateStore : IStateStore
 {
-    public const string ProjectionMetadataKey = "outbox.projection";
     public const string TtlMetadataKey = "ttlInSeconds";
 
     private readonly DaprClient dapr;
@@ -85,23 +84,28 @@ public sealed class DaprStateStore : IStateStore
             return new StateCommit(true, new Dictionary<string, string>(), null);
         }
 
-        var requests = new List<StateTransactionRequest>(transaction.Operations.Count + plan.Projections.Count);
+        // The SDK's outbox builder places each projection next to the write it describes.
+        var builder = new OutboxTransactionBuilder();
+        var projections = new Dictionary<string, OutboxMessage>(plan.Projections, StringComparer.Ordinal);
         foreach (var operation in transaction.Operations)
         {
-            requests.Add(operation switch
+            switch (operation)
             {
-                StateUpsert upsert => new StateTransactionRequest(upsert.Key, upsert.Value, StateOperationType.Upsert, upsert.ETag,
-                    UpsertMetadata(upsert, plan.Projections.GetValueOrDefault(upsert.Key)), FirstWriteStrong),
-                StateDelete delete => new StateTransactionRequest(delete.Key, null, StateOperationType.Delete, delete.ETag, null,
-                    FirstWriteStrong),
-                _ => throw new ArgumentException($"unknown state operation {operation.GetType().Name}", nameof(transaction)),
-            });
+                case StateUpsert upsert when projections.Remove(upsert.Key, out var cdc):
+                    builder.UpsertWithProjection(upsert.Key, upsert.Value, cdc.Data, upsert.ETag, UpsertMetadata(upsert, cdc),
+                        ProjectionMetadata(cdc), FirstWriteStrong);
+                    break;
+                case StateUpsert upsert:
+                    builder.Upsert(upsert.Key, upsert.Value, upsert.ETag, UpsertMetadata(upsert, null), FirstWriteStrong);
+                    break;
+                case StateDelete delete:
+                    builder.Delete(delete.Key, delete.ETag, null, FirstWriteStrong);
+                    break;
+                default:
+                    throw new ArgumentException($"unknown state operation {operation.GetType().Name}", nameof(transaction));
+            }
         }
-        foreach (var (key, message) in plan.Projections)
-        {
-            requests.Add(new StateTransactionRequest(key, message.Data, StateOperationType.Upsert,
-                metadata: ProjectionMetadata(message)));
-        }
+        var requests = builder.Build();
 
         try
         {
@@ -151,8 +155,9 @@ public sealed class DaprStateStore : IStateStore
 
     private static Dictionary<string, string> ProjectionMetadata(OutboxMessage message)
     {
+        // The builder adds outbox.projection=true; contentType makes daprd hand the bytes on as JSON.
         var metadata = CloudEventMetadata(message);
-        metadata[ProjectionMetadataKey] = "true";
+        metadata[DaprOutboxMetadata.CloudEventDataContentType] = "application/json";
         metadata["contentType"] = "application/json";
         return metadata;
     }
@@ -161,17 +166,17 @@ public sealed class DaprStateStore : IStateStore
     {
         var metadata = new Dictionary<string, string>
         {
-            ["cloudevent.id"] = message.Id,
-            ["cloudevent.type"] = message.Type,
-            ["cloudevent.source"] = message.Source,
+            [DaprOutboxMetadata.CloudEventId] = message.Id,
+            [DaprOutboxMetadata.CloudEventType] = message.Type,
+            [DaprOutboxMetadata.CloudEventSource] = message.Source,
         };
         if (message.Subject is not null)
         {
-            metadata["cloudevent.subject"] = message.Subject;
+            metadata[DaprOutboxMetadata.CloudEventSubject] = message.Subject;
         }
         if (message.TraceParent is not null)
         {
-            metadata["cloudevent.traceparent"] = message.TraceParent;
+            metadata[DaprOutboxMetadata.CloudEventTraceParent] = message.TraceParent;
         }
         return metadata;
     }
