@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Dapr.Client;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -86,21 +84,11 @@ public sealed class ServiceInvokerTests : SidecarTest
     [InlineData("k-1")]
     public async Task an_unreachable_sidecar_is_a_dependency_failure(string? idempotencyKey)
     {
-        var closed = $"http://127.0.0.1:{ClosedPort()}";
-        using var client = new DaprClientBuilder().UseHttpEndpoint(closed).UseGrpcEndpoint(closed).Build();
+        using var client = ClientOfMissingSidecar();
 
         var failure = await Assert.ThrowsAsync<DependencyUnavailableException>(() =>
             Invoker(client).InvokeAsync("ofm", "org/get", new GetOrg("acme"), new InvocationOptions(IdempotencyKey: idempotencyKey), Ct));
 
         Assert.Equal("ofm/org/get", failure.Dependency);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Dapr.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Retail.Dapr.Tests.Fakes;
@@ -28,6 +30,16 @@ public abstract class SidecarTest : IAsyncLifetime
 
     protected DaprStateStore StateStore(string appId = "scm") =>
         new(Dapr, appId, Options, NoDelays, NullLogger<DaprStateStore>.Instance);
+
+    /// <summary>A client whose sidecar address refuses connections: a port that was free a moment ago.</summary>
+    protected static DaprClient ClientOfMissingSidecar()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closed = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+        listener.Stop();
+        return new DaprClientBuilder().UseGrpcEndpoint(closed).UseHttpEndpoint(closed).Build();
+    }
 
     public async ValueTask InitializeAsync()
     {

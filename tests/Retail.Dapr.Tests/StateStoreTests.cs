@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
+using Retail.Shared.Dapr;
 using Retail.Shared.Invocation;
 using Retail.Shared.State;
 using DaprProto = Dapr.Client.Autogen.Grpc.v1;
@@ -114,6 +116,17 @@ public sealed class StateStoreTests : SidecarTest
 
         await Assert.ThrowsAsync<DependencyUnavailableException>(() =>
             StateStore().TransactAsync(new StateTransaction().Upsert("order/1", Json("{}"), null), Ct));
+    }
+
+    [Fact]
+    public async Task an_unreachable_sidecar_is_a_dependency_failure_for_reads()
+    {
+        using var client = ClientOfMissingSidecar();
+        var store = new DaprStateStore(client, "scm", Options, NoDelays, NullLogger<DaprStateStore>.Instance);
+
+        var failure = await Assert.ThrowsAsync<DependencyUnavailableException>(() => store.GetAsync("order/1", Ct));
+
+        Assert.Equal("statestore", failure.Dependency);
     }
 
     [Fact]
