@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Dapr;
 using Dapr.Client;
@@ -71,7 +72,7 @@ public sealed class DaprStateStore : IStateStore
         // A missing key comes back as an item with neither value nor ETag.
         return [.. items
             .Where(item => !string.IsNullOrEmpty(item.ETag) && !string.IsNullOrEmpty(item.Value))
-            .Select(item => new StateEntry(item.Key, System.Text.Encoding.UTF8.GetBytes(item.Value), item.ETag))];
+            .Select(item => new StateEntry(item.Key, Encoding.UTF8.GetBytes(item.Value), item.ETag))];
     }
 
     public async Task<StateCommit> TransactAsync(StateTransaction transaction, CancellationToken cancellationToken = default)
