@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Retail.Shared.Hosting;
+using Retail.Shared.Json;
 using Retail.Workflows.Dapr;
 using Retail.Workflows.Embedded;
 using Retail.Workflows.Scheduling;
@@ -37,7 +38,7 @@ public static class WorkflowRegistration
 
         if (options.Mode == RuntimeMode.Dapr)
         {
-            services.AddDaprWorkflow(registrations.Apply);
+            services.AddDaprWorkflow(registrations.Apply).WithJsonSerializer(RetailJson.Storage);
             services.AddSingleton<IWorkflowScheduler, DaprWorkflowScheduler>();
             return services;
         }

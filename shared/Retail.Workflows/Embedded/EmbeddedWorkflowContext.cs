@@ -175,7 +175,28 @@ internal sealed class EmbeddedWorkflowContext : WorkflowContext
         // Dapr treats a negative timeout as "wait indefinitely"; no timer is needed for that.
         return timeout < TimeSpan.Zero
             ? WaitForExternalEventAsync<T>(eventName, CancellationToken.None)
-            : base.WaitForExternalEventAsync<T>(eventName, timeout);
+            : WaitWithTimeoutAsync<T>(eventName, timeout);
+    }
+
+    // Cancels synchronously: a continuation that ran on another thread would escape the step's replay.
+    private async Task<T> WaitWithTimeoutAsync<T>(string eventName, TimeSpan timeout)
+    {
+        using var eventCancellation = new CancellationTokenSource();
+        var received = WaitForExternalEventAsync<T>(eventName, eventCancellation.Token);
+        if (received.IsCompleted)
+        {
+            return await received;
+        }
+        using var timerCancellation = new CancellationTokenSource();
+        var timer = CreateTimer(CurrentUtcDateTime.Add(timeout), timerCancellation.Token);
+        var first = await Task.WhenAny(received, timer);
+        if (first == received)
+        {
+            timerCancellation.Cancel();
+            return await received;
+        }
+        eventCancellation.Cancel();
+        throw new TaskCanceledException($"No '{eventName}' event arrived within {timeout}.");
     }
 
     public override void SendEvent(string instanceId, string eventName, object payload)

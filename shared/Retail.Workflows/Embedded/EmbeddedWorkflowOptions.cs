@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Retail.Shared.Json;
 
 namespace Retail.Workflows.Embedded;
 
@@ -16,6 +17,6 @@ public sealed class EmbeddedWorkflowOptions
     /// <summary>How long a graceful stop waits for running activities before it abandons them (they run again on start).</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How workflow and activity inputs, outputs and events are serialized; Dapr's default is the web defaults.</summary>
-    public JsonSerializerOptions SerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+    /// <summary>How workflow and activity inputs, outputs and events are serialized: the contract's snake_case, as in Dapr mode.</summary>
+    public JsonSerializerOptions SerializerOptions { get; set; } = RetailJson.Storage;
 }
