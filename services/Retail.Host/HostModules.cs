@@ -1,3 +1,4 @@
+using Retail.Ofm;
 using Retail.Shared.Hosting;
 using Retail.Uas;
 
@@ -9,5 +10,6 @@ internal static class HostModules
     public static IReadOnlyList<IServiceModule> All { get; } =
     [
         new UasModule(),
+        new OfmModule(),
     ];
 }

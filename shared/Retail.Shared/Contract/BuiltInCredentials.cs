@@ -114,19 +114,3 @@ public sealed class ConfiguredOperatorKeyProvider(IOptions<RetailOptions> option
         return key;
     }
 }
-
-/// <summary>
-/// The org directory until OFM answers: the operator and other services act in any org; a service account
-/// acts only in its own org, with its own role. Users have no org role yet.
-/// </summary>
-public sealed class BuiltInOrgDirectory : IOrgDirectory
-{
-    public ValueTask<OrgAccess> GetAccessAsync(string orgcode, Principal principal, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(principal.Kind switch
-        {
-            PrincipalKind.Operator or PrincipalKind.Service => new OrgAccess(true, OrgStatus.Active, Role.Operator),
-            PrincipalKind.ServiceAccount when principal.BoundOrgcode == orgcode =>
-                new OrgAccess(true, OrgStatus.Active, principal.BoundRole ?? Role.Viewer),
-            _ => OrgAccess.Unknown,
-        });
-}

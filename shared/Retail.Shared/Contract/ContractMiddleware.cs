@@ -142,6 +142,20 @@ public sealed class ContractMiddleware(RequestDelegate next)
             return ApiProblem.Create(StatusCodes.Status403Forbidden, ProblemCodes.OrgNotActive, "The org does not take writes.",
                 $"The org is {access.Status.ToString().ToLowerInvariant()}; only active orgs take writes.");
         }
+        var codes = new ContextCodes(context.FacilityCode, context.ChannelCode, context.CostCentreCode);
+        if (codes.Any)
+        {
+            var check = await directory.CheckContextAsync(orgcode, codes, http.RequestAborted);
+            if (check.Dependency is not null)
+            {
+                return ApiProblem.DependencyUnavailable(check.Dependency);
+            }
+            if (!check.IsValid)
+            {
+                return ApiProblem.Validation(check.Errors.ToDictionary(e => e.Key, e => new[] { e.Value }),
+                    "A context header names an unknown or inactive code.");
+            }
+        }
         return null;
     }
 

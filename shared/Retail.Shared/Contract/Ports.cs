@@ -42,6 +42,27 @@ public sealed record CredentialResult(CredentialOutcome Outcome, Principal? Prin
 public interface IOrgDirectory
 {
     ValueTask<OrgAccess> GetAccessAsync(string orgcode, Principal principal, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks the optional context headers (<c>x-facility-code</c>, <c>x-channel-code</c>, <c>x-cccode</c>) against the
+    /// org's master data: each named code must exist and be active. Directories without master data accept them.
+    /// </summary>
+    ValueTask<ContextCheck> CheckContextAsync(string orgcode, ContextCodes codes, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(ContextCheck.Valid);
+}
+
+/// <summary>The context codes a request named; null when its header was absent.</summary>
+public sealed record ContextCodes(string? FacilityCode, string? ChannelCode, string? CostCentreCode)
+{
+    public bool Any => FacilityCode is not null || ChannelCode is not null || CostCentreCode is not null;
+}
+
+/// <param name="Errors">Header name → why it was refused; empty when every code is known and active.</param>
+public sealed record ContextCheck(IReadOnlyDictionary<string, string> Errors, string? Dependency = null)
+{
+    public static ContextCheck Valid { get; } = new(new Dictionary<string, string>());
+
+    public bool IsValid => Errors.Count == 0 && Dependency is null;
 }
 
 /// <param name="Role">The caller's role in the org; <see cref="Role.None"/> when they have no part in it (answered as 404).</param>

@@ -1,3 +1,4 @@
+using Dapr;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -55,7 +56,8 @@ public static class RetailHosting
         services.TryAddSingleton<IOperatorKeyProvider, ConfiguredOperatorKeyProvider>();
         services.AddSingleton<ICredentialResolver, InternalCredentialResolver>();
         services.AddSingleton<ICredentialResolver, OperatorKeyResolver>();
-        services.TryAddSingleton<IOrgDirectory, BuiltInOrgDirectory>();
+        services.AddSingleton<OrgDirectoryCache>();
+        services.TryAddSingleton<IOrgDirectory, OfmOrgDirectory>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
 
@@ -132,6 +134,7 @@ public static class RetailHosting
             o.AddDocuments(modules.Select(m => m.AppId));
         });
 
+        var pubSubName = app.Services.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName;
         foreach (var module in modules)
         {
             var group = app.MapGroup(prefixed ? "/" + module.AppId : "/")
@@ -139,6 +142,11 @@ public static class RetailHosting
                 .WithMetadata(new ServiceModuleMetadata(module.AppId))
                 .AddEndpointFilterFactory(ValidationFilter.Create);
             group.MapGet("/stat", StatEndpoint.Create(module.AppId)).AllowAnonymousCaller().WithTags("Stat");
+            var directoryEvents = group.MapPost("/directory/events", OrgDirectoryCache.OnDirectoryEvent).RequireInternal().ExcludeFromDescription();
+            foreach (var topic in DirectoryTopics.All)
+            {
+                directoryEvents.WithTopic(pubSubName, topic);
+            }
             if (prefixed)
             {
                 group.MapGet("/healthz", (HttpContext http) => Results.Redirect("/healthz")).ExcludeFromDescription();

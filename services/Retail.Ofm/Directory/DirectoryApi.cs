@@ -1,0 +1,22 @@
+namespace Retail.Ofm.Directory;
+
+/// <summary>
+/// The internal endpoints every service's <see cref="OfmOrgDirectory"/> asks (service invocation only): a principal's
+/// access to an org, and the context codes of a request.
+/// </summary>
+public static class DirectoryApi
+{
+    public static RouteGroupBuilder MapDirectory(this IEndpointRouteBuilder routes)
+    {
+        var directory = routes.MapGroup("").WithTags("Directory (internal)");
+        directory.MapPost(DirectoryPaths.Access, ResolveAccess).RequireInternal();
+        directory.MapPost(DirectoryPaths.Context, CheckContext).RequireInternal();
+        return directory;
+    }
+
+    public static async Task<Ok<DirectoryAccessResponse>> ResolveAccess(DirectoryAccessRequest request, OrgAccessResolver resolver,
+        CancellationToken ct) => TypedResults.Ok(await resolver.ResolveAsync(request, ct));
+
+    public static async Task<Ok<DirectoryContextResponse>> CheckContext(DirectoryContextRequest request, ContextCodeChecker checker,
+        CancellationToken ct) => TypedResults.Ok(await checker.CheckAsync(request, ct));
+}

@@ -1,0 +1,89 @@
+using System.Text.Json.Serialization;
+
+namespace Retail.Ofm.Members;
+
+public enum MemberState
+{
+    Active,
+    Suspended,
+    Removed,
+}
+
+/// <summary>
+/// A user's membership of one org: role (viewer, member or admin; owners are on the org), state, an optional expiry
+/// of the grant, and the logical facilities they are assigned to.
+/// </summary>
+public sealed record Member : Record
+{
+    public required string MemberGuid { get; init; }
+
+    public required string UserGuid { get; init; }
+
+    public string? Email { get; init; }
+
+    public Role Role { get; init; }
+
+    public MemberState State { get; init; } = MemberState.Active;
+
+    /// <summary>When the grant stops counting; null for a grant without end.</summary>
+    public DateTimeOffset? GrantExpiresAt { get; init; }
+
+    public IReadOnlyList<string> LogicalFacilityCodes { get; init; } = [];
+
+    public string? InviteGuid { get; init; }
+
+    [JsonIgnore]
+    public override string Key => MemberGuid;
+
+    public static readonly RecordType<Member> Type = new("member", m => [new UniqueValue("user_guid", m.UserGuid)]);
+
+    public bool CountsAt(DateTimeOffset now) => State == MemberState.Active && (GrantExpiresAt is null || GrantExpiresAt > now);
+}
+
+public enum InviteStatus
+{
+    Pending,
+    Accepted,
+    Revoked,
+}
+
+/// <summary>An invitation to join an org with a role, accepted by the invited user's own session.</summary>
+public sealed record Invite : Record
+{
+    public required string InviteGuid { get; init; }
+
+    public string? Email { get; init; }
+
+    public string? UserGuid { get; init; }
+
+    public Role Role { get; init; }
+
+    public DateTimeOffset? GrantExpiresAt { get; init; }
+
+    public InviteStatus Status { get; init; } = InviteStatus.Pending;
+
+    /// <summary>When the invitation itself lapses (it can no longer be accepted).</summary>
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    public string? InvitedBy { get; init; }
+
+    public string? AcceptedBy { get; init; }
+
+    [JsonIgnore]
+    public override string Key => InviteGuid;
+
+    public static readonly RecordType<Invite> Type = new("invite");
+}
+
+/// <summary>The logical facilities one service account (a USM API-key identity bound to this org) is assigned to.</summary>
+public sealed record ServiceAccountAssignment : Record
+{
+    public required string ServiceAccountGuid { get; init; }
+
+    public IReadOnlyList<string> LogicalFacilityCodes { get; init; } = [];
+
+    [JsonIgnore]
+    public override string Key => ServiceAccountGuid;
+
+    public static readonly RecordType<ServiceAccountAssignment> Type = new("service_account_assignment");
+}

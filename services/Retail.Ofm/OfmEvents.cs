@@ -1,0 +1,35 @@
+namespace Retail.Ofm;
+
+/// <summary>The business events OFM publishes (topic = type). Listed in README.md.</summary>
+public static class OfmEvents
+{
+    public const string OrgCreated = "org.created";
+    public const string OrgStatusChanged = DirectoryTopics.OrgStatusChanged;
+    public const string OrgAccessChanged = DirectoryTopics.AccessChanged;
+    public const string OrgContextChanged = DirectoryTopics.ContextChanged;
+    public const string OwnerChanged = "org.owner_changed";
+    public const string MemberInvited = "member.invited";
+    public const string MemberJoined = "member.joined";
+    public const string InviteRevoked = "member.invite_revoked";
+    public const string MemberStateChanged = "member.state_changed";
+    public const string SalesChannelConfigured = "sales_channel.configured";
+}
+
+public sealed record OrgCreated(string Orgcode, string OrgGuid, string LegalName, string PrimaryOwnerGuid);
+
+public sealed record OrgStatusChanged(string Orgcode, string OrgGuid, string From, string To, string? Reason, string? By);
+
+/// <param name="Change">What moved: <c>owner_primary_set</c>, <c>owner_added</c>, <c>member_joined</c>, …</param>
+public sealed record OrgAccessChanged(string Orgcode, string Change, string? UserGuid);
+
+public sealed record OwnerChanged(string Orgcode, string Change, string UserGuid, string? By);
+
+public sealed record MemberInvited(string Orgcode, string InviteGuid, string? Email, string? UserGuid, string Role, DateTimeOffset? GrantExpiresAt);
+
+public sealed record MemberJoined(string Orgcode, string MemberGuid, string UserGuid, string Role, DateTimeOffset? GrantExpiresAt);
+
+public sealed record InviteRevoked(string Orgcode, string InviteGuid);
+
+public sealed record MemberStateChanged(string Orgcode, string UserGuid, string State, string Role);
+
+public sealed record SalesChannelConfigured(string Orgcode, string ChannelCode, string RecordGuid, long SizeBytes);
