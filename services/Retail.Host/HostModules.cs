@@ -1,3 +1,4 @@
+using Retail.Mrs;
 using Retail.Ofm;
 using Retail.Shared.Hosting;
 using Retail.Uas;
@@ -11,5 +12,6 @@ internal static class HostModules
     [
         new UasModule(),
         new OfmModule(),
+        new MrsModule(),
     ];
 }
