@@ -207,7 +207,9 @@ public static class OfmRules
     public static void AddKeyRules<T>(this AbstractValidator<T> validator) where T : IKeyOrCode
     {
         validator.RuleFor(r => r.Guid).OptionalGuid();
-        validator.RuleFor(r => r.Code).OptionalCode();
+        // A zone is named "{facility_code}/{zone_code}"; each part is a code.
+        validator.RuleFor(r => r.Code).Must(c => c is null || c.Split('/').All(part => Codes.IsValid(Codes.Normalize(part))))
+            .WithMessage($"must match {Codes.PatternText}");
         validator.RuleFor(r => r.Guid).Must((r, guid) => !string.IsNullOrWhiteSpace(guid) || !string.IsNullOrWhiteSpace(r.Code))
             .WithMessage("name the record by its guid or its code");
     }

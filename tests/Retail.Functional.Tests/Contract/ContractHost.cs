@@ -104,16 +104,22 @@ internal sealed class ServiceAccountKeyStandIn : ICredentialResolver
     }
 }
 
-/// <summary>The built-in directory, with org statuses a test can change (OFM's part later).</summary>
+/// <summary>
+/// A stand-in for OFM's directory, with org statuses a test can change: the operator and services act in any org,
+/// a service account only in its own org with its own role; users have no org role.
+/// </summary>
 public sealed class TestOrgDirectory : IOrgDirectory
 {
-    private readonly BuiltInOrgDirectory _inner = new();
-
     public Dictionary<string, OrgStatus> Statuses { get; } = [];
 
-    public async ValueTask<OrgAccess> GetAccessAsync(string orgcode, Principal principal, CancellationToken cancellationToken)
+    public ValueTask<OrgAccess> GetAccessAsync(string orgcode, Principal principal, CancellationToken cancellationToken)
     {
-        var access = await _inner.GetAccessAsync(orgcode, principal, cancellationToken);
-        return access.Found && Statuses.TryGetValue(orgcode, out var status) ? access with { Status = status } : access;
+        var access = principal.Kind switch
+        {
+            PrincipalKind.Operator or PrincipalKind.Service => new OrgAccess(true, OrgStatus.Active, Role.Operator),
+            PrincipalKind.ServiceAccount when principal.BoundOrgcode == orgcode => new OrgAccess(true, OrgStatus.Active, principal.BoundRole ?? Role.Viewer),
+            _ => OrgAccess.Unknown,
+        };
+        return ValueTask.FromResult(access.Found && Statuses.TryGetValue(orgcode, out var status) ? access with { Status = status } : access);
     }
 }
