@@ -41,3 +41,18 @@ public sealed class MailThrottleRuleTests
         Assert.Equal([Now], decision.SentAt);
     }
 }
+
+public sealed class GuessWindowTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void failures_within_the_window_cap_attempts_until_the_oldest_leaves_it()
+    {
+        var failures = Enumerable.Range(1, 5).Select(m => Now.AddMinutes(-m)).ToList();
+        var decision = MailThrottleRule.Decide(failures, Now, TimeSpan.Zero, 5, TimeSpan.FromMinutes(15));
+        Assert.False(decision.Allowed);
+        Assert.Equal(TimeSpan.FromMinutes(10), decision.RetryAfter);
+        Assert.True(MailThrottleRule.Decide(failures.Take(4).ToList(), Now, TimeSpan.Zero, 5, TimeSpan.FromMinutes(15)).Allowed);
+    }
+}

@@ -18,7 +18,8 @@ public static class PasscodesApi
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> SetPasscode(SetPasscodeRequest request, RecordStore<User> users,
-        TokenVault tokens, PasscodeVault vault, PasscodeHasher hasher, PasscodeChanger changer, CancellationToken ct)
+        TokenVault tokens, PasscodeVault vault, PasscodeHasher hasher, PasscodeChanger changer, PasscodeGuessGuard guard,
+        HttpResponse response, CancellationToken ct)
     {
         var byToken = !string.IsNullOrEmpty(request.PasscodeToken);
         var user = await users.FindAsync(null, "email", EmailAddress.Normalise(request.Email), ct);
@@ -37,9 +38,18 @@ public static class PasscodesApi
             }
             claim = found;
         }
-        else if (credential.Credential is null || !hasher.Verify(request.CurrentPasscode!, credential.Credential.CurrentHash))
+        else
         {
-            return UasProblems.CredentialsInvalid();
+            if (await guard.WaitBeforeAttemptAsync(user.Record.UserGuid, ct) is { } wait)
+            {
+                return UsersApi.RateLimited(response, wait);
+            }
+            if (credential.Credential is null || !hasher.Verify(request.CurrentPasscode!, credential.Credential.CurrentHash))
+            {
+                await guard.RecordFailureAsync(user.Record.UserGuid, ct);
+                return UasProblems.CredentialsInvalid();
+            }
+            await guard.ResetAsync(user.Record.UserGuid, ct);
         }
         return await changer.ChangeAsync(user, request.Passcode!, byToken ? "first_set" : "change", claim, credential, ct);
     }

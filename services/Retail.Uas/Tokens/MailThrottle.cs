@@ -5,14 +5,16 @@ namespace Retail.Uas.Tokens;
 
 public sealed record ThrottleDecision(bool Allowed, TimeSpan RetryAfter, IReadOnlyList<DateTimeOffset> SentAt);
 
-/// <summary>The rate rule for mails to one address: a minimum gap, and a cap per rolling day.</summary>
+/// <summary>A rate rule: a minimum gap between events, and a cap per rolling window (a day unless said otherwise).</summary>
 public static class MailThrottleRule
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
-    public static ThrottleDecision Decide(IReadOnlyList<DateTimeOffset> sentAt, DateTimeOffset now, TimeSpan minInterval, int maxPerDay)
+    public static ThrottleDecision Decide(IReadOnlyList<DateTimeOffset> sentAt, DateTimeOffset now, TimeSpan minInterval, int maxPerDay,
+        TimeSpan? window = null)
     {
-        var recent = sentAt.Where(t => now - t < Day).Order().ToList();
+        var span = window ?? Day;
+        var recent = sentAt.Where(t => now - t < span).Order().ToList();
         var wait = TimeSpan.Zero;
         if (recent.Count > 0 && now - recent[^1] < minInterval)
         {
@@ -20,7 +22,7 @@ public static class MailThrottleRule
         }
         if (recent.Count >= maxPerDay)
         {
-            var untilOldestLeaves = recent[recent.Count - maxPerDay] + Day - now;
+            var untilOldestLeaves = recent[recent.Count - maxPerDay] + span - now;
             wait = untilOldestLeaves > wait ? untilOldestLeaves : wait;
         }
         if (wait > TimeSpan.Zero)
