@@ -11,9 +11,14 @@ public static class PasscodesApi
     public static RouteGroupBuilder MapPasscodes(this IEndpointRouteBuilder routes)
     {
         var passcodes = routes.MapGroup("/passcode").WithTags("Passcodes");
-        passcodes.MapPost("/set", SetPasscode).AllowAnonymousCaller().AsWrite();
-        passcodes.MapPost("/reset/request", RequestReset).AllowAnonymousCaller().AsWrite();
-        passcodes.MapPost("/reset/complete", CompleteReset).AllowAnonymousCaller().AsWrite();
+        passcodes.MapPost("/set", SetPasscode).AllowAnonymousCaller().AsWrite()
+            .WithSummary("Set the first passcode (passcode_token) or change it (current_passcode).")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        passcodes.MapPost("/reset/request", RequestReset).AllowAnonymousCaller().AsWrite()
+            .WithSummary("Mail a passcode reset token; the same answer whether or not the address has an account.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        passcodes.MapPost("/reset/complete", CompleteReset).AllowAnonymousCaller().AsWrite()
+            .WithSummary("Choose a new passcode with the mailed reset token.");
         return passcodes;
     }
 
