@@ -1,16 +1,52 @@
+using Dapr.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Retail.Shared.Contract;
+using Retail.Shared.Events;
 using Retail.Shared.Hosting;
+using Retail.Shared.Invocation;
+using Retail.Shared.Json;
+using Retail.Shared.Notifications;
+using Retail.Shared.State;
+using Retail.Shared.Webhooks;
 
 namespace Retail.Shared.Dapr;
 
 public static class DaprRegistration
 {
-    /// <summary>The Dapr adapters of every building block. (Being built: see the foundation issue.)</summary>
+    /// <summary>
+    /// The Dapr adapters of every building block. The sidecar's endpoints and API token come from the usual
+    /// DAPR_GRPC_ENDPOINT / DAPR_HTTP_ENDPOINT / DAPR_API_TOKEN settings. One app id per sidecar is the Dapr model:
+    /// app ids registered beside one sidecar share its key space.
+    /// </summary>
     public static IServiceCollection AddDaprBuildingBlocks(this IServiceCollection services, RetailOptions options,
         IReadOnlyCollection<string> appIds)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(appIds);
+
+        services.AddDaprClient(builder => builder.UseJsonSerializationOptions(RetailJson.Storage));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DaprAdapterOptions>();
+
+        foreach (var appId in appIds)
+        {
+            services.AddKeyedSingleton<IStateStore>(appId, (sp, _) => new DaprStateStore(sp.GetRequiredService<DaprClient>(), appId,
+                options, sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<ILogger<DaprStateStore>>()));
+            services.AddKeyedSingleton<IEventBus>(appId, (sp, _) => new DaprEventBus(sp.GetRequiredService<DaprClient>(), appId,
+                options, sp.GetRequiredService<TimeProvider>()));
+        }
+
+        var callerAppId = appIds.FirstOrDefault() ?? "retail";
+        services.AddSingleton<IServiceInvoker>(sp => new DaprServiceInvoker(sp.GetRequiredService<DaprClient>(), callerAppId,
+            sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<ILogger<DaprServiceInvoker>>()));
+        services.AddSingleton<IWebhookSender>(sp => new DaprWebhookSender(sp.GetRequiredService<DaprClient>(), options,
+            sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<ILogger<DaprWebhookSender>>()));
+        services.AddSingleton<INotifier>(sp => new DaprNotifier(sp.GetRequiredService<DaprClient>(), options));
+        services.AddSingleton<IOperatorKeyProvider>(sp => new DaprOperatorKeyProvider(sp.GetRequiredService<DaprClient>(), options,
+            sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DaprOperatorKeyProvider>>()));
         return services;
     }
 }

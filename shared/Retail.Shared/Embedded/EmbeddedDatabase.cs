@@ -8,8 +8,11 @@ namespace Retail.Shared.Embedded;
 
 /// <summary>
 /// The SQLite file of one app id: its state, its outbox and the delivery progress of the bus.
-/// SQLite has a single writer, so every write runs on one long-lived connection behind a semaphore,
-/// inside BEGIN IMMEDIATE; reads use pooled connections and, in WAL mode, never wait for the writer.
+/// SQLite has a single writer, so every write is queued to one writer loop that owns one long-lived connection.
+/// The loop commits whatever has queued up together (group commit): one BEGIN IMMEDIATE … COMMIT per batch, each
+/// write in its own SAVEPOINT, so a write that conflicts or throws is rolled back alone and the others still commit.
+/// A write's task completes only after its batch has committed. Reads use pooled connections and, in WAL mode,
+/// never wait for the writer.
 /// </summary>
 internal sealed class EmbeddedDatabase : IDisposable
 {
@@ -68,7 +71,13 @@ internal sealed class EmbeddedDatabase : IDisposable
         CREATE INDEX IF NOT EXISTS dead_letters_seq ON dead_letters (seq);
         """;
 
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private const int MaxBatch = 256;
+
+    private readonly Channel<IWriteRequest> _writes = Channel.CreateUnbounded<IWriteRequest>(new UnboundedChannelOptions
+    {
+        SingleReader = true,
+    });
+    private readonly Task _writeLoop;
     private readonly SqliteConnection _writer;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
@@ -107,6 +116,7 @@ internal sealed class EmbeddedDatabase : IDisposable
             read.CommandText = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)";
             StartSeq = Convert.ToInt64(read.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
+        _writeLoop = Task.Run(WriteLoopAsync);
     }
 
     public string AppId { get; }
@@ -128,53 +138,116 @@ internal sealed class EmbeddedDatabase : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one write transaction. The transaction commits unless the work calls
-    /// <see cref="WriteBatch.Abort"/> or throws; either way the semaphore is released.
+    /// Runs <paramref name="work"/> atomically on the writer connection: its changes commit, unless it calls
+    /// <see cref="WriteBatch.Abort"/> or throws, in which case none of them do. The work runs on the writer loop and
+    /// must be synchronous and quick.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<WriteBatch, T> work, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<T>(Func<WriteBatch, T> work, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var request = new WriteRequest<T>(work, cancellationToken);
+        if (!_writes.Writer.TryWrite(request))
+        {
+            throw new ObjectDisposedException(nameof(EmbeddedDatabase), $"the state file of '{AppId}' is closed");
+        }
+        return request.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<IWriteRequest>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var request))
+            {
+                if (!request.TryCancel())
+                {
+                    batch.Add(request);
+                }
+            }
+            if (batch.Count > 0)
+            {
+                CommitBatch(batch);
+            }
+        }
+    }
+
+    private void CommitBatch(List<IWriteRequest> requests)
+    {
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var batch = new WriteBatch(this, _etagSeq);
-            Execute("BEGIN IMMEDIATE");
-            var finished = false;
+            Run("BEGIN IMMEDIATE");
+        }
+        catch (SqliteException ex)
+        {
+            requests.ForEach(r => r.Fail(ex));
+            return;
+        }
+
+        var done = new List<IWriteRequest>(requests.Count);
+        var seq = _etagSeq;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            var batch = new WriteBatch(this, seq);
+            Run("SAVEPOINT w");
             try
             {
-                var result = work(batch);
+                request.Run(batch);
                 if (batch.Aborted)
                 {
-                    Execute("ROLLBACK");
+                    Run("ROLLBACK TO w");
                 }
                 else
                 {
-                    if (batch.ETagSeq != _etagSeq)
-                    {
-                        var save = batch.Command("UPDATE meta SET value = $v WHERE name = 'etag_seq'");
-                        save.Parameters.AddWithValue("$v", batch.ETagSeq);
-                        save.ExecuteNonQuery();
-                    }
-                    Execute("COMMIT");
-                    _etagSeq = batch.ETagSeq;
+                    seq = batch.ETagSeq;
                 }
-                finished = true;
-                return result;
+                Run("RELEASE w");
+                done.Add(request);
             }
-            finally
+            catch (Exception ex)
             {
-                // SQLite may already have rolled back on its own (for example on a full disk).
-                if (!finished && raw.sqlite3_get_autocommit(_writer.Handle) == 0)
+                request.Fail(ex);
+                if (InTransaction)
                 {
-                    Execute("ROLLBACK");
+                    Run("ROLLBACK TO w");
+                    Run("RELEASE w");
+                    continue;
                 }
+                // SQLite rolled the whole transaction back (for example on a full disk): nothing of this batch stays.
+                var lost = new IOException($"the write transaction of '{AppId}' was rolled back by SQLite", ex);
+                done.ForEach(r => r.Fail(lost));
+                requests.Skip(i + 1).ToList().ForEach(r => r.Fail(lost));
+                return;
             }
         }
-        finally
+
+        try
         {
-            _writeLock.Release();
+            if (seq != _etagSeq)
+            {
+                var save = CachedCommand("UPDATE meta SET value = $v WHERE name = 'etag_seq'");
+                save.Parameters.AddWithValue("$v", seq);
+                save.ExecuteNonQuery();
+            }
+            Run("COMMIT");
+            _etagSeq = seq;
         }
+        catch (Exception ex)
+        {
+            if (InTransaction)
+            {
+                Run("ROLLBACK");
+            }
+            done.ForEach(r => r.Fail(ex));
+            return;
+        }
+        done.ForEach(r => r.Complete());
     }
+
+    private bool InTransaction => raw.sqlite3_get_autocommit(_writer.Handle) == 0;
+
+    private void Run(string sql) => CachedCommand(sql).ExecuteNonQuery();
 
     /// <summary>Wakes the dispatcher of this database (a commit put messages in the outbox).</summary>
     public void Signal() => _signal.Writer.TryWrite(true);
@@ -217,24 +290,45 @@ internal sealed class EmbeddedDatabase : IDisposable
         {
             return;
         }
-        _writeLock.Wait();
-        try
+        _disposed = true;
+        // Writes already queued still commit; later ones are refused.
+        _writes.Writer.TryComplete();
+        _writeLoop.GetAwaiter().GetResult();
+        foreach (var command in _commands.Values)
         {
-            _disposed = true;
-            foreach (var command in _commands.Values)
-            {
-                command.Dispose();
-            }
-            _commands.Clear();
-            _writer.Dispose();
-            // Close the pooled handles too, so the file is released (tests delete it; a new host reopens it).
-            SqliteConnection.ClearPool(_writer);
+            command.Dispose();
         }
-        finally
-        {
-            _writeLock.Release();
-        }
-        _writeLock.Dispose();
+        _commands.Clear();
+        _writer.Dispose();
+        // Close the pooled handles too, so the file is released (tests delete it; a new host reopens it).
+        SqliteConnection.ClearPool(_writer);
+    }
+
+    private interface IWriteRequest
+    {
+        bool TryCancel();
+
+        void Run(WriteBatch batch);
+
+        void Complete();
+
+        void Fail(Exception exception);
+    }
+
+    private sealed class WriteRequest<T>(Func<WriteBatch, T> work, CancellationToken cancellationToken) : IWriteRequest
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _done.Task;
+
+        public bool TryCancel() => cancellationToken.IsCancellationRequested && _done.TrySetCanceled(cancellationToken);
+
+        public void Run(WriteBatch batch) => _result = work(batch);
+
+        public void Complete() => _done.TrySetResult(_result!);
+
+        public void Fail(Exception exception) => _done.TrySetException(exception);
     }
 }
 

@@ -212,7 +212,9 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
         var http = new DefaultHttpContext { RequestServices = services };
         http.Features.Set<IHttpRequestBodyDetectionFeature>(RequestHasBody.Instance);
         http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(responseBody));
-        http.RequestAborted = token;
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
+        attempt.CancelAfter(_options.DeliveryTimeout);
+        http.RequestAborted = attempt.Token;
         http.TraceIdentifier = message.Id;
         http.SetEndpoint(subscriber.Endpoint);
         var request = http.Request;
@@ -245,7 +247,12 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
 
         try
         {
-            await subscriber.Handler(http).ConfigureAwait(false);
+            // WaitAsync also gives up on a handler that ignores RequestAborted; it is left to finish on its own.
+            await subscriber.Handler(http).WaitAsync(attempt.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested && attempt.IsCancellationRequested)
+        {
+            return (Outcome.Failed, $"timed out after {_options.DeliveryTimeout}");
         }
         catch (Exception ex) when (!token.IsCancellationRequested)
         {

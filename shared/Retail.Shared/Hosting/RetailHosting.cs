@@ -203,6 +203,8 @@ internal static class StatusCodeProblems
             StatusCodes.Status415UnsupportedMediaType => ApiProblem.Create(415, ProblemCodes.UnsupportedMediaType,
                 "Unsupported media type.", "Send Content-Type: application/json."),
             StatusCodes.Status400BadRequest => ApiProblem.Validation("body", "The request could not be read."),
+            StatusCodes.Status413PayloadTooLarge => ApiProblem.Create(413, ProblemCodes.PayloadTooLarge, "The request body is too large.",
+                "The body is over the size limit."),
             _ => null,
         };
         return problem is null ? Task.CompletedTask : problem.ExecuteAsync(http);

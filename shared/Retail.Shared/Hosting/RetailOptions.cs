@@ -58,6 +58,12 @@ public sealed class EventDeliveryOptions
     /// <summary>How long a message delivered to every subscriber stays in the outbox (for inspection) before it is purged.</summary>
     public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long one delivery may run; then its request is aborted and the attempt counts as failed, so a hung
+    /// handler cannot hold up the other subscribers.
+    /// </summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Deliveries of one app's outbox that run at the same time (each subject stays in order).</summary>
     public int MaxConcurrentDeliveries { get; set; } = 8;
 }

@@ -25,7 +25,7 @@ public static class StatEndpoint
             var dependencies = report.Entries.Select(e => new StatDependency(e.Key, e.Value.Status.ToString().ToLowerInvariant())).ToList();
             var status = report.Status == HealthStatus.Healthy ? "ok" : "degraded";
             return TypedResults.Ok(new StatResponse(appId, status, RetailVersion.Current,
-                new StatCaller(principal.Id, principal.Kind.ToString().ToLowerInvariant(), context.Orgcode, context.Role.ToString().ToLowerInvariant()),
+                new StatCaller(principal.Id, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(principal.Kind.ToString()), context.Orgcode, context.Role.ToString().ToLowerInvariant()),
                 dependencies));
         };
 }

@@ -111,7 +111,7 @@ public sealed class UsageMiddleware(RequestDelegate next, UsageRecorder recorder
                     ? route.RoutePattern.RawText ?? http.Request.Path.Value ?? ""
                     : http.Request.Path.Value ?? "";
                 recorder.Record(new UsageEvent(appId, operation, context.Orgcode, principal.Id,
-                    principal.Kind.ToString().ToLowerInvariant(), context.CostCentreCode, http.Response.StatusCode,
+                    System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(principal.Kind.ToString()), context.CostCentreCode, http.Response.StatusCode,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds, http.Request.ContentLength, clock.GetUtcNow()));
             }
         }

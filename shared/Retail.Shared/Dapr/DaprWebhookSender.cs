@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Dapr;
+using Dapr.Client;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Retail.Shared.Hosting;
+using Retail.Shared.Webhooks;
+using StandardWebhooks;
+
+namespace Retail.Shared.Dapr;
+
+/// <summary>
+/// Signed webhook deliveries through a Dapr HTTP output binding (<c>bindings.http</c>, operation <c>post</c>).
+/// The binding turns metadata keys that start with a capital letter into request headers, so the Standard Webhooks
+/// headers are sent as <c>Webhook-Id</c>, <c>Webhook-Timestamp</c> and <c>Webhook-Signature</c>. It appends
+/// <c>path</c> to its configured URL; <c>url</c> carries the full destination for an egress relay in front of it.
+/// The secret only signs; it is never logged nor sent.
+/// </summary>
+public sealed partial class DaprWebhookSender : IWebhookSender
+{
+    private readonly DaprClient dapr;
+    private readonly string bindingName;
+    private readonly ILogger logger;
+    private readonly ResiliencePipeline<WebhookResult> retrying;
+
+    public DaprWebhookSender(DaprClient dapr, RetailOptions options, DaprAdapterOptions adapterOptions, ILogger<DaprWebhookSender> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(adapterOptions);
+        this.dapr = dapr;
+        this.logger = logger;
+        bindingName = options.WebhookBindingName;
+        retrying = new ResiliencePipelineBuilder<WebhookResult>()
+            .AddRetry(new RetryStrategyOptions<WebhookResult>
+            {
+                ShouldHandle = new PredicateBuilder<WebhookResult>().HandleResult(IsWorthRetrying),
+                MaxRetryAttempts = Math.Max(1, adapterOptions.WebhookMaxAttempts - 1),
+                Delay = adapterOptions.WebhookRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .Build();
+    }
+
+    public async Task<WebhookResult> SendAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var signature = new StandardWebhook(delivery.Secret)
+            .Sign(delivery.MessageId, delivery.Timestamp, Encoding.UTF8.GetString(delivery.Payload));
+        var metadata = new Dictionary<string, string>
+        {
+            ["path"] = delivery.Url.PathAndQuery,
+            ["url"] = delivery.Url.AbsoluteUri,
+            // The status is read from the answer's metadata instead of from an error text.
+            ["errorIfNot2XX"] = "false",
+            ["Content-Type"] = "application/json",
+            ["Webhook-Id"] = delivery.MessageId,
+            ["Webhook-Timestamp"] = delivery.Timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["Webhook-Signature"] = signature,
+        };
+
+        var attempts = 0;
+        var result = await retrying.ExecuteAsync(async token =>
+        {
+            attempts++;
+            return await AttemptAsync(delivery, metadata, attempts, token);
+        }, cancellationToken);
+        if (!result.Delivered)
+        {
+            logger.LogWarning("Webhook {MessageId} ({EventType}) to {Host} not delivered after {Attempts} attempts: {Error}",
+                delivery.MessageId, delivery.EventType, delivery.Url.Host, result.Attempts, result.Error);
+        }
+        return result;
+    }
+
+    private async Task<WebhookResult> AttemptAsync(WebhookDelivery delivery, Dictionary<string, string> metadata, int attempt,
+        CancellationToken cancellationToken)
+    {
+        var request = new BindingRequest(bindingName, "post") { Data = delivery.Payload };
+        foreach (var (key, value) in metadata)
+        {
+            request.Metadata[key] = value;
+        }
+        try
+        {
+            var response = await dapr.InvokeBindingAsync(request, cancellationToken);
+            var status = response.Metadata.TryGetValue("statusCode", out var text)
+                && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : (int?)null;
+            // Without a status the binding did not say otherwise than success.
+            var delivered = status is null or >= 200 and < 300;
+            return new WebhookResult(delivered, status, delivered ? null : $"endpoint answered {status}", attempt);
+        }
+        catch (DaprException ex)
+        {
+            // A binding configured to fail on non-2xx says "received status code 503"; anything else is transport.
+            var detail = DaprFailures.Rpc(ex)?.Status.Detail ?? ex.Message;
+            var match = StatusInError().Match(detail);
+            int? status = match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+            return new WebhookResult(false, status, status is null ? "delivery failed: " + detail : $"endpoint answered {status}", attempt);
+        }
+    }
+
+    // A 4xx other than timeout or rate limit will not change on a retry.
+    private static bool IsWorthRetrying(WebhookResult result) =>
+        !result.Delivered && result.StatusCode is null or 408 or 429 or >= 500;
+
+    [GeneratedRegex(@"received status code (\d{3})")]
+    private static partial Regex StatusInError();
+}

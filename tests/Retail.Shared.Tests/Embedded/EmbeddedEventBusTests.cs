@@ -1,0 +1,392 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Retail.Shared.Contract;
+using Retail.Shared.Embedded;
+using Retail.Shared.Events;
+using Retail.Shared.Hosting;
+using Retail.Shared.State;
+
+namespace Retail.Shared.Tests.Embedded;
+
+public sealed class EmbeddedEventBusTests : IDisposable
+{
+    // A guard against a hung test, not an expectation about speed.
+    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
+
+    private readonly TempDataDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    public sealed record OrderPlaced(string OrderGuid, int Sequence);
+
+    /// <summary>What a subscriber saw: the event, the CloudEvent headers and the request context.</summary>
+    public sealed record Received(OrderPlaced Event, string? CeId, string? CeType, string? CeSource, string? CeSubject, string? OrgHeader,
+        string? RequestIdHeader, string? PrincipalId, string? ContextOrgcode, string? ContextAppId, string? ContextRequestId);
+
+    /// <summary>Collects deliveries and lets a test await a condition over them.</summary>
+    public sealed class Inbox
+    {
+        private readonly ConcurrentQueue<Received> _items = new();
+        private readonly Lock _gate = new();
+        private readonly List<(Func<IReadOnlyList<Received>, bool> Done, TaskCompletionSource Signal)> _waiters = [];
+
+        public IReadOnlyList<Received> Items => [.. _items];
+
+        public void Add(Received item)
+        {
+            _items.Enqueue(item);
+            lock (_gate)
+            {
+                foreach (var waiter in _waiters.Where(w => w.Done(Items)).ToList())
+                {
+                    waiter.Signal.TrySetResult();
+                    _waiters.Remove(waiter);
+                }
+            }
+        }
+
+        public Task WaitAsync(Func<IReadOnlyList<Received>, bool> done)
+        {
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                if (done(Items))
+                {
+                    return Task.CompletedTask;
+                }
+                _waiters.Add((done, signal));
+            }
+            return signal.Task.WaitAsync(Hang);
+        }
+    }
+
+    private async Task<WebApplication> StartHostAsync(Action<WebApplication> map, Action<RetailOptions>? configure = null, Inbox? inbox = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        // As the hosts do: the contract's snake_case JSON on the wire, which is also how events are stored.
+        builder.Services.ConfigureHttpJsonOptions(o => Retail.Shared.Json.RetailJson.Configure(o.SerializerOptions, strict: false));
+        var options = _dir.Options(o =>
+        {
+            o.Events.InitialBackoff = TimeSpan.FromMilliseconds(5);
+            o.Events.MaxBackoff = TimeSpan.FromMilliseconds(40);
+            o.Events.PollInterval = TimeSpan.FromMilliseconds(200);
+            configure?.Invoke(o);
+        });
+        builder.Services.AddEmbeddedState(options, ["scm", "ofm"]);
+        builder.Services.AddSingleton(inbox ?? new Inbox());
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        return app;
+    }
+
+    private static Received Capture(OrderPlaced e, HttpRequest request, RequestContext context) => new(
+        e,
+        request.Headers["ce-id"],
+        request.Headers["ce-type"],
+        request.Headers["ce-source"],
+        request.Headers["ce-subject"],
+        request.Headers["x-orgcode"],
+        request.Headers["x-request-id"],
+        context.Principal?.Id,
+        context.Orgcode,
+        context.AppId,
+        context.RequestId);
+
+    private static void MapRecordingSubscriber(WebApplication app) =>
+        app.MapPost("/ofm/events/order-placed", (OrderPlaced e, HttpRequest request, RequestContext context, Inbox inbox) =>
+        {
+            inbox.Add(Capture(e, request, context));
+            return TypedResults.Ok();
+        }).WithTopic(Topics.PubSubName, "order.placed");
+
+    private static IEventBus Bus(WebApplication app, string appId = "scm") => app.Services.GetRequiredKeyedService<IEventBus>(appId);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var guard = new CancellationTokenSource(Hang);
+        while (!await condition())
+        {
+            await Task.Delay(10, guard.Token);
+        }
+    }
+
+    [Fact]
+    public async Task a_published_event_reaches_the_WithTopic_endpoint_with_its_cloud_event_headers_and_context()
+    {
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(MapRecordingSubscriber, inbox: inbox);
+
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-1", 1), new EventOptions(Subject: "order/o-1", Orgcode: "acme", Id: "evt-1"), cancellationToken: TestContext.Current.CancellationToken);
+        await inbox.WaitAsync(items => items.Count == 1);
+
+        var received = Assert.Single(inbox.Items);
+        Assert.Equal(new OrderPlaced("o-1", 1), received.Event);
+        Assert.Equal("evt-1", received.CeId);
+        Assert.Equal("order.placed", received.CeType);
+        Assert.Equal("scm", received.CeSource);
+        Assert.Equal("order/o-1", received.CeSubject);
+        Assert.Equal("acme", received.OrgHeader);
+        Assert.Equal("evt-1", received.RequestIdHeader);
+        Assert.Equal("service:scm", received.PrincipalId);
+        Assert.Equal("acme", received.ContextOrgcode);
+        Assert.Equal("ofm", received.ContextAppId);
+        Assert.Equal("evt-1", received.ContextRequestId);
+        await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
+    }
+
+    [Fact]
+    public async Task an_event_committed_with_a_state_change_is_delivered()
+    {
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(MapRecordingSubscriber, inbox: inbox);
+        var store = app.Services.GetRequiredKeyedService<IStateStore>("scm");
+
+        var message = new OutboxMessage("evt-2", "order.placed", "order.placed", "scm", "order/o-2", "acme",
+            Retail.Shared.Json.RetailJson.ToBytes(new OrderPlaced("o-2", 1)), DateTimeOffset.UtcNow);
+        await store.TransactAsync(new StateTransaction().Upsert("order/o-2", Json.Bytes("{}"), null).Publish(message), cancellationToken: TestContext.Current.CancellationToken);
+        await inbox.WaitAsync(items => items.Count == 1);
+
+        Assert.Equal("o-2", Assert.Single(inbox.Items).Event.OrderGuid);
+    }
+
+    [Fact]
+    public async Task a_failing_message_holds_back_its_subject_only()
+    {
+        var inbox = new Inbox();
+        var attempts = new ConcurrentQueue<string>();
+        await using var app = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", Results<Ok, StatusCodeHttpResult> (OrderPlaced e, HttpRequest request, RequestContext context, Inbox box) =>
+            {
+                attempts.Enqueue($"{e.OrderGuid}#{e.Sequence}");
+                // o-a's first message fails until o-b's message has been delivered, which shows o-b was not held back.
+                if (e is { OrderGuid: "o-a", Sequence: 1 } && !box.Items.Any(r => r.Event.OrderGuid == "o-b"))
+                {
+                    return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                }
+                box.Add(Capture(e, request, context));
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed"),
+            o => o.Events.MaxAttempts = 1000, inbox);
+
+        var bus = Bus(app);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", 1), new EventOptions(Subject: "order/o-a"), cancellationToken: TestContext.Current.CancellationToken);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", 2), new EventOptions(Subject: "order/o-a"), cancellationToken: TestContext.Current.CancellationToken);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", 3), new EventOptions(Subject: "order/o-a"), cancellationToken: TestContext.Current.CancellationToken);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-b", 1), new EventOptions(Subject: "order/o-b"), cancellationToken: TestContext.Current.CancellationToken);
+        await inbox.WaitAsync(items => items.Count == 4);
+
+        var delivered = inbox.Items.Select(r => $"{r.Event.OrderGuid}#{r.Event.Sequence}").ToList();
+        Assert.Equal(["o-a#1", "o-a#2", "o-a#3"], delivered.Where(d => d.StartsWith("o-a", StringComparison.Ordinal)));
+        Assert.True(delivered.IndexOf("o-b#1") < delivered.IndexOf("o-a#1"));
+        // Nothing behind the failing message was tried before it went through.
+        var tried = attempts.ToList();
+        Assert.True(tried.IndexOf("o-a#2") > tried.LastIndexOf("o-a#1"));
+    }
+
+    [Fact]
+    public async Task a_message_in_flight_when_the_host_stops_is_delivered_by_the_next_host()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", async (OrderPlaced e, HttpContext http) =>
+            {
+                entered.TrySetResult();
+                // Hangs until the host shuts down, like a handler cut off by a crash or a deploy.
+                await Task.Delay(Timeout.InfiniteTimeSpan, http.RequestAborted);
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed"));
+        await Bus(first).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-r", 1), new EventOptions(Subject: "order/o-r", Id: "evt-r"), cancellationToken: TestContext.Current.CancellationToken);
+        await entered.Task.WaitAsync(Hang, cancellationToken: TestContext.Current.CancellationToken);
+        await first.StopAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await first.DisposeAsync();
+        Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM deliveries"));
+
+        var inbox = new Inbox();
+        await using var second = await StartHostAsync(MapRecordingSubscriber, inbox: inbox);
+        await inbox.WaitAsync(items => items.Count == 1);
+
+        Assert.Equal("evt-r", Assert.Single(inbox.Items).CeId);
+    }
+
+    [Fact]
+    public async Task a_message_that_keeps_failing_goes_to_the_dead_letters_and_unblocks_its_subject()
+    {
+        var calls = new ConcurrentQueue<int>();
+        var healthy = false;
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", Results<Ok, ProblemHttpResult> (OrderPlaced e, HttpRequest request, RequestContext context, Inbox box) =>
+            {
+                calls.Enqueue(e.Sequence);
+                if (e.Sequence == 1 && !Volatile.Read(ref healthy))
+                {
+                    return TypedResults.Problem("broken", statusCode: 500);
+                }
+                box.Add(Capture(e, request, context));
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed"),
+            o => o.Events.MaxAttempts = 3, inbox);
+        var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
+
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-d", 1), new EventOptions(Subject: "order/o-d", Id: "evt-d1"), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-d", 2), new EventOptions(Subject: "order/o-d", Id: "evt-d2"), cancellationToken: TestContext.Current.CancellationToken);
+        await inbox.WaitAsync(items => items.Count == 1);
+
+        var dead = Assert.Single(await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(("scm", "/ofm/events/order-placed", "evt-d1", 3, "HTTP 500"), (dead.AppId, dead.Subscriber, dead.MessageId, dead.Attempts, dead.LastError));
+        Assert.Equal(3, calls.Count(c => c == 1));
+        Assert.Equal(2, Assert.Single(inbox.Items).Event.Sequence);
+
+        Volatile.Write(ref healthy, true);
+        Assert.True(await diagnostics.RequeueAsync("scm", dead.Subscriber, dead.MessageId, cancellationToken: TestContext.Current.CancellationToken));
+        await inbox.WaitAsync(items => items.Count == 2);
+        Assert.Empty(await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken));
+        Assert.False(await diagnostics.RequeueAsync("scm", dead.Subscriber, dead.MessageId, cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task a_subscriber_answering_drop_dead_letters_at_once_and_retry_is_retried()
+    {
+        var calls = new ConcurrentDictionary<int, int>();
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", (OrderPlaced e, HttpRequest request, RequestContext context, Inbox box) =>
+            {
+                var call = calls.AddOrUpdate(e.Sequence, 1, (_, n) => n + 1);
+                if (e.Sequence == 1)
+                {
+                    return TypedResults.Ok(new { status = "DROP" });
+                }
+                if (call == 1)
+                {
+                    return TypedResults.Ok(new { status = "RETRY" });
+                }
+                box.Add(Capture(e, request, context));
+                return TypedResults.Ok(new { status = "SUCCESS" });
+            }).WithTopic(Topics.PubSubName, "order.placed"),
+            inbox: inbox);
+        var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
+
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-1", 1), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-2", 2), cancellationToken: TestContext.Current.CancellationToken);
+        await inbox.WaitAsync(items => items.Count == 1);
+        await WaitUntilAsync(async () => (await diagnostics.DeadLettersAsync()).Count == 1);
+
+        Assert.Equal(1, calls[1]);
+        Assert.Equal(2, calls[2]);
+        Assert.Equal(1, (await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken))[0].Attempts);
+    }
+
+    [Fact]
+    public async Task an_idempotent_consumer_applies_a_redelivered_event_once()
+    {
+        var calls = 0;
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", async Task<Results<Ok, StatusCodeHttpResult>> (OrderPlaced e, HttpRequest request, RequestContext context,
+                [FromKeyedServices("ofm")] IStateStore store, Inbox box) =>
+            {
+                var call = Interlocked.Increment(ref calls);
+                // The pattern: remember the event id in the same transaction as the effect; a second delivery finds it.
+                var counter = await store.GetAsync("orders-placed/acme");
+                var count = counter is null ? 0 : int.Parse(Json.Text(counter.Value), System.Globalization.CultureInfo.InvariantCulture);
+                var commit = await store.TransactAsync(new StateTransaction()
+                    .Upsert($"inbox/{request.Headers["ce-id"]}", Json.Bytes("{}"), null, TimeSpan.FromDays(7))
+                    .Upsert("orders-placed/acme", Json.Bytes((count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), counter?.ETag));
+                if (!commit.Committed && commit.ConflictKey!.StartsWith("inbox/", StringComparison.Ordinal))
+                {
+                    box.Add(Capture(e, request, context));
+                    return TypedResults.Ok();
+                }
+                if (!commit.Committed)
+                {
+                    return TypedResults.StatusCode(StatusCodes.Status409Conflict);
+                }
+                // The first time, the effect is committed but the acknowledgement is lost (say, the process dies here).
+                return call == 1 ? TypedResults.StatusCode(StatusCodes.Status500InternalServerError) : TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed"),
+            inbox: inbox);
+
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-i", 1), new EventOptions(Id: "evt-i"), cancellationToken: TestContext.Current.CancellationToken);
+        await inbox.WaitAsync(items => items.Count == 1);
+
+        var store = app.Services.GetRequiredKeyedService<IStateStore>("ofm");
+        Assert.Equal("1", Json.Text((await store.GetAsync("orders-placed/acme", cancellationToken: TestContext.Current.CancellationToken))!.Value));
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task a_subscriber_receives_what_was_published_since_it_was_first_seen()
+    {
+        await using (var before = await StartHostAsync(_ => { }))
+        {
+            await Bus(before).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-old", 1), cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(MapRecordingSubscriber, inbox: inbox);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-new", 1), cancellationToken: TestContext.Current.CancellationToken);
+        await inbox.WaitAsync(items => items.Count == 1);
+        await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
+
+        Assert.Equal("o-new", Assert.Single(inbox.Items).Event.OrderGuid);
+        Assert.Equal(2, _dir.Count("scm", "SELECT count(*) FROM outbox"));
+    }
+
+    [Fact]
+    public async Task events_of_every_app_reach_subscribers_in_other_apps()
+    {
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(MapRecordingSubscriber, inbox: inbox);
+
+        await Bus(app, "scm").PublishAsync("order.placed", "order.placed", new OrderPlaced("o-s", 1), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app, "ofm").PublishAsync("order.placed", "order.placed", new OrderPlaced("o-o", 1), cancellationToken: TestContext.Current.CancellationToken);
+        await inbox.WaitAsync(items => items.Count == 2);
+
+        Assert.Equal(["ofm", "scm"], inbox.Items.Select(i => i.CeSource!).Order(StringComparer.Ordinal));
+        Assert.Equal(["/ofm/events/order-placed"], app.Services.GetRequiredService<EventBusDiagnostics>().Subscribers().Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task a_hung_handler_times_out_into_the_dead_letters_without_holding_up_other_subjects()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", async (OrderPlaced e, HttpRequest request, RequestContext context, Inbox box) =>
+            {
+                if (e.OrderGuid == "o-hung")
+                {
+                    // Ignores RequestAborted, the worst case.
+                    await release.Task;
+                }
+                box.Add(Capture(e, request, context));
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed"),
+            o =>
+            {
+                o.Events.DeliveryTimeout = TimeSpan.FromSeconds(1);
+                o.Events.MaxAttempts = 1;
+            },
+            inbox);
+        var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
+
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-hung", 1), new EventOptions(Subject: "order/o-hung"), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-next", 1), new EventOptions(Subject: "order/o-next"), cancellationToken: TestContext.Current.CancellationToken);
+        await inbox.WaitAsync(items => items.Any(i => i.Event.OrderGuid == "o-next"));
+        await WaitUntilAsync(async () => (await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken)).Count == 1);
+
+        var dead = Assert.Single(await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken));
+        Assert.StartsWith("timed out", dead.LastError, StringComparison.Ordinal);
+        release.SetResult();
+    }
+}

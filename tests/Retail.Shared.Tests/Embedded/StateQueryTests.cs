@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.Json;
+using Retail.Shared.Embedded;
+using Retail.Shared.State;
+
+namespace Retail.Shared.Tests.Embedded;
+
+public sealed class StateQueryTests : IDisposable
+{
+    private readonly TempDataDir _dir = new();
+    private readonly SqliteStateStore _store;
+
+    public StateQueryTests() => _store = _dir.OpenStore();
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _dir.Dispose();
+    }
+
+    private sealed record Item(string Key, string Orgcode, string Status, int? Rank, bool Doomed, string City);
+
+    private async Task<List<Item>> SeedAsync(int count)
+    {
+        var items = Enumerable.Range(0, count).Select(i => new Item(
+            $"item/{i:D3}",
+            i % 3 == 0 ? "beta" : "acme",
+            (i % 4) switch { 0 => "open", 1 => "closed", 2 => "held", _ => "open" },
+            i % 7 == 0 ? null : i % 5,
+            i % 10 == 0,
+            i % 2 == 0 ? "Lyon" : "Oslo")).ToList();
+        var transaction = new StateTransaction();
+        foreach (var item in items)
+        {
+            var json = Retail.Shared.Json.RetailJson.ToBytes(new
+            {
+                orgcode = item.Orgcode,
+                status = item.Status,
+                rank = item.Rank,
+                doomed = item.Doomed,
+                address = new { city = item.City },
+            });
+            transaction.Upsert(item.Key, json, null);
+        }
+        Assert.True((await _store.TransactAsync(transaction)).Committed);
+        return items;
+    }
+
+    private async Task<List<StateEntry>> ReadAllPagesAsync(StateQuery query)
+    {
+        var all = new List<StateEntry>();
+        var token = query.Token;
+        var pages = 0;
+        do
+        {
+            var page = await _store.QueryAsync(query with { Token = token });
+            Assert.True(page.Items.Count <= query.Limit);
+            all.AddRange(page.Items);
+            token = page.Token;
+            pages++;
+            Assert.True(pages < 1000, "paging does not end");
+        }
+        while (token is not null);
+        return all;
+    }
+
+    [Fact]
+    public async Task equality_and_in_filters_are_joined_by_and()
+    {
+        var items = await SeedAsync(60);
+
+        var page = await _store.QueryAsync(new StateQuery(
+            [StateFilter.Eq("orgcode", "acme"), StateFilter.In("status", "open", "held"), StateFilter.Eq("address.city", "Lyon"), StateFilter.Eq("doomed", false)],
+            [],
+            500), cancellationToken: TestContext.Current.CancellationToken);
+
+        var expected = items.Where(i => i.Orgcode == "acme" && i.Status is "open" or "held" && i.City == "Lyon" && !i.Doomed).Select(i => i.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, page.Items.Select(e => e.Key));
+        Assert.Null(page.Token);
+    }
+
+    [Fact]
+    public async Task filters_match_numbers_and_nulls()
+    {
+        var items = await SeedAsync(60);
+
+        var page = await _store.QueryAsync(new StateQuery([StateFilter.In("rank", 3, null)], [], 500), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(items.Where(i => i.Rank is null or 3).Select(i => i.Key).Order(StringComparer.Ordinal), page.Items.Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task paging_over_a_sorted_query_returns_every_match_once_in_order()
+    {
+        var items = await SeedAsync(103);
+
+        var all = await ReadAllPagesAsync(new StateQuery([StateFilter.Eq("orgcode", "acme")], [new StateSort("rank", Descending: true), new StateSort("status")], 7));
+
+        // SQLite's order: numbers descending, then nulls (nulls sort first ascending, last descending); key breaks ties.
+        var expected = items.Where(i => i.Orgcode == "acme")
+            .OrderByDescending(i => i.Rank.HasValue).ThenByDescending(i => i.Rank)
+            .ThenBy(i => i.Status, StringComparer.Ordinal).ThenBy(i => i.Key, StringComparer.Ordinal)
+            .Select(i => i.Key);
+        Assert.Equal(expected, all.Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task paging_ascending_with_nulls_first_has_no_gaps_or_duplicates()
+    {
+        var items = await SeedAsync(50);
+
+        var all = await ReadAllPagesAsync(new StateQuery([], [new StateSort("rank")], 4));
+
+        var expected = items.OrderBy(i => i.Rank.HasValue).ThenBy(i => i.Rank).ThenBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Key);
+        Assert.Equal(expected, all.Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task rows_written_between_pages_do_not_shift_the_pages()
+    {
+        var items = await SeedAsync(40);
+        var query = new StateQuery([], [new StateSort("status")], 10);
+        var first = await _store.QueryAsync(query, cancellationToken: TestContext.Current.CancellationToken);
+
+        // New rows that sort before and after the cursor, and a deleted one after it.
+        await _store.TransactAsync(new StateTransaction()
+            .Upsert("item/aaa", Json.Bytes("""{"status":"aaa"}"""), null)
+            .Upsert("item/zzz", Json.Bytes("""{"status":"zzz"}"""), null), cancellationToken: TestContext.Current.CancellationToken);
+        var rest = await ReadAllPagesAsync(query with { Token = first.Token });
+
+        var keys = first.Items.Concat(rest).Select(e => e.Key).ToList();
+        Assert.Equal(keys.Count, keys.Distinct().Count());
+        Assert.Equal(items.Select(i => i.Key).Append("item/zzz").Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task a_token_from_a_different_sort_is_refused()
+    {
+        await SeedAsync(20);
+        var page = await _store.QueryAsync(new StateQuery([], [new StateSort("status")], 5), cancellationToken: TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.QueryAsync(new StateQuery([], [new StateSort("rank")], 5, page.Token), cancellationToken: TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.QueryAsync(new StateQuery([], [], 5, "not-a-token"), cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task values_come_back_as_stored()
+    {
+        await SeedAsync(3);
+
+        var page = await _store.QueryAsync(new StateQuery([StateFilter.Eq("status", "closed")], [], 10), cancellationToken: TestContext.Current.CancellationToken);
+
+        var entry = Assert.Single(page.Items);
+        using var document = JsonDocument.Parse(entry.Value);
+        Assert.Equal("Oslo", document.RootElement.GetProperty("address").GetProperty("city").GetString());
+        Assert.Equal((await _store.GetAsync(entry.Key, cancellationToken: TestContext.Current.CancellationToken))!.ETag, entry.ETag);
+    }
+}
