@@ -40,7 +40,7 @@ public sealed class PasscodeGuessGuard([FromKeyedServices(UasModule.Id)] IStateS
         await store.TransactAsync(new StateTransaction().Delete(KeyOf(userGuid), etag: null), ct);
 
     private ThrottleDecision Decide(IReadOnlyList<DateTimeOffset> failures) =>
-        MailThrottleRule.Decide(failures, clock.GetUtcNow(), TimeSpan.Zero, options.Value.PasscodeMaxFailures, options.Value.PasscodeFailureWindow);
+        RateRule.Decide(failures, clock.GetUtcNow(), TimeSpan.Zero, options.Value.PasscodeMaxFailures, options.Value.PasscodeFailureWindow);
 
     private static string KeyOf(string userGuid) => $"passcode-failures|{userGuid}";
 
