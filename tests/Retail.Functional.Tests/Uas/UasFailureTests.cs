@@ -111,6 +111,22 @@ public sealed class UasFailureTests(UasHost host) : IClassFixture<UasHost>
     }
 
     [Fact]
+    public async Task UC_UAS_003_repeated_wrong_current_passcodes_make_further_attempts_wait()
+    {
+        var email = UasSteps.NewEmail();
+        await host.Onboard(email);
+        for (var i = 0; i < 5; i++)
+        {
+            await Anonymous.ChangePasscode(email, $"wrong-guess-number-{i}", UasSteps.SecondPasscode)
+                .Problem(HttpStatusCode.UnprocessableEntity, "invalid_credentials");
+        }
+        using var blocked = await Anonymous.ChangePasscode(email, UasSteps.FirstPasscode, UasSteps.SecondPasscode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.Equal("rate_limited", await blocked.ProblemCodeAsync());
+        Assert.NotNull(blocked.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
     public async Task UC_UAS_003_a_reset_request_answers_the_same_for_known_and_unknown_addresses()
     {
         var email = UasSteps.NewEmail();
