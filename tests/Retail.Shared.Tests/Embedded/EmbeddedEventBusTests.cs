@@ -377,18 +377,19 @@ public sealed class EmbeddedEventBusTests : IDisposable
             o =>
             {
                 o.Events.DeliveryTimeout = TimeSpan.FromSeconds(1);
-                o.Events.MaxAttempts = 1;
+                o.Events.MaxAttempts = 2;
             },
             inbox);
         var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
 
-        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-hung", 1), new EventOptions(Subject: "order/o-hung"), Ct);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-hung", 1), new EventOptions(Subject: "order/o-hung", Id: "evt-hung"), Ct);
         await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-next", 1), new EventOptions(Subject: "order/o-next"), Ct);
         await inbox.WaitAsync(items => items.Any(i => i.Event.OrderGuid == "o-next"));
-        await WaitUntilAsync(async () => (await diagnostics.DeadLettersAsync(cancellationToken: Ct)).Count == 1);
+        await WaitUntilAsync(async () => (await diagnostics.DeadLettersAsync(cancellationToken: Ct)).Any(d => d.MessageId == "evt-hung"));
 
-        var dead = Assert.Single(await diagnostics.DeadLettersAsync(cancellationToken: Ct));
+        var dead = (await diagnostics.DeadLettersAsync(cancellationToken: Ct)).Single(d => d.MessageId == "evt-hung");
         Assert.StartsWith("timed out", dead.LastError, StringComparison.Ordinal);
+        Assert.Equal(2, dead.Attempts);
         release.SetResult();
     }
 }
