@@ -4,6 +4,7 @@ using Retail.Bench;
 var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["store"] = StoreBenchmark.RunAsync,
+    ["bus"] = BusBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
