@@ -2,9 +2,8 @@ using System.Text.Json;
 using Dapr.Workflow;
 using Grpc.Core;
 using Retail.Workflows.Embedded;
-using Retail.Workflows.Scheduling;
 
-namespace Retail.Workflows.Dapr;
+namespace Retail.Workflows.Scheduling;
 
 /// <summary>The scheduling port over Dapr's workflow client (Dapr mode): the sidecar runs the same workflow classes.</summary>
 public sealed class DaprWorkflowScheduler(DaprWorkflowClient client, WorkflowRegistry registry) : IWorkflowScheduler
