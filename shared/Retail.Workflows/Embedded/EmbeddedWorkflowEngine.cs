@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Dapr.Workflow;
@@ -28,6 +29,7 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
     private readonly SemaphoreSlim _delayedSignal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _workers = [];
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _finishWaiters = new(StringComparer.Ordinal);
     private int _started;
     private int _stopped;
 
@@ -210,11 +212,36 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
         var parents = new List<string>();
         var result = _store.Terminate(instanceId, ToJson(output), UtcNow, parents);
         parents.ForEach(Schedule);
+        if (result.Applied)
+        {
+            SignalFinished(instanceId);
+        }
         return Task.FromResult(ToResult(result));
     }
 
     public Task<WorkflowOperationResult> PurgeAsync(string instanceId, CancellationToken cancellationToken = default) =>
         Task.FromResult(ToResult(_store.Purge(instanceId)));
+
+    public async Task<WorkflowInstanceStatus?> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var finished = _finishWaiters.GetOrAdd(instanceId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Registered before the check, so a finish between the two is not missed.
+        var status = await GetAsync(instanceId, cancellationToken);
+        if (status is null || status.IsFinished)
+        {
+            return status;
+        }
+        await finished.Task.WaitAsync(cancellationToken);
+        return await GetAsync(instanceId, cancellationToken);
+    }
+
+    private void SignalFinished(string instanceId)
+    {
+        if (_finishWaiters.TryRemove(instanceId, out var finished))
+        {
+            finished.TrySetResult();
+        }
+    }
 
     // ---- dispatch ------------------------------------------------------------------------------------------------
 
@@ -298,6 +325,10 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
         if (effects is null)
         {
             return;
+        }
+        if (outcome.Result is StepResult.Completed or StepResult.Failed)
+        {
+            SignalFinished(instanceId);
         }
         if (outcome.Result == StepResult.Failed)
         {

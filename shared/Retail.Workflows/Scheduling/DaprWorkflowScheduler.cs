@@ -74,6 +74,16 @@ public sealed class DaprWorkflowScheduler(DaprWorkflowClient client, WorkflowReg
     public Task<WorkflowOperationResult> PurgeAsync(string instanceId, CancellationToken cancellationToken = default) =>
         WhenAsync(instanceId, s => !IsActive(s), () => client.PurgeInstanceAsync(instanceId, cancellationToken), cancellationToken);
 
+    public async Task<WorkflowInstanceStatus?> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        if (await GetStateAsync(instanceId, cancellationToken) is not { Exists: true })
+        {
+            return null;
+        }
+        var state = await client.WaitForWorkflowCompletionAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        return ToStatus(instanceId, state);
+    }
+
     private static bool IsActive(WorkflowRuntimeStatus status) =>
         status is WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Suspended;
 
