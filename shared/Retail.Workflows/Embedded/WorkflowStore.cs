@@ -37,6 +37,8 @@ internal sealed class WorkflowStore : IDisposable
 {
     private const int MaxCachedJournals = 50_000;
     private readonly Lock _gate = new();
+    private readonly Lock _pendingGate = new();
+    private readonly List<PendingWrite> _pending = [];
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Generation, List<JournalEvent> Events)> _journals = new(StringComparer.Ordinal);
@@ -68,7 +70,7 @@ internal sealed class WorkflowStore : IDisposable
               instance_id TEXT NOT NULL, seq INTEGER NOT NULL, kind INTEGER NOT NULL, task_id INTEGER NOT NULL,
               name TEXT, target TEXT, data TEXT, ts INTEGER NOT NULL, PRIMARY KEY(instance_id, seq)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS wf_inbox(
-              id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, generation INTEGER NOT NULL,
+              id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, generation INTEGER NOT NULL,
               kind INTEGER NOT NULL, task_id INTEGER NOT NULL, name TEXT, data TEXT, visible_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS wf_inbox_instance ON wf_inbox(instance_id, id);
             CREATE TABLE IF NOT EXISTS wf_activities(
@@ -299,15 +301,12 @@ internal sealed class WorkflowStore : IDisposable
     /// Commits one step atomically: consumed messages out, journal entries in, new work out. Returns null (and
     /// changes nothing) when the instance was suspended, terminated or restarted while the step ran.
     /// </summary>
-    public StepEffects? CommitStep(InstanceRow instance, IReadOnlyList<InboxMessage> consumed, StepOutcome outcome, DateTime now)
+    public StepEffects? CommitStep(InstanceRow instance, IReadOnlyList<InboxMessage> consumed, StepOutcome outcome, DateTime now) =>
+        (StepEffects?)Batched(() => CommitStepBody(instance, consumed, outcome, now), closedResult: null);
+
+    private StepEffects? CommitStepBody(InstanceRow instance, IReadOnlyList<InboxMessage> consumed, StepOutcome outcome, DateTime now)
     {
-        lock (_gate)
         {
-            if (_closed)
-            {
-                return null;
-            }
-            using var tx = Begin();
             var current = ReadInstance(instance.InstanceId);
             if (current is null || current.Generation != instance.Generation
                 || current.Status is not (WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Running))
@@ -366,7 +365,6 @@ internal sealed class WorkflowStore : IDisposable
                 journal.AddRange(outcome.NewEvents);
                 _journals[instance.InstanceId] = (instance.Generation, journal);
             }
-            tx.Commit();
             return effects;
         }
     }
@@ -374,15 +372,9 @@ internal sealed class WorkflowStore : IDisposable
     // ---- activities --------------------------------------------------------------------------------------------
 
     /// <summary>Records an activity's result and removes it from the work table; false when it is no longer wanted.</summary>
-    public bool CompleteActivity(ActivityWork work, bool succeeded, string? data, DateTime now)
-    {
-        lock (_gate)
+    public bool CompleteActivity(ActivityWork work, bool succeeded, string? data, DateTime now) =>
+        (bool)Batched(() =>
         {
-            if (_closed)
-            {
-                return false;
-            }
-            using var tx = Begin();
             using var delete = Command("DELETE FROM wf_activities WHERE instance_id=$id AND generation=$g AND task_id=$t",
                 ("$id", work.InstanceId), ("$g", work.Generation), ("$t", work.TaskId));
             if (delete.ExecuteNonQuery() == 0)
@@ -391,9 +383,100 @@ internal sealed class WorkflowStore : IDisposable
             }
             InsertInbox(work.InstanceId, work.Generation, succeeded ? JournalKind.TaskCompleted : JournalKind.TaskFailed,
                 work.TaskId, work.Name, data, now);
-            tx.Commit();
             return true;
+        }, closedResult: false)!;
+
+    // ---- group commit ------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in a transaction shared with the writes of every other thread waiting for the
+    /// lock (group commit): one WAL commit carries many steps. Each write is its own savepoint, so one failing write
+    /// does not undo the others; the caller returns only once its write is committed.
+    /// </summary>
+    private object? Batched(Func<object?> body, object? closedResult)
+    {
+        var write = new PendingWrite(body, closedResult);
+        lock (_pendingGate)
+        {
+            _pending.Add(write);
         }
+        lock (_gate)
+        {
+            if (!write.Done)
+            {
+                RunPendingWrites();
+            }
+        }
+        if (write.Error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(write.Error);
+        }
+        return write.Result;
+    }
+
+    private void RunPendingWrites()
+    {
+        List<PendingWrite> batch;
+        lock (_pendingGate)
+        {
+            batch = [.. _pending];
+            _pending.Clear();
+        }
+        if (_closed)
+        {
+            foreach (var write in batch)
+            {
+                write.Result = write.ClosedResult;
+                write.Done = true;
+            }
+            return;
+        }
+        Execute("BEGIN IMMEDIATE");
+        foreach (var write in batch)
+        {
+            Execute("SAVEPOINT w");
+            try
+            {
+                write.Result = write.Body();
+                Execute("RELEASE w");
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Execute("ROLLBACK TO w");
+                Execute("RELEASE w");
+                write.Error = ex;
+            }
+        }
+        try
+        {
+            Execute("COMMIT");
+        }
+        catch (SqliteException ex)
+        {
+            Execute("ROLLBACK");
+            _journals.Clear();
+            foreach (var write in batch)
+            {
+                write.Error ??= ex;
+            }
+        }
+        foreach (var write in batch)
+        {
+            write.Done = true;
+        }
+    }
+
+    private sealed class PendingWrite(Func<object?> body, object? closedResult)
+    {
+        public Func<object?> Body { get; } = body;
+
+        public object? ClosedResult { get; } = closedResult;
+
+        public object? Result { get; set; }
+
+        public Exception? Error { get; set; }
+
+        public bool Done { get; set; }
     }
 
     public bool RescheduleActivity(ActivityWork work, DateTime visibleAt)
