@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapr.Workflow;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Retail.Workflows.Embedded;
@@ -36,13 +37,13 @@ internal sealed class StepEffects
 internal sealed class WorkflowStore : IDisposable
 {
     private const int MaxCachedJournals = 50_000;
-    private readonly Lock _gate = new();
-    private readonly Lock _pendingGate = new();
-    private readonly List<PendingWrite> _pending = [];
+    private const int MaxBatch = 512;
+    private readonly Channel<DbOperation> _operations = Channel.CreateUnbounded<DbOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _thread;
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Generation, List<JournalEvent> Events)> _journals = new(StringComparer.Ordinal);
-    private bool _closed;
+    private volatile bool _closed;
 
     public WorkflowStore(string databasePath)
     {
@@ -78,47 +79,170 @@ internal sealed class WorkflowStore : IDisposable
               input TEXT, attempt INTEGER NOT NULL, visible_at INTEGER NOT NULL, first_attempt_at INTEGER NOT NULL, retry TEXT,
               PRIMARY KEY(instance_id, generation, task_id)) WITHOUT ROWID;
             """);
+        _thread = new Thread(RunJournalThread) { IsBackground = true, Name = "workflow-journal" };
+        _thread.Start();
     }
 
-    public bool IsClosed
+    public bool IsClosed => _closed;
+
+    /// <summary>Closes the journal: queued operations get their "closed" answer, nothing more is written.</summary>
+    public void Dispose()
     {
-        get
+        if (_closed)
         {
-            lock (_gate)
-            {
-                return _closed;
-            }
+            return;
+        }
+        _closed = true;
+        _operations.Writer.TryComplete();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join(TimeSpan.FromSeconds(30));
         }
     }
 
-    public void Dispose()
+    // ---- the journal thread ----------------------------------------------------------------------------------
+
+    /// <summary>Queues <paramref name="body"/> for the journal thread; the task completes once its transaction has committed.</summary>
+    private Task<T> Run<T>(Func<T> body, bool throwWhenClosed, T closedResult)
     {
-        lock (_gate)
+        var operation = new DbOperation<T>(body, throwWhenClosed, closedResult);
+        if (_closed || !_operations.Writer.TryWrite(operation))
         {
+            operation.Close();
+        }
+        return operation.Task;
+    }
+
+    /// <summary>
+    /// One thread owns the connection. It takes every queued operation (up to a batch) and runs them in one
+    /// transaction, each in its own savepoint (group commit): one WAL commit carries many steps, and no caller's
+    /// thread ever blocks on the journal.
+    /// </summary>
+    private void RunJournalThread()
+    {
+        var reader = _operations.Reader;
+        var batch = new List<DbOperation>(MaxBatch);
+        while (true)
+        {
+            if (!reader.TryRead(out var first))
+            {
+                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    break;
+                }
+                continue;
+            }
+            batch.Add(first);
+            while (batch.Count < MaxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
             if (_closed)
             {
-                return;
+                batch.ForEach(o => o.Close());
+                batch.Clear();
+                continue;
             }
-            _closed = true;
-            _journals.Clear();
-            foreach (var command in _commands.Values)
+            ExecuteBatch(batch);
+            batch.Clear();
+        }
+        _journals.Clear();
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+        _commands.Clear();
+        _connection.Dispose();
+    }
+
+    private void ExecuteBatch(List<DbOperation> batch)
+    {
+        try
+        {
+            Execute("BEGIN IMMEDIATE");
+            foreach (var operation in batch)
             {
-                command.Dispose();
+                Execute("SAVEPOINT op");
+                try
+                {
+                    operation.Execute();
+                    Execute("RELEASE op");
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    Execute("ROLLBACK TO op");
+                    Execute("RELEASE op");
+                    operation.Fail(ex);
+                }
             }
-            _commands.Clear();
-            _connection.Dispose();
+            Execute("COMMIT");
+        }
+        catch (SqliteException ex)
+        {
+            if (SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+            {
+                Execute("ROLLBACK");
+            }
+            _journals.Clear();
+            batch.ForEach(o => o.Fail(ex));
+        }
+        batch.ForEach(o => o.Complete());
+    }
+
+    private abstract class DbOperation
+    {
+        public abstract void Execute();
+
+        public abstract void Fail(Exception exception);
+
+        public abstract void Complete();
+
+        public abstract void Close();
+    }
+
+    private sealed class DbOperation<T>(Func<T> body, bool throwWhenClosed, T closedResult) : DbOperation
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+        private Exception? _error;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Execute() => _result = body();
+
+        public override void Fail(Exception exception) => _error ??= exception;
+
+        public override void Complete()
+        {
+            if (_error is null)
+            {
+                _completion.TrySetResult(_result);
+            }
+            else
+            {
+                _completion.TrySetException(_error);
+            }
+        }
+
+        public override void Close()
+        {
+            if (throwWhenClosed)
+            {
+                _completion.TrySetException(new ObjectDisposedException(nameof(WorkflowStore), "The workflow journal is closed."));
+            }
+            else
+            {
+                _completion.TrySetResult(closedResult);
+            }
         }
     }
 
     // ---- start and control -------------------------------------------------------------------------------------
 
     /// <summary>Creates the instance and its start message; null when an unfinished instance with the id exists.</summary>
-    public InstanceRow? Create(string instanceId, string name, string? input, DateTime now)
-    {
-        lock (_gate)
+    public Task<InstanceRow?> CreateAsync(string instanceId, string name, string? input, DateTime now) =>
+        Run(() =>
         {
-            ThrowIfClosed();
-            using var tx = Begin();
             var existing = ReadInstance(instanceId);
             if (existing is { IsActive: true })
             {
@@ -131,25 +255,18 @@ internal sealed class WorkflowStore : IDisposable
             var row = new InstanceRow(instanceId, name, WorkflowRuntimeStatus.Pending, 0, input, null, null, null, null, -1, 0, now, now);
             InsertInstance(row);
             InsertInbox(instanceId, 0, JournalKind.ExecutionStarted, -1, name, input, now);
-            tx.Commit();
             return row;
-        }
-    }
+        }, throwWhenClosed: true, closedResult: (InstanceRow?)null);
 
-    public InstanceRow? Get(string instanceId)
-    {
-        lock (_gate)
+    public Task<InstanceRow?> GetAsync(string instanceId) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             return ReadInstance(instanceId);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: (InstanceRow?)null);
 
-    public IReadOnlyList<InstanceRow> List(WorkflowRuntimeStatus? status, string? name, int limit, string? after)
-    {
-        lock (_gate)
+    public Task<IReadOnlyList<InstanceRow>> ListAsync(WorkflowRuntimeStatus? status, string? name, int limit, string? after) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             using var command = _connection.CreateCommand();
             command.CommandText = $"""
                 SELECT {InstanceColumns} FROM wf_instances
@@ -167,28 +284,22 @@ internal sealed class WorkflowStore : IDisposable
                 rows.Add(ReadInstanceRow(reader));
             }
             return rows;
-        }
-    }
+        }, throwWhenClosed: true, closedResult: (IReadOnlyList<InstanceRow>)[]);
 
-    public IReadOnlyList<(long Seq, JournalEvent Event)>? History(string instanceId)
-    {
-        lock (_gate)
+    public Task<IReadOnlyList<(long Seq, JournalEvent Event)>?> HistoryAsync(string instanceId) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             if (ReadInstance(instanceId) is null)
             {
                 return null;
             }
             return ReadJournal(instanceId).Select((e, i) => ((long)i, e)).ToList();
-        }
-    }
+        }, throwWhenClosed: true, closedResult: (IReadOnlyList<(long Seq, JournalEvent Event)>?)null);
 
     /// <summary>Puts a raised event in the inbox of an unfinished instance.</summary>
-    public WorkflowOperationOutcomeRow RaiseEvent(string instanceId, string eventName, string? payload, DateTime now)
-    {
-        lock (_gate)
+    public Task<WorkflowOperationOutcomeRow> RaiseEventAsync(string instanceId, string eventName, string? payload, DateTime now) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             var row = ReadInstance(instanceId);
             if (row is null || !row.IsActive)
             {
@@ -196,15 +307,12 @@ internal sealed class WorkflowStore : IDisposable
             }
             InsertInbox(instanceId, -1, JournalKind.EventRaised, -1, eventName, payload, now);
             return new(row, true);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: new WorkflowOperationOutcomeRow(null, false));
 
     /// <summary>Moves the instance from one of <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public WorkflowOperationOutcomeRow Transition(string instanceId, WorkflowRuntimeStatus[] from, WorkflowRuntimeStatus to, DateTime now)
-    {
-        lock (_gate)
+    public Task<WorkflowOperationOutcomeRow> TransitionAsync(string instanceId, WorkflowRuntimeStatus[] from, WorkflowRuntimeStatus to, DateTime now) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             var row = ReadInstance(instanceId);
             if (row is null || !from.Contains(row.Status))
             {
@@ -215,50 +323,38 @@ internal sealed class WorkflowStore : IDisposable
                 ("$s", (int)target), ("$u", now.Ticks), ("$id", instanceId));
             command.ExecuteNonQuery();
             return new(row with { Status = target }, true);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: new WorkflowOperationOutcomeRow(null, false));
 
     /// <summary>Terminates the instance and every unfinished child of it; returns the instances whose parents must hear of it.</summary>
-    public WorkflowOperationOutcomeRow Terminate(string instanceId, string? output, DateTime now, List<string> toRun)
-    {
-        lock (_gate)
+    public Task<WorkflowOperationOutcomeRow> TerminateAsync(string instanceId, string? output, DateTime now, List<string> toRun) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             var row = ReadInstance(instanceId);
             if (row is null || !row.IsActive)
             {
                 return new(row, false);
             }
-            using var tx = Begin();
             TerminateTree(row, output, now, toRun);
-            tx.Commit();
             return new(row with { Status = WorkflowRuntimeStatus.Terminated }, true);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: new WorkflowOperationOutcomeRow(null, false));
 
-    public WorkflowOperationOutcomeRow Purge(string instanceId)
-    {
-        lock (_gate)
+    public Task<WorkflowOperationOutcomeRow> PurgeAsync(string instanceId) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             var row = ReadInstance(instanceId);
             if (row is null || row.IsActive)
             {
                 return new(row, false);
             }
-            using var tx = Begin();
             DeleteInstance(instanceId);
-            tx.Commit();
             return new(row, true);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: new WorkflowOperationOutcomeRow(null, false));
 
     // ---- steps -------------------------------------------------------------------------------------------------
 
     /// <summary>What one step of an instance needs, or null when the instance cannot take a step now.</summary>
-    public StepInput? LoadStep(string instanceId, DateTime now)
-    {
-        lock (_gate)
+    public Task<StepInput?> LoadStepAsync(string instanceId, DateTime now) =>
+        Run(() =>
         {
             if (_closed)
             {
@@ -294,15 +390,14 @@ internal sealed class WorkflowStore : IDisposable
                 _journals[instanceId] = journal;
             }
             return new StepInput(row, journal.Events, messages);
-        }
-    }
+        }, throwWhenClosed: false, closedResult: (StepInput?)null);
 
     /// <summary>
     /// Commits one step atomically: consumed messages out, journal entries in, new work out. Returns null (and
     /// changes nothing) when the instance was suspended, terminated or restarted while the step ran.
     /// </summary>
-    public StepEffects? CommitStep(InstanceRow instance, IReadOnlyList<InboxMessage> consumed, StepOutcome outcome, DateTime now) =>
-        (StepEffects?)Batched(() => CommitStepBody(instance, consumed, outcome, now), closedResult: null);
+    public Task<StepEffects?> CommitStepAsync(InstanceRow instance, IReadOnlyList<InboxMessage> consumed, StepOutcome outcome, DateTime now) =>
+        Run(() => CommitStepBody(instance, consumed, outcome, now), throwWhenClosed: false, closedResult: (StepEffects?)null);
 
     private StepEffects? CommitStepBody(InstanceRow instance, IReadOnlyList<InboxMessage> consumed, StepOutcome outcome, DateTime now)
     {
@@ -372,8 +467,8 @@ internal sealed class WorkflowStore : IDisposable
     // ---- activities --------------------------------------------------------------------------------------------
 
     /// <summary>Records an activity's result and removes it from the work table; false when it is no longer wanted.</summary>
-    public bool CompleteActivity(ActivityWork work, bool succeeded, string? data, DateTime now) =>
-        (bool)Batched(() =>
+    public Task<bool> CompleteActivityAsync(ActivityWork work, bool succeeded, string? data, DateTime now) =>
+        Run(() =>
         {
             using var delete = Command("DELETE FROM wf_activities WHERE instance_id=$id AND generation=$g AND task_id=$t",
                 ("$id", work.InstanceId), ("$g", work.Generation), ("$t", work.TaskId));
@@ -384,104 +479,10 @@ internal sealed class WorkflowStore : IDisposable
             InsertInbox(work.InstanceId, work.Generation, succeeded ? JournalKind.TaskCompleted : JournalKind.TaskFailed,
                 work.TaskId, work.Name, data, now);
             return true;
-        }, closedResult: false)!;
+        }, throwWhenClosed: false, closedResult: false);
 
-    // ---- group commit ------------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// Runs <paramref name="body"/> in a transaction shared with the writes of every other thread waiting for the
-    /// lock (group commit): one WAL commit carries many steps. Each write is its own savepoint, so one failing write
-    /// does not undo the others; the caller returns only once its write is committed.
-    /// </summary>
-    private object? Batched(Func<object?> body, object? closedResult)
-    {
-        var write = new PendingWrite(body, closedResult);
-        lock (_pendingGate)
-        {
-            _pending.Add(write);
-        }
-        lock (_gate)
-        {
-            if (!write.Done)
-            {
-                RunPendingWrites();
-            }
-        }
-        if (write.Error is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(write.Error);
-        }
-        return write.Result;
-    }
-
-    private void RunPendingWrites()
-    {
-        List<PendingWrite> batch;
-        lock (_pendingGate)
-        {
-            batch = [.. _pending];
-            _pending.Clear();
-        }
-        if (_closed)
-        {
-            foreach (var write in batch)
-            {
-                write.Result = write.ClosedResult;
-                write.Done = true;
-            }
-            return;
-        }
-        Execute("BEGIN IMMEDIATE");
-        foreach (var write in batch)
-        {
-            Execute("SAVEPOINT w");
-            try
-            {
-                write.Result = write.Body();
-                Execute("RELEASE w");
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                Execute("ROLLBACK TO w");
-                Execute("RELEASE w");
-                write.Error = ex;
-            }
-        }
-        try
-        {
-            Execute("COMMIT");
-        }
-        catch (SqliteException ex)
-        {
-            Execute("ROLLBACK");
-            _journals.Clear();
-            foreach (var write in batch)
-            {
-                write.Error ??= ex;
-            }
-        }
-        foreach (var write in batch)
-        {
-            write.Done = true;
-        }
-    }
-
-    private sealed class PendingWrite(Func<object?> body, object? closedResult)
-    {
-        public Func<object?> Body { get; } = body;
-
-        public object? ClosedResult { get; } = closedResult;
-
-        public object? Result { get; set; }
-
-        public Exception? Error { get; set; }
-
-        public bool Done { get; set; }
-    }
-
-    public bool RescheduleActivity(ActivityWork work, DateTime visibleAt)
-    {
-        lock (_gate)
+    public Task<bool> RescheduleActivityAsync(ActivityWork work, DateTime visibleAt) =>
+        Run(() =>
         {
             if (_closed)
             {
@@ -491,17 +492,14 @@ internal sealed class WorkflowStore : IDisposable
                 UPDATE wf_activities SET attempt=$a, visible_at=$v WHERE instance_id=$id AND generation=$g AND task_id=$t
                 """, ("$a", work.Attempt), ("$v", visibleAt.Ticks), ("$id", work.InstanceId), ("$g", work.Generation), ("$t", work.TaskId));
             return update.ExecuteNonQuery() > 0;
-        }
-    }
+        }, throwWhenClosed: false, closedResult: false);
 
     // ---- recovery ----------------------------------------------------------------------------------------------
 
     /// <summary>After a start or a crash: every inbox that holds messages, and every activity not yet recorded as done.</summary>
-    public (List<(DateTime VisibleAt, string InstanceId)> Inboxes, List<(DateTime VisibleAt, ActivityWork Work)> Activities) Recover()
-    {
-        lock (_gate)
+    public Task<(List<(DateTime VisibleAt, string InstanceId)> Inboxes, List<(DateTime VisibleAt, ActivityWork Work)> Activities)> RecoverAsync() =>
+        Run(() =>
         {
-            ThrowIfClosed();
             var inboxes = new List<(DateTime, string)>();
             using (var command = Command("SELECT instance_id, visible_at FROM wf_inbox GROUP BY instance_id, visible_at"))
             using (var reader = command.ExecuteReader())
@@ -529,8 +527,7 @@ internal sealed class WorkflowStore : IDisposable
                 }
             }
             return (inboxes, activities);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: default((List<(DateTime VisibleAt, string InstanceId)>, List<(DateTime VisibleAt, ActivityWork Work)>)));
 
     // ---- helpers (called under the lock) -----------------------------------------------------------------------
 
@@ -786,34 +783,6 @@ internal sealed class WorkflowStore : IDisposable
         }
     }
 
-    // Plain BEGIN/COMMIT so the reused commands need no transaction object; dispose without commit rolls back.
-    private Transaction Begin()
-    {
-        Execute("BEGIN IMMEDIATE");
-        return new Transaction(this);
-    }
-
-    private sealed class Transaction(WorkflowStore store) : IDisposable
-    {
-        private bool _done;
-
-        public void Commit()
-        {
-            store.Execute("COMMIT");
-            _done = true;
-        }
-
-        public void Dispose()
-        {
-            if (!_done)
-            {
-                _done = true;
-                store.Execute("ROLLBACK");
-            }
-        }
-    }
-
-    private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(_closed, this);
 }
 
 internal sealed record WorkflowOperationOutcomeRow(InstanceRow? Instance, bool Applied);
