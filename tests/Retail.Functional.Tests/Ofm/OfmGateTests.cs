@@ -122,3 +122,33 @@ internal sealed class FailingOfmInvoker(IServiceInvoker inner, OfmOutage outage)
             ? throw new DependencyUnavailableException("ofm")
             : inner.InvokeAsync(appId, path, body, options, cancellationToken);
 }
+
+/// <summary>Other processes learn of OFM's changes through its events: every module subscribes and clears its cache.</summary>
+public sealed class DirectoryEventTests(OfmHost host) : IClassFixture<OfmHost>
+{
+    [Fact]
+    public async Task an_org_status_event_clears_the_cached_directory_answers_of_that_org_in_every_module()
+    {
+        var services = host.Factory.Services;
+        var diagnostics = services.GetRequiredService<Retail.Shared.Embedded.EventBusDiagnostics>();
+        var subscribers = diagnostics.Subscribers().Where(s => s.Topics.Contains("org.status_changed")).Select(s => s.Id).ToList();
+        Assert.Contains("/mrs/directory/events", subscribers);
+        Assert.Contains("/uas/directory/events", subscribers);
+
+        // A stale answer as another process would hold it, then OFM's event as it would arrive there.
+        var cache = services.GetRequiredService<Retail.Shared.Contract.OrgDirectoryCache>();
+        cache.Set("stale-org", "access|probe", "stale");
+        cache.Set("fresh-org", "access|probe", "fresh");
+        var bus = services.GetRequiredKeyedService<Retail.Shared.Events.IEventBus>("ofm");
+        await bus.PublishAsync("org.status_changed", "org.status_changed", new { orgcode = "stale-org", from = "active", to = "suspended" },
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        while (await diagnostics.PendingCountAsync("ofm", TestContext.Current.CancellationToken) > 0)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        Assert.Empty(await diagnostics.DeadLettersAsync("ofm", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.False(cache.TryGet<string>("stale-org", "access|probe", out _));
+        Assert.True(cache.TryGet<string>("fresh-org", "access|probe", out _));
+    }
+}
