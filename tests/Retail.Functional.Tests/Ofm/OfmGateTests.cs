@@ -80,6 +80,10 @@ public sealed class OfmGateTests(OfmHost host) : IClassFixture<OfmHost>
         var orgcode = OfmSteps.NewOrgcode();
         await @operator.ActiveOrg(orgcode, owner.UserGuid);
         var member = await owner.Join(orgcode, temp, "member", clock.GetUtcNow().AddHours(8));
+        var late = factory.NewUser("late");
+        var lapsing = await owner.Client.Post("/ofm/member/invite/create", new { email = late.Email, role = "viewer" }, orgcode).Ok(HttpStatusCode.Created);
+        await owner.Client.Post("/ofm/member/invite/create", new { email = late.Email, role = "viewer", grant_expires_at = clock.GetUtcNow().AddMinutes(-1) }, orgcode)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
         Assert.NotEqual(System.Text.Json.JsonValueKind.Null, member.GetProperty("grant_expires_at").ValueKind);
 
         await temp.Client.Post("/mrs/record", new { json = new { shift = 1 } }, orgcode).Ok(HttpStatusCode.Created);
@@ -89,6 +93,11 @@ public sealed class OfmGateTests(OfmHost host) : IClassFixture<OfmHost>
         var resolved = await owner.Client.Post("/ofm/member/resolve", new { user_guid = temp.UserGuid }, orgcode).Ok();
         Assert.False(resolved.GetProperty("active").GetBoolean());
         Assert.Equal("none", resolved.GetProperty("role").GetString());
+
+        // An invitation not accepted within 7 days lapses.
+        clock.Advance(TimeSpan.FromDays(7));
+        await late.Client.Post("/ofm/member/invite/accept", new { invite_guid = lapsing.GetProperty("invite_guid").GetString() }, orgcode)
+            .Problem(HttpStatusCode.UnprocessableEntity, "invite_expired");
     }
 
     [Fact]
