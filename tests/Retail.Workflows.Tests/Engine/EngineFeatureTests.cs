@@ -34,6 +34,7 @@ public sealed class EngineFeatureTests : IDisposable
             r.RegisterWorkflow<SenderWorkflow>();
             r.RegisterWorkflow<DeterminismWorkflow>();
             r.RegisterWorkflow<LoggingWorkflow>();
+            r.RegisterWorkflow<DetachedStarterWorkflow>();
             r.RegisterActivity<RecordActivity>();
             r.RegisterActivity<BlockingRecordActivity>();
             r.RegisterActivity<FlakyActivity>();
@@ -256,6 +257,20 @@ public sealed class EngineFeatureTests : IDisposable
         Assert.Equal(WorkflowRuntimeStatus.Completed, child!.RuntimeStatus);
         Assert.Equal("parent-1", child.ParentInstanceId);
         Assert.Equal(WorkflowRuntimeStatus.Failed, (await host.Scheduler.GetAsync("parent-1:1"))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task a_detached_workflow_runs_on_its_own_without_a_parent()
+    {
+        await using var host = Start();
+        await host.Scheduler.StartAsync(nameof(DetachedStarterWorkflow), "starter-1", Json("d"));
+
+        var starter = await host.WaitForFinishAsync("starter-1");
+        var detached = await host.WaitForFinishAsync("d-detached");
+
+        Assert.Equal("d-detached", Read<string>(starter.Output));
+        Assert.Equal("D-1,D-2,D-3", Read<string>(detached.Output));
+        Assert.Null(detached.ParentInstanceId);
     }
 
     [Fact]

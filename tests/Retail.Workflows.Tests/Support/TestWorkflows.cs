@@ -293,3 +293,12 @@ public sealed class OrderFlowV4Renamed : Workflow<string, string>
         return await context.WaitForExternalEventAsync<string>("go");
     }
 }
+
+public sealed class DetachedStarterWorkflow : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(WorkflowContext context, string input)
+    {
+        var id = await context.ScheduleNewDetachedWorkflowAsync(nameof(ThreeStepWorkflow), input + "-detached", input);
+        return id;
+    }
+}
