@@ -35,6 +35,8 @@ public sealed class EngineFeatureTests : IDisposable
             r.RegisterWorkflow<DeterminismWorkflow>();
             r.RegisterWorkflow<LoggingWorkflow>();
             r.RegisterWorkflow<DetachedStarterWorkflow>();
+            r.RegisterWorkflow<RetryingParentWorkflow>();
+            r.RegisterWorkflow<WaitingParentWorkflow>();
             r.RegisterActivity<RecordActivity>();
             r.RegisterActivity<BlockingRecordActivity>();
             r.RegisterActivity<FlakyActivity>();
@@ -257,6 +259,33 @@ public sealed class EngineFeatureTests : IDisposable
         Assert.Equal(WorkflowRuntimeStatus.Completed, child!.RuntimeStatus);
         Assert.Equal("parent-1", child.ParentInstanceId);
         Assert.Equal(WorkflowRuntimeStatus.Failed, (await host.Scheduler.GetAsync("parent-1:1"))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task a_child_workflow_is_retried_by_its_policy_over_a_durable_timer()
+    {
+        await using var host = Start();
+        await host.Scheduler.StartAsync(nameof(RetryingParentWorkflow), "retry-parent", Json("x"));
+
+        var done = await host.WaitForFinishAsync("retry-parent");
+
+        Assert.Equal("gave-up", Read<string>(done.Output));
+        var history = await host.Scheduler.GetHistoryAsync("retry-parent");
+        Assert.Equal(2, history!.Count(e => e.Kind == "child_created"));
+        Assert.Equal(1, history!.Count(e => e.Kind == "timer_created"));
+    }
+
+    [Fact]
+    public async Task terminating_a_parent_terminates_its_running_child()
+    {
+        await using var host = Start();
+        await host.Scheduler.StartAsync(nameof(WaitingParentWorkflow), "term-parent", Json("x"));
+        await host.WaitForStatusAsync("term-parent:0", WorkflowRuntimeStatus.Running);
+
+        await host.Scheduler.TerminateAsync("term-parent", null);
+
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await host.Scheduler.GetAsync("term-parent"))!.RuntimeStatus);
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await host.Scheduler.GetAsync("term-parent:0"))!.RuntimeStatus);
     }
 
     [Fact]
