@@ -264,17 +264,19 @@ internal sealed class WorkflowStore : IDisposable
             return ReadInstance(instanceId);
         }, throwWhenClosed: true, closedResult: (InstanceRow?)null);
 
-    public Task<IReadOnlyList<InstanceRow>> ListAsync(WorkflowRuntimeStatus? status, string? name, int limit, string? after) =>
+    public Task<IReadOnlyList<InstanceRow>> ListAsync(WorkflowRuntimeStatus? status, string? name, string? prefix, int limit, string? after) =>
         Run(() =>
         {
             using var command = _connection.CreateCommand();
             command.CommandText = $"""
                 SELECT {InstanceColumns} FROM wf_instances
                 WHERE ($status IS NULL OR status = $status) AND ($name IS NULL OR name = $name) AND ($after IS NULL OR instance_id > $after)
+                  AND ($prefix IS NULL OR substr(instance_id, 1, length($prefix)) = $prefix)
                 ORDER BY instance_id LIMIT $limit
                 """;
             command.Parameters.AddWithValue("$status", status is null ? DBNull.Value : (int)status);
             command.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
+            command.Parameters.AddWithValue("$prefix", (object?)prefix ?? DBNull.Value);
             command.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
             command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();

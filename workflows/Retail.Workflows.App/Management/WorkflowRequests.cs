@@ -32,11 +32,14 @@ public sealed record WorkflowInstanceResponse(
     DateTime UpdatedAt,
     string? ParentInstanceId)
 {
-    public static WorkflowInstanceResponse From(WorkflowInstanceStatus status)
+    /// <param name="outside">Maps a stored instance id to the id the caller knows it by.</param>
+    public static WorkflowInstanceResponse From(WorkflowInstanceStatus status, Func<string, string> outside)
     {
         ArgumentNullException.ThrowIfNull(status);
-        return new(status.InstanceId, status.Name, status.RuntimeStatus, status.Input, status.Output, status.CustomStatus,
-            status.Failure, status.CreatedAt.UtcDateTime, status.UpdatedAt.UtcDateTime, status.ParentInstanceId);
+        ArgumentNullException.ThrowIfNull(outside);
+        return new(outside(status.InstanceId), status.Name, status.RuntimeStatus, status.Input, status.Output, status.CustomStatus,
+            status.Failure, status.CreatedAt.UtcDateTime, status.UpdatedAt.UtcDateTime,
+            status.ParentInstanceId is null ? null : outside(status.ParentInstanceId));
     }
 }
 
