@@ -2,6 +2,7 @@ using Retail.Mrs;
 using Retail.Ofm;
 using Retail.Shared.Hosting;
 using Retail.Uas;
+using Retail.Workflows.App;
 
 namespace Retail.Host;
 
@@ -13,5 +14,6 @@ internal static class HostModules
         new UasModule(),
         new OfmModule(),
         new MrsModule(),
+        new WorkflowsModule(),
     ];
 }

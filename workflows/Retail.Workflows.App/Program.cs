@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Retail.Shared.Json;
+using Retail.Shared.Hosting;
 
 namespace Retail.Workflows.App;
 
@@ -14,11 +12,10 @@ public static class Program
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-        builder.Services.Configure<JsonOptions>(o => RetailJson.Configure(o.SerializerOptions, strict: true));
-        var module = new WorkflowsModule();
-        module.AddServices(builder.Services, builder.Configuration);
+        IServiceModule[] modules = [new WorkflowsModule()];
+        builder.AddRetail(modules);
         var app = builder.Build();
-        module.MapEndpoints(app);
+        app.UseRetail(modules, prefixed: false);
         return app;
     }
 }

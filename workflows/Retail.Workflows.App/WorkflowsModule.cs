@@ -20,6 +20,7 @@ public sealed class WorkflowsModule : IServiceModule
     {
         var options = configuration.GetSection(RetailOptions.Section).Get<RetailOptions>() ?? new RetailOptions();
         services.AddRetailWorkflows(options, Register);
+        services.AddHealthChecks().AddCheck<WorkflowRuntimeHealthCheck>("workflows", tags: ["ready"]);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapWorkflowApi();

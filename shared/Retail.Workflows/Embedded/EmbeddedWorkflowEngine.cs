@@ -160,7 +160,7 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
     {
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Limit, 1, 500);
-        var rows = await _store.ListAsync(query.Status, query.Name, limit + 1, query.NextToken);
+        var rows = await _store.ListAsync(query.Status, query.Name, query.InstanceIdPrefix, limit + 1, query.NextToken);
         var items = rows.Take(limit).Select(ToStatus).ToList();
         return new WorkflowInstanceList(items, rows.Count > limit ? items[^1].InstanceId : null);
     }
@@ -500,7 +500,7 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
     {
         if (entry.Kind == JournalKind.TimerCreated && long.TryParse(entry.Data, out var ticks))
         {
-            return JsonSerializer.SerializeToElement(new DateTimeOffset(new DateTime(ticks, DateTimeKind.Utc)));
+            return JsonSerializer.SerializeToElement(new DateTime(ticks, DateTimeKind.Utc));
         }
         return ToElement(entry.Data);
     }

@@ -264,17 +264,19 @@ internal sealed class WorkflowStore : IDisposable
             return ReadInstance(instanceId);
         }, throwWhenClosed: true, closedResult: (InstanceRow?)null);
 
-    public Task<IReadOnlyList<InstanceRow>> ListAsync(WorkflowRuntimeStatus? status, string? name, int limit, string? after) =>
+    public Task<IReadOnlyList<InstanceRow>> ListAsync(WorkflowRuntimeStatus? status, string? name, string? prefix, int limit, string? after) =>
         Run(() =>
         {
             using var command = _connection.CreateCommand();
             command.CommandText = $"""
                 SELECT {InstanceColumns} FROM wf_instances
                 WHERE ($status IS NULL OR status = $status) AND ($name IS NULL OR name = $name) AND ($after IS NULL OR instance_id > $after)
+                  AND ($prefix IS NULL OR substr(instance_id, 1, length($prefix)) = $prefix)
                 ORDER BY instance_id LIMIT $limit
                 """;
             command.Parameters.AddWithValue("$status", status is null ? DBNull.Value : (int)status);
             command.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
+            command.Parameters.AddWithValue("$prefix", (object?)prefix ?? DBNull.Value);
             command.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
             command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();
@@ -580,6 +582,23 @@ internal sealed class WorkflowStore : IDisposable
                     instance.InstanceId, entry.TaskId, instance.Generation, now, now));
                 InsertInbox(childId, 0, JournalKind.ExecutionStarted, -1, entry.Name, entry.Data, now);
                 effects.InstancesToRun.Add(childId);
+                break;
+            case JournalKind.DetachedStarted:
+                var detachedId = entry.Target!;
+                var previous = ReadInstance(detachedId);
+                if (previous is { IsActive: true })
+                {
+                    break;
+                }
+                if (previous is not null)
+                {
+                    DeleteInstance(detachedId);
+                }
+                var startAt = command.NotBefore is { } notBefore && notBefore > now ? notBefore : now;
+                InsertInstance(new InstanceRow(detachedId, entry.Name!, WorkflowRuntimeStatus.Pending, 0, entry.Data, null, null, null,
+                    null, -1, 0, now, now));
+                InsertInbox(detachedId, 0, JournalKind.ExecutionStarted, -1, entry.Name, entry.Data, startAt);
+                effects.Timers.Add((startAt, detachedId));
                 break;
             default:
                 break;

@@ -35,7 +35,7 @@ public sealed class DaprWorkflowScheduler(DaprWorkflowClient client, WorkflowReg
         ArgumentNullException.ThrowIfNull(query);
         var page = await client.ListInstanceIdsAsync(query.NextToken, Math.Clamp(query.Limit, 1, 500), cancellationToken);
         var items = new List<WorkflowInstanceStatus>();
-        foreach (var id in page.InstanceIds)
+        foreach (var id in page.InstanceIds.Where(id => query.InstanceIdPrefix is null || id.StartsWith(query.InstanceIdPrefix, StringComparison.Ordinal)))
         {
             if (await GetAsync(id, cancellationToken) is { } status
                 && (query.Status is null || status.RuntimeStatus == query.Status)

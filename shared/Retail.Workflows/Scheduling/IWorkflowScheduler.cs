@@ -82,7 +82,9 @@ public sealed record WorkflowInstanceStatus(
         or WorkflowRuntimeStatus.Terminated;
 }
 
-public sealed record WorkflowListQuery(WorkflowRuntimeStatus? Status = null, string? Name = null, int Limit = 50, string? NextToken = null);
+/// <param name="InstanceIdPrefix">Only instances whose id starts with this (a tenant's namespace, say).</param>
+public sealed record WorkflowListQuery(WorkflowRuntimeStatus? Status = null, string? Name = null, int Limit = 50, string? NextToken = null,
+    string? InstanceIdPrefix = null);
 
 public sealed record WorkflowInstanceList(IReadOnlyList<WorkflowInstanceStatus> Items, string? NextToken);
 

@@ -377,20 +377,13 @@ public sealed class ContractTests : IAsyncLifetime
             created.Add((await CreateItem(client, $"page-{i}")).GetProperty("item_guid").GetString()!);
         }
 
-        var seen = new List<string>();
-        string? token = null;
-        var pages = 0;
-        do
-        {
-            var page = await (await client.PostJsonAsync("/probe/item/list", new { limit = 3, next_token = token })).JsonAsync();
-            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("item_guid").GetString()!));
-            token = page.GetProperty("next_token").GetString();
-            pages++;
-        }
-        while (token is not null && pages < 10);
+        var (first, pages) = await Traverse(client);
+        var (second, _) = await Traverse(client);
 
         Assert.Equal(3, pages);
-        Assert.Equal(created, seen);
+        Assert.Equal(created.Order(StringComparer.Ordinal), first.Order(StringComparer.Ordinal));
+        Assert.Equal(first.Count, first.Distinct().Count());
+        Assert.Equal(first, second);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostJsonAsync("/probe/item/list", new { limit = 0 })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostJsonAsync("/probe/item/list", new { limit = 501 })).StatusCode);
     }
@@ -493,6 +486,22 @@ public sealed class ContractTests : IAsyncLifetime
             Assert.True(responses.TryGetProperty(code, out _), $"missing {code}");
         }
         Assert.Contains(create.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
+    }
+
+    private static async Task<(List<string> Keys, int Pages)> Traverse(HttpClient client)
+    {
+        var seen = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await (await client.PostJsonAsync("/probe/item/list", new { limit = 3, next_token = token })).JsonAsync();
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("item_guid").GetString()!));
+            token = page.GetProperty("next_token").GetString();
+            pages++;
+        }
+        while (token is not null && pages < 10);
+        return (seen, pages);
     }
 
     private static async Task<T> Eventually<T>(Func<T> read, Func<T, bool> done)

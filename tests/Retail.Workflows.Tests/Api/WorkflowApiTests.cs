@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.Shared.Contract;
 using Retail.Workflows.App;
 using Retail.Workflows.Tests.Support;
 
@@ -24,9 +26,11 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         {
             builder.WebHost.UseTestServer();
             builder.Configuration["Retail:DataDir"] = _dir.Path;
+            builder.Configuration["Retail:OperatorKey"] = OperatorKey;
+            builder.Services.AddSingleton<IOrgDirectory, StandInOrgDirectory>();
         });
         await _app.StartAsync(Token);
-        _client = _app.GetTestClient();
+        _client = ClientFor("acme");
     }
 
     public async ValueTask DisposeAsync()
@@ -39,9 +43,21 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         _dir.Dispose();
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> Post(string path, object body)
+    private const string OperatorKey = "test-operator-key";
+
+    private HttpClient ClientFor(string orgcode, string apiKey = OperatorKey)
     {
-        using var response = await _client.PostAsJsonAsync(path, body, Token);
+        var client = _app!.GetTestClient();
+        client.DefaultRequestHeaders.Add("x-api-key", apiKey);
+        client.DefaultRequestHeaders.Add("x-orgcode", orgcode);
+        return client;
+    }
+
+    private Task<(HttpStatusCode Status, JsonElement Body)> Post(string path, object body) => Post(_client, path, body);
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> Post(HttpClient client, string path, object body)
+    {
+        using var response = await client.PostAsJsonAsync(path, body, Token);
         var text = await response.Content.ReadAsStringAsync(Token);
         return (response.StatusCode, string.IsNullOrEmpty(text) ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
@@ -73,8 +89,11 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("api-seq", started.GetProperty("instance_id").GetString());
         Assert.Equal(5, done.GetProperty("output").GetProperty("idempotency_keys").GetArrayLength());
-        Assert.Equal("api-seq:0", done.GetProperty("output").GetProperty("idempotency_keys")[0].GetString());
+        // Activity idempotency keys derive from the org-namespaced instance id, so two orgs never share one.
+        Assert.Equal("acme/api-seq:0", done.GetProperty("output").GetProperty("idempotency_keys")[0].GetString());
         Assert.Equal(5, history.GetProperty("events").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "task_completed"));
+        Assert.EndsWith("Z", done.GetProperty("created_at").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("Z", history.GetProperty("events")[0].GetProperty("timestamp").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,5 +184,35 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         Assert.Equal("validation_failed", missingBody.GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, unknownField);
         Assert.Equal(HttpStatusCode.BadRequest, badLimit);
+    }
+
+    [Fact]
+    public async Task the_management_api_needs_credentials()
+    {
+        using var anonymous = _app!.GetTestClient();
+        using var response = await anonymous.PostAsJsonAsync("/workflow/list", new { }, Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task one_orgs_instances_are_invisible_to_another_even_under_the_same_id()
+    {
+        using var globex = ClientFor("globex");
+        var (acmeStart, _) = await Post("/workflow/start", new { name = "SequentialSaga", instance_id = "shared-id", input = new { steps = 1 } });
+        var (globexGet, _) = await Post(globex, "/workflow/get", new { instance_id = "shared-id" });
+        var (globexTerminate, _) = await Post(globex, "/workflow/terminate", new { instance_id = "shared-id" });
+        var (globexStart, _) = await Post(globex, "/workflow/start", new { name = "SequentialSaga", instance_id = "shared-id", input = new { steps = 1 } });
+        var (_, acmeList) = await Post("/workflow/list", new { });
+        var (_, globexList) = await Post(globex, "/workflow/list", new { });
+        var (_, acmeGet) = await Post("/workflow/get", new { instance_id = "shared-id" });
+
+        Assert.Equal(HttpStatusCode.OK, acmeStart);
+        Assert.Equal(HttpStatusCode.NotFound, globexGet);
+        Assert.Equal(HttpStatusCode.NotFound, globexTerminate);
+        Assert.Equal(HttpStatusCode.OK, globexStart);
+        Assert.Equal(["shared-id"], acmeList.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("instance_id").GetString()!).ToArray());
+        Assert.Single(globexList.GetProperty("items").EnumerateArray());
+        Assert.Equal("shared-id", acmeGet.GetProperty("instance_id").GetString());
     }
 }

@@ -30,7 +30,7 @@ public static class WorkflowApi
     }
 
     public static async Task<Results<Ok<StartWorkflowResponse>, ProblemHttpResult>> StartWorkflow(StartWorkflowRequest request,
-        IWorkflowScheduler scheduler, CancellationToken cancellationToken)
+        IWorkflowScheduler scheduler, RequestContext context, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Name))
         {
@@ -40,53 +40,57 @@ public static class WorkflowApi
         {
             return ApiProblem.Validation("instance_id", $"must be 1-{MaxIdLength} printable characters");
         }
-        var result = await scheduler.StartAsync(request.Name, request.InstanceId, request.Input, cancellationToken);
+        var scope = TenantScope.Of(context);
+        var instanceId = request.InstanceId ?? Guid.CreateVersion7().ToString("N");
+        var result = await scheduler.StartAsync(request.Name, scope.Inside(instanceId), request.Input, cancellationToken);
         return result.Outcome switch
         {
-            WorkflowStartOutcome.Started => TypedResults.Ok(new StartWorkflowResponse(result.InstanceId, request.Name)),
-            WorkflowStartOutcome.Duplicate => ApiProblem.Duplicate($"Workflow instance '{result.InstanceId}' exists and has not finished."),
+            WorkflowStartOutcome.Started => TypedResults.Ok(new StartWorkflowResponse(instanceId, request.Name)),
+            WorkflowStartOutcome.Duplicate => ApiProblem.Duplicate($"Workflow instance '{instanceId}' exists and has not finished."),
             _ => ApiProblem.Validation("name", $"no workflow named '{request.Name}' is registered"),
         };
     }
 
     public static async Task<Results<Ok<WorkflowInstanceResponse>, ProblemHttpResult>> GetWorkflow(WorkflowInstanceRequest request,
-        IWorkflowScheduler scheduler, CancellationToken cancellationToken)
+        IWorkflowScheduler scheduler, RequestContext context, CancellationToken cancellationToken)
     {
         if (InvalidId(request.InstanceId))
         {
             return InstanceIdRequired();
         }
-        var status = await scheduler.GetAsync(request.InstanceId!, cancellationToken);
-        return status is null ? ApiProblem.NotFound($"No workflow instance '{request.InstanceId}'.") : TypedResults.Ok(WorkflowInstanceResponse.From(status));
+        var scope = TenantScope.Of(context);
+        var status = await scheduler.GetAsync(scope.Inside(request.InstanceId!), cancellationToken);
+        return status is null ? ApiProblem.NotFound($"No workflow instance '{request.InstanceId}'.") : TypedResults.Ok(WorkflowInstanceResponse.From(status, scope.Outside));
     }
 
     public static async Task<Results<Ok<WorkflowListResponse>, ProblemHttpResult>> ListWorkflows(ListWorkflowsRequest request,
-        IWorkflowScheduler scheduler, CancellationToken cancellationToken)
+        IWorkflowScheduler scheduler, RequestContext context, CancellationToken cancellationToken)
     {
         if (request.Limit is < 1 or > 500)
         {
             return ApiProblem.Validation("limit", "must be between 1 and 500");
         }
-        var page = await scheduler.ListAsync(new WorkflowListQuery(request.Status, request.Name, request.Limit ?? 50, request.NextToken),
+        var scope = TenantScope.Of(context);
+        var page = await scheduler.ListAsync(new WorkflowListQuery(request.Status, request.Name, request.Limit ?? 50, request.NextToken, scope.Prefix),
             cancellationToken);
-        return TypedResults.Ok(new WorkflowListResponse(page.Items.Select(WorkflowInstanceResponse.From).ToList(), page.NextToken));
+        return TypedResults.Ok(new WorkflowListResponse(page.Items.Select(i => WorkflowInstanceResponse.From(i, scope.Outside)).ToList(), page.NextToken));
     }
 
     public static async Task<Results<Ok<WorkflowHistoryResponse>, ProblemHttpResult>> GetHistory(WorkflowInstanceRequest request,
-        IWorkflowScheduler scheduler, CancellationToken cancellationToken)
+        IWorkflowScheduler scheduler, RequestContext context, CancellationToken cancellationToken)
     {
         if (InvalidId(request.InstanceId))
         {
             return InstanceIdRequired();
         }
-        var history = await scheduler.GetHistoryAsync(request.InstanceId!, cancellationToken);
+        var history = await scheduler.GetHistoryAsync(TenantScope.Of(context).Inside(request.InstanceId!), cancellationToken);
         return history is null
             ? ApiProblem.NotFound($"No workflow instance '{request.InstanceId}'.")
-            : TypedResults.Ok(new WorkflowHistoryResponse(request.InstanceId!, history));
+            : TypedResults.Ok(new WorkflowHistoryResponse(request.InstanceId!, history.Select(WorkflowHistoryEventResponse.From).ToList()));
     }
 
     public static async Task<Results<Ok<WorkflowOperationResponse>, ProblemHttpResult>> RaiseEvent(RaiseEventRequest request,
-        IWorkflowScheduler scheduler, CancellationToken cancellationToken)
+        IWorkflowScheduler scheduler, RequestContext context, CancellationToken cancellationToken)
     {
         if (InvalidId(request.InstanceId))
         {
@@ -96,51 +100,51 @@ public static class WorkflowApi
         {
             return ApiProblem.Validation("event_name", "is required");
         }
-        var result = await scheduler.RaiseEventAsync(request.InstanceId!, request.EventName, request.Payload, cancellationToken);
+        var result = await scheduler.RaiseEventAsync(TenantScope.Of(context).Inside(request.InstanceId!), request.EventName, request.Payload, cancellationToken);
         return Answer(request.InstanceId!, result, "raise_event", ActiveStatuses);
     }
 
     public static async Task<Results<Ok<WorkflowOperationResponse>, ProblemHttpResult>> SuspendWorkflow(SuspendWorkflowRequest request,
-        IWorkflowScheduler scheduler, CancellationToken cancellationToken)
+        IWorkflowScheduler scheduler, RequestContext context, CancellationToken cancellationToken)
     {
         if (InvalidId(request.InstanceId))
         {
             return InstanceIdRequired();
         }
-        var result = await scheduler.SuspendAsync(request.InstanceId!, request.Reason, cancellationToken);
+        var result = await scheduler.SuspendAsync(TenantScope.Of(context).Inside(request.InstanceId!), request.Reason, cancellationToken);
         return Answer(request.InstanceId!, result, "suspended", ["running", "pending"]);
     }
 
     public static async Task<Results<Ok<WorkflowOperationResponse>, ProblemHttpResult>> ResumeWorkflow(ResumeWorkflowRequest request,
-        IWorkflowScheduler scheduler, CancellationToken cancellationToken)
+        IWorkflowScheduler scheduler, RequestContext context, CancellationToken cancellationToken)
     {
         if (InvalidId(request.InstanceId))
         {
             return InstanceIdRequired();
         }
-        var result = await scheduler.ResumeAsync(request.InstanceId!, request.Reason, cancellationToken);
+        var result = await scheduler.ResumeAsync(TenantScope.Of(context).Inside(request.InstanceId!), request.Reason, cancellationToken);
         return Answer(request.InstanceId!, result, "running", ["suspended"]);
     }
 
     public static async Task<Results<Ok<WorkflowOperationResponse>, ProblemHttpResult>> TerminateWorkflow(TerminateWorkflowRequest request,
-        IWorkflowScheduler scheduler, CancellationToken cancellationToken)
+        IWorkflowScheduler scheduler, RequestContext context, CancellationToken cancellationToken)
     {
         if (InvalidId(request.InstanceId))
         {
             return InstanceIdRequired();
         }
-        var result = await scheduler.TerminateAsync(request.InstanceId!, request.Output, cancellationToken);
+        var result = await scheduler.TerminateAsync(TenantScope.Of(context).Inside(request.InstanceId!), request.Output, cancellationToken);
         return Answer(request.InstanceId!, result, "terminated", ActiveStatuses);
     }
 
     public static async Task<Results<Ok<WorkflowOperationResponse>, ProblemHttpResult>> PurgeWorkflow(WorkflowInstanceRequest request,
-        IWorkflowScheduler scheduler, CancellationToken cancellationToken)
+        IWorkflowScheduler scheduler, RequestContext context, CancellationToken cancellationToken)
     {
         if (InvalidId(request.InstanceId))
         {
             return InstanceIdRequired();
         }
-        var result = await scheduler.PurgeAsync(request.InstanceId!, cancellationToken);
+        var result = await scheduler.PurgeAsync(TenantScope.Of(context).Inside(request.InstanceId!), cancellationToken);
         return Answer(request.InstanceId!, result, "purged", ["completed", "failed", "terminated"]);
     }
 
@@ -156,6 +160,20 @@ public static class WorkflowApi
 
     private static string StatusName(WorkflowRuntimeStatus? status) =>
         status is { } s ? System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString()) : "unknown";
+
+    /// <summary>
+    /// Instances live in their org's namespace (<c>{orgcode}/{instance_id}</c>), so one org never sees, steers or
+    /// collides with another's sagas, even under the same instance id.
+    /// </summary>
+    private readonly record struct TenantScope(string Prefix)
+    {
+        public static TenantScope Of(RequestContext context) => new(context.RequireOrgcode() + "/");
+
+        public string Inside(string instanceId) => Prefix + instanceId;
+
+        public string Outside(string instanceId) =>
+            instanceId.StartsWith(Prefix, StringComparison.Ordinal) ? instanceId[Prefix.Length..] : instanceId;
+    }
 
     private static bool InvalidId(string? instanceId) =>
         string.IsNullOrWhiteSpace(instanceId) || instanceId.Length > MaxIdLength || instanceId.Any(char.IsControl);
