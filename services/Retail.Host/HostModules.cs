@@ -1,5 +1,6 @@
 using Retail.Shared.Hosting;
 using Retail.Uas;
+using Retail.Usm;
 
 namespace Retail.Host;
 
@@ -9,5 +10,6 @@ internal static class HostModules
     public static IReadOnlyList<IServiceModule> All { get; } =
     [
         new UasModule(),
+        new UsmModule(),
     ];
 }

@@ -1,0 +1,86 @@
+using Retail.Shared.State;
+
+namespace Retail.Usm.ServiceAccounts;
+
+public static class ServiceAccountsApi
+{
+    public static RouteGroupBuilder MapServiceAccounts(this IEndpointRouteBuilder routes)
+    {
+        var accounts = routes.MapGroup("/service_account").WithTags("Service accounts");
+        accounts.MapPost("/create", CreateServiceAccount).RequireRole(Role.Admin).AsWrite();
+        accounts.MapPost("/list", ListServiceAccounts).RequireRole(Role.Admin);
+        accounts.MapPost("/status", SetServiceAccountStatus).RequireRole(Role.Admin).AsWrite();
+        return accounts;
+    }
+
+    public static async Task<Results<Created<ServiceAccount>, ProblemHttpResult>> CreateServiceAccount(CreateServiceAccountRequest request,
+        RecordStore<ServiceAccount> accounts, RequestContext context, CancellationToken ct)
+    {
+        var role = request.Role!.Value;
+        if (role > context.Role)
+        {
+            return ApiProblem.Forbidden("A service account cannot get a role above the caller's own.");
+        }
+        var orgcode = context.RequireOrgcode();
+        var account = new ServiceAccount
+        {
+            ServiceAccountGuid = Guid.CreateVersion7().ToString(),
+            Orgcode = orgcode,
+            Name = Codes.Normalize(request.Name),
+            Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
+            Role = role,
+            Status = ServiceAccountStatus.Active,
+        };
+        var write = await accounts.CreateAsync(orgcode, account, ct: ct);
+        return write.Outcome == RecordWriteOutcome.Duplicate
+            ? ApiProblem.Duplicate("A service account with this name exists in the org.")
+            : TypedResults.Created((string?)null, write.Record!);
+    }
+
+    public static async Task<Ok<Page<ServiceAccount>>> ListServiceAccounts(ListServiceAccountsRequest request, RecordStore<ServiceAccount> accounts,
+        RequestContext context, CancellationToken ct)
+    {
+        IReadOnlyList<StateFilter>? filters = request.Status is { } status
+            ? [StateFilter.Eq("status", System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString()))]
+            : null;
+        return TypedResults.Ok(await accounts.ListAsync(context.RequireOrgcode(), filters, Paging.LimitOf(request), request.NextToken,
+            request.IncludeDoomed ?? false, ct: ct));
+    }
+
+    /// <summary>Disabling takes effect at once: every service's cached answer for its keys is evicted by the event.</summary>
+    public static async Task<Results<Ok<ServiceAccount>, ProblemHttpResult>> SetServiceAccountStatus(SetServiceAccountStatusRequest request,
+        RecordStore<ServiceAccount> accounts, RequestContext context, LocalEviction eviction, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.ExpectedRevision is null)
+        {
+            return ApiProblem.ExpectedRevisionRequired();
+        }
+        var orgcode = context.RequireOrgcode();
+        var loaded = await accounts.GetAsync(orgcode, request.ServiceAccountGuid!, ct: ct);
+        if (loaded is null)
+        {
+            return ApiProblem.NotFound("No such service account.");
+        }
+        var account = loaded.Record;
+        if (account.Revision != request.ExpectedRevision)
+        {
+            return ApiProblem.RevisionMismatch(account.Revision);
+        }
+        var to = request.Status!.Value;
+        if (ServiceAccount.Lifecycle.Check(account.Status, to) is { } refused)
+        {
+            return refused;
+        }
+        var changed = new ServiceAccountStatusChanged(account.ServiceAccountGuid, orgcode, Name(account.Status), Name(to), clock.GetUtcNow());
+        var write = await accounts.UpdateAsync(orgcode, loaded, account with { Status = to }, "status_changed",
+            [new DomainEvent(IdentityEvents.ServiceAccountStatusChanged, changed)], ct);
+        if (!write.Succeeded)
+        {
+            return ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
+        }
+        eviction.Evict(CredentialCache.ServiceAccountTag(account.ServiceAccountGuid));
+        return TypedResults.Ok(write.Record!);
+    }
+
+    private static string Name(ServiceAccountStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+}
