@@ -76,7 +76,7 @@ public sealed class UsmFailureTests(UsmHost host) : IClassFixture<UsmHost>
         var revokeLatency = await UsmSteps.EventuallyAnswers(() => secondClient.PostJsonAsync("/uas/user/get", new { user_guid = userGuid }),
             HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(10));
         Assert.NotNull(record.GetProperty("prefix").GetString());
-        TestContext.Current.SendDiagnosticMessage($"event-driven eviction: session {sessionLatency.TotalMilliseconds:0} ms, " +
+        TestContext.Current.TestOutputHelper?.WriteLine($"event-driven eviction: session {sessionLatency.TotalMilliseconds:0} ms, " +
             $"account {disableLatency.TotalMilliseconds:0} ms, key {revokeLatency.TotalMilliseconds:0} ms");
     }
 
