@@ -4,20 +4,17 @@ set -uo pipefail
 cd "$(dirname "$0")"
 results="${RESULTS_DIR:-TestResults}"
 rm -rf "$results"
-dotnet test Retail.Dapr.sln --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
-status=$?
+mkdir -p "$results"
+log="$results/console.log"
+dotnet test Retail.Dapr.sln --nologo --logger "trx" --results-directory "$results" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
 
-passed=0; failed=0; skipped=0
-shopt -s nullglob
-for trx in "$results"/*.trx; do
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
-  passed=$((passed + $(get passed)))
-  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-  skipped=$((skipped + $(get notExecuted)))
-done
+# One summary line per test assembly: "Passed!  - Failed: 0, Passed: 44, Skipped: 1, Total: 45, ..."
+sum() { grep -E '^(Passed|Failed)!' "$log" | grep -oE "$1: +[0-9]+" | awk '{ n += $2 } END { print n + 0 }'; }
+passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
+passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  # The build or a test host failed before any result was written: count it, so it never reads as green.
+  # The build or a test host failed before it could report: count it, so it never reads as green.
   failed=1
 fi
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -4,6 +4,8 @@ using Retail.Bench;
 var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["store"] = StoreBenchmark.RunAsync,
+    ["http"] = HttpBenchmark.RunAsync,
+    ["bus"] = BusBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

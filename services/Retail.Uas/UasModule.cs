@@ -29,6 +29,7 @@ public sealed class UasModule : IServiceModule
         services.AddScoped<MailThrottle>();
         services.AddScoped<PasscodeVault>();
         services.AddScoped<PasscodeChanger>();
+        services.AddScoped<PasscodeGuessGuard>();
         services.AddScoped<VerificationMailer>();
         services.AddValidatorsFromAssemblyContaining<UasModule>(ServiceLifetime.Singleton, includeInternalTypes: false);
     }

@@ -25,6 +25,11 @@ public sealed class UasOptions
     /// <summary>The last N passcodes (the current one included) may not be chosen again.</summary>
     public int PasscodeReuseWindow { get; set; } = 5;
 
+    /// <summary>Wrong current passcodes per user before /passcode/set answers 429 for a while (online guessing).</summary>
+    public int PasscodeMaxFailures { get; set; } = 5;
+
+    public TimeSpan PasscodeFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
     public Argon2Settings Argon2 { get; set; } = new();
 }
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Retail.Shared.Hosting;
 using Retail.Shared.Json;
-using Retail.Workflows.Dapr;
 using Retail.Workflows.Embedded;
 using Retail.Workflows.Scheduling;
 

@@ -24,7 +24,8 @@ public sealed class StateStoreTests : SidecarTest
         Data: Json($$$"""{"orgcode":"acme","entity":"order","key":"{{{key}}}","revision":1,"op":"{{{op}}}","record":{"status":"open"}}"""),
         Time: DateTimeOffset.Parse("2026-11-27T23:50:38Z", System.Globalization.CultureInfo.InvariantCulture),
         TraceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-        IsChangeDataCapture: true);
+        IsChangeDataCapture: true,
+        StateKey: $"order/{key}");
 
     [Fact]
     public async Task a_new_record_is_saved_first_write_strong_without_etag_and_its_new_etag_is_returned()

@@ -11,16 +11,23 @@ public static class PasscodesApi
     public static RouteGroupBuilder MapPasscodes(this IEndpointRouteBuilder routes)
     {
         var passcodes = routes.MapGroup("/passcode").WithTags("Passcodes");
-        passcodes.MapPost("/set", SetPasscode).AllowAnonymousCaller().AsWrite();
-        passcodes.MapPost("/reset/request", RequestReset).AllowAnonymousCaller().AsWrite();
-        passcodes.MapPost("/reset/complete", CompleteReset).AllowAnonymousCaller().AsWrite();
+        passcodes.MapPost("/set", SetPasscode).AllowAnonymousCaller().AsWrite()
+            .WithSummary("Set the first passcode (passcode_token) or change it (current_passcode).")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        passcodes.MapPost("/reset/request", RequestReset).AllowAnonymousCaller().AsWrite()
+            .WithSummary("Mail a passcode reset token; the same answer whether or not the address has an account.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        passcodes.MapPost("/reset/complete", CompleteReset).AllowAnonymousCaller().AsWrite()
+            .WithSummary("Choose a new passcode with the mailed reset token.");
         // USM's sign-in check; never open to outside callers, who would get a passcode oracle without USM's throttle.
-        passcodes.MapPost("/verify", VerifyPasscode).RequireInternal();
+        passcodes.MapPost("/verify", VerifyPasscode).RequireInternal()
+            .WithSummary("Internal: the user a correct passcode belongs to (verified accounts only); one answer for every failure.");
         return passcodes;
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> SetPasscode(SetPasscodeRequest request, RecordStore<User> users,
-        TokenVault tokens, PasscodeVault vault, PasscodeHasher hasher, PasscodeChanger changer, CancellationToken ct)
+        TokenVault tokens, PasscodeVault vault, PasscodeHasher hasher, PasscodeChanger changer, PasscodeGuessGuard guard,
+        HttpResponse response, CancellationToken ct)
     {
         var byToken = !string.IsNullOrEmpty(request.PasscodeToken);
         var user = await users.FindAsync(null, "email", EmailAddress.Normalise(request.Email), ct);
@@ -39,9 +46,18 @@ public static class PasscodesApi
             }
             claim = found;
         }
-        else if (credential.Credential is null || !hasher.Verify(request.CurrentPasscode!, credential.Credential.CurrentHash))
+        else
         {
-            return UasProblems.CredentialsInvalid();
+            if (await guard.WaitBeforeAttemptAsync(user.Record.UserGuid, ct) is { } wait)
+            {
+                return UsersApi.RateLimited(response, wait);
+            }
+            if (credential.Credential is null || !hasher.Verify(request.CurrentPasscode!, credential.Credential.CurrentHash))
+            {
+                await guard.RecordFailureAsync(user.Record.UserGuid, ct);
+                return UasProblems.CredentialsInvalid();
+            }
+            await guard.ResetAsync(user.Record.UserGuid, ct);
         }
         return await changer.ChangeAsync(user, request.Passcode!, byToken ? "first_set" : "change", claim, credential, ct);
     }

@@ -12,10 +12,14 @@ public static class PaymentMethodsApi
     public static RouteGroupBuilder MapPaymentMethods(this IEndpointRouteBuilder routes)
     {
         var methods = routes.MapGroup("/payment-method").WithTags("Payment methods").RequireAuthenticated();
-        methods.MapPost("/add", AddPaymentMethod).AsWrite();
-        methods.MapPost("/list", ListPaymentMethods);
-        methods.MapPost("/remove", RemovePaymentMethod).AsWrite();
-        methods.MapPost("/priority/set", SetPrimaryPaymentMethod).AsWrite();
+        methods.MapPost("/add", AddPaymentMethod).AsWrite()
+            .WithSummary("Register a provider's payment-method token (never card data) for a verified user.");
+        methods.MapPost("/list", ListPaymentMethods)
+            .WithSummary("A user's payment methods, each saying whether it is the primary.");
+        methods.MapPost("/remove", RemovePaymentMethod).AsWrite()
+            .WithSummary("Remove (doom) a payment method; the next one becomes primary if it was.");
+        methods.MapPost("/priority/set", SetPrimaryPaymentMethod).AsWrite()
+            .WithSummary("Make a payment method the primary one.");
         return methods;
     }
 

@@ -3,37 +3,8 @@ using Retail.Shared.State;
 
 namespace Retail.Uas.Tokens;
 
-public sealed record ThrottleDecision(bool Allowed, TimeSpan RetryAfter, IReadOnlyList<DateTimeOffset> SentAt);
-
-/// <summary>The rate rule for mails to one address: a minimum gap, and a cap per rolling day.</summary>
-public static class MailThrottleRule
-{
-    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
-
-    public static ThrottleDecision Decide(IReadOnlyList<DateTimeOffset> sentAt, DateTimeOffset now, TimeSpan minInterval, int maxPerDay)
-    {
-        var recent = sentAt.Where(t => now - t < Day).Order().ToList();
-        var wait = TimeSpan.Zero;
-        if (recent.Count > 0 && now - recent[^1] < minInterval)
-        {
-            wait = recent[^1] + minInterval - now;
-        }
-        if (recent.Count >= maxPerDay)
-        {
-            var untilOldestLeaves = recent[recent.Count - maxPerDay] + Day - now;
-            wait = untilOldestLeaves > wait ? untilOldestLeaves : wait;
-        }
-        if (wait > TimeSpan.Zero)
-        {
-            return new ThrottleDecision(false, wait, recent);
-        }
-        recent.Add(now);
-        return new ThrottleDecision(true, TimeSpan.Zero, recent);
-    }
-}
-
 /// <summary>
-/// Applies <see cref="MailThrottleRule"/> per kind of mail and per address, keyed by the address's hash, whether
+/// Applies <see cref="RateRule"/> per kind of mail and per address, keyed by the address's hash, whether
 /// or not an account holds it: so a throttled answer says nothing about who has an account.
 /// </summary>
 public sealed class MailThrottle([FromKeyedServices(UasModule.Id)] IStateStore store, TimeProvider clock, IOptions<UasOptions> options)
@@ -46,7 +17,7 @@ public sealed class MailThrottle([FromKeyedServices(UasModule.Id)] IStateStore s
         {
             var entry = await store.GetAsync(key, ct);
             var sent = entry is null ? [] : RetailJson.FromBytes<SentLog>(entry.Value).SentAt;
-            var decision = MailThrottleRule.Decide(sent, clock.GetUtcNow(), options.Value.MailMinInterval, options.Value.MailMaxPerDay);
+            var decision = RateRule.Decide(sent, clock.GetUtcNow(), options.Value.MailMinInterval, options.Value.MailMaxPerDay);
             if (!decision.Allowed)
             {
                 return decision.RetryAfter;

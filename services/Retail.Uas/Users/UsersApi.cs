@@ -12,10 +12,15 @@ public static class UsersApi
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder routes)
     {
         var users = routes.MapGroup("/user").WithTags("Users");
-        users.MapPost("/create", CreateUser).AllowAnonymousCaller().AsWrite();
-        users.MapPost("/get", GetUser).RequireAuthenticated();
-        users.MapPost("/verify", VerifyUser).AllowAnonymousCaller().AsWrite();
-        users.MapPost("/verification/resend", ResendVerification).AllowAnonymousCaller().AsWrite();
+        users.MapPost("/create", CreateUser).AllowAnonymousCaller().AsWrite()
+            .WithSummary("Sign up with an e-mail address; a verification token is mailed.");
+        users.MapPost("/get", GetUser).RequireAuthenticated()
+            .WithSummary("Read a user by user_guid or email: the user themself or the operator.");
+        users.MapPost("/verify", VerifyUser).AllowAnonymousCaller().AsWrite()
+            .WithSummary("Verify the e-mail address with the mailed token; answers a short-lived passcode_token.");
+        users.MapPost("/verification/resend", ResendVerification).AllowAnonymousCaller().AsWrite()
+            .WithSummary("Mail a new verification token (the old one stops working); rate limited.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return users;
     }
 

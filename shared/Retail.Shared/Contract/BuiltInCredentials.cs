@@ -130,3 +130,28 @@ public sealed class BuiltInOrgDirectory : IOrgDirectory
             _ => OrgAccess.Unknown,
         });
 }
+
+/// <summary>
+/// Dapr mode: the sidecar presents the app API token (<c>APP_API_TOKEN</c>) as <c>dapr-api-token</c> on every call it
+/// makes to the app (pub/sub deliveries, service invocation from other apps, with <c>dapr-caller-app-id</c>).
+/// Without a configured token nothing is accepted this way, so internal endpoints stay closed.
+/// </summary>
+public sealed class DaprAppTokenResolver(string? appApiToken) : ICredentialResolver
+{
+    public const string TokenHeader = "dapr-api-token";
+    public const string CallerHeader = "dapr-caller-app-id";
+
+    public ValueTask<CredentialResult> ResolveAsync(HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        if (!httpContext.Request.Headers.TryGetValue(TokenHeader, out var token))
+        {
+            return ValueTask.FromResult(CredentialResult.NotMine);
+        }
+        if (string.IsNullOrEmpty(appApiToken) || !SecretComparer.Matches(token.ToString(), appApiToken))
+        {
+            return ValueTask.FromResult(CredentialResult.Rejected);
+        }
+        var caller = httpContext.Request.Headers[CallerHeader].ToString();
+        return ValueTask.FromResult(CredentialResult.Ok(Principal.ServiceCaller(caller.Length is > 0 and <= 64 ? caller : "dapr")));
+    }
+}

@@ -47,7 +47,7 @@ public sealed class ContractMiddleware(RequestDelegate next)
     {
         var headers = http.Request.Headers;
         var presented = headers.ContainsKey(CredentialHeaders.ApiKey) || headers.ContainsKey(CredentialHeaders.Session)
-            || headers.ContainsKey(CredentialHeaders.InternalToken);
+            || headers.ContainsKey(CredentialHeaders.InternalToken) || headers.ContainsKey(DaprAppTokenResolver.TokenHeader);
         if (!presented)
         {
             return requirement.Kind == AccessKind.Anonymous ? null : ApiProblem.Unauthenticated();

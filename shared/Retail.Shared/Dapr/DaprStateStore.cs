@@ -327,13 +327,12 @@ public sealed class DaprStateStore : IStateStore
                     plan.AfterCommit.Add(message);
                     continue;
                 }
-                var free = upserted.Where(key => !plan.Projections.ContainsKey(key)).ToList();
-                var key = MatchKey(message, free);
-                if (key is null)
+                var key = message.StateKey;
+                if (key is null || !upserted.Contains(key) || plan.Projections.ContainsKey(key))
                 {
                     // A projection must share its key with a written operation (Dapr fails the transaction otherwise),
-                    // so a change without a matching upsert (a hard delete, say) is published after the commit.
-                    logger.LogWarning("CDC event {EventId} ({EventType}) matches no written key; publishing it after the commit",
+                    // so a change without its own upsert (a hard delete, say) is published after the commit.
+                    logger.LogWarning("CDC event {EventId} ({EventType}) names no written key; publishing it after the commit",
                         message.Id, message.Type);
                     plan.AfterCommit.Add(message);
                     continue;
@@ -341,42 +340,6 @@ public sealed class DaprStateStore : IStateStore
                 plan.Projections[key] = message;
             }
             return plan;
-        }
-
-        // The CDC data names the record's key; the state key may carry a prefix ("order/{guid}"), or equal the subject.
-        private static string? MatchKey(OutboxMessage message, List<string> free)
-        {
-            if (free.Count == 0)
-            {
-                return null;
-            }
-            var recordKey = RecordKey(message.Data);
-            string? found = null;
-            if (recordKey is not null)
-            {
-                found = free.Find(key => key == recordKey)
-                    ?? free.Find(key => key.EndsWith('/' + recordKey, StringComparison.Ordinal)
-                        || key.EndsWith(':' + recordKey, StringComparison.Ordinal)
-                        || key.EndsWith("||" + recordKey, StringComparison.Ordinal));
-            }
-            found ??= message.Subject is null ? null : free.Find(key => key == message.Subject);
-            return found ?? (free.Count == 1 ? free[0] : null);
-        }
-
-        private static string? RecordKey(byte[] data)
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(data);
-                return document.RootElement.ValueKind == JsonValueKind.Object
-                    && document.RootElement.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String
-                    ? key.GetString()
-                    : null;
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
         }
     }
 }

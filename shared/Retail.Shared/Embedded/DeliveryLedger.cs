@@ -147,21 +147,22 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The oldest message still owed to a subscriber for one subject.</summary>
-    public async Task<PendingDelivery?> NextOfSubjectAsync(string subscriber, string orderKey, CancellationToken cancellationToken)
+    /// <summary>The messages owed to a subscriber for one subject after <paramref name="afterSeq"/>, oldest first.</summary>
+    public async Task<List<PendingDelivery>> FollowingAsync(string subscriber, string orderKey, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         await using var connection = database.OpenReader();
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT d.subscriber, d.seq, d.order_key, d.attempts, {MessageColumns}
             FROM deliveries d JOIN outbox o ON o.seq = d.seq
-            WHERE d.subscriber = $s AND d.order_key = $k
-            ORDER BY d.seq LIMIT 1
+            WHERE d.subscriber = $s AND d.order_key = $k AND d.seq > $after
+            ORDER BY d.seq LIMIT $limit
             """;
         command.Parameters.AddWithValue("$s", subscriber);
         command.Parameters.AddWithValue("$k", orderKey);
-        var rows = await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        command.Parameters.AddWithValue("$after", afterSeq);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>When the next backed-off delivery becomes due (unix ms), or null when nothing waits.</summary>
@@ -183,13 +184,18 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 
-    public Task CompleteAsync(PendingDelivery delivery, CancellationToken cancellationToken) =>
-        database.WriteAsync(batch =>
+    /// <summary>Forgets delivered messages, all in one write.</summary>
+    public Task CompleteAsync(IReadOnlyCollection<PendingDelivery> deliveries, CancellationToken cancellationToken) =>
+        deliveries.Count == 0 ? Task.CompletedTask : database.WriteAsync(batch =>
         {
-            var delete = batch.Command("DELETE FROM deliveries WHERE subscriber = $s AND seq = $q");
-            delete.Parameters.AddWithValue("$s", delivery.Subscriber);
-            delete.Parameters.AddWithValue("$q", delivery.Seq);
-            return delete.ExecuteNonQuery();
+            foreach (var delivery in deliveries)
+            {
+                var delete = batch.Command("DELETE FROM deliveries WHERE subscriber = $s AND seq = $q");
+                delete.Parameters.AddWithValue("$s", delivery.Subscriber);
+                delete.Parameters.AddWithValue("$q", delivery.Seq);
+                delete.ExecuteNonQuery();
+            }
+            return deliveries.Count;
         }, cancellationToken);
 
     public Task RetryLaterAsync(PendingDelivery delivery, string error, long nextAttemptAt, CancellationToken cancellationToken) =>

@@ -84,7 +84,6 @@ internal sealed class EmbeddedDatabase : IDisposable
     {
         FullMode = BoundedChannelFullMode.DropWrite,
     });
-    private long _etagSeq;
     private bool _disposed;
 
     public EmbeddedDatabase(string appId, string path, EmbeddedStateOptions options)
@@ -111,8 +110,6 @@ internal sealed class EmbeddedDatabase : IDisposable
         Execute(Schema);
         using (var read = _writer.CreateCommand())
         {
-            read.CommandText = "SELECT value FROM meta WHERE name = 'etag_seq'";
-            _etagSeq = Convert.ToInt64(read.ExecuteScalar(), CultureInfo.InvariantCulture);
             read.CommandText = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)";
             StartSeq = Convert.ToInt64(read.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
@@ -167,7 +164,17 @@ internal sealed class EmbeddedDatabase : IDisposable
             }
             if (batch.Count > 0)
             {
-                CommitBatch(batch);
+                try
+                {
+                    CommitBatch(batch);
+                }
+                catch (Exception ex)
+                {
+                    // The loop's own statements failed (SAVEPOINT, ROLLBACK TO …): fail what is still waiting and keep
+                    // the loop alive for later writes. Requests already completed ignore this.
+                    batch.ForEach(r => r.Fail(ex));
+                    AbandonTransaction(ex);
+                }
             }
         }
     }
@@ -181,11 +188,25 @@ internal sealed class EmbeddedDatabase : IDisposable
         catch (SqliteException ex)
         {
             requests.ForEach(r => r.Fail(ex));
+            AbandonTransaction(ex);
             return;
         }
+        WriterFault = null;
 
         var done = new List<IWriteRequest>(requests.Count);
-        var seq = _etagSeq;
+        // Read under the write lock, not from memory: another process on the same file must not hand out the same ETags.
+        long seq;
+        try
+        {
+            seq = Convert.ToInt64(CachedCommand("SELECT value FROM meta WHERE name = 'etag_seq'").ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        catch (SqliteException ex)
+        {
+            requests.ForEach(r => r.Fail(ex));
+            AbandonTransaction(ex);
+            return;
+        }
+        var start = seq;
         for (var i = 0; i < requests.Count; i++)
         {
             var request = requests[i];
@@ -224,26 +245,41 @@ internal sealed class EmbeddedDatabase : IDisposable
 
         try
         {
-            if (seq != _etagSeq)
+            if (seq != start)
             {
                 var save = CachedCommand("UPDATE meta SET value = $v WHERE name = 'etag_seq'");
                 save.Parameters.AddWithValue("$v", seq);
                 save.ExecuteNonQuery();
             }
             Run("COMMIT");
-            _etagSeq = seq;
         }
         catch (Exception ex)
+        {
+            done.ForEach(r => r.Fail(ex));
+            AbandonTransaction(ex);
+            return;
+        }
+        done.ForEach(r => r.Complete());
+    }
+
+    private void AbandonTransaction(Exception cause)
+    {
+        try
         {
             if (InTransaction)
             {
                 Run("ROLLBACK");
             }
-            done.ForEach(r => r.Fail(ex));
-            return;
         }
-        done.ForEach(r => r.Complete());
+        catch (SqliteException ex)
+        {
+            // Kept for health checks; the next batch tries again (its BEGIN fails while this transaction is open).
+            WriterFault = new IOException($"the state file of '{AppId}' could not roll back after: {cause.Message}", ex);
+        }
     }
+
+    /// <summary>The last failure that left the writer connection in doubt, for health checks; null when healthy.</summary>
+    public Exception? WriterFault { get; private set; }
 
     private bool InTransaction => raw.sqlite3_get_autocommit(_writer.Handle) == 0;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -125,52 +126,83 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
         }
         var byId = subscribers.ToDictionary(s => s.Id, StringComparer.Ordinal);
         var progressed = 0;
-        await Parallel.ForEachAsync(heads, new ParallelOptions
+        // Successes are recorded together at the end of the round: one write instead of one per message. A crash
+        // before that write delivers them again, which at-least-once allows, and still in subject order.
+        var delivered = new ConcurrentQueue<PendingDelivery>();
+        try
         {
-            MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentDeliveries),
-            CancellationToken = stoppingToken,
-        }, async (head, token) =>
-        {
-            if (await RunSubjectAsync(ledger, byId[head.Subscriber], head, token).ConfigureAwait(false))
+            await Parallel.ForEachAsync(heads, new ParallelOptions
             {
-                Interlocked.Increment(ref progressed);
-            }
-        }).ConfigureAwait(false);
+                MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentDeliveries),
+                CancellationToken = stoppingToken,
+            }, async (head, token) =>
+            {
+                if (await RunSubjectAsync(ledger, byId[head.Subscriber], head, delivered, token).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref progressed);
+                }
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ledger.CompleteAsync(delivered, CancellationToken.None).ConfigureAwait(false);
+        }
         return progressed > 0;
     }
 
-    /// <summary>Delivers a head and, while they succeed, the following messages of the same subject.</summary>
-    private async Task<bool> RunSubjectAsync(DeliveryLedger ledger, TopicSubscriber subscriber, PendingDelivery head, CancellationToken token)
+    /// <summary>Delivers a head and, while they succeed, the messages of the same subject behind it.</summary>
+    private async Task<bool> RunSubjectAsync(DeliveryLedger ledger, TopicSubscriber subscriber, PendingDelivery head,
+        ConcurrentQueue<PendingDelivery> delivered, CancellationToken token)
     {
-        var progressed = false;
-        PendingDelivery? delivery = head;
-        for (var run = 0; delivery is not null && run < SubjectRun; run++)
+        var run = new Queue<PendingDelivery>();
+        run.Enqueue(head);
+        if (head.OrderKey is not null)
         {
-            if (!await DeliverOneAsync(ledger, subscriber, delivery, token).ConfigureAwait(false))
+            foreach (var next in await ledger.FollowingAsync(subscriber.Id, head.OrderKey, head.Seq, SubjectRun - 1, token).ConfigureAwait(false))
             {
-                return progressed;
+                run.Enqueue(next);
+            }
+        }
+        var progressed = false;
+        while (run.TryDequeue(out var delivery))
+        {
+            switch (await DeliverOneAsync(ledger, subscriber, delivery, token).ConfigureAwait(false))
+            {
+                case Step.Delivered:
+                    delivered.Enqueue(delivery);
+                    break;
+                case Step.Blocked:
+                    return progressed;
             }
             progressed = true;
-            delivery = delivery.OrderKey is null ? null : await ledger.NextOfSubjectAsync(subscriber.Id, delivery.OrderKey, token).ConfigureAwait(false);
         }
         return progressed;
     }
 
-    /// <summary>Returns true when the subject may move on (delivered, dropped or dead-lettered).</summary>
-    private async Task<bool> DeliverOneAsync(DeliveryLedger ledger, TopicSubscriber subscriber, PendingDelivery delivery, CancellationToken token)
+    private enum Step
+    {
+        Delivered,
+
+        /// <summary>Dropped or dead-lettered: recorded already; the subject moves on.</summary>
+        Settled,
+
+        /// <summary>Failed and backing off: the subject waits.</summary>
+        Blocked,
+    }
+
+    private async Task<Step> DeliverOneAsync(DeliveryLedger ledger, TopicSubscriber subscriber, PendingDelivery delivery, CancellationToken token)
     {
         var (outcome, error) = await InvokeAsync(subscriber, delivery, token).ConfigureAwait(false);
         // The outcome is recorded even while stopping: the handler has run.
         switch (outcome)
         {
             case Outcome.Delivered:
-                await ledger.CompleteAsync(delivery, CancellationToken.None).ConfigureAwait(false);
-                return true;
+                return Step.Delivered;
             case Outcome.Drop:
                 _logger.LogWarning("Subscriber {Subscriber} dropped message {MessageId} ({Topic}); moved to the dead letters",
                     subscriber.Id, delivery.Message.Id, delivery.Message.Topic);
                 await ledger.DeadLetterAsync(delivery, delivery.Attempts + 1, error, NowMs, CancellationToken.None).ConfigureAwait(false);
-                return true;
+                return Step.Settled;
             default:
                 var attempts = delivery.Attempts + 1;
                 if (attempts >= _options.MaxAttempts)
@@ -178,12 +210,12 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
                     _logger.LogError("Message {MessageId} ({Topic}) failed {Attempts} times at {Subscriber}: {Error}; moved to the dead letters",
                         delivery.Message.Id, delivery.Message.Topic, attempts, subscriber.Id, error);
                     await ledger.DeadLetterAsync(delivery, attempts, error, NowMs, CancellationToken.None).ConfigureAwait(false);
-                    return true;
+                    return Step.Settled;
                 }
                 _logger.LogWarning("Message {MessageId} ({Topic}) failed at {Subscriber} (attempt {Attempts}): {Error}",
                     delivery.Message.Id, delivery.Message.Topic, subscriber.Id, attempts, error);
                 await ledger.RetryLaterAsync(delivery, error, NowMs + (long)Backoff(attempts).TotalMilliseconds, CancellationToken.None).ConfigureAwait(false);
-                return false;
+                return Step.Blocked;
         }
     }
 

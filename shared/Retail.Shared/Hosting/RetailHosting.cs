@@ -56,6 +56,10 @@ public static class RetailHosting
         services.TryAddSingleton<IOperatorKeyProvider, ConfiguredOperatorKeyProvider>();
         services.AddSingleton<ICredentialResolver, InternalCredentialResolver>();
         services.AddSingleton<ICredentialResolver, OperatorKeyResolver>();
+        if (options.Mode == RuntimeMode.Dapr)
+        {
+            services.AddSingleton<ICredentialResolver>(new DaprAppTokenResolver(configuration["APP_API_TOKEN"]));
+        }
         services.AddUsmIdentity(configuration);
         services.TryAddSingleton<IOrgDirectory, BuiltInOrgDirectory>();
         services.AddSingleton<UsageRecorder>();
@@ -121,10 +125,20 @@ public static class RetailHosting
                 : http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/alive") ? LogEventLevel.Verbose
                 : LogEventLevel.Information;
         });
+        var dapr = app.Services.GetRequiredService<IOptions<RetailOptions>>().Value.Mode == RuntimeMode.Dapr;
+        if (dapr)
+        {
+            // The sidecar delivers CloudEvents; handlers receive the event's data as their body, as in the host.
+            app.UseCloudEvents();
+        }
         app.UseRouting();
         app.UseMiddleware<ContractMiddleware>();
         app.UseMiddleware<UsageMiddleware>();
 
+        if (dapr)
+        {
+            app.MapSubscribeHandler();
+        }
         app.MapHealthChecks("/healthz", new() { Predicate = c => c.Tags.Contains("ready") });
         app.MapGet("/alive", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapIdentityRevocations(app.Services.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName);

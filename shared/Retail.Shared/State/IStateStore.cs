@@ -62,12 +62,19 @@ public sealed class StateTransaction
     }
 }
 
+/// <summary>
+/// The outcome of a transaction. <see cref="ETags"/> holds the new ETag of each upserted key where the store can tell;
+/// a key may be missing (Dapr returns none, and its read-back can race another writer): read the entry again then.
+/// </summary>
 public sealed record StateCommit(bool Committed, IReadOnlyDictionary<string, string> ETags, string? ConflictKey)
 {
     public static StateCommit Conflict(string key) => new(false, new Dictionary<string, string>(), key);
 }
 
-/// <summary>An event as it sits in the outbox: a CloudEvent 1.0 with its data already serialized.</summary>
+/// <summary>
+/// An event as it sits in the outbox: a CloudEvent 1.0 with its data already serialized. A change-data-capture
+/// message names the <paramref name="StateKey"/> whose write it describes, so Dapr's outbox can project it onto that write.
+/// </summary>
 public sealed record OutboxMessage(
     string Id,
     string Topic,
@@ -78,4 +85,5 @@ public sealed record OutboxMessage(
     byte[] Data,
     DateTimeOffset Time,
     string? TraceParent = null,
-    bool IsChangeDataCapture = false);
+    bool IsChangeDataCapture = false,
+    string? StateKey = null);

@@ -105,7 +105,7 @@ internal sealed class EmbeddedWorkflowContext : WorkflowContext
     public override Task<T> CallActivityAsync<T>(string name, object? input = null, WorkflowTaskOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var taskId = Issue(JournalKind.TaskScheduled, name, null, Serialize(input), options?.RetryPolicy);
+        var taskId = Issue(JournalKind.TaskScheduled, name, null, input, options?.RetryPolicy);
         if (taskId < 0)
         {
             return new TaskCompletionSource<T>().Task;
@@ -130,7 +130,7 @@ internal sealed class EmbeddedWorkflowContext : WorkflowContext
     public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken)
     {
         var utc = fireAt.Kind == DateTimeKind.Local ? fireAt.ToUniversalTime() : DateTime.SpecifyKind(fireAt, DateTimeKind.Utc);
-        var taskId = Issue(JournalKind.TimerCreated, "timer", null, utc.Ticks.ToString(CultureInfo.InvariantCulture), null);
+        var taskId = Issue(JournalKind.TimerCreated, "timer", null, new TimerData(utc), null);
         if (taskId < 0)
         {
             return new TaskCompletionSource().Task;
@@ -203,7 +203,7 @@ internal sealed class EmbeddedWorkflowContext : WorkflowContext
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
-        Issue(JournalKind.EventSent, eventName, instanceId, Serialize(payload), null);
+        Issue(JournalKind.EventSent, eventName, instanceId, payload, null);
     }
 
     public override void SetCustomStatus(object? customStatus) => CustomStatus = customStatus;
@@ -243,7 +243,7 @@ internal sealed class EmbeddedWorkflowContext : WorkflowContext
     private Task<TResult> CallChildOnceAsync<TResult>(string workflowName, object? input, string? instanceId)
     {
         var childId = instanceId ?? TaskKey(_nextTaskId);
-        var taskId = Issue(JournalKind.ChildCreated, workflowName, childId, Serialize(input), null);
+        var taskId = Issue(JournalKind.ChildCreated, workflowName, childId, input, null);
         if (taskId < 0)
         {
             return new TaskCompletionSource<TResult>().Task;
@@ -337,7 +337,10 @@ internal sealed class EmbeddedWorkflowContext : WorkflowContext
         }
     }
 
-    private int Issue(JournalKind kind, string name, string? target, string? data, WorkflowRetryPolicy? retry)
+    private sealed record TimerData(DateTime FireAt);
+
+    // Payloads are serialized only for new commands; a replayed command's payload is already in the journal.
+    private int Issue(JournalKind kind, string name, string? target, object? payload, WorkflowRetryPolicy? retry)
     {
         if (NonDeterminism is not null)
         {
@@ -361,6 +364,7 @@ internal sealed class EmbeddedWorkflowContext : WorkflowContext
                 "which the journal does not hold at that point.";
             return -1;
         }
+        var data = payload is TimerData timer ? timer.FireAt.Ticks.ToString(CultureInfo.InvariantCulture) : Serialize(payload);
         NewCommands.Add(new WorkflowCommand(new JournalEvent(kind, taskId, name, target, data, _now), retry));
         return taskId;
     }

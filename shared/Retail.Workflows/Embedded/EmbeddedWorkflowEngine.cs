@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Dapr.Workflow;
@@ -28,6 +29,7 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
     private readonly SemaphoreSlim _delayedSignal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _workers = [];
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _finishWaiters = new(StringComparer.Ordinal);
     private int _started;
     private int _stopped;
 
@@ -64,7 +66,7 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
             return;
         }
         var now = UtcNow;
-        var (inboxes, activities) = _store.Recover();
+        var (inboxes, activities) = _store.RecoverAsync().GetAwaiter().GetResult();
         foreach (var (visibleAt, instanceId) in inboxes)
         {
             if (visibleAt <= now)
@@ -134,87 +136,112 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
 
     // ---- IWorkflowScheduler --------------------------------------------------------------------------------------
 
-    public Task<WorkflowStartResult> StartAsync(string name, string? instanceId, JsonElement? input, CancellationToken cancellationToken = default)
+    public async Task<WorkflowStartResult> StartAsync(string name, string? instanceId, JsonElement? input, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var id = string.IsNullOrWhiteSpace(instanceId) ? Guid.CreateVersion7().ToString() : instanceId;
         if (!_registry.HasWorkflow(name))
         {
-            return Task.FromResult(new WorkflowStartResult(WorkflowStartOutcome.UnknownWorkflow, id));
+            return new WorkflowStartResult(WorkflowStartOutcome.UnknownWorkflow, id);
         }
-        var created = _store.Create(id, name, ToJson(input), UtcNow);
+        var created = await _store.CreateAsync(id, name, ToJson(input), UtcNow);
         if (created is null)
         {
-            return Task.FromResult(new WorkflowStartResult(WorkflowStartOutcome.Duplicate, id));
+            return new WorkflowStartResult(WorkflowStartOutcome.Duplicate, id);
         }
         Schedule(id);
-        return Task.FromResult(new WorkflowStartResult(WorkflowStartOutcome.Started, id));
+        return new WorkflowStartResult(WorkflowStartOutcome.Started, id);
     }
 
-    public Task<WorkflowInstanceStatus?> GetAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_store.Get(instanceId) is { } row ? ToStatus(row) : null);
+    public async Task<WorkflowInstanceStatus?> GetAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        await _store.GetAsync(instanceId) is { } row ? ToStatus(row) : null;
 
-    public Task<WorkflowInstanceList> ListAsync(WorkflowListQuery query, CancellationToken cancellationToken = default)
+    public async Task<WorkflowInstanceList> ListAsync(WorkflowListQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Limit, 1, 500);
-        var rows = _store.List(query.Status, query.Name, limit + 1, query.NextToken);
+        var rows = await _store.ListAsync(query.Status, query.Name, limit + 1, query.NextToken);
         var items = rows.Take(limit).Select(ToStatus).ToList();
-        return Task.FromResult(new WorkflowInstanceList(items, rows.Count > limit ? items[^1].InstanceId : null));
+        return new WorkflowInstanceList(items, rows.Count > limit ? items[^1].InstanceId : null);
     }
 
-    public Task<IReadOnlyList<WorkflowHistoryEntry>?> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<WorkflowHistoryEntry>?> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default)
     {
-        var journal = _store.History(instanceId);
+        var journal = await _store.HistoryAsync(instanceId);
         IReadOnlyList<WorkflowHistoryEntry>? entries = journal?.Select(x => new WorkflowHistoryEntry(
             x.Seq, JsonNamingPolicy.SnakeCaseLower.ConvertName(x.Event.Kind.ToString()), x.Event.TaskId < 0 ? null : x.Event.TaskId,
             x.Event.Name, x.Event.Target, HistoryData(x.Event), new DateTimeOffset(x.Event.Timestamp))).ToList();
-        return Task.FromResult(entries);
+        return entries;
     }
 
-    public Task<WorkflowOperationResult> RaiseEventAsync(string instanceId, string eventName, JsonElement? payload,
+    public async Task<WorkflowOperationResult> RaiseEventAsync(string instanceId, string eventName, JsonElement? payload,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
-        var result = _store.RaiseEvent(instanceId, eventName, ToJson(payload), UtcNow);
+        var result = await _store.RaiseEventAsync(instanceId, eventName, ToJson(payload), UtcNow);
         if (result.Applied && result.Instance!.Status != WorkflowRuntimeStatus.Suspended)
         {
             Schedule(instanceId);
         }
-        return Task.FromResult(ToResult(result));
+        return ToResult(result);
     }
 
-    public Task<WorkflowOperationResult> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken = default)
+    public async Task<WorkflowOperationResult> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken = default)
     {
-        var result = _store.Transition(instanceId, [WorkflowRuntimeStatus.Pending, WorkflowRuntimeStatus.Running],
+        var result = await _store.TransitionAsync(instanceId, [WorkflowRuntimeStatus.Pending, WorkflowRuntimeStatus.Running],
             WorkflowRuntimeStatus.Suspended, UtcNow);
-        return Task.FromResult(result.Instance?.Status == WorkflowRuntimeStatus.Suspended
+        return result.Instance?.Status == WorkflowRuntimeStatus.Suspended
             ? WorkflowOperationResult.Done(WorkflowRuntimeStatus.Suspended)
-            : ToResult(result));
+            : ToResult(result);
     }
 
-    public Task<WorkflowOperationResult> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken = default)
+    public async Task<WorkflowOperationResult> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken = default)
     {
-        var result = _store.Transition(instanceId, [WorkflowRuntimeStatus.Suspended], WorkflowRuntimeStatus.Running, UtcNow);
+        var result = await _store.TransitionAsync(instanceId, [WorkflowRuntimeStatus.Suspended], WorkflowRuntimeStatus.Running, UtcNow);
         if (result.Applied)
         {
             Schedule(instanceId);
         }
-        return Task.FromResult(result.Instance?.Status is WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending
+        return result.Instance?.Status is WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending
             ? WorkflowOperationResult.Done(result.Instance.Status)
-            : ToResult(result));
+            : ToResult(result);
     }
 
-    public Task<WorkflowOperationResult> TerminateAsync(string instanceId, JsonElement? output, CancellationToken cancellationToken = default)
+    public async Task<WorkflowOperationResult> TerminateAsync(string instanceId, JsonElement? output, CancellationToken cancellationToken = default)
     {
         var parents = new List<string>();
-        var result = _store.Terminate(instanceId, ToJson(output), UtcNow, parents);
+        var result = await _store.TerminateAsync(instanceId, ToJson(output), UtcNow, parents);
         parents.ForEach(Schedule);
-        return Task.FromResult(ToResult(result));
+        if (result.Applied)
+        {
+            SignalFinished(instanceId);
+        }
+        return ToResult(result);
     }
 
-    public Task<WorkflowOperationResult> PurgeAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ToResult(_store.Purge(instanceId)));
+    public async Task<WorkflowOperationResult> PurgeAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        ToResult(await _store.PurgeAsync(instanceId));
+
+    public async Task<WorkflowInstanceStatus?> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var finished = _finishWaiters.GetOrAdd(instanceId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Registered before the check, so a finish between the two is not missed.
+        var status = await GetAsync(instanceId, cancellationToken);
+        if (status is null || status.IsFinished)
+        {
+            return status;
+        }
+        await finished.Task.WaitAsync(cancellationToken);
+        return await GetAsync(instanceId, cancellationToken);
+    }
+
+    private void SignalFinished(string instanceId)
+    {
+        if (_finishWaiters.TryRemove(instanceId, out var finished))
+        {
+            finished.TrySetResult();
+        }
+    }
 
     // ---- dispatch ------------------------------------------------------------------------------------------------
 
@@ -250,7 +277,7 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
                     }
                     try
                     {
-                        Step(instanceId);
+                        await StepAsync(instanceId);
                     }
                     catch (Exception ex) when (ex is not OutOfMemoryException)
                     {
@@ -282,10 +309,10 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
         }
     }
 
-    private void Step(string instanceId)
+    private async Task StepAsync(string instanceId)
     {
         var now = UtcNow;
-        var input = _store.LoadStep(instanceId, now);
+        var input = await _store.LoadStepAsync(instanceId, now);
         if (input is null)
         {
             return;
@@ -294,10 +321,14 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
         // Results addressed to an earlier run (before ContinueAsNew) are consumed without being delivered.
         var deliverable = input.Messages.Where(m => m.Generation < 0 || m.Generation == instance.Generation).ToList();
         var outcome = _runner.Run(instance.Name, instanceId, instance.Generation, input.Journal, deliverable, now);
-        var effects = _store.CommitStep(instance, input.Messages, outcome, now);
+        var effects = await _store.CommitStepAsync(instance, input.Messages, outcome, now);
         if (effects is null)
         {
             return;
+        }
+        if (outcome.Result is StepResult.Completed or StepResult.Failed)
+        {
+            SignalFinished(instanceId);
         }
         if (outcome.Result == StepResult.Failed)
         {
@@ -376,7 +407,7 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
         var now = UtcNow;
         if (failure is null)
         {
-            if (_store.CompleteActivity(work, true, output, now))
+            if (await _store.CompleteActivityAsync(work, true, output, now))
             {
                 Schedule(work.InstanceId);
             }
@@ -385,13 +416,13 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
         if (retryable && work.Retry?.NextDelay(work.Attempt, work.FirstAttemptAt, now) is { } delay)
         {
             var next = work with { Attempt = work.Attempt + 1 };
-            if (_store.RescheduleActivity(next, now + delay))
+            if (await _store.RescheduleActivityAsync(next, now + delay))
             {
                 AddDelayed(now + delay, new DelayedItem(null, next));
             }
             return;
         }
-        if (_store.CompleteActivity(work, false, failure.ToJson(), now))
+        if (await _store.CompleteActivityAsync(work, false, failure.ToJson(), now))
         {
             Schedule(work.InstanceId);
         }

@@ -20,8 +20,12 @@ public sealed class WorkflowRegistry : IWorkflowsFactory
 
     public bool HasWorkflow(string name) => _workflows.ContainsKey(name);
 
-    public void RegisterWorkflow<TWorkflow>(string? name = null) where TWorkflow : class, IWorkflow =>
-        _workflows.TryAdd(name ?? typeof(TWorkflow).Name, sp => ActivatorUtilities.CreateInstance<TWorkflow>(sp));
+    // Constructor lookup happens once per type: the engine creates a workflow on every step and an activity per call.
+    public void RegisterWorkflow<TWorkflow>(string? name = null) where TWorkflow : class, IWorkflow
+    {
+        var factory = ActivatorUtilities.CreateFactory<TWorkflow>(Type.EmptyTypes);
+        _workflows.TryAdd(name ?? typeof(TWorkflow).Name, sp => factory(sp, null));
+    }
 
     public void RegisterWorkflow<TInput, TOutput>(string name, Func<WorkflowContext, TInput, Task<TOutput>> implementation)
     {
@@ -30,8 +34,11 @@ public sealed class WorkflowRegistry : IWorkflowsFactory
         _workflows.TryAdd(name, _ => new FunctionWorkflow<TInput, TOutput>(implementation));
     }
 
-    public void RegisterActivity<TActivity>(string? name = null) where TActivity : class, IWorkflowActivity =>
-        _activities.TryAdd(name ?? typeof(TActivity).Name, sp => ActivatorUtilities.CreateInstance<TActivity>(sp));
+    public void RegisterActivity<TActivity>(string? name = null) where TActivity : class, IWorkflowActivity
+    {
+        var factory = ActivatorUtilities.CreateFactory<TActivity>(Type.EmptyTypes);
+        _activities.TryAdd(name ?? typeof(TActivity).Name, sp => factory(sp, null));
+    }
 
     public void RegisterActivity<TInput, TOutput>(string name, Func<WorkflowActivityContext, TInput, Task<TOutput>> implementation)
     {

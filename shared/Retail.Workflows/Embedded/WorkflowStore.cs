@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapr.Workflow;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Retail.Workflows.Embedded;
@@ -36,10 +37,13 @@ internal sealed class StepEffects
 internal sealed class WorkflowStore : IDisposable
 {
     private const int MaxCachedJournals = 50_000;
-    private readonly Lock _gate = new();
+    private const int MaxBatch = 512;
+    private readonly Channel<DbOperation> _operations = Channel.CreateUnbounded<DbOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _thread;
     private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Generation, List<JournalEvent> Events)> _journals = new(StringComparer.Ordinal);
-    private bool _closed;
+    private volatile bool _closed;
 
     public WorkflowStore(string databasePath)
     {
@@ -55,6 +59,8 @@ internal sealed class WorkflowStore : IDisposable
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
             PRAGMA busy_timeout=5000;
+            PRAGMA temp_store=MEMORY;
+            PRAGMA cache_size=-65536;
             CREATE TABLE IF NOT EXISTS wf_instances(
               instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, status INTEGER NOT NULL, generation INTEGER NOT NULL,
               input TEXT, output TEXT, custom_status TEXT, failure TEXT,
@@ -65,7 +71,7 @@ internal sealed class WorkflowStore : IDisposable
               instance_id TEXT NOT NULL, seq INTEGER NOT NULL, kind INTEGER NOT NULL, task_id INTEGER NOT NULL,
               name TEXT, target TEXT, data TEXT, ts INTEGER NOT NULL, PRIMARY KEY(instance_id, seq)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS wf_inbox(
-              id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, generation INTEGER NOT NULL,
+              id INTEGER PRIMARY KEY, instance_id TEXT NOT NULL, generation INTEGER NOT NULL,
               kind INTEGER NOT NULL, task_id INTEGER NOT NULL, name TEXT, data TEXT, visible_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS wf_inbox_instance ON wf_inbox(instance_id, id);
             CREATE TABLE IF NOT EXISTS wf_activities(
@@ -73,42 +79,170 @@ internal sealed class WorkflowStore : IDisposable
               input TEXT, attempt INTEGER NOT NULL, visible_at INTEGER NOT NULL, first_attempt_at INTEGER NOT NULL, retry TEXT,
               PRIMARY KEY(instance_id, generation, task_id)) WITHOUT ROWID;
             """);
+        _thread = new Thread(RunJournalThread) { IsBackground = true, Name = "workflow-journal" };
+        _thread.Start();
     }
 
-    public bool IsClosed
+    public bool IsClosed => _closed;
+
+    /// <summary>Closes the journal: queued operations get their "closed" answer, nothing more is written.</summary>
+    public void Dispose()
     {
-        get
+        if (_closed)
         {
-            lock (_gate)
-            {
-                return _closed;
-            }
+            return;
+        }
+        _closed = true;
+        _operations.Writer.TryComplete();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join(TimeSpan.FromSeconds(30));
         }
     }
 
-    public void Dispose()
+    // ---- the journal thread ----------------------------------------------------------------------------------
+
+    /// <summary>Queues <paramref name="body"/> for the journal thread; the task completes once its transaction has committed.</summary>
+    private Task<T> Run<T>(Func<T> body, bool throwWhenClosed, T closedResult)
     {
-        lock (_gate)
+        var operation = new DbOperation<T>(body, throwWhenClosed, closedResult);
+        if (_closed || !_operations.Writer.TryWrite(operation))
         {
+            operation.Close();
+        }
+        return operation.Task;
+    }
+
+    /// <summary>
+    /// One thread owns the connection. It takes every queued operation (up to a batch) and runs them in one
+    /// transaction, each in its own savepoint (group commit): one WAL commit carries many steps, and no caller's
+    /// thread ever blocks on the journal.
+    /// </summary>
+    private void RunJournalThread()
+    {
+        var reader = _operations.Reader;
+        var batch = new List<DbOperation>(MaxBatch);
+        while (true)
+        {
+            if (!reader.TryRead(out var first))
+            {
+                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    break;
+                }
+                continue;
+            }
+            batch.Add(first);
+            while (batch.Count < MaxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
             if (_closed)
             {
-                return;
+                batch.ForEach(o => o.Close());
+                batch.Clear();
+                continue;
             }
-            _closed = true;
+            ExecuteBatch(batch);
+            batch.Clear();
+        }
+        _journals.Clear();
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+        _commands.Clear();
+        _connection.Dispose();
+    }
+
+    private void ExecuteBatch(List<DbOperation> batch)
+    {
+        try
+        {
+            Execute("BEGIN IMMEDIATE");
+            foreach (var operation in batch)
+            {
+                Execute("SAVEPOINT op");
+                try
+                {
+                    operation.Execute();
+                    Execute("RELEASE op");
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    Execute("ROLLBACK TO op");
+                    Execute("RELEASE op");
+                    operation.Fail(ex);
+                }
+            }
+            Execute("COMMIT");
+        }
+        catch (SqliteException ex)
+        {
+            if (SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+            {
+                Execute("ROLLBACK");
+            }
             _journals.Clear();
-            _connection.Dispose();
+            batch.ForEach(o => o.Fail(ex));
+        }
+        batch.ForEach(o => o.Complete());
+    }
+
+    private abstract class DbOperation
+    {
+        public abstract void Execute();
+
+        public abstract void Fail(Exception exception);
+
+        public abstract void Complete();
+
+        public abstract void Close();
+    }
+
+    private sealed class DbOperation<T>(Func<T> body, bool throwWhenClosed, T closedResult) : DbOperation
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+        private Exception? _error;
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Execute() => _result = body();
+
+        public override void Fail(Exception exception) => _error ??= exception;
+
+        public override void Complete()
+        {
+            if (_error is null)
+            {
+                _completion.TrySetResult(_result);
+            }
+            else
+            {
+                _completion.TrySetException(_error);
+            }
+        }
+
+        public override void Close()
+        {
+            if (throwWhenClosed)
+            {
+                _completion.TrySetException(new ObjectDisposedException(nameof(WorkflowStore), "The workflow journal is closed."));
+            }
+            else
+            {
+                _completion.TrySetResult(closedResult);
+            }
         }
     }
 
     // ---- start and control -------------------------------------------------------------------------------------
 
     /// <summary>Creates the instance and its start message; null when an unfinished instance with the id exists.</summary>
-    public InstanceRow? Create(string instanceId, string name, string? input, DateTime now)
-    {
-        lock (_gate)
+    public Task<InstanceRow?> CreateAsync(string instanceId, string name, string? input, DateTime now) =>
+        Run(() =>
         {
-            ThrowIfClosed();
-            using var tx = Begin();
             var existing = ReadInstance(instanceId);
             if (existing is { IsActive: true })
             {
@@ -121,25 +255,18 @@ internal sealed class WorkflowStore : IDisposable
             var row = new InstanceRow(instanceId, name, WorkflowRuntimeStatus.Pending, 0, input, null, null, null, null, -1, 0, now, now);
             InsertInstance(row);
             InsertInbox(instanceId, 0, JournalKind.ExecutionStarted, -1, name, input, now);
-            tx.Commit();
             return row;
-        }
-    }
+        }, throwWhenClosed: true, closedResult: (InstanceRow?)null);
 
-    public InstanceRow? Get(string instanceId)
-    {
-        lock (_gate)
+    public Task<InstanceRow?> GetAsync(string instanceId) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             return ReadInstance(instanceId);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: (InstanceRow?)null);
 
-    public IReadOnlyList<InstanceRow> List(WorkflowRuntimeStatus? status, string? name, int limit, string? after)
-    {
-        lock (_gate)
+    public Task<IReadOnlyList<InstanceRow>> ListAsync(WorkflowRuntimeStatus? status, string? name, int limit, string? after) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             using var command = _connection.CreateCommand();
             command.CommandText = $"""
                 SELECT {InstanceColumns} FROM wf_instances
@@ -157,28 +284,22 @@ internal sealed class WorkflowStore : IDisposable
                 rows.Add(ReadInstanceRow(reader));
             }
             return rows;
-        }
-    }
+        }, throwWhenClosed: true, closedResult: (IReadOnlyList<InstanceRow>)[]);
 
-    public IReadOnlyList<(long Seq, JournalEvent Event)>? History(string instanceId)
-    {
-        lock (_gate)
+    public Task<IReadOnlyList<(long Seq, JournalEvent Event)>?> HistoryAsync(string instanceId) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             if (ReadInstance(instanceId) is null)
             {
                 return null;
             }
             return ReadJournal(instanceId).Select((e, i) => ((long)i, e)).ToList();
-        }
-    }
+        }, throwWhenClosed: true, closedResult: (IReadOnlyList<(long Seq, JournalEvent Event)>?)null);
 
     /// <summary>Puts a raised event in the inbox of an unfinished instance.</summary>
-    public WorkflowOperationOutcomeRow RaiseEvent(string instanceId, string eventName, string? payload, DateTime now)
-    {
-        lock (_gate)
+    public Task<WorkflowOperationOutcomeRow> RaiseEventAsync(string instanceId, string eventName, string? payload, DateTime now) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             var row = ReadInstance(instanceId);
             if (row is null || !row.IsActive)
             {
@@ -186,15 +307,12 @@ internal sealed class WorkflowStore : IDisposable
             }
             InsertInbox(instanceId, -1, JournalKind.EventRaised, -1, eventName, payload, now);
             return new(row, true);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: new WorkflowOperationOutcomeRow(null, false));
 
     /// <summary>Moves the instance from one of <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public WorkflowOperationOutcomeRow Transition(string instanceId, WorkflowRuntimeStatus[] from, WorkflowRuntimeStatus to, DateTime now)
-    {
-        lock (_gate)
+    public Task<WorkflowOperationOutcomeRow> TransitionAsync(string instanceId, WorkflowRuntimeStatus[] from, WorkflowRuntimeStatus to, DateTime now) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             var row = ReadInstance(instanceId);
             if (row is null || !from.Contains(row.Status))
             {
@@ -205,50 +323,38 @@ internal sealed class WorkflowStore : IDisposable
                 ("$s", (int)target), ("$u", now.Ticks), ("$id", instanceId));
             command.ExecuteNonQuery();
             return new(row with { Status = target }, true);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: new WorkflowOperationOutcomeRow(null, false));
 
     /// <summary>Terminates the instance and every unfinished child of it; returns the instances whose parents must hear of it.</summary>
-    public WorkflowOperationOutcomeRow Terminate(string instanceId, string? output, DateTime now, List<string> toRun)
-    {
-        lock (_gate)
+    public Task<WorkflowOperationOutcomeRow> TerminateAsync(string instanceId, string? output, DateTime now, List<string> toRun) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             var row = ReadInstance(instanceId);
             if (row is null || !row.IsActive)
             {
                 return new(row, false);
             }
-            using var tx = Begin();
             TerminateTree(row, output, now, toRun);
-            tx.Commit();
             return new(row with { Status = WorkflowRuntimeStatus.Terminated }, true);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: new WorkflowOperationOutcomeRow(null, false));
 
-    public WorkflowOperationOutcomeRow Purge(string instanceId)
-    {
-        lock (_gate)
+    public Task<WorkflowOperationOutcomeRow> PurgeAsync(string instanceId) =>
+        Run(() =>
         {
-            ThrowIfClosed();
             var row = ReadInstance(instanceId);
             if (row is null || row.IsActive)
             {
                 return new(row, false);
             }
-            using var tx = Begin();
             DeleteInstance(instanceId);
-            tx.Commit();
             return new(row, true);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: new WorkflowOperationOutcomeRow(null, false));
 
     // ---- steps -------------------------------------------------------------------------------------------------
 
     /// <summary>What one step of an instance needs, or null when the instance cannot take a step now.</summary>
-    public StepInput? LoadStep(string instanceId, DateTime now)
-    {
-        lock (_gate)
+    public Task<StepInput?> LoadStepAsync(string instanceId, DateTime now) =>
+        Run(() =>
         {
             if (_closed)
             {
@@ -284,22 +390,18 @@ internal sealed class WorkflowStore : IDisposable
                 _journals[instanceId] = journal;
             }
             return new StepInput(row, journal.Events, messages);
-        }
-    }
+        }, throwWhenClosed: false, closedResult: (StepInput?)null);
 
     /// <summary>
     /// Commits one step atomically: consumed messages out, journal entries in, new work out. Returns null (and
     /// changes nothing) when the instance was suspended, terminated or restarted while the step ran.
     /// </summary>
-    public StepEffects? CommitStep(InstanceRow instance, IReadOnlyList<InboxMessage> consumed, StepOutcome outcome, DateTime now)
+    public Task<StepEffects?> CommitStepAsync(InstanceRow instance, IReadOnlyList<InboxMessage> consumed, StepOutcome outcome, DateTime now) =>
+        Run(() => CommitStepBody(instance, consumed, outcome, now), throwWhenClosed: false, closedResult: (StepEffects?)null);
+
+    private StepEffects? CommitStepBody(InstanceRow instance, IReadOnlyList<InboxMessage> consumed, StepOutcome outcome, DateTime now)
     {
-        lock (_gate)
         {
-            if (_closed)
-            {
-                return null;
-            }
-            using var tx = Begin();
             var current = ReadInstance(instance.InstanceId);
             if (current is null || current.Generation != instance.Generation
                 || current.Status is not (WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Running))
@@ -358,7 +460,6 @@ internal sealed class WorkflowStore : IDisposable
                 journal.AddRange(outcome.NewEvents);
                 _journals[instance.InstanceId] = (instance.Generation, journal);
             }
-            tx.Commit();
             return effects;
         }
     }
@@ -366,15 +467,9 @@ internal sealed class WorkflowStore : IDisposable
     // ---- activities --------------------------------------------------------------------------------------------
 
     /// <summary>Records an activity's result and removes it from the work table; false when it is no longer wanted.</summary>
-    public bool CompleteActivity(ActivityWork work, bool succeeded, string? data, DateTime now)
-    {
-        lock (_gate)
+    public Task<bool> CompleteActivityAsync(ActivityWork work, bool succeeded, string? data, DateTime now) =>
+        Run(() =>
         {
-            if (_closed)
-            {
-                return false;
-            }
-            using var tx = Begin();
             using var delete = Command("DELETE FROM wf_activities WHERE instance_id=$id AND generation=$g AND task_id=$t",
                 ("$id", work.InstanceId), ("$g", work.Generation), ("$t", work.TaskId));
             if (delete.ExecuteNonQuery() == 0)
@@ -383,14 +478,11 @@ internal sealed class WorkflowStore : IDisposable
             }
             InsertInbox(work.InstanceId, work.Generation, succeeded ? JournalKind.TaskCompleted : JournalKind.TaskFailed,
                 work.TaskId, work.Name, data, now);
-            tx.Commit();
             return true;
-        }
-    }
+        }, throwWhenClosed: false, closedResult: false);
 
-    public bool RescheduleActivity(ActivityWork work, DateTime visibleAt)
-    {
-        lock (_gate)
+    public Task<bool> RescheduleActivityAsync(ActivityWork work, DateTime visibleAt) =>
+        Run(() =>
         {
             if (_closed)
             {
@@ -400,17 +492,14 @@ internal sealed class WorkflowStore : IDisposable
                 UPDATE wf_activities SET attempt=$a, visible_at=$v WHERE instance_id=$id AND generation=$g AND task_id=$t
                 """, ("$a", work.Attempt), ("$v", visibleAt.Ticks), ("$id", work.InstanceId), ("$g", work.Generation), ("$t", work.TaskId));
             return update.ExecuteNonQuery() > 0;
-        }
-    }
+        }, throwWhenClosed: false, closedResult: false);
 
     // ---- recovery ----------------------------------------------------------------------------------------------
 
     /// <summary>After a start or a crash: every inbox that holds messages, and every activity not yet recorded as done.</summary>
-    public (List<(DateTime VisibleAt, string InstanceId)> Inboxes, List<(DateTime VisibleAt, ActivityWork Work)> Activities) Recover()
-    {
-        lock (_gate)
+    public Task<(List<(DateTime VisibleAt, string InstanceId)> Inboxes, List<(DateTime VisibleAt, ActivityWork Work)> Activities)> RecoverAsync() =>
+        Run(() =>
         {
-            ThrowIfClosed();
             var inboxes = new List<(DateTime, string)>();
             using (var command = Command("SELECT instance_id, visible_at FROM wf_inbox GROUP BY instance_id, visible_at"))
             using (var reader = command.ExecuteReader())
@@ -438,8 +527,7 @@ internal sealed class WorkflowStore : IDisposable
                 }
             }
             return (inboxes, activities);
-        }
-    }
+        }, throwWhenClosed: true, closedResult: default((List<(DateTime VisibleAt, string InstanceId)>, List<(DateTime VisibleAt, ActivityWork Work)>)));
 
     // ---- helpers (called under the lock) -----------------------------------------------------------------------
 
@@ -654,51 +742,47 @@ internal sealed class WorkflowStore : IDisposable
         reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9), reader.GetInt64(10),
         new DateTime(reader.GetInt64(11), DateTimeKind.Utc), new DateTime(reader.GetInt64(12), DateTimeKind.Utc));
 
-    private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+    // Statements are prepared once and reused (all under the lock): parsing SQL on every call was a large share of a step.
+    private CachedCommand Command(string sql, params (string Name, object Value)[] parameters)
     {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, _) in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+            _commands[sql] = command;
+        }
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            command.Parameters[name].Value = value;
         }
-        return command;
+        return new CachedCommand(command);
     }
 
     private void Execute(string sql)
     {
-        using var command = Command(sql);
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 
-    // Plain BEGIN/COMMIT so the reused commands need no transaction object; dispose without commit rolls back.
-    private Transaction Begin()
+    /// <summary>A reused statement; disposing it keeps it for the next call.</summary>
+    private readonly struct CachedCommand(SqliteCommand command) : IDisposable
     {
-        Execute("BEGIN IMMEDIATE");
-        return new Transaction(this);
-    }
+        public SqliteParameterCollection Parameters => command.Parameters;
 
-    private sealed class Transaction(WorkflowStore store) : IDisposable
-    {
-        private bool _done;
+        public int ExecuteNonQuery() => command.ExecuteNonQuery();
 
-        public void Commit()
-        {
-            store.Execute("COMMIT");
-            _done = true;
-        }
+        public SqliteDataReader ExecuteReader() => command.ExecuteReader();
 
         public void Dispose()
         {
-            if (!_done)
-            {
-                _done = true;
-                store.Execute("ROLLBACK");
-            }
         }
     }
 
-    private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(_closed, this);
 }
 
 internal sealed record WorkflowOperationOutcomeRow(InstanceRow? Instance, bool Applied);

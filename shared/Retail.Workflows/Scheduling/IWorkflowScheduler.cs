@@ -28,6 +28,9 @@ public interface IWorkflowScheduler
 
     /// <summary>Deletes a finished instance and its journal.</summary>
     Task<WorkflowOperationResult> PurgeAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until the instance has completed, failed or been terminated; null when it is unknown.</summary>
+    Task<WorkflowInstanceStatus?> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default);
 }
 
 public enum WorkflowStartOutcome

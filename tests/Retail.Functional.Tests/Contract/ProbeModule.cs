@@ -154,8 +154,13 @@ public sealed class ProbeModule : IServiceModule
         return TypedResults.Ok<object>(new { done = request.Tag });
     }
 
-    private static async Task<Ok> Receive(HttpContext http, ReceivedEvents received)
+    private static async Task<Results<Ok, StatusCodeHttpResult>> Receive(HttpContext http, ReceivedEvents received)
     {
+        if (received.Failing)
+        {
+            received.CountRefusal();
+            return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
         using var body = await JsonDocument.ParseAsync(http.Request.Body);
         received.Add(http.Request.Headers["ce-type"].ToString(), http.Request.Headers["ce-id"].ToString(), body.RootElement.Clone());
         return TypedResults.Ok();
@@ -221,6 +226,14 @@ public sealed class ProbeGate
 public sealed class ReceivedEvents
 {
     private readonly ConcurrentQueue<(string Type, string Id, JsonElement Data)> _events = new();
+    private int _refusals;
+
+    /// <summary>While set, the subscriber answers 503, as a consumer that is down would.</summary>
+    public bool Failing { get; set; }
+
+    public int Refusals => Volatile.Read(ref _refusals);
+
+    public void CountRefusal() => Interlocked.Increment(ref _refusals);
 
     public void Add(string type, string id, JsonElement data) => _events.Enqueue((type, id, data));
 

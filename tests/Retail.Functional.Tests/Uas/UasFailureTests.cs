@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Retail.Functional.Tests.Infrastructure;
 
@@ -111,6 +112,22 @@ public sealed class UasFailureTests(UasHost host) : IClassFixture<UasHost>
     }
 
     [Fact]
+    public async Task UC_UAS_003_repeated_wrong_current_passcodes_make_further_attempts_wait()
+    {
+        var email = UasSteps.NewEmail();
+        await host.Onboard(email);
+        for (var i = 0; i < 5; i++)
+        {
+            await Anonymous.ChangePasscode(email, $"wrong-guess-number-{i}", UasSteps.SecondPasscode)
+                .Problem(HttpStatusCode.UnprocessableEntity, "invalid_credentials");
+        }
+        using var blocked = await Anonymous.ChangePasscode(email, UasSteps.FirstPasscode, UasSteps.SecondPasscode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.Equal("rate_limited", await blocked.ProblemCodeAsync());
+        Assert.NotNull(blocked.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
     public async Task UC_UAS_003_a_reset_request_answers_the_same_for_known_and_unknown_addresses()
     {
         var email = UasSteps.NewEmail();
@@ -139,6 +156,25 @@ public sealed class UasFailureTests(UasHost host) : IClassFixture<UasHost>
         var retryAfter = response.Headers.RetryAfter?.Delta;
         Assert.NotNull(retryAfter);
         Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task a_rate_limited_answer_is_not_kept_so_the_same_idempotency_key_works_after_the_wait()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var factory = UasHost.Start(services: s => s.AddSingleton<TimeProvider>(clock));
+        using var client = factory.CreateClient();
+        var email = UasSteps.NewEmail();
+        await client.CreateUser(email).Ok(HttpStatusCode.Created);
+        var key = HttpJson.Headers(("Idempotency-Key", "resend-1"));
+
+        using var limited = await client.PostJsonAsync("/uas/user/verification/resend", new { email }, key);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        using var later = await client.PostJsonAsync("/uas/user/verification/resend", new { email }, key);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        Assert.False(later.Headers.Contains("Idempotent-Replayed"));
     }
 
     [Fact]

@@ -15,9 +15,11 @@ public sealed class UasHost : IAsyncLifetime
 
     public Mailbox Mailbox => Factory.Mailbox;
 
-    public ValueTask InitializeAsync()
+    public ValueTask InitializeAsync() => InitializeAsync(null);
+
+    internal ValueTask InitializeAsync(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services)
     {
-        Factory = Start();
+        Factory = Start(services: services);
         Anonymous = Factory.CreateClient();
         Operator = Factory.CreateOperatorClient();
         return ValueTask.CompletedTask;

@@ -16,6 +16,8 @@ namespace Retail.Shared.Tests.Embedded;
 
 public sealed class EmbeddedEventBusTests : IDisposable
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     // A guard against a hung test, not an expectation about speed.
     private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
 
@@ -84,7 +86,7 @@ public sealed class EmbeddedEventBusTests : IDisposable
         builder.Services.AddSingleton(inbox ?? new Inbox());
         var app = builder.Build();
         map(app);
-        await app.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await app.StartAsync(Ct);
         return app;
     }
 
@@ -125,7 +127,7 @@ public sealed class EmbeddedEventBusTests : IDisposable
         var inbox = new Inbox();
         await using var app = await StartHostAsync(MapRecordingSubscriber, inbox: inbox);
 
-        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-1", 1), new EventOptions(Subject: "order/o-1", Orgcode: "acme", Id: "evt-1"), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-1", 1), new EventOptions(Subject: "order/o-1", Orgcode: "acme", Id: "evt-1"), Ct);
         await inbox.WaitAsync(items => items.Count == 1);
 
         var received = Assert.Single(inbox.Items);
@@ -152,7 +154,7 @@ public sealed class EmbeddedEventBusTests : IDisposable
 
         var message = new OutboxMessage("evt-2", "order.placed", "order.placed", "scm", "order/o-2", "acme",
             Retail.Shared.Json.RetailJson.ToBytes(new OrderPlaced("o-2", 1)), DateTimeOffset.UtcNow);
-        await store.TransactAsync(new StateTransaction().Upsert("order/o-2", Json.Bytes("{}"), null).Publish(message), cancellationToken: TestContext.Current.CancellationToken);
+        await store.TransactAsync(new StateTransaction().Upsert("order/o-2", Json.Bytes("{}"), null).Publish(message), Ct);
         await inbox.WaitAsync(items => items.Count == 1);
 
         Assert.Equal("o-2", Assert.Single(inbox.Items).Event.OrderGuid);
@@ -178,10 +180,10 @@ public sealed class EmbeddedEventBusTests : IDisposable
             o => o.Events.MaxAttempts = 1000, inbox);
 
         var bus = Bus(app);
-        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", 1), new EventOptions(Subject: "order/o-a"), cancellationToken: TestContext.Current.CancellationToken);
-        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", 2), new EventOptions(Subject: "order/o-a"), cancellationToken: TestContext.Current.CancellationToken);
-        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", 3), new EventOptions(Subject: "order/o-a"), cancellationToken: TestContext.Current.CancellationToken);
-        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-b", 1), new EventOptions(Subject: "order/o-b"), cancellationToken: TestContext.Current.CancellationToken);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", 1), new EventOptions(Subject: "order/o-a"), Ct);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", 2), new EventOptions(Subject: "order/o-a"), Ct);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", 3), new EventOptions(Subject: "order/o-a"), Ct);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-b", 1), new EventOptions(Subject: "order/o-b"), Ct);
         await inbox.WaitAsync(items => items.Count == 4);
 
         var delivered = inbox.Items.Select(r => $"{r.Event.OrderGuid}#{r.Event.Sequence}").ToList();
@@ -204,9 +206,9 @@ public sealed class EmbeddedEventBusTests : IDisposable
                 await Task.Delay(Timeout.InfiniteTimeSpan, http.RequestAborted);
                 return TypedResults.Ok();
             }).WithTopic(Topics.PubSubName, "order.placed"));
-        await Bus(first).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-r", 1), new EventOptions(Subject: "order/o-r", Id: "evt-r"), cancellationToken: TestContext.Current.CancellationToken);
-        await entered.Task.WaitAsync(Hang, cancellationToken: TestContext.Current.CancellationToken);
-        await first.StopAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(first).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-r", 1), new EventOptions(Subject: "order/o-r", Id: "evt-r"), Ct);
+        await entered.Task.WaitAsync(Hang, Ct);
+        await first.StopAsync(Ct);
         await first.DisposeAsync();
         Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM deliveries"));
 
@@ -237,20 +239,20 @@ public sealed class EmbeddedEventBusTests : IDisposable
             o => o.Events.MaxAttempts = 3, inbox);
         var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
 
-        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-d", 1), new EventOptions(Subject: "order/o-d", Id: "evt-d1"), cancellationToken: TestContext.Current.CancellationToken);
-        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-d", 2), new EventOptions(Subject: "order/o-d", Id: "evt-d2"), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-d", 1), new EventOptions(Subject: "order/o-d", Id: "evt-d1"), Ct);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-d", 2), new EventOptions(Subject: "order/o-d", Id: "evt-d2"), Ct);
         await inbox.WaitAsync(items => items.Count == 1);
 
-        var dead = Assert.Single(await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken));
+        var dead = Assert.Single(await diagnostics.DeadLettersAsync(cancellationToken: Ct));
         Assert.Equal(("scm", "/ofm/events/order-placed", "evt-d1", 3, "HTTP 500"), (dead.AppId, dead.Subscriber, dead.MessageId, dead.Attempts, dead.LastError));
         Assert.Equal(3, calls.Count(c => c == 1));
         Assert.Equal(2, Assert.Single(inbox.Items).Event.Sequence);
 
         Volatile.Write(ref healthy, true);
-        Assert.True(await diagnostics.RequeueAsync("scm", dead.Subscriber, dead.MessageId, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.True(await diagnostics.RequeueAsync("scm", dead.Subscriber, dead.MessageId, Ct));
         await inbox.WaitAsync(items => items.Count == 2);
-        Assert.Empty(await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken));
-        Assert.False(await diagnostics.RequeueAsync("scm", dead.Subscriber, dead.MessageId, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Empty(await diagnostics.DeadLettersAsync(cancellationToken: Ct));
+        Assert.False(await diagnostics.RequeueAsync("scm", dead.Subscriber, dead.MessageId, Ct));
     }
 
     [Fact]
@@ -276,14 +278,14 @@ public sealed class EmbeddedEventBusTests : IDisposable
             inbox: inbox);
         var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
 
-        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-1", 1), cancellationToken: TestContext.Current.CancellationToken);
-        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-2", 2), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-1", 1), cancellationToken: Ct);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-2", 2), cancellationToken: Ct);
         await inbox.WaitAsync(items => items.Count == 1);
         await WaitUntilAsync(async () => (await diagnostics.DeadLettersAsync()).Count == 1);
 
         Assert.Equal(1, calls[1]);
         Assert.Equal(2, calls[2]);
-        Assert.Equal(1, (await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken))[0].Attempts);
+        Assert.Equal(1, (await diagnostics.DeadLettersAsync(cancellationToken: Ct))[0].Attempts);
     }
 
     [Fact]
@@ -316,11 +318,11 @@ public sealed class EmbeddedEventBusTests : IDisposable
             }).WithTopic(Topics.PubSubName, "order.placed"),
             inbox: inbox);
 
-        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-i", 1), new EventOptions(Id: "evt-i"), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-i", 1), new EventOptions(Id: "evt-i"), Ct);
         await inbox.WaitAsync(items => items.Count == 1);
 
         var store = app.Services.GetRequiredKeyedService<IStateStore>("ofm");
-        Assert.Equal("1", Json.Text((await store.GetAsync("orders-placed/acme", cancellationToken: TestContext.Current.CancellationToken))!.Value));
+        Assert.Equal("1", Json.Text((await store.GetAsync("orders-placed/acme", Ct))!.Value));
         Assert.Equal(2, calls);
     }
 
@@ -329,12 +331,12 @@ public sealed class EmbeddedEventBusTests : IDisposable
     {
         await using (var before = await StartHostAsync(_ => { }))
         {
-            await Bus(before).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-old", 1), cancellationToken: TestContext.Current.CancellationToken);
+            await Bus(before).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-old", 1), cancellationToken: Ct);
         }
 
         var inbox = new Inbox();
         await using var app = await StartHostAsync(MapRecordingSubscriber, inbox: inbox);
-        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-new", 1), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-new", 1), cancellationToken: Ct);
         await inbox.WaitAsync(items => items.Count == 1);
         await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
 
@@ -348,8 +350,8 @@ public sealed class EmbeddedEventBusTests : IDisposable
         var inbox = new Inbox();
         await using var app = await StartHostAsync(MapRecordingSubscriber, inbox: inbox);
 
-        await Bus(app, "scm").PublishAsync("order.placed", "order.placed", new OrderPlaced("o-s", 1), cancellationToken: TestContext.Current.CancellationToken);
-        await Bus(app, "ofm").PublishAsync("order.placed", "order.placed", new OrderPlaced("o-o", 1), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app, "scm").PublishAsync("order.placed", "order.placed", new OrderPlaced("o-s", 1), cancellationToken: Ct);
+        await Bus(app, "ofm").PublishAsync("order.placed", "order.placed", new OrderPlaced("o-o", 1), cancellationToken: Ct);
         await inbox.WaitAsync(items => items.Count == 2);
 
         Assert.Equal(["ofm", "scm"], inbox.Items.Select(i => i.CeSource!).Order(StringComparer.Ordinal));
@@ -375,18 +377,19 @@ public sealed class EmbeddedEventBusTests : IDisposable
             o =>
             {
                 o.Events.DeliveryTimeout = TimeSpan.FromSeconds(1);
-                o.Events.MaxAttempts = 1;
+                o.Events.MaxAttempts = 2;
             },
             inbox);
         var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
 
-        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-hung", 1), new EventOptions(Subject: "order/o-hung"), cancellationToken: TestContext.Current.CancellationToken);
-        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-next", 1), new EventOptions(Subject: "order/o-next"), cancellationToken: TestContext.Current.CancellationToken);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-hung", 1), new EventOptions(Subject: "order/o-hung", Id: "evt-hung"), Ct);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-next", 1), new EventOptions(Subject: "order/o-next"), Ct);
         await inbox.WaitAsync(items => items.Any(i => i.Event.OrderGuid == "o-next"));
-        await WaitUntilAsync(async () => (await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken)).Count == 1);
+        await WaitUntilAsync(async () => (await diagnostics.DeadLettersAsync(cancellationToken: Ct)).Any(d => d.MessageId == "evt-hung"));
 
-        var dead = Assert.Single(await diagnostics.DeadLettersAsync(cancellationToken: TestContext.Current.CancellationToken));
+        var dead = (await diagnostics.DeadLettersAsync(cancellationToken: Ct)).Single(d => d.MessageId == "evt-hung");
         Assert.StartsWith("timed out", dead.LastError, StringComparison.Ordinal);
+        Assert.Equal(2, dead.Attempts);
         release.SetResult();
     }
 }

@@ -4,6 +4,8 @@ namespace Retail.Shared.Tests.Embedded;
 
 public sealed class SqliteStateStoreTests : IDisposable
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     private readonly TempDataDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -15,35 +17,35 @@ public sealed class SqliteStateStoreTests : IDisposable
     public async Task a_saved_value_is_read_back_with_its_etag()
     {
         using var store = _dir.OpenStore();
-        var commit = await store.TransactAsync(new StateTransaction().Upsert("order/1", Json.Bytes("""{"status":"open"}"""), null), cancellationToken: TestContext.Current.CancellationToken);
+        var commit = await store.TransactAsync(new StateTransaction().Upsert("order/1", Json.Bytes("""{"status":"open"}"""), null), Ct);
 
-        var entry = await store.GetAsync("order/1", cancellationToken: TestContext.Current.CancellationToken);
+        var entry = await store.GetAsync("order/1", Ct);
 
         Assert.True(commit.Committed);
         Assert.NotNull(entry);
         Assert.Equal("""{"status":"open"}""", Json.Text(entry.Value));
         Assert.Equal(commit.ETags["order/1"], entry.ETag);
-        Assert.Null(await store.GetAsync("order/2", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Null(await store.GetAsync("order/2", Ct));
     }
 
     [Fact]
     public async Task creating_a_key_that_exists_is_a_conflict()
     {
         using var store = _dir.OpenStore();
-        await store.TransactAsync(new StateTransaction().Upsert("k", Json.Bytes("1"), null), cancellationToken: TestContext.Current.CancellationToken);
+        await store.TransactAsync(new StateTransaction().Upsert("k", Json.Bytes("1"), null), Ct);
 
-        var second = await store.TransactAsync(new StateTransaction().Upsert("k", Json.Bytes("2"), null), cancellationToken: TestContext.Current.CancellationToken);
+        var second = await store.TransactAsync(new StateTransaction().Upsert("k", Json.Bytes("2"), null), Ct);
 
         Assert.False(second.Committed);
         Assert.Equal("k", second.ConflictKey);
-        Assert.Equal("1", Json.Text((await store.GetAsync("k", cancellationToken: TestContext.Current.CancellationToken))!.Value));
+        Assert.Equal("1", Json.Text((await store.GetAsync("k", Ct))!.Value));
     }
 
     [Fact]
     public async Task concurrent_writers_on_one_key_have_exactly_one_winner_per_revision()
     {
         using var store = _dir.OpenStore();
-        var etag = (await store.TransactAsync(new StateTransaction().Upsert("stock/sku-1", Json.Bytes("""{"revision":1}"""), null), cancellationToken: TestContext.Current.CancellationToken)).ETags["stock/sku-1"];
+        var etag = (await store.TransactAsync(new StateTransaction().Upsert("stock/sku-1", Json.Bytes("""{"revision":1}"""), null), Ct)).ETags["stock/sku-1"];
 
         for (var revision = 2; revision <= 11; revision++)
         {
@@ -58,7 +60,7 @@ public sealed class SqliteStateStoreTests : IDisposable
             etag = winners[0].ETags["stock/sku-1"];
             Assert.NotEqual(from, etag);
         }
-        Assert.Equal("""{"revision":11}""", Json.Text((await store.GetAsync("stock/sku-1", cancellationToken: TestContext.Current.CancellationToken))!.Value));
+        Assert.Equal("""{"revision":11}""", Json.Text((await store.GetAsync("stock/sku-1", Ct))!.Value));
     }
 
     [Fact]
@@ -76,21 +78,21 @@ public sealed class SqliteStateStoreTests : IDisposable
     public async Task a_conflict_on_the_second_operation_leaves_the_first_unwritten_and_no_outbox_row()
     {
         using var store = _dir.OpenStore();
-        await store.TransactAsync(new StateTransaction().Upsert("b", Json.Bytes("1"), null), cancellationToken: TestContext.Current.CancellationToken);
+        await store.TransactAsync(new StateTransaction().Upsert("b", Json.Bytes("1"), null), Ct);
 
         var commit = await store.TransactAsync(new StateTransaction()
             .Upsert("a", Json.Bytes("1"), null)
             .Upsert("b", Json.Bytes("2"), "stale")
-            .Publish(Message("m-1")), cancellationToken: TestContext.Current.CancellationToken);
+            .Publish(Message("m-1")), Ct);
 
         Assert.False(commit.Committed);
         Assert.Equal("b", commit.ConflictKey);
         Assert.Empty(commit.ETags);
-        Assert.Null(await store.GetAsync("a", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Null(await store.GetAsync("a", Ct));
         Assert.Equal(0, _dir.Count("scm", "SELECT count(*) FROM outbox"));
 
         // The failed transaction left no lock or half-state behind: the next one commits.
-        var retry = await store.TransactAsync(new StateTransaction().Upsert("a", Json.Bytes("1"), null).Publish(Message("m-1")), cancellationToken: TestContext.Current.CancellationToken);
+        var retry = await store.TransactAsync(new StateTransaction().Upsert("a", Json.Bytes("1"), null).Publish(Message("m-1")), Ct);
         Assert.True(retry.Committed);
         Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM outbox"));
     }
@@ -99,10 +101,10 @@ public sealed class SqliteStateStoreTests : IDisposable
     public async Task each_committed_message_is_in_the_outbox_exactly_once()
     {
         using var store = _dir.OpenStore();
-        var first = await store.TransactAsync(new StateTransaction().Upsert("order/1", Json.Bytes("{}"), null).Publish(Message("m-1")).Publish(Message("m-2")), cancellationToken: TestContext.Current.CancellationToken);
-        await store.TransactAsync(new StateTransaction().Upsert("order/1", Json.Bytes("{}"), first.ETags["order/1"]).Publish(Message("m-3")), cancellationToken: TestContext.Current.CancellationToken);
+        var first = await store.TransactAsync(new StateTransaction().Upsert("order/1", Json.Bytes("{}"), null).Publish(Message("m-1")).Publish(Message("m-2")), Ct);
+        await store.TransactAsync(new StateTransaction().Upsert("order/1", Json.Bytes("{}"), first.ETags["order/1"]).Publish(Message("m-3")), Ct);
         // A retried commit that repeats a message id does not publish it twice.
-        await store.TransactAsync(new StateTransaction().Upsert("order/2", Json.Bytes("{}"), null).Publish(Message("m-3")), cancellationToken: TestContext.Current.CancellationToken);
+        await store.TransactAsync(new StateTransaction().Upsert("order/2", Json.Bytes("{}"), null).Publish(Message("m-3")), Ct);
 
         Assert.Equal(3, _dir.Count("scm", "SELECT count(*) FROM outbox"));
         Assert.Equal(3, _dir.Count("scm", "SELECT count(DISTINCT id) FROM outbox"));
@@ -113,14 +115,14 @@ public sealed class SqliteStateStoreTests : IDisposable
     public async Task delete_checks_the_etag_when_given_and_ignores_missing_keys_when_not()
     {
         using var store = _dir.OpenStore();
-        var etag = (await store.TransactAsync(new StateTransaction().Upsert("k", Json.Bytes("1"), null), cancellationToken: TestContext.Current.CancellationToken)).ETags["k"];
+        var etag = (await store.TransactAsync(new StateTransaction().Upsert("k", Json.Bytes("1"), null), Ct)).ETags["k"];
 
-        Assert.False((await store.TransactAsync(new StateTransaction().Delete("k", "stale"), cancellationToken: TestContext.Current.CancellationToken)).Committed);
-        Assert.NotNull(await store.GetAsync("k", cancellationToken: TestContext.Current.CancellationToken));
-        Assert.True((await store.TransactAsync(new StateTransaction().Delete("k", etag), cancellationToken: TestContext.Current.CancellationToken)).Committed);
-        Assert.Null(await store.GetAsync("k", cancellationToken: TestContext.Current.CancellationToken));
-        Assert.True((await store.TransactAsync(new StateTransaction().Delete("k", null), cancellationToken: TestContext.Current.CancellationToken)).Committed);
-        Assert.False((await store.TransactAsync(new StateTransaction().Delete("k", etag), cancellationToken: TestContext.Current.CancellationToken)).Committed);
+        Assert.False((await store.TransactAsync(new StateTransaction().Delete("k", "stale"), Ct)).Committed);
+        Assert.NotNull(await store.GetAsync("k", Ct));
+        Assert.True((await store.TransactAsync(new StateTransaction().Delete("k", etag), Ct)).Committed);
+        Assert.Null(await store.GetAsync("k", Ct));
+        Assert.True((await store.TransactAsync(new StateTransaction().Delete("k", null), Ct)).Committed);
+        Assert.False((await store.TransactAsync(new StateTransaction().Delete("k", etag), Ct)).Committed);
     }
 
     [Fact]
@@ -128,22 +130,22 @@ public sealed class SqliteStateStoreTests : IDisposable
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
         using var store = _dir.OpenStore(time: clock);
-        var etag = (await store.TransactAsync(new StateTransaction().Upsert("session/1", Json.Bytes("""{"org":"acme"}"""), null, TimeSpan.FromMinutes(5)), cancellationToken: TestContext.Current.CancellationToken)).ETags["session/1"];
-        await store.TransactAsync(new StateTransaction().Upsert("session/2", Json.Bytes("""{"org":"acme"}"""), null), cancellationToken: TestContext.Current.CancellationToken);
+        var etag = (await store.TransactAsync(new StateTransaction().Upsert("session/1", Json.Bytes("""{"org":"acme"}"""), null, TimeSpan.FromMinutes(5)), Ct)).ETags["session/1"];
+        await store.TransactAsync(new StateTransaction().Upsert("session/2", Json.Bytes("""{"org":"acme"}"""), null), Ct);
 
         clock.Advance(TimeSpan.FromMinutes(4));
-        Assert.NotNull(await store.GetAsync("session/1", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.NotNull(await store.GetAsync("session/1", Ct));
 
         clock.Advance(TimeSpan.FromMinutes(2));
-        Assert.Null(await store.GetAsync("session/1", cancellationToken: TestContext.Current.CancellationToken));
-        Assert.Equal(["session/2"], (await store.GetBulkAsync(["session/1", "session/2"], cancellationToken: TestContext.Current.CancellationToken)).Select(e => e.Key));
-        var page = await store.QueryAsync(new StateQuery([StateFilter.Eq("org", "acme")], [], 10), cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Null(await store.GetAsync("session/1", Ct));
+        Assert.Equal(["session/2"], (await store.GetBulkAsync(["session/1", "session/2"], Ct)).Select(e => e.Key));
+        var page = await store.QueryAsync(new StateQuery([StateFilter.Eq("org", "acme")], [], 10), Ct);
         Assert.Equal(["session/2"], page.Items.Select(e => e.Key));
-        Assert.False((await store.TransactAsync(new StateTransaction().Upsert("session/1", Json.Bytes("{}"), etag), cancellationToken: TestContext.Current.CancellationToken)).Committed);
+        Assert.False((await store.TransactAsync(new StateTransaction().Upsert("session/1", Json.Bytes("{}"), etag), Ct)).Committed);
 
-        Assert.Equal(1, await store.SweepExpiredAsync(cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(1, await store.SweepExpiredAsync(Ct));
         Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM state"));
-        Assert.True((await store.TransactAsync(new StateTransaction().Upsert("session/1", Json.Bytes("{}"), null), cancellationToken: TestContext.Current.CancellationToken)).Committed);
+        Assert.True((await store.TransactAsync(new StateTransaction().Upsert("session/1", Json.Bytes("{}"), null), Ct)).Committed);
     }
 
     [Fact]
@@ -155,10 +157,10 @@ public sealed class SqliteStateStoreTests : IDisposable
         {
             transaction.Upsert($"k/{i}", Json.Bytes($$"""{"i":{{i}}}"""), null);
         }
-        await store.TransactAsync(transaction, cancellationToken: TestContext.Current.CancellationToken);
+        await store.TransactAsync(transaction, Ct);
 
         var keys = Enumerable.Range(0, 800).Select(i => $"k/{i}").ToList();
-        var entries = await store.GetBulkAsync(keys, cancellationToken: TestContext.Current.CancellationToken);
+        var entries = await store.GetBulkAsync(keys, Ct);
 
         Assert.Equal(700, entries.Count);
         Assert.Equal(700, entries.Select(e => e.Key).Distinct().Count());
@@ -170,22 +172,22 @@ public sealed class SqliteStateStoreTests : IDisposable
         string etag;
         using (var store = _dir.OpenStore())
         {
-            etag = (await store.TransactAsync(new StateTransaction().Upsert("order/1", Json.Bytes("""{"revision":1}"""), null).Publish(Message("m-1")), cancellationToken: TestContext.Current.CancellationToken)).ETags["order/1"];
-            await store.TransactAsync(new StateTransaction().Upsert("gone", Json.Bytes("1"), null), cancellationToken: TestContext.Current.CancellationToken);
-            await store.TransactAsync(new StateTransaction().Delete("gone", null), cancellationToken: TestContext.Current.CancellationToken);
+            etag = (await store.TransactAsync(new StateTransaction().Upsert("order/1", Json.Bytes("""{"revision":1}"""), null).Publish(Message("m-1")), Ct)).ETags["order/1"];
+            await store.TransactAsync(new StateTransaction().Upsert("gone", Json.Bytes("1"), null), Ct);
+            await store.TransactAsync(new StateTransaction().Delete("gone", null), Ct);
         }
 
         using (var reopened = _dir.OpenStore())
         {
-            var entry = await reopened.GetAsync("order/1", cancellationToken: TestContext.Current.CancellationToken);
+            var entry = await reopened.GetAsync("order/1", Ct);
             Assert.NotNull(entry);
             Assert.Equal(etag, entry.ETag);
             Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM outbox"));
 
             // ETags are never reused, not even for a key that was deleted and created again.
-            var recreated = await reopened.TransactAsync(new StateTransaction().Upsert("gone", Json.Bytes("2"), null), cancellationToken: TestContext.Current.CancellationToken);
+            var recreated = await reopened.TransactAsync(new StateTransaction().Upsert("gone", Json.Bytes("2"), null), Ct);
             Assert.True(long.Parse(recreated.ETags["gone"], System.Globalization.CultureInfo.InvariantCulture) > long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture) + 1);
-            Assert.True((await reopened.TransactAsync(new StateTransaction().Upsert("order/1", Json.Bytes("""{"revision":2}"""), etag), cancellationToken: TestContext.Current.CancellationToken)).Committed);
+            Assert.True((await reopened.TransactAsync(new StateTransaction().Upsert("order/1", Json.Bytes("""{"revision":2}"""), etag), Ct)).Committed);
         }
     }
 
@@ -194,9 +196,9 @@ public sealed class SqliteStateStoreTests : IDisposable
     {
         using var scm = _dir.OpenStore("scm");
         using var ofm = _dir.OpenStore("ofm");
-        await scm.TransactAsync(new StateTransaction().Upsert("k", Json.Bytes("1"), null), cancellationToken: TestContext.Current.CancellationToken);
+        await scm.TransactAsync(new StateTransaction().Upsert("k", Json.Bytes("1"), null), Ct);
 
-        Assert.Null(await ofm.GetAsync("k", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Null(await ofm.GetAsync("k", Ct));
         Assert.True(File.Exists(Path.Combine(_dir.Path, "state", "scm.db")));
         Assert.True(File.Exists(Path.Combine(_dir.Path, "state", "ofm.db")));
     }
@@ -207,19 +209,18 @@ public sealed class SqliteStateStoreTests : IDisposable
     public async Task a_transaction_that_throws_is_rolled_back_alone_while_concurrent_ones_commit()
     {
         using var store = _dir.OpenStore();
-        var ct = TestContext.Current.CancellationToken;
         var failing = new StateTransaction().Upsert("broken", Json.Bytes("1"), null).Publish(Message("x-1"));
         failing.Operations.Add(new UnknownOperation("broken/2"));
 
         // Writes queued together share one SQLite transaction; each must still stand or fall on its own.
         var good = Enumerable.Range(0, 20).Select(i => Task.Run(() =>
-            store.TransactAsync(new StateTransaction().Upsert($"good/{i}", Json.Bytes("1"), null).Publish(Message($"g-{i}")), ct), ct)).ToList();
-        var thrown = Task.Run(() => store.TransactAsync(failing, ct), ct);
+            store.TransactAsync(new StateTransaction().Upsert($"good/{i}", Json.Bytes("1"), null).Publish(Message($"g-{i}")), Ct), Ct)).ToList();
+        var thrown = Task.Run(() => store.TransactAsync(failing, Ct), Ct);
 
         await Assert.ThrowsAsync<NotSupportedException>(() => thrown);
         Assert.All(await Task.WhenAll(good), c => Assert.True(c.Committed));
-        Assert.Null(await store.GetAsync("broken", ct));
-        Assert.Equal(20, (await store.GetBulkAsync([.. Enumerable.Range(0, 20).Select(i => $"good/{i}")], ct)).Count);
+        Assert.Null(await store.GetAsync("broken", Ct));
+        Assert.Equal(20, (await store.GetBulkAsync([.. Enumerable.Range(0, 20).Select(i => $"good/{i}")], Ct)).Count);
         Assert.Equal(20, _dir.Count("scm", "SELECT count(*) FROM outbox"));
         Assert.Equal(0, _dir.Count("scm", "SELECT count(*) FROM outbox WHERE id = 'x-1'"));
     }

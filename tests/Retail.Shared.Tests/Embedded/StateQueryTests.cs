@@ -7,6 +7,8 @@ namespace Retail.Shared.Tests.Embedded;
 
 public sealed class StateQueryTests : IDisposable
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     private readonly TempDataDir _dir = new();
     private readonly SqliteStateStore _store;
 
@@ -72,7 +74,7 @@ public sealed class StateQueryTests : IDisposable
         var page = await _store.QueryAsync(new StateQuery(
             [StateFilter.Eq("orgcode", "acme"), StateFilter.In("status", "open", "held"), StateFilter.Eq("address.city", "Lyon"), StateFilter.Eq("doomed", false)],
             [],
-            500), cancellationToken: TestContext.Current.CancellationToken);
+            500), Ct);
 
         var expected = items.Where(i => i.Orgcode == "acme" && i.Status is "open" or "held" && i.City == "Lyon" && !i.Doomed).Select(i => i.Key).Order(StringComparer.Ordinal);
         Assert.Equal(expected, page.Items.Select(e => e.Key));
@@ -84,7 +86,7 @@ public sealed class StateQueryTests : IDisposable
     {
         var items = await SeedAsync(60);
 
-        var page = await _store.QueryAsync(new StateQuery([StateFilter.In("rank", 3, null)], [], 500), cancellationToken: TestContext.Current.CancellationToken);
+        var page = await _store.QueryAsync(new StateQuery([StateFilter.In("rank", 3, null)], [], 500), Ct);
 
         Assert.Equal(items.Where(i => i.Rank is null or 3).Select(i => i.Key).Order(StringComparer.Ordinal), page.Items.Select(e => e.Key));
     }
@@ -120,12 +122,12 @@ public sealed class StateQueryTests : IDisposable
     {
         var items = await SeedAsync(40);
         var query = new StateQuery([], [new StateSort("status")], 10);
-        var first = await _store.QueryAsync(query, cancellationToken: TestContext.Current.CancellationToken);
+        var first = await _store.QueryAsync(query, Ct);
 
         // New rows that sort before and after the cursor, and a deleted one after it.
         await _store.TransactAsync(new StateTransaction()
             .Upsert("item/aaa", Json.Bytes("""{"status":"aaa"}"""), null)
-            .Upsert("item/zzz", Json.Bytes("""{"status":"zzz"}"""), null), cancellationToken: TestContext.Current.CancellationToken);
+            .Upsert("item/zzz", Json.Bytes("""{"status":"zzz"}"""), null), Ct);
         var rest = await ReadAllPagesAsync(query with { Token = first.Token });
 
         var keys = first.Items.Concat(rest).Select(e => e.Key).ToList();
@@ -137,10 +139,10 @@ public sealed class StateQueryTests : IDisposable
     public async Task a_token_from_a_different_sort_is_refused()
     {
         await SeedAsync(20);
-        var page = await _store.QueryAsync(new StateQuery([], [new StateSort("status")], 5), cancellationToken: TestContext.Current.CancellationToken);
+        var page = await _store.QueryAsync(new StateQuery([], [new StateSort("status")], 5), Ct);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.QueryAsync(new StateQuery([], [new StateSort("rank")], 5, page.Token), cancellationToken: TestContext.Current.CancellationToken));
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.QueryAsync(new StateQuery([], [], 5, "not-a-token"), cancellationToken: TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.QueryAsync(new StateQuery([], [new StateSort("rank")], 5, page.Token), Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.QueryAsync(new StateQuery([], [], 5, "not-a-token"), Ct));
     }
 
     [Fact]
@@ -148,11 +150,11 @@ public sealed class StateQueryTests : IDisposable
     {
         await SeedAsync(3);
 
-        var page = await _store.QueryAsync(new StateQuery([StateFilter.Eq("status", "closed")], [], 10), cancellationToken: TestContext.Current.CancellationToken);
+        var page = await _store.QueryAsync(new StateQuery([StateFilter.Eq("status", "closed")], [], 10), Ct);
 
         var entry = Assert.Single(page.Items);
         using var document = JsonDocument.Parse(entry.Value);
         Assert.Equal("Oslo", document.RootElement.GetProperty("address").GetProperty("city").GetString());
-        Assert.Equal((await _store.GetAsync(entry.Key, cancellationToken: TestContext.Current.CancellationToken))!.ETag, entry.ETag);
+        Assert.Equal((await _store.GetAsync(entry.Key, Ct))!.ETag, entry.ETag);
     }
 }

@@ -66,6 +66,20 @@ public sealed class EngineFeatureTests : IDisposable
     }
 
     [Fact]
+    public async Task wait_for_completion_returns_the_final_status()
+    {
+        await using var host = Start();
+        await host.Scheduler.StartAsync(nameof(FanOutWorkflow), "wait-1", Json(new FanInput(3)));
+
+        var done = await host.Scheduler.WaitForCompletionAsync("wait-1").Within();
+        var unknown = await host.Scheduler.WaitForCompletionAsync("nobody");
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, done!.RuntimeStatus);
+        Assert.Equal(14, Read<int>(done.Output));
+        Assert.Null(unknown);
+    }
+
+    [Fact]
     public async Task starting_a_running_instance_id_again_is_a_duplicate_and_an_unknown_name_is_refused()
     {
         await using var host = Start();

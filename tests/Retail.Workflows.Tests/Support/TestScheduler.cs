@@ -26,4 +26,6 @@ internal sealed class TestScheduler(IWorkflowScheduler inner)
     public Task<WorkflowOperationResult> TerminateAsync(string instanceId, JsonElement? output) => inner.TerminateAsync(instanceId, output, Token);
 
     public Task<WorkflowOperationResult> PurgeAsync(string instanceId) => inner.PurgeAsync(instanceId, Token);
+
+    public Task<WorkflowInstanceStatus?> WaitForCompletionAsync(string instanceId) => inner.WaitForCompletionAsync(instanceId, Token);
 }

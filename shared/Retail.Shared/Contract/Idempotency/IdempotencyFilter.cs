@@ -12,8 +12,8 @@ namespace Retail.Shared.Contract.Idempotency;
 /// <summary>
 /// <c>Idempotency-Key</c> on writes: the same key and request within 24 h replays the first answer
 /// (<c>Idempotent-Replayed: true</c>); a different request is 422 <c>idempotency_key_reused</c>; a request
-/// still running is 409 <c>idempotency_in_progress</c>. A 400 (or a failure on our side) is not kept, so a
-/// corrected retry may reuse the key. The claim is an insert-only write, so two concurrent requests never both run.
+/// still running is 409 <c>idempotency_in_progress</c>. A 400, a 429 or a 5xx is not kept, so a corrected or
+/// later retry may reuse the key. The claim is an insert-only write, so two concurrent requests never both run.
 /// Runs after validation, so an invalid body is answered 400 before any key is claimed.
 /// </summary>
 public sealed class IdempotencyFilter : IEndpointFilter
@@ -87,7 +87,7 @@ public sealed class IdempotencyFilter : IEndpointFilter
         }
 
         var captured = await CaptureAsync(http, result);
-        if (captured.Status is StatusCodes.Status400BadRequest or >= 500)
+        if (!IsKept(captured.Status))
         {
             await Release(store, storeKey, etag);
         }
@@ -98,6 +98,12 @@ public sealed class IdempotencyFilter : IEndpointFilter
         }
         return new ReplayResult(done: captured, replayed: false);
     }
+
+    /// <summary>
+    /// Answers that say "not now" or "not like this" are not kept, so a retry with the same key runs again:
+    /// 400 (corrected input), 429 (after the wait), and failures on our side or a dependency's (5xx).
+    /// </summary>
+    private static bool IsKept(int status) => status is not (StatusCodes.Status400BadRequest or StatusCodes.Status429TooManyRequests) and < 500;
 
     private static async Task Release(IStateStore store, string key, string etag) =>
         await store.TransactAsync(new StateTransaction().Delete(key, etag), CancellationToken.None);

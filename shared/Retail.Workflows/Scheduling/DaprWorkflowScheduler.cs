@@ -2,9 +2,8 @@ using System.Text.Json;
 using Dapr.Workflow;
 using Grpc.Core;
 using Retail.Workflows.Embedded;
-using Retail.Workflows.Scheduling;
 
-namespace Retail.Workflows.Dapr;
+namespace Retail.Workflows.Scheduling;
 
 /// <summary>The scheduling port over Dapr's workflow client (Dapr mode): the sidecar runs the same workflow classes.</summary>
 public sealed class DaprWorkflowScheduler(DaprWorkflowClient client, WorkflowRegistry registry) : IWorkflowScheduler
@@ -74,6 +73,16 @@ public sealed class DaprWorkflowScheduler(DaprWorkflowClient client, WorkflowReg
 
     public Task<WorkflowOperationResult> PurgeAsync(string instanceId, CancellationToken cancellationToken = default) =>
         WhenAsync(instanceId, s => !IsActive(s), () => client.PurgeInstanceAsync(instanceId, cancellationToken), cancellationToken);
+
+    public async Task<WorkflowInstanceStatus?> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        if (await GetStateAsync(instanceId, cancellationToken) is not { Exists: true })
+        {
+            return null;
+        }
+        var state = await client.WaitForWorkflowCompletionAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        return ToStatus(instanceId, state);
+    }
 
     private static bool IsActive(WorkflowRuntimeStatus status) =>
         status is WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Suspended;
