@@ -1,3 +1,4 @@
+using Dapr;
 using FluentValidation;
 using Retail.Shared.Hosting;
 using Retail.Usm.ApiKeys;
@@ -35,5 +36,8 @@ public sealed class UsmModule : IServiceModule
         routes.MapSessions();
         routes.MapServiceAccounts();
         routes.MapApiKeys();
+        var pubSub = routes.ServiceProvider.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName;
+        routes.MapPost("/events/passcode-changed", PasscodeChangeSubscriber.OnPasscodeChanged)
+            .WithTopic(pubSub, PasscodeChangeSubscriber.Topic).RequireInternal().ExcludeFromDescription();
     }
 }

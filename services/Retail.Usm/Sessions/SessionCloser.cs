@@ -34,13 +34,17 @@ public sealed class SessionCloser(RecordStore<Session> sessions, LocalEviction e
         }
     }
 
-    /// <summary>Closes every open session of a user except <paramref name="keepSessionId"/>; answers how many were closed.</summary>
-    public async Task<int> CloseAllAsync(string userGuid, string? keepSessionId, string reason, CancellationToken ct)
+    /// <summary>
+    /// Closes every open session of a user except <paramref name="keepSessionId"/>, and only those begun before
+    /// <paramref name="createdBefore"/> when given; answers how many were closed.
+    /// </summary>
+    public async Task<int> CloseAllAsync(string userGuid, string? keepSessionId, string reason, CancellationToken ct,
+        DateTimeOffset? createdBefore = null)
     {
         var closed = 0;
         foreach (var session in await OpenSessionsAsync(userGuid, ct))
         {
-            if (session.SessionId == keepSessionId)
+            if (session.SessionId == keepSessionId || session.CreatedAt >= createdBefore)
             {
                 continue;
             }

@@ -81,6 +81,24 @@ public sealed class UsmFailureTests(UsmHost host) : IClassFixture<UsmHost>
     }
 
     [Fact]
+    public async Task a_changed_passcode_ends_the_sessions_begun_before_it()
+    {
+        var email = UasSteps.NewEmail();
+        var userGuid = await Factory.Onboard(host.Anonymous, email);
+        var (old, _) = await host.Anonymous.NewSession(email);
+        using var oldClient = Factory.WithSession(old);
+        await oldClient.ListCards(userGuid).Ok();
+
+        await host.Anonymous.ChangePasscode(email, UsmSteps.Passcode, UasSteps.SecondPasscode).Ok();
+        await UsmSteps.EventuallyAnswers(() => oldClient.ListCards(userGuid), HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(10));
+
+        await host.Anonymous.SignIn(email).Problem(HttpStatusCode.Unauthorized, "unauthenticated");
+        var fresh = (await host.Anonymous.SignIn(email, UasSteps.SecondPasscode).Ok(HttpStatusCode.Created)).GetProperty("session_guid").GetString()!;
+        using var freshClient = Factory.WithSession(fresh);
+        await freshClient.ListCards(userGuid).Ok();
+    }
+
+    [Fact]
     public async Task failed_sign_ins_are_throttled_per_email_alike_for_known_and_unknown_addresses()
     {
         var known = UasSteps.NewEmail();
