@@ -79,51 +79,37 @@ public static class PaymentMethodsApi
     public static async Task<Results<Ok<PaymentMethodResponse>, ProblemHttpResult>> RemovePaymentMethod(RemovePaymentMethodRequest request,
         RecordStore<User> users, RecordStore<PaymentMethod> methods, RequestContext context, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
-        {
-            return ApiProblem.ExpectedRevisionRequired();
-        }
         if (await OwnerProblemAsync(request.UserGuid!, users, context, ct) is { } ownerProblem)
         {
             return ownerProblem;
         }
-        var loaded = await methods.GetAsync(null, request.PaymentMethodGuid!, ct: ct);
-        if (loaded is null || loaded.Record.UserGuid != request.UserGuid)
+        var (loaded, problem) = await methods.LoadForChangeAsync(null, request.PaymentMethodGuid, request.ExpectedRevision,
+            m => m.UserGuid == request.UserGuid, ct);
+        if (problem is not null)
         {
-            return ApiProblem.NotFound("No such payment method.");
+            return problem;
         }
-        if (loaded.Record.Revision != request.ExpectedRevision)
-        {
-            return ApiProblem.RevisionMismatch(loaded.Record.Revision);
-        }
-        var method = loaded.Record;
+        var method = loaded!.Record;
         var write = await methods.DoomAsync(null, loaded,
             [new DomainEvent(UasEvents.PaymentMethodRemoved, new PaymentMethodRemoved(method.UserGuid, method.PaymentMethodGuid, method.Provider))], ct);
-        return write.Succeeded ? TypedResults.Ok(PaymentMethodResponse.From(write.Record!, isPrimary: false)) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
+        return write.Succeeded ? TypedResults.Ok(PaymentMethodResponse.From(write.Record!, isPrimary: false)) : write.Problem();
     }
 
     public static async Task<Results<Ok<PaymentMethodResponse>, ProblemHttpResult>> SetPrimaryPaymentMethod(SetPrimaryPaymentMethodRequest request,
         RecordStore<User> users, RecordStore<PaymentMethod> methods, RequestContext context, TimeProvider clock, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
-        {
-            return ApiProblem.ExpectedRevisionRequired();
-        }
         if (await OwnerProblemAsync(request.UserGuid!, users, context, ct) is { } ownerProblem)
         {
             return ownerProblem;
         }
-        var loaded = await methods.GetAsync(null, request.PaymentMethodGuid!, ct: ct);
-        if (loaded is null || loaded.Record.UserGuid != request.UserGuid)
+        var (current, problem) = await methods.LoadForChangeAsync(null, request.PaymentMethodGuid, request.ExpectedRevision,
+            m => m.UserGuid == request.UserGuid, ct);
+        if (problem is not null)
         {
-            return ApiProblem.NotFound("No such payment method.");
+            return problem;
         }
-        if (loaded.Record.Revision != request.ExpectedRevision)
-        {
-            return ApiProblem.RevisionMismatch(loaded.Record.Revision);
-        }
-        var write = await methods.UpdateAsync(null, loaded, loaded.Record with { PrimarySince = clock.GetUtcNow() }, ct: ct);
-        return write.Succeeded ? TypedResults.Ok(PaymentMethodResponse.From(write.Record!, isPrimary: true)) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
+        var write = await methods.UpdateAsync(null, current!, current!.Record with { PrimarySince = clock.GetUtcNow() }, ct: ct);
+        return write.Succeeded ? TypedResults.Ok(PaymentMethodResponse.From(write.Record!, isPrimary: true)) : write.Problem();
     }
 
     /// <summary>The field holding something that looks like a card number, if any.</summary>

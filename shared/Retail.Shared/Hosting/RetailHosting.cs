@@ -163,6 +163,12 @@ public static class RetailHosting
             module.MapEndpoints(group);
         }
         EnsureEveryOperationDeclaresAccess(app);
+        if (!dapr)
+        {
+            // Make (or read) the operator key at start-up, so a fresh host has one to hand in {DataDir}/operator.key.
+            app.Lifetime.ApplicationStarted.Register(() =>
+                app.Services.GetRequiredService<IOperatorKeyProvider>().GetOperatorKeyAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult());
+        }
         return app;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Retail.Shared.Contract;
 using Retail.Shared.Json;
+using Retail.Shared.Problems;
 using Retail.Shared.State;
 
 namespace Retail.Shared.Records;
@@ -32,6 +33,28 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         }
         var record = ReadData(entry.Value);
         return record.IsDoomed && !includeDoomed ? null : new Loaded<T>(record, entry.ETag);
+    }
+
+    /// <summary>
+    /// Loads the record a change is based on, checking the contract's preconditions in order: a missing
+    /// <paramref name="expectedRevision"/> is 400 <c>expected_revision_required</c>; a missing record, or one
+    /// <paramref name="visible"/> hides from the caller, is 404; another revision is 409 <c>revision_mismatch</c>.
+    /// </summary>
+    public async Task<ChangeBase<T>> LoadForChangeAsync(string? orgcode, string? key, long? expectedRevision,
+        Func<T, bool>? visible = null, CancellationToken ct = default)
+    {
+        if (expectedRevision is null)
+        {
+            return new ChangeBase<T>(null, ApiProblem.ExpectedRevisionRequired());
+        }
+        var loaded = key is null ? null : await GetAsync(orgcode, key, ct: ct);
+        if (loaded is null || (visible is not null && !visible(loaded.Record)))
+        {
+            return new ChangeBase<T>(null, ApiProblem.NotFound($"No such {Entity.Replace('_', ' ')}."));
+        }
+        return loaded.Record.Revision != expectedRevision
+            ? new ChangeBase<T>(null, ApiProblem.RevisionMismatch(loaded.Record.Revision))
+            : new ChangeBase<T>(loaded, null);
     }
 
     /// <summary>The live record holding a unique value (an e-mail, a code), if any.</summary>

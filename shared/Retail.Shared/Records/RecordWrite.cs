@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Shared.Problems;
+
 namespace Retail.Shared.Records;
 
 public enum RecordWriteOutcome
@@ -15,7 +18,18 @@ public sealed record RecordWrite<T>(RecordWriteOutcome Outcome, T? Record, long?
     where T : Record
 {
     public bool Succeeded => Outcome == RecordWriteOutcome.Written;
+
+    /// <summary>The problem a failed write answers: 409 <c>revision_mismatch</c> with the current revision, or 409 <c>duplicate</c>.</summary>
+    public ProblemHttpResult Problem() => Outcome switch
+    {
+        RecordWriteOutcome.Duplicate => ApiProblem.Duplicate($"Another record already has this {DuplicateOf ?? "value"}."),
+        RecordWriteOutcome.RevisionMismatch => ApiProblem.RevisionMismatch(CurrentRevision ?? 0),
+        _ => throw new InvalidOperationException("the write succeeded"),
+    };
 }
+
+/// <summary>The record a change starts from, or the problem that stops it.</summary>
+public sealed record ChangeBase<T>(Loaded<T>? Loaded, ProblemHttpResult? Problem) where T : Record;
 
 /// <summary>A business event committed with a record change (transactional outbox). Topic = the event type.</summary>
 public sealed record DomainEvent(string Type, object Data, string? Subject = null);

@@ -77,62 +77,41 @@ public sealed class ProbeModule : IServiceModule
     private static async Task<Results<Ok<ProbeItem>, ProblemHttpResult>> Update(UpdateItem request, RecordStore<ProbeItem> items,
         RequestContext context, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
+        var (loaded, problem) = await items.LoadForChangeAsync(context.Orgcode, request.ItemGuid, request.ExpectedRevision, ct: ct);
+        if (problem is not null)
         {
-            return ApiProblem.ExpectedRevisionRequired();
+            return problem;
         }
-        var loaded = await items.GetAsync(context.Orgcode, request.ItemGuid, ct: ct);
-        if (loaded is null)
-        {
-            return ApiProblem.NotFound();
-        }
-        if (loaded.Record.Revision != request.ExpectedRevision)
-        {
-            return ApiProblem.RevisionMismatch(loaded.Record.Revision);
-        }
-        var write = await items.UpdateAsync(context.Orgcode, loaded, loaded.Record with { Name = request.Name ?? loaded.Record.Name }, ct: ct);
-        return write.Outcome switch
-        {
-            RecordWriteOutcome.Written => TypedResults.Ok(write.Record!),
-            RecordWriteOutcome.Duplicate => ApiProblem.Duplicate("An item with this name exists."),
-            _ => ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0),
-        };
+        var write = await items.UpdateAsync(context.Orgcode, loaded!, loaded!.Record with { Name = request.Name ?? loaded.Record.Name }, ct: ct);
+        return write.Succeeded ? TypedResults.Ok(write.Record!) : write.Problem();
     }
 
     private static async Task<Results<Ok<ProbeItem>, ProblemHttpResult>> SetStatus(SetItemStatus request, RecordStore<ProbeItem> items,
         RequestContext context, CancellationToken ct)
     {
-        var loaded = await items.GetAsync(context.Orgcode, request.ItemGuid, ct: ct);
-        if (loaded is null)
+        var (loaded, problem) = await items.LoadForChangeAsync(context.Orgcode, request.ItemGuid, request.ExpectedRevision, ct: ct);
+        if (problem is not null)
         {
-            return ApiProblem.NotFound();
+            return problem;
         }
-        if (loaded.Record.Revision != request.ExpectedRevision)
-        {
-            return ApiProblem.RevisionMismatch(loaded.Record.Revision);
-        }
-        if (Lifecycle.Check(loaded.Record.Status, request.Status) is { } refused)
+        if (Lifecycle.Check(loaded!.Record.Status, request.Status) is { } refused)
         {
             return refused;
         }
         var write = await items.UpdateAsync(context.Orgcode, loaded, loaded.Record with { Status = request.Status }, "status_changed", ct: ct);
-        return write.Succeeded ? TypedResults.Ok(write.Record!) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
+        return write.Succeeded ? TypedResults.Ok(write.Record!) : write.Problem();
     }
 
     private static async Task<Results<Ok<ProbeItem>, ProblemHttpResult>> Doom(ItemRevision request, RecordStore<ProbeItem> items,
         RequestContext context, CancellationToken ct)
     {
-        var loaded = await items.GetAsync(context.Orgcode, request.ItemGuid, ct: ct);
-        if (loaded is null)
+        var (loaded, problem) = await items.LoadForChangeAsync(context.Orgcode, request.ItemGuid, request.ExpectedRevision, ct: ct);
+        if (problem is not null)
         {
-            return ApiProblem.NotFound();
+            return problem;
         }
-        if (loaded.Record.Revision != request.ExpectedRevision)
-        {
-            return ApiProblem.RevisionMismatch(loaded.Record.Revision);
-        }
-        var write = await items.DoomAsync(context.Orgcode, loaded, ct: ct);
-        return write.Succeeded ? TypedResults.Ok(write.Record!) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
+        var write = await items.DoomAsync(context.Orgcode, loaded!, ct: ct);
+        return write.Succeeded ? TypedResults.Ok(write.Record!) : write.Problem();
     }
 
     private static async Task<Ok<Page<ProbeItem>>> List(ListItems request, RecordStore<ProbeItem> items, RequestContext context,
