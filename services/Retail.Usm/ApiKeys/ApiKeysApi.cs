@@ -88,21 +88,13 @@ public static class ApiKeysApi
     public static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> RevokeApiKey(RevokeApiKeyRequest request, RecordStore<ApiKey> keys,
         ApiKeyRevoker revoker, RequestContext context, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
+        var (loaded, problem) = await keys.LoadForChangeAsync(context.RequireOrgcode(), request.ApiKeyGuid, request.ExpectedRevision, ct: ct);
+        if (problem is not null)
         {
-            return ApiProblem.ExpectedRevisionRequired();
+            return problem;
         }
-        var loaded = await keys.GetAsync(context.RequireOrgcode(), request.ApiKeyGuid!, ct: ct);
-        if (loaded is null)
-        {
-            return ApiProblem.NotFound("No such API key.");
-        }
-        if (loaded.Record.Revision != request.ExpectedRevision)
-        {
-            return ApiProblem.RevisionMismatch(loaded.Record.Revision);
-        }
-        var write = await revoker.RevokeAsync(loaded, "revoked", ct);
-        return write.Succeeded ? TypedResults.Ok(ApiKeyResponse.From(write.Record!)) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
+        var write = await revoker.RevokeAsync(loaded!, "revoked", ct);
+        return write.Succeeded ? TypedResults.Ok(ApiKeyResponse.From(write.Record!)) : write.Problem();
     }
 
     public static async Task<Results<Ok<ApiKeysRevokedResponse>, ProblemHttpResult>> RevokeAllApiKeys(RevokeAllApiKeysRequest request,

@@ -51,21 +51,13 @@ public static class ServiceAccountsApi
     public static async Task<Results<Ok<ServiceAccount>, ProblemHttpResult>> SetServiceAccountStatus(SetServiceAccountStatusRequest request,
         RecordStore<ServiceAccount> accounts, RequestContext context, LocalEviction eviction, TimeProvider clock, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
-        {
-            return ApiProblem.ExpectedRevisionRequired();
-        }
         var orgcode = context.RequireOrgcode();
-        var loaded = await accounts.GetAsync(orgcode, request.ServiceAccountGuid!, ct: ct);
-        if (loaded is null)
+        var (loaded, problem) = await accounts.LoadForChangeAsync(orgcode, request.ServiceAccountGuid, request.ExpectedRevision, ct: ct);
+        if (problem is not null)
         {
-            return ApiProblem.NotFound("No such service account.");
+            return problem;
         }
-        var account = loaded.Record;
-        if (account.Revision != request.ExpectedRevision)
-        {
-            return ApiProblem.RevisionMismatch(account.Revision);
-        }
+        var account = loaded!.Record;
         var to = request.Status!.Value;
         if (ServiceAccount.Lifecycle.Check(account.Status, to) is { } refused)
         {
@@ -76,7 +68,7 @@ public static class ServiceAccountsApi
             [new DomainEvent(IdentityEvents.ServiceAccountStatusChanged, changed)], ct);
         if (!write.Succeeded)
         {
-            return ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
+            return write.Problem();
         }
         eviction.Evict(CredentialCache.ServiceAccountTag(account.ServiceAccountGuid));
         return TypedResults.Ok(write.Record!);
