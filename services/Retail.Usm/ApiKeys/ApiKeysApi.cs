@@ -9,13 +9,20 @@ public static class ApiKeysApi
     {
         var keys = routes.MapGroup("/api_key").WithTags("API keys");
         // The answer carries the secret, so it is not kept for idempotent replay; the write gate (org status) still applies.
-        keys.MapPost("/create", CreateApiKey).RequireRole(Role.Admin).WithMetadata(new WriteOperation());
-        keys.MapPost("/list", ListApiKeys).RequireRole(Role.Admin);
-        keys.MapPost("/revoke", RevokeApiKey).RequireRole(Role.Admin).AsWrite();
-        keys.MapPost("/revoke_all", RevokeAllApiKeys).RequireRole(Role.Admin).AsWrite();
-        keys.MapPost("/revoke_all_org", RevokeAllOrgApiKeys).RequireRole(Role.Owner).AsWrite();
-        keys.MapPost("/policy_set", SetApiKeyPolicy).RequireRole(Role.Admin).AsWrite();
-        keys.MapPost("/validate", ValidateApiKey).RequireInternal();
+        keys.MapPost("/create", CreateApiKey).RequireRole(Role.Admin).WithMetadata(new WriteOperation())
+            .WithSummary("Create a key for a service account; the secret is shown only in this answer.");
+        keys.MapPost("/list", ListApiKeys).RequireRole(Role.Admin)
+            .WithSummary("List the org's keys (never their secrets).");
+        keys.MapPost("/revoke", RevokeApiKey).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Revoke one key.");
+        keys.MapPost("/revoke_all", RevokeAllApiKeys).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Revoke every key of one service account.");
+        keys.MapPost("/revoke_all_org", RevokeAllOrgApiKeys).RequireRole(Role.Owner).AsWrite()
+            .WithSummary("Revoke every key of the org (owner or operator).");
+        keys.MapPost("/policy_set", SetApiKeyPolicy).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Set the org's key policy: maximum lifetime and allowed roles.");
+        keys.MapPost("/validate", ValidateApiKey).RequireInternal()
+            .WithSummary("Internal: the service account, org and role a key acts as, or valid false.");
         return keys;
     }
 

@@ -7,9 +7,12 @@ public static class ServiceAccountsApi
     public static RouteGroupBuilder MapServiceAccounts(this IEndpointRouteBuilder routes)
     {
         var accounts = routes.MapGroup("/service_account").WithTags("Service accounts");
-        accounts.MapPost("/create", CreateServiceAccount).RequireRole(Role.Admin).AsWrite();
-        accounts.MapPost("/list", ListServiceAccounts).RequireRole(Role.Admin);
-        accounts.MapPost("/status", SetServiceAccountStatus).RequireRole(Role.Admin).AsWrite();
+        accounts.MapPost("/create", CreateServiceAccount).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Create a service account of the org with a role up to admin.");
+        accounts.MapPost("/list", ListServiceAccounts).RequireRole(Role.Admin)
+            .WithSummary("List the org's service accounts.");
+        accounts.MapPost("/status", SetServiceAccountStatus).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Enable or disable a service account; disabling stops its keys at once.");
         return accounts;
     }
 

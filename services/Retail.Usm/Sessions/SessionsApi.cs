@@ -9,14 +9,22 @@ public static class SessionsApi
     {
         var sessions = routes.MapGroup("/session").WithTags("Sessions");
         // Sign-in answers a secret, so it is not replayed from the idempotency store (which would have to keep it).
-        sessions.MapPost("/create", CreateSession).AllowAnonymousCaller();
+        sessions.MapPost("/create", CreateSession).AllowAnonymousCaller()
+            .WithSummary("Sign in with e-mail and passcode; answers the session secret once. Failed attempts per e-mail are rate limited.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         // Holding the secret is the proof; the answer tells nothing its holder does not already have.
-        sessions.MapPost("/validate", ValidateSession).AllowAnonymousCaller();
-        sessions.MapPost("/get", GetSession).RequireAuthenticated();
-        sessions.MapPost("/list", ListSessions).RequireAuthenticated();
-        sessions.MapPost("/close", CloseSession).RequireAuthenticated().AsWrite();
-        sessions.MapPost("/logout_other_devices", LogoutOtherDevices).RequireAuthenticated().AsWrite();
-        sessions.MapPost("/logout_everywhere", LogoutEverywhere).RequireAuthenticated().AsWrite();
+        sessions.MapPost("/validate", ValidateSession).AllowAnonymousCaller()
+            .WithSummary("Check a session secret: who it belongs to and until when, or valid false.");
+        sessions.MapPost("/get", GetSession).RequireAuthenticated()
+            .WithSummary("Read one of your sessions (default: the current one).");
+        sessions.MapPost("/list", ListSessions).RequireAuthenticated()
+            .WithSummary("List your open sessions (the operator names the user).");
+        sessions.MapPost("/close", CloseSession).RequireAuthenticated().AsWrite()
+            .WithSummary("Close one of your sessions (default: the current one).");
+        sessions.MapPost("/logout_other_devices", LogoutOtherDevices).RequireAuthenticated().AsWrite()
+            .WithSummary("Close all your sessions but the current one.");
+        sessions.MapPost("/logout_everywhere", LogoutEverywhere).RequireAuthenticated().AsWrite()
+            .WithSummary("Close all your sessions (the operator names the user).");
         return sessions;
     }
 
