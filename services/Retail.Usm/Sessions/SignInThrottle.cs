@@ -50,7 +50,8 @@ public sealed class SignInThrottle([FromKeyedServices(UsmModule.Id)] IStateStore
             {
                 return null;
             }
-            if (attempt >= 9)
+            // Each lost race means another attempt was counted; a burst of guesses converges within a few rounds.
+            if (attempt >= 31)
             {
                 throw new InvalidOperationException("the sign-in log kept changing under concurrent attempts");
             }

@@ -123,6 +123,20 @@ public sealed class UsmFailureTests(UsmHost host) : IClassFixture<UsmHost>
     }
 
     [Fact]
+    public async Task concurrent_guesses_are_counted_before_the_passcode_is_checked()
+    {
+        var email = UasSteps.NewEmail();
+        await Factory.Onboard(host.Anonymous, email);
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var response = await host.Anonymous.SignIn(email, "guess-number-" + i);
+            return response.StatusCode;
+        }));
+        Assert.Equal(5, attempts.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(7, attempts.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task a_wrong_passcode_an_unknown_email_and_an_unverified_account_get_the_same_answer()
     {
         var known = UasSteps.NewEmail();
