@@ -232,6 +232,33 @@ public sealed class UsmUseCaseTests(UsmHost host) : IClassFixture<UsmHost>
     }
 
     [Fact]
+    public async Task other_services_see_the_resolved_caller_with_its_org_and_role()
+    {
+        var email = UasSteps.NewEmail();
+        var userGuid = await Factory.Onboard(host.Anonymous, email);
+        var (secret, _) = await host.Anonymous.NewSession(email);
+        using var session = Factory.WithSession(secret);
+        var asUser = await Stat(session);
+        Assert.Equal(userGuid, asUser.GetProperty("principal").GetString());
+        Assert.Equal("user", asUser.GetProperty("kind").GetString());
+
+        var org = UsmSteps.NewOrg();
+        var (accountGuid, key, _) = await host.Operator.AccountWithKey(org, "member");
+        using var keyClient = Factory.WithKey(key, org);
+        var asAccount = await Stat(keyClient);
+        Assert.Equal(accountGuid, asAccount.GetProperty("principal").GetString());
+        Assert.Equal("service_account", asAccount.GetProperty("kind").GetString());
+        Assert.Equal(org, asAccount.GetProperty("orgcode").GetString());
+    }
+
+    private static async Task<JsonElement> Stat(HttpClient client)
+    {
+        using var response = await client.GetAsync(new Uri("/uas/stat", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("caller");
+    }
+
+    [Fact]
     public async Task a_key_of_one_org_cannot_act_in_another()
     {
         var org = UsmSteps.NewOrg();
