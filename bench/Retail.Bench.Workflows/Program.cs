@@ -22,7 +22,7 @@ public static class Program
     {
         var count = Option(args, "--count", 2000);
         var concurrency = Option(args, "--concurrency", count);
-        var workflowWorkers = Option(args, "--workflow-workers", Math.Max(2, Environment.ProcessorCount));
+        var workflowWorkers = Option(args, "--workflow-workers", Math.Max(8, Environment.ProcessorCount * 8));
         var activityWorkers = Option(args, "--activity-workers", Math.Max(32, Environment.ProcessorCount * 16));
         Console.WriteLine($"# Embedded workflow engine: {count} instances per shape, at most {concurrency} in flight, " +
             $"{workflowWorkers} workflow workers, {activityWorkers} activity workers, {Environment.ProcessorCount} cores, {RuntimeVersion()}");
@@ -68,37 +68,38 @@ public static class Program
         using var inFlight = new SemaphoreSlim(concurrency);
         var latencies = new List<double>(count);
         var failures = 0;
-        var waits = new List<Task>(count);
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
-        {
-            await inFlight.WaitAsync();
-            var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{i}");
-            var startedAt = clock.Elapsed;
-            var input = JsonSerializer.SerializeToElement(new { reference = id });
-            var start = await engine.StartAsync(workflow, id, input);
-            if (start.Outcome != Retail.Workflows.Scheduling.WorkflowStartOutcome.Started)
-            {
-                throw new InvalidOperationException($"could not start {id}: {start.Outcome}");
-            }
-            waits.Add(WaitAsync(id, startedAt));
-        }
-        await Task.WhenAll(waits);
+        // Every instance is started by its own task, so starts are committed together like any other journal writes.
+        var runs = Enumerable.Range(0, count).Select(i => RunOne(string.Create(CultureInfo.InvariantCulture, $"{prefix}-{i}"))).ToList();
+        await Task.WhenAll(runs);
         return (clock.Elapsed, latencies, failures);
 
-        async Task WaitAsync(string id, TimeSpan startedAt)
+        async Task RunOne(string id)
         {
-            var status = await engine.WaitForCompletionAsync(id);
-            var latency = (clock.Elapsed - startedAt).TotalMilliseconds;
-            lock (latencies)
+            await inFlight.WaitAsync();
+            try
             {
-                latencies.Add(latency);
-                if (status?.RuntimeStatus != WorkflowRuntimeStatus.Completed)
+                var startedAt = clock.Elapsed;
+                var start = await engine.StartAsync(workflow, id, JsonSerializer.SerializeToElement(new { reference = id }));
+                if (start.Outcome != Retail.Workflows.Scheduling.WorkflowStartOutcome.Started)
                 {
-                    failures++;
+                    throw new InvalidOperationException($"could not start {id}: {start.Outcome}");
+                }
+                var status = await engine.WaitForCompletionAsync(id);
+                var latency = (clock.Elapsed - startedAt).TotalMilliseconds;
+                lock (latencies)
+                {
+                    latencies.Add(latency);
+                    if (status?.RuntimeStatus != WorkflowRuntimeStatus.Completed)
+                    {
+                        failures++;
+                    }
                 }
             }
-            inFlight.Release();
+            finally
+            {
+                inFlight.Release();
+            }
         }
     }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Retail.Workflows.Embedded;
 
 /// <summary>A command the workflow issued in this step that the journal does not hold yet.</summary>
-internal sealed record WorkflowCommand(JournalEvent Event, WorkflowRetryPolicy? Retry);
+internal sealed record WorkflowCommand(JournalEvent Event, WorkflowRetryPolicy? Retry, DateTime? NotBefore = null);
 
 /// <summary>
 /// Dapr's <see cref="WorkflowContext"/> over the embedded journal. The workflow function re-runs from the start
@@ -265,6 +265,19 @@ internal sealed class EmbeddedWorkflowContext : WorkflowContext
         return source.Task;
     }
 
+    public override Task<string> ScheduleNewDetachedWorkflowAsync(string workflowName, string? instanceId = null, object? input = null,
+        DateTimeOffset? startTime = null) => ScheduleNewDetachedWorkflowAsync(workflowName, instanceId, input, startTime, null);
+
+    /// <summary>Starts an independent instance (no parent link; its end is not reported back), optionally at a later time.</summary>
+    public override Task<string> ScheduleNewDetachedWorkflowAsync(string workflowName, string? instanceId, object? input,
+        DateTimeOffset? startTime, WorkflowTaskOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workflowName);
+        var detachedId = instanceId ?? NewGuid().ToString();
+        Issue(JournalKind.DetachedStarted, workflowName, detachedId, input, null, startTime?.UtcDateTime);
+        return Task.FromResult(detachedId);
+    }
+
     public override ILogger CreateReplaySafeLogger(string categoryName) =>
         new ReplaySafeLogger(_loggerFactory.CreateLogger(categoryName), () => _replaying);
 
@@ -340,7 +353,7 @@ internal sealed class EmbeddedWorkflowContext : WorkflowContext
     private sealed record TimerData(DateTime FireAt);
 
     // Payloads are serialized only for new commands; a replayed command's payload is already in the journal.
-    private int Issue(JournalKind kind, string name, string? target, object? payload, WorkflowRetryPolicy? retry)
+    private int Issue(JournalKind kind, string name, string? target, object? payload, WorkflowRetryPolicy? retry, DateTime? notBefore = null)
     {
         if (NonDeterminism is not null)
         {
@@ -365,7 +378,7 @@ internal sealed class EmbeddedWorkflowContext : WorkflowContext
             return -1;
         }
         var data = payload is TimerData timer ? timer.FireAt.Ticks.ToString(CultureInfo.InvariantCulture) : Serialize(payload);
-        NewCommands.Add(new WorkflowCommand(new JournalEvent(kind, taskId, name, target, data, _now), retry));
+        NewCommands.Add(new WorkflowCommand(new JournalEvent(kind, taskId, name, target, data, _now), retry, notBefore));
         return taskId;
     }
 

@@ -500,7 +500,7 @@ public sealed class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncDisposabl
     {
         if (entry.Kind == JournalKind.TimerCreated && long.TryParse(entry.Data, out var ticks))
         {
-            return JsonSerializer.SerializeToElement(new DateTimeOffset(new DateTime(ticks, DateTimeKind.Utc)));
+            return JsonSerializer.SerializeToElement(new DateTime(ticks, DateTimeKind.Utc));
         }
         return ToElement(entry.Data);
     }

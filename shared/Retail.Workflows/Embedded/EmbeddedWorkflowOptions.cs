@@ -8,8 +8,8 @@ public sealed class EmbeddedWorkflowOptions
     /// <summary>The SQLite journal; in the host <c>{DataDir}/workflows.db</c>.</summary>
     public string DatabasePath { get; set; } = "workflows.db";
 
-    /// <summary>Workflow steps (replays) run at the same time.</summary>
-    public int MaxConcurrentWorkflows { get; set; } = Math.Max(2, Environment.ProcessorCount);
+    /// <summary>Workflow steps in progress at the same time; a step mostly waits for the journal, so several per core.</summary>
+    public int MaxConcurrentWorkflows { get; set; } = Math.Max(8, Environment.ProcessorCount * 8);
 
     /// <summary>Activities run at the same time.</summary>
     public int MaxConcurrentActivities { get; set; } = Math.Max(32, Environment.ProcessorCount * 16);

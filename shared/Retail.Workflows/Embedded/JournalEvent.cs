@@ -20,6 +20,7 @@ internal enum JournalKind
     ExecutionFailed = 15,
     ExecutionTerminated = 16,
     ContinuedAsNew = 17,
+    DetachedStarted = 18,
 }
 
 /// <summary>
@@ -29,7 +30,7 @@ internal enum JournalKind
 internal sealed record JournalEvent(JournalKind Kind, int TaskId, string? Name, string? Target, string? Data, DateTime Timestamp)
 {
     public bool IsCommand => Kind is JournalKind.TaskScheduled or JournalKind.TimerCreated or JournalKind.ChildCreated
-        or JournalKind.EventSent;
+        or JournalKind.EventSent or JournalKind.DetachedStarted;
 }
 
 /// <summary>A message waiting in an instance's inbox: a result, a fired timer, a raised event, or the start.</summary>

@@ -581,6 +581,23 @@ internal sealed class WorkflowStore : IDisposable
                 InsertInbox(childId, 0, JournalKind.ExecutionStarted, -1, entry.Name, entry.Data, now);
                 effects.InstancesToRun.Add(childId);
                 break;
+            case JournalKind.DetachedStarted:
+                var detachedId = entry.Target!;
+                var previous = ReadInstance(detachedId);
+                if (previous is { IsActive: true })
+                {
+                    break;
+                }
+                if (previous is not null)
+                {
+                    DeleteInstance(detachedId);
+                }
+                var startAt = command.NotBefore is { } notBefore && notBefore > now ? notBefore : now;
+                InsertInstance(new InstanceRow(detachedId, entry.Name!, WorkflowRuntimeStatus.Pending, 0, entry.Data, null, null, null,
+                    null, -1, 0, now, now));
+                InsertInbox(detachedId, 0, JournalKind.ExecutionStarted, -1, entry.Name, entry.Data, startAt);
+                effects.Timers.Add((startAt, detachedId));
+                break;
             default:
                 break;
         }

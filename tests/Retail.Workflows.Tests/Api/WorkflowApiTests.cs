@@ -75,6 +75,8 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         Assert.Equal(5, done.GetProperty("output").GetProperty("idempotency_keys").GetArrayLength());
         Assert.Equal("api-seq:0", done.GetProperty("output").GetProperty("idempotency_keys")[0].GetString());
         Assert.Equal(5, history.GetProperty("events").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "task_completed"));
+        Assert.EndsWith("Z", done.GetProperty("created_at").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("Z", history.GetProperty("events")[0].GetProperty("timestamp").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

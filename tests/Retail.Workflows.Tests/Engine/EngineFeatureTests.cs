@@ -34,6 +34,9 @@ public sealed class EngineFeatureTests : IDisposable
             r.RegisterWorkflow<SenderWorkflow>();
             r.RegisterWorkflow<DeterminismWorkflow>();
             r.RegisterWorkflow<LoggingWorkflow>();
+            r.RegisterWorkflow<DetachedStarterWorkflow>();
+            r.RegisterWorkflow<RetryingParentWorkflow>();
+            r.RegisterWorkflow<WaitingParentWorkflow>();
             r.RegisterActivity<RecordActivity>();
             r.RegisterActivity<BlockingRecordActivity>();
             r.RegisterActivity<FlakyActivity>();
@@ -256,6 +259,47 @@ public sealed class EngineFeatureTests : IDisposable
         Assert.Equal(WorkflowRuntimeStatus.Completed, child!.RuntimeStatus);
         Assert.Equal("parent-1", child.ParentInstanceId);
         Assert.Equal(WorkflowRuntimeStatus.Failed, (await host.Scheduler.GetAsync("parent-1:1"))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task a_child_workflow_is_retried_by_its_policy_over_a_durable_timer()
+    {
+        await using var host = Start();
+        await host.Scheduler.StartAsync(nameof(RetryingParentWorkflow), "retry-parent", Json("x"));
+
+        var done = await host.WaitForFinishAsync("retry-parent");
+
+        Assert.Equal("gave-up", Read<string>(done.Output));
+        var history = await host.Scheduler.GetHistoryAsync("retry-parent");
+        Assert.Equal(2, history!.Count(e => e.Kind == "child_created"));
+        Assert.Equal(1, history!.Count(e => e.Kind == "timer_created"));
+    }
+
+    [Fact]
+    public async Task terminating_a_parent_terminates_its_running_child()
+    {
+        await using var host = Start();
+        await host.Scheduler.StartAsync(nameof(WaitingParentWorkflow), "term-parent", Json("x"));
+        await host.WaitForStatusAsync("term-parent:0", WorkflowRuntimeStatus.Running);
+
+        await host.Scheduler.TerminateAsync("term-parent", null);
+
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await host.Scheduler.GetAsync("term-parent"))!.RuntimeStatus);
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await host.Scheduler.GetAsync("term-parent:0"))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task a_detached_workflow_runs_on_its_own_without_a_parent()
+    {
+        await using var host = Start();
+        await host.Scheduler.StartAsync(nameof(DetachedStarterWorkflow), "starter-1", Json("d"));
+
+        var starter = await host.WaitForFinishAsync("starter-1");
+        var detached = await host.WaitForFinishAsync("d-detached");
+
+        Assert.Equal("d-detached", Read<string>(starter.Output));
+        Assert.Equal("D-1,D-2,D-3", Read<string>(detached.Output));
+        Assert.Null(detached.ParentInstanceId);
     }
 
     [Fact]

@@ -293,3 +293,36 @@ public sealed class OrderFlowV4Renamed : Workflow<string, string>
         return await context.WaitForExternalEventAsync<string>("go");
     }
 }
+
+public sealed class DetachedStarterWorkflow : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(WorkflowContext context, string input)
+    {
+        var id = await context.ScheduleNewDetachedWorkflowAsync(nameof(ThreeStepWorkflow), input + "-detached", input);
+        return id;
+    }
+}
+
+public sealed class RetryingParentWorkflow : Workflow<string, string>
+{
+    private static readonly ChildWorkflowTaskOptions Retry = new(null!, new WorkflowRetryPolicy(2, TimeSpan.FromMilliseconds(10)), null!, HistoryPropagationScope.None);
+
+    public override async Task<string> RunAsync(WorkflowContext context, string input)
+    {
+        try
+        {
+            await context.CallChildWorkflowAsync<string>(nameof(UncaughtFailureWorkflow), input, Retry);
+            return "child-succeeded";
+        }
+        catch (WorkflowTaskFailedException)
+        {
+            return "gave-up";
+        }
+    }
+}
+
+public sealed class WaitingParentWorkflow : Workflow<string, string>
+{
+    public override Task<string> RunAsync(WorkflowContext context, string input) =>
+        context.CallChildWorkflowAsync<string>(nameof(StatusWorkflow), input);
+}

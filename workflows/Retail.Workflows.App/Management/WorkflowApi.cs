@@ -82,7 +82,7 @@ public static class WorkflowApi
         var history = await scheduler.GetHistoryAsync(request.InstanceId!, cancellationToken);
         return history is null
             ? ApiProblem.NotFound($"No workflow instance '{request.InstanceId}'.")
-            : TypedResults.Ok(new WorkflowHistoryResponse(request.InstanceId!, history));
+            : TypedResults.Ok(new WorkflowHistoryResponse(request.InstanceId!, history.Select(WorkflowHistoryEventResponse.From).ToList()));
     }
 
     public static async Task<Results<Ok<WorkflowOperationResponse>, ProblemHttpResult>> RaiseEvent(RaiseEventRequest request,

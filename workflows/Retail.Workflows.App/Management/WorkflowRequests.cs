@@ -28,20 +28,30 @@ public sealed record WorkflowInstanceResponse(
     JsonElement? Output,
     JsonElement? CustomStatus,
     WorkflowFailure? FailureDetails,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
     string? ParentInstanceId)
 {
     public static WorkflowInstanceResponse From(WorkflowInstanceStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
         return new(status.InstanceId, status.Name, status.RuntimeStatus, status.Input, status.Output, status.CustomStatus,
-            status.Failure, status.CreatedAt, status.UpdatedAt, status.ParentInstanceId);
+            status.Failure, status.CreatedAt.UtcDateTime, status.UpdatedAt.UtcDateTime, status.ParentInstanceId);
     }
 }
 
 public sealed record WorkflowListResponse(IReadOnlyList<WorkflowInstanceResponse> Items, string? NextToken);
 
-public sealed record WorkflowHistoryResponse(string InstanceId, IReadOnlyList<WorkflowHistoryEntry> Events);
+public sealed record WorkflowHistoryResponse(string InstanceId, IReadOnlyList<WorkflowHistoryEventResponse> Events);
+
+/// <summary>One journal entry; times in UTC with a <c>Z</c>, as the contract writes them.</summary>
+public sealed record WorkflowHistoryEventResponse(long Sequence, string Kind, int? TaskId, string? Name, string? Target, JsonElement? Data, DateTime Timestamp)
+{
+    public static WorkflowHistoryEventResponse From(WorkflowHistoryEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new(entry.Sequence, entry.Kind, entry.TaskId, entry.Name, entry.Target, entry.Data, entry.Timestamp.UtcDateTime);
+    }
+}
 
 public sealed record WorkflowOperationResponse(string InstanceId, WorkflowRuntimeStatus? RuntimeStatus);
