@@ -1,5 +1,6 @@
 using Retail.Shared.Hosting;
 using Retail.Uas;
+using Retail.Usm;
 using Retail.Workflows.App;
 
 namespace Retail.Host;
@@ -10,6 +11,7 @@ internal static class HostModules
     public static IReadOnlyList<IServiceModule> All { get; } =
     [
         new UasModule(),
+        new UsmModule(),
         new WorkflowsModule(),
     ];
 }

@@ -13,6 +13,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Retail.Shared.Contract;
+using Retail.Shared.Contract.Identity;
 using Retail.Shared.Json;
 using Retail.Shared.Problems;
 using Scalar.AspNetCore;
@@ -59,6 +60,7 @@ public static class RetailHosting
         {
             services.AddSingleton<ICredentialResolver>(new DaprAppTokenResolver(configuration["APP_API_TOKEN"]));
         }
+        services.AddUsmIdentity(configuration);
         services.TryAddSingleton<IOrgDirectory, BuiltInOrgDirectory>();
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
@@ -139,6 +141,7 @@ public static class RetailHosting
         }
         app.MapHealthChecks("/healthz", new() { Predicate = c => c.Tags.Contains("ready") });
         app.MapGet("/alive", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapIdentityRevocations(app.Services.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o =>
         {
