@@ -2,6 +2,7 @@ using Retail.Mrs;
 using Retail.Ofm;
 using Retail.Shared.Hosting;
 using Retail.Uas;
+using Retail.Usm;
 using Retail.Workflows.App;
 
 namespace Retail.Host;
@@ -12,6 +13,7 @@ internal static class HostModules
     public static IReadOnlyList<IServiceModule> All { get; } =
     [
         new UasModule(),
+        new UsmModule(),
         new OfmModule(),
         new MrsModule(),
         new WorkflowsModule(),

@@ -89,6 +89,7 @@ public sealed class DeploymentFilesTests
         Assert.Equal("./components", common["resourcesPath"]);
         Assert.Equal("./components/config.yaml", common["configFilePath"]);
         Assert.Equal(("./services/Retail.Uas", "5101"), ((string)apps["uas"]["appDirPath"], (string)apps["uas"]["appPort"]));
+        Assert.Equal(("./services/Retail.Usm", "5102"), ((string)apps["usm"]["appDirPath"], (string)apps["usm"]["appPort"]));
         Assert.Equal(("./workflows/Retail.Workflows.App", "5199"),
             ((string)apps["workflows"]["appDirPath"], (string)apps["workflows"]["appPort"]));
         Assert.All(apps.Values, app => Assert.Equal("Dapr", Map(app["env"])["Retail__Mode"]));
@@ -99,7 +100,7 @@ public sealed class DeploymentFilesTests
     {
         var services = Map(Yaml("tye-or-compose/docker-compose.yml")["services"]);
 
-        foreach (var (app, port) in new[] { ("uas", "5101"), ("workflows", "5199") })
+        foreach (var (app, port) in new[] { ("uas", "5101"), ("usm", "5102"), ("workflows", "5199") })
         {
             var sidecar = Map(services[app + "-dapr"]);
             var args = List(sidecar["command"]).Cast<string>().ToList();

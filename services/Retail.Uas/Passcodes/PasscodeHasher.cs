@@ -14,6 +14,11 @@ public sealed class PasscodeHasher(IOptions<UasOptions> options)
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
+    private readonly Lazy<string> _decoy = new(() => new PasscodeHasher(options).Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
+
+    /// <summary>A hash of nothing anyone knows, verified against when there is no account, so a miss costs what a hit costs.</summary>
+    public string DecoyHash => _decoy.Value;
+
     public string Hash(string passcode)
     {
         var settings = options.Value.Argon2;

@@ -10,6 +10,20 @@ public sealed record RequestPasscodeResetRequest(string? Email);
 
 public sealed record CompletePasscodeResetRequest(string? Email, string? Token, string? Passcode);
 
+/// <summary>Internal (USM's sign-in): is this the passcode of this verified user?</summary>
+public sealed record VerifyPasscodeRequest(string? Email, string? Passcode);
+
+public sealed record PasscodeVerified(string UserGuid, string Email);
+
+public sealed class VerifyPasscodeRequestValidator : AbstractValidator<VerifyPasscodeRequest>
+{
+    public VerifyPasscodeRequestValidator()
+    {
+        RuleFor(r => r.Email).ValidEmail();
+        RuleFor(r => r.Passcode).NotEmpty().WithMessage("is required").MaximumLength(1024).WithMessage("is too long");
+    }
+}
+
 public sealed class SetPasscodeRequestValidator : AbstractValidator<SetPasscodeRequest>
 {
     public SetPasscodeRequestValidator(PasscodePolicy policy)

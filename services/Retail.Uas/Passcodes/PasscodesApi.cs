@@ -19,6 +19,9 @@ public static class PasscodesApi
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         passcodes.MapPost("/reset/complete", CompleteReset).AllowAnonymousCaller().AsWrite()
             .WithSummary("Choose a new passcode with the mailed reset token.");
+        // USM's sign-in check; never open to outside callers, who would get a passcode oracle without USM's throttle.
+        passcodes.MapPost("/verify", VerifyPasscode).RequireInternal()
+            .WithSummary("Internal: the user a correct passcode belongs to (verified accounts only); one answer for every failure.");
         return passcodes;
     }
 
@@ -90,5 +93,22 @@ public static class PasscodesApi
         }
         var credential = await vault.GetAsync(user.Record.UserGuid, ct);
         return await changer.ChangeAsync(user, request.Passcode!, "reset", claim, credential, ct);
+    }
+
+    /// <summary>
+    /// The user a correct passcode belongs to, for a verified account. Every failure (unknown e-mail, unverified, no
+    /// passcode, wrong passcode) is the same answer after the same Argon2 work, so neither words nor timing tell them apart.
+    /// </summary>
+    public static async Task<Results<Ok<PasscodeVerified>, ProblemHttpResult>> VerifyPasscode(VerifyPasscodeRequest request,
+        RecordStore<User> users, PasscodeVault vault, PasscodeHasher hasher, CancellationToken ct)
+    {
+        var user = await users.FindAsync(null, "email", EmailAddress.Normalise(request.Email), ct);
+        var credential = user is null ? null : (await vault.GetAsync(user.Record.UserGuid, ct)).Credential;
+        var matches = hasher.Verify(request.Passcode!, credential?.CurrentHash ?? hasher.DecoyHash);
+        if (!matches || credential is null || user is not { Record.Status: UserStatus.Verified })
+        {
+            return UasProblems.CredentialsInvalid();
+        }
+        return TypedResults.Ok(new PasscodeVerified(user.Record.UserGuid, user.Record.Email));
     }
 }

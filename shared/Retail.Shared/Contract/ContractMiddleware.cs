@@ -29,6 +29,8 @@ public sealed class ContractMiddleware(RequestDelegate next)
         diagnostics.Set("AppId", context.AppId);
         diagnostics.Set("Org", context.Orgcode);
         diagnostics.Set("PrincipalId", context.Principal?.Id);
+        diagnostics.Set("PrincipalKind", context.Principal?.Kind.ToString());
+        diagnostics.Set("Role", context.Principal is null ? null : context.Role.ToString().ToLowerInvariant());
         if (problem is not null)
         {
             await problem.ExecuteAsync(http);

@@ -14,6 +14,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Retail.Shared.Contract;
+using Retail.Shared.Contract.Identity;
 using Retail.Shared.Json;
 using Retail.Shared.Problems;
 using Scalar.AspNetCore;
@@ -60,6 +61,7 @@ public static class RetailHosting
         {
             services.AddSingleton<ICredentialResolver>(new DaprAppTokenResolver(configuration["APP_API_TOKEN"]));
         }
+        services.AddUsmIdentity(configuration);
         services.AddSingleton<OrgDirectoryCache>();
         services.TryAddSingleton<IOrgDirectory, OfmOrgDirectory>();
         services.AddSingleton<UsageRecorder>();
@@ -141,6 +143,7 @@ public static class RetailHosting
         }
         app.MapHealthChecks("/healthz", new() { Predicate = c => c.Tags.Contains("ready") });
         app.MapGet("/alive", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapIdentityRevocations(app.Services.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o =>
         {

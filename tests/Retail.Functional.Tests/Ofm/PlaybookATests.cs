@@ -9,7 +9,7 @@ namespace Retail.Functional.Tests.Ofm;
 /// <summary>The seed's playbook A (greenfield org bootstrap), end to end through UAS, USM, OFM and MRS with real sessions.</summary>
 public sealed class PlaybookATests
 {
-    [Fact(Skip = "needs USM sessions (issue 3)")]
+    [Fact]
     public async Task Playbook_A_UC_OFM_001_003_004_a_greenfield_org_is_bootstrapped_from_sign_up_to_resolvers()
     {
         await using var factory = new RetailHostFactory();

@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+using System.Text;
+using Retail.Shared.Json;
+using Retail.Shared.State;
+
+namespace Retail.Usm.ApiKeys;
+
+/// <summary>
+/// The key hash → key lookup, in raw state entries outside the records (so hashes never reach history or CDC).
+/// Written before the key record: an entry whose record never got written leads nowhere and is refused.
+/// </summary>
+public sealed class ApiKeyIndex([FromKeyedServices(UsmModule.Id)] IStateStore store)
+{
+    public async Task AddAsync(string hash, string orgcode, string apiKeyGuid, CancellationToken ct) =>
+        await store.TransactAsync(new StateTransaction().Upsert(KeyOf(hash), RetailJson.ToBytes(new Entry(hash, orgcode, apiKeyGuid)), etag: null), ct);
+
+    /// <summary>The org and key a presented key's hash belongs to, if any; the stored hash is compared in constant time.</summary>
+    public async Task<(string Orgcode, string ApiKeyGuid)?> FindAsync(string hash, CancellationToken ct)
+    {
+        var raw = await store.GetAsync(KeyOf(hash), ct);
+        if (raw is null)
+        {
+            return null;
+        }
+        var entry = RetailJson.FromBytes<Entry>(raw.Value);
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(entry.Hash), Encoding.ASCII.GetBytes(hash))
+            ? (entry.Orgcode, entry.ApiKeyGuid)
+            : null;
+    }
+
+    private static string KeyOf(string hash) => $"api-key-hash|{hash}";
+
+    private sealed record Entry(string Hash, string Orgcode, string ApiKeyGuid);
+}
