@@ -8,8 +8,8 @@ public sealed class MrsOptions
 {
     public const string Section = "Mrs";
 
-    /// <summary>Largest gzip body an upload may send (also bounded by <c>Retail:MaxRequestBodyBytes</c>).</summary>
-    public long MaxUploadBytes { get; set; } = 1024 * 1024;
+    /// <summary>Largest gzip body an upload may send; the signed upload URL takes up to this, whatever the API's own body limit.</summary>
+    public long MaxUploadBytes { get; set; } = 32 * 1024 * 1024;
 
     /// <summary>Largest body a gzip upload may expand to; beyond it the upload is refused at complete.</summary>
     public long MaxDecompressedBytes { get; set; } = 16 * 1024 * 1024;

@@ -127,7 +127,8 @@ public static class RecordsApi
         records.MapPost("/tag/remove", RemoveTags).RequireRole(Role.Member).AsWrite();
         records.MapPost("/ttl/set", SetTtl).RequireRole(Role.Member).AsWrite();
         records.MapPost("/doom", DoomRecord).RequireRole(Role.Admin).AsWrite();
-        records.MapPut("/blob/{orgcode}/{recordGuid}", Upload).WithTags("Signed URLs");
+        var maxUpload = routes.ServiceProvider.GetRequiredService<IOptions<MrsOptions>>().Value.MaxUploadBytes;
+        records.MapPut("/blob/{orgcode}/{recordGuid}", Upload).WithTags("Signed URLs").WithBodyLimit(maxUpload);
         records.MapGet("/blob/{orgcode}/{recordGuid}", Download).WithTags("Signed URLs");
         return records;
     }

@@ -48,6 +48,10 @@ public static class EndpointConventions
     public static TBuilder AllowAnonymousCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AccessRequirement(AccessKind.Anonymous, Role.None));
 
+    /// <summary>This operation's own body size limit, above or below <c>Retail:MaxRequestBodyBytes</c>.</summary>
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long maxBytes) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new BodyLimit(maxBytes));
+
     /// <summary>A write: <c>Idempotency-Key</c> replays, org status gate. Add after the role.</summary>
     public static RouteHandlerBuilder AsWrite(this RouteHandlerBuilder builder) =>
         builder.WithMetadata(new WriteOperation()).AddEndpointFilter<Idempotency.IdempotencyFilter>();

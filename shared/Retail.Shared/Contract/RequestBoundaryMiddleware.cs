@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Retail.Shared.Hosting;
@@ -10,10 +11,10 @@ using Retail.Shared.Problems;
 namespace Retail.Shared.Contract;
 
 /// <summary>
-/// The outermost layer: the request id, the body size cap, and the rule that bad input is a 4xx problem,
+/// The outermost layer: the request id, and the rule that bad input is a 4xx problem,
 /// never a 500. Anything unexpected becomes a 500 problem that says nothing about internals.
 /// </summary>
-public sealed class RequestBoundaryMiddleware(RequestDelegate next, IOptions<RetailOptions> options, ILogger<RequestBoundaryMiddleware> logger)
+public sealed class RequestBoundaryMiddleware(RequestDelegate next, ILogger<RequestBoundaryMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext http, RequestContext context)
     {
@@ -26,18 +27,6 @@ public sealed class RequestBoundaryMiddleware(RequestDelegate next, IOptions<Ret
         http.TraceIdentifier = requestId;
         http.Response.Headers[CredentialHeaders.RequestId] = requestId;
 
-        var limit = options.Value.MaxRequestBodyBytes;
-        if (http.Request.ContentLength > limit)
-        {
-            await TooLarge(limit).ExecuteAsync(http);
-            return;
-        }
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = limit;
-        }
-        http.Request.Body = new BoundedReadStream(http.Request.Body, limit);
-
         try
         {
             await next(http);
@@ -45,7 +34,7 @@ public sealed class RequestBoundaryMiddleware(RequestDelegate next, IOptions<Ret
         catch (BadHttpRequestException ex) when (!http.Response.HasStarted)
         {
             http.Response.Clear();
-            await (ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge(limit) : Malformed(ex)).ExecuteAsync(http);
+            await (ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge(null) : Malformed(ex)).ExecuteAsync(http);
         }
         catch (JsonException ex) when (!http.Response.HasStarted)
         {
@@ -71,9 +60,9 @@ public sealed class RequestBoundaryMiddleware(RequestDelegate next, IOptions<Ret
         }
     }
 
-    private static IResult TooLarge(long limit) =>
+    internal static IResult TooLarge(long? limit) =>
         ApiProblem.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "The request body is too large.",
-            $"Bodies are limited to {limit} bytes.");
+            limit is null ? "The body is over this operation's size limit." : $"This operation takes bodies of at most {limit} bytes.");
 
     private static IResult Malformed(Exception ex)
     {
@@ -98,6 +87,33 @@ public sealed class RequestBoundaryMiddleware(RequestDelegate next, IOptions<Ret
         return json.Path is null ? "The body is not valid JSON." : "The value has the wrong type or format.";
     }
 }
+
+/// <summary>
+/// The body size cap, after routing so an operation may declare its own (<see cref="BodyLimit"/>, ASP.NET's
+/// <see cref="IRequestSizeLimitMetadata"/>); every other operation takes <c>Retail:MaxRequestBodyBytes</c> (1 MiB).
+/// </summary>
+public sealed class BodyLimitMiddleware(RequestDelegate next, IOptions<RetailOptions> options)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var limit = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+            ?? options.Value.MaxRequestBodyBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            await RequestBoundaryMiddleware.TooLarge(limit).ExecuteAsync(http);
+            return;
+        }
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+        http.Request.Body = new BoundedReadStream(http.Request.Body, limit);
+        await next(http);
+    }
+}
+
+/// <summary>An operation's own body size limit, for the few that take more than the default (uploads).</summary>
+public sealed record BodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
 
 /// <summary>Stops reading a body past the limit even when no Content-Length was sent (chunked).</summary>
 internal sealed class BoundedReadStream(Stream inner, long limit) : Stream

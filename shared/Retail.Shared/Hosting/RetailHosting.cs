@@ -134,6 +134,7 @@ public static class RetailHosting
             app.UseCloudEvents();
         }
         app.UseRouting();
+        app.UseMiddleware<BodyLimitMiddleware>();
         app.UseMiddleware<ContractMiddleware>();
         app.UseMiddleware<UsageMiddleware>();
 

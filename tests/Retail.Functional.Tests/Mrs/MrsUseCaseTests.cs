@@ -98,6 +98,33 @@ public sealed class MrsUseCaseTests(OfmHost host) : IClassFixture<OfmHost>
     }
 
     [Fact]
+    public async Task UC_MRS_002_an_upload_larger_than_the_api_body_limit_goes_through_its_signed_url()
+    {
+        var (owner, orgcode) = await ActiveOrgAsync();
+        // Random bytes do not compress, so the gzip body stays over the 1 MiB limit of ordinary operations.
+        var gzip = OfmUseCaseTests.Gzip(RandomNumberGenerator.GetBytes(3 * 1024 * 1024));
+        Assert.True(gzip.Length > 1024 * 1024);
+        var md5 = Convert.ToHexString(MD5.HashData(gzip)).ToLowerInvariant();
+        var created = await owner.Client.Post("/mrs/record", new { content_type = "application/octet-stream", size_bytes = gzip.Length, md5 }, orgcode)
+            .Ok(HttpStatusCode.Created);
+        var guid = created.GetProperty("record").GetProperty("record_guid").GetString();
+        var uploadUrl = new Uri(created.GetProperty("upload").GetProperty("url").GetString()!).PathAndQuery;
+
+        using var anonymous = host.Factory.CreateClient();
+        using (var uploaded = await anonymous.PutAsync(uploadUrl, new ByteArrayContent(gzip)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, uploaded.StatusCode);
+        }
+        var completed = await owner.Client.Post("/mrs/record/complete", new { record_guid = guid, expected_revision = 1 }, orgcode).Ok();
+        Assert.Equal("ready", completed.GetProperty("status").GetString());
+
+        // Every other operation keeps the default limit.
+        using var oversized = await owner.Client.PostAsync("/mrs/record/meta",
+            new StringContent("{\"record_guid\":\"" + new string('x', 1024 * 1024 + 1) + "\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
+    }
+
+    [Fact]
     public async Task UC_MRS_002_an_upload_that_is_not_gzip_is_refused_at_complete()
     {
         var (owner, orgcode) = await ActiveOrgAsync();
