@@ -317,13 +317,9 @@ public static class OrgsApi
         }
         var current = org!.Record;
         var user = request.UserGuid!;
-        if (current.PrimaryOwnerGuid == user)
+        if (SecondaryOwnerProblem(current, user) is { } notSecondary)
         {
-            return OfmProblems.LastOwner();
-        }
-        if (current.SecondaryOwners.All(o => o.UserGuid != user))
-        {
-            return ApiProblem.NotFound("This user is not a secondary owner of the org.");
+            return notSecondary;
         }
         return await OwnerChangeAsync(orgs, org, request.ExpectedRevision.Value,
             current with { SecondaryOwners = current.SecondaryOwners.Where(o => o.UserGuid != user).ToList() },
@@ -344,19 +340,21 @@ public static class OrgsApi
         }
         var current = org!.Record;
         var user = request.UserGuid!;
-        if (current.PrimaryOwnerGuid == user)
+        if (SecondaryOwnerProblem(current, user) is { } notSecondary)
         {
-            return OfmProblems.LastOwner();
-        }
-        if (current.SecondaryOwners.All(o => o.UserGuid != user))
-        {
-            return ApiProblem.NotFound("This user is not a secondary owner of the org.");
+            return notSecondary;
         }
         var state = request.State!.Value;
         return await OwnerChangeAsync(orgs, org, request.ExpectedRevision.Value,
             current with { SecondaryOwners = current.SecondaryOwners.Select(o => o.UserGuid == user ? o with { State = state } : o).ToList() },
             "owner_state_" + OrgGate.Name(state), user, context, cache, ct);
     }
+
+    /// <summary>Only a secondary owner can be removed or have their state changed; the primary owner never.</summary>
+    private static ProblemHttpResult? SecondaryOwnerProblem(Org org, string userGuid) =>
+        org.PrimaryOwnerGuid == userGuid ? OfmProblems.LastOwner()
+        : org.SecondaryOwners.All(o => o.UserGuid != userGuid) ? ApiProblem.NotFound("This user is not a secondary owner of the org.")
+        : null;
 
     private static async Task<Results<Ok<Org>, ProblemHttpResult>> OwnerChangeAsync(RecordStore<Org> orgs, Loaded<Org> org, long expected,
         Org next, string change, string user, RequestContext context, OrgDirectoryCache cache, CancellationToken ct)
