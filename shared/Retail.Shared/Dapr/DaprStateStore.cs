@@ -6,6 +6,7 @@ using Dapr.Client;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
+using Retail.Shared.Events;
 using Retail.Shared.Hosting;
 using Retail.Shared.Invocation;
 using Retail.Shared.State;
@@ -322,7 +323,8 @@ public sealed class DaprStateStore : IStateStore
             var upserted = transaction.Operations.OfType<StateUpsert>().Select(u => u.Key).Distinct(StringComparer.Ordinal).ToList();
             foreach (var message in transaction.Messages)
             {
-                if (!message.IsChangeDataCapture)
+                // The outbox can only deliver to the component's one topic, which the deployment sets to "cdc".
+                if (!message.IsChangeDataCapture || message.Topic != Topics.Cdc)
                 {
                     plan.AfterCommit.Add(message);
                     continue;
