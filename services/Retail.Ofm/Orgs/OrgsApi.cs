@@ -191,11 +191,8 @@ public static class OrgsApi
     public static async Task<Results<Ok<Org>, ProblemHttpResult>> UpdateOrg(UpdateOrgRequest request, RecordStore<Org> orgs,
         OrgAccessResolver resolver, RequestContext context, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
-        {
-            return ApiProblem.ExpectedRevisionRequired();
-        }
-        var (org, problem) = await OrgGate.LoadAsync(request.Orgcode, Role.Owner, write: true, resolver, context, ct);
+        var (org, problem) = await OrgGate.LoadForChangeAsync(request.Orgcode, request.ExpectedRevision, Role.Owner, write: true,
+            resolver, context, ct);
         if (problem is not null)
         {
             return problem;
@@ -205,17 +202,14 @@ public static class OrgsApi
             LegalName = OfmRules.Trimmed(request.LegalName) ?? org.Record.LegalName,
             DisplayName = OfmRules.Trimmed(request.DisplayName) ?? org.Record.DisplayName,
         };
-        return await OrgGate.SaveAsync(orgs, org, request.ExpectedRevision.Value, next, "updated", [], ct);
+        return await OrgGate.SaveAsync(orgs, org, request.ExpectedRevision!.Value, next, "updated", [], ct);
     }
 
     public static async Task<Results<Ok<Org>, ProblemHttpResult>> SetOrgStatus(SetOrgStatusRequest request, RecordStore<Org> orgs,
         OrgAccessResolver resolver, RequestContext context, OrgDirectoryCache cache, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
-        {
-            return ApiProblem.ExpectedRevisionRequired();
-        }
-        var (org, problem) = await OrgGate.LoadAsync(request.Orgcode, Role.Owner, write: false, resolver, context, ct);
+        var (org, problem) = await OrgGate.LoadForChangeAsync(request.Orgcode, request.ExpectedRevision, Role.Owner, write: false,
+            resolver, context, ct);
         if (problem is not null)
         {
             return problem;
@@ -232,7 +226,7 @@ public static class OrgsApi
             return refused;
         }
         var reason = OfmRules.Trimmed(request.Reason);
-        var result = await OrgGate.SaveAsync(orgs, org, request.ExpectedRevision.Value, current with { Status = to, StatusReason = reason },
+        var result = await OrgGate.SaveAsync(orgs, org, request.ExpectedRevision!.Value, current with { Status = to, StatusReason = reason },
             "status_changed",
             [new DomainEvent(OfmEvents.OrgStatusChanged,
                 new OrgStatusChanged(current.Orgcode, current.OrgGuid, OrgGate.Name(current.Status), OrgGate.Name(to), reason, context.Principal?.Id),
@@ -258,11 +252,8 @@ public static class OrgsApi
     public static async Task<Results<Ok<Org>, ProblemHttpResult>> SetPrimaryOwner(OwnerChangeRequest request, RecordStore<Org> orgs,
         OrgAccessResolver resolver, RequestContext context, OrgDirectoryCache cache, TimeProvider clock, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
-        {
-            return ApiProblem.ExpectedRevisionRequired();
-        }
-        var (org, problem) = await OrgGate.LoadAsync(request.Orgcode, Role.Operator, write: true, resolver, context, ct);
+        var (org, problem) = await OrgGate.LoadForChangeAsync(request.Orgcode, request.ExpectedRevision, Role.Operator, write: true,
+            resolver, context, ct);
         if (problem is not null)
         {
             return problem;
@@ -276,18 +267,15 @@ public static class OrgsApi
         // The previous primary stays an owner (secondary) until someone removes them; the new one leaves the secondary list.
         var secondaries = current.SecondaryOwners.Where(o => o.UserGuid != user).ToList();
         secondaries.Add(new OrgOwner(current.PrimaryOwnerGuid, OwnerState.Active, clock.GetUtcNow()));
-        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision.Value, current with { PrimaryOwnerGuid = user, SecondaryOwners = secondaries },
+        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision!.Value, current with { PrimaryOwnerGuid = user, SecondaryOwners = secondaries },
             "owner_primary_set", user, context, cache, ct);
     }
 
     public static async Task<Results<Ok<Org>, ProblemHttpResult>> AddSecondaryOwner(OwnerChangeRequest request, RecordStore<Org> orgs,
         OrgAccessResolver resolver, RequestContext context, OrgDirectoryCache cache, TimeProvider clock, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
-        {
-            return ApiProblem.ExpectedRevisionRequired();
-        }
-        var (org, problem) = await OrgGate.LoadAsync(request.Orgcode, Role.Owner, write: true, resolver, context, ct);
+        var (org, problem) = await OrgGate.LoadForChangeAsync(request.Orgcode, request.ExpectedRevision, Role.Owner, write: true,
+            resolver, context, ct);
         if (problem is not null)
         {
             return problem;
@@ -298,7 +286,7 @@ public static class OrgsApi
         {
             return ApiProblem.Duplicate("This user is already an owner of the org.");
         }
-        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision.Value,
+        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision!.Value,
             current with { SecondaryOwners = [.. current.SecondaryOwners, new OrgOwner(user, OwnerState.Active, clock.GetUtcNow())] },
             "owner_added", user, context, cache, ct);
     }
@@ -306,11 +294,8 @@ public static class OrgsApi
     public static async Task<Results<Ok<Org>, ProblemHttpResult>> RemoveSecondaryOwner(OwnerChangeRequest request, RecordStore<Org> orgs,
         OrgAccessResolver resolver, RequestContext context, OrgDirectoryCache cache, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
-        {
-            return ApiProblem.ExpectedRevisionRequired();
-        }
-        var (org, problem) = await OrgGate.LoadAsync(request.Orgcode, Role.Owner, write: true, resolver, context, ct);
+        var (org, problem) = await OrgGate.LoadForChangeAsync(request.Orgcode, request.ExpectedRevision, Role.Owner, write: true,
+            resolver, context, ct);
         if (problem is not null)
         {
             return problem;
@@ -321,7 +306,7 @@ public static class OrgsApi
         {
             return notSecondary;
         }
-        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision.Value,
+        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision!.Value,
             current with { SecondaryOwners = current.SecondaryOwners.Where(o => o.UserGuid != user).ToList() },
             "owner_removed", user, context, cache, ct);
     }
@@ -329,11 +314,8 @@ public static class OrgsApi
     public static async Task<Results<Ok<Org>, ProblemHttpResult>> SetOwnerState(SetOwnerStateRequest request, RecordStore<Org> orgs,
         OrgAccessResolver resolver, RequestContext context, OrgDirectoryCache cache, CancellationToken ct)
     {
-        if (request.ExpectedRevision is null)
-        {
-            return ApiProblem.ExpectedRevisionRequired();
-        }
-        var (org, problem) = await OrgGate.LoadAsync(request.Orgcode, Role.Owner, write: true, resolver, context, ct);
+        var (org, problem) = await OrgGate.LoadForChangeAsync(request.Orgcode, request.ExpectedRevision, Role.Owner, write: true,
+            resolver, context, ct);
         if (problem is not null)
         {
             return problem;
@@ -345,7 +327,7 @@ public static class OrgsApi
             return notSecondary;
         }
         var state = request.State!.Value;
-        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision.Value,
+        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision!.Value,
             current with { SecondaryOwners = current.SecondaryOwners.Select(o => o.UserGuid == user ? o with { State = state } : o).ToList() },
             "owner_state_" + OrgGate.Name(state), user, context, cache, ct);
     }
@@ -373,6 +355,16 @@ public static class OrgsApi
 /// <summary>Loads the org a request names and checks the caller's role in it and, for writes, its status.</summary>
 internal static class OrgGate
 {
+    /// <summary>
+    /// <see cref="LoadAsync"/> for a change: a missing <c>expected_revision</c> is answered 400 first, as for every
+    /// other record; the revision itself is checked when the change is saved.
+    /// </summary>
+    public static Task<(Loaded<Org>? Org, ProblemHttpResult? Problem)> LoadForChangeAsync(string? bodyOrgcode, long? expectedRevision,
+        Role minimum, bool write, OrgAccessResolver resolver, RequestContext context, CancellationToken ct) =>
+        expectedRevision is null
+            ? Task.FromResult<(Loaded<Org>?, ProblemHttpResult?)>((null, ApiProblem.ExpectedRevisionRequired()))
+            : LoadAsync(bodyOrgcode, minimum, write, resolver, context, ct);
+
     public static async Task<(Loaded<Org>? Org, ProblemHttpResult? Problem)> LoadAsync(string? bodyOrgcode, Role minimum, bool write,
         OrgAccessResolver resolver, RequestContext context, CancellationToken ct)
     {
