@@ -32,6 +32,17 @@ public sealed class UasHost : IAsyncLifetime
         await Factory.DisposeAsync();
     }
 
+    /// <summary>A host of its own with extra settings, for tests that change how the host is configured.</summary>
+    internal static RetailHostFactory StartWith(Dictionary<string, string?> settings,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null) =>
+        Start(factory =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                factory.Settings[key] = value;
+            }
+        }, services);
+
     internal static RetailHostFactory Start(Action<RetailHostFactory>? configure = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var factory = new RetailHostFactory { ConfigureServices = services };

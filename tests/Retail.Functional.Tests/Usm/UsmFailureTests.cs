@@ -9,7 +9,7 @@ using Retail.Shared.Embedded;
 
 namespace Retail.Functional.Tests.Usm;
 
-public sealed class UsmFailureTests(UsmHost host) : IClassFixture<UsmHost>
+public sealed class UsmFailureTests(UasHost host) : IClassFixture<UasHost>
 {
     private RetailHostFactory Factory => host.Factory;
 
@@ -18,7 +18,7 @@ public sealed class UsmFailureTests(UsmHost host) : IClassFixture<UsmHost>
     {
         var outage = new UsmOutage();
         // No cache, so every request really asks USM.
-        await using var factory = UsmHost.Start(new() { ["Retail:Identity:CacheLifetime"] = "00:00:00" }, services =>
+        await using var factory = UasHost.StartWith(new() { ["Retail:Identity:CacheLifetime"] = "00:00:00" }, services =>
             services.AddHttpClient(EmbeddedTransportRegistration.SelfClient)
                 .ConfigurePrimaryHttpMessageHandler(sp => new UsmOutageHandler(outage, ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler())));
         using var anonymous = factory.CreateClient();
@@ -44,7 +44,7 @@ public sealed class UsmFailureTests(UsmHost host) : IClassFixture<UsmHost>
     public async Task UC_USM_002_revocation_events_alone_clear_every_services_cache_promptly()
     {
         // A cache far longer than the test, and no direct eviction: only the events can make these pass.
-        await using var factory = UsmHost.Start(new()
+        await using var factory = UasHost.StartWith(new()
         {
             ["Retail:Identity:CacheLifetime"] = "01:00:00",
             ["Usm:EvictLocally"] = "false",
@@ -158,7 +158,7 @@ public sealed class UsmFailureTests(UsmHost host) : IClassFixture<UsmHost>
     public async Task sessions_end_after_the_idle_timeout_and_at_their_absolute_expiry()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var factory = UsmHost.Start(new()
+        await using var factory = UasHost.StartWith(new()
         {
             ["Usm:SessionIdleTimeout"] = "00:10:00",
             ["Usm:SessionAbsoluteLifetime"] = "00:20:00",

@@ -5,7 +5,7 @@ using Retail.Functional.Tests.Uas;
 
 namespace Retail.Functional.Tests.Usm;
 
-public sealed class UsmUseCaseTests(UsmHost host) : IClassFixture<UsmHost>
+public sealed class UsmUseCaseTests(UasHost host) : IClassFixture<UasHost>
 {
     private RetailHostFactory Factory => host.Factory;
 

@@ -6,41 +6,6 @@ using Retail.Functional.Tests.Uas;
 
 namespace Retail.Functional.Tests.Usm;
 
-/// <summary>One host per test class; every test uses its own e-mail addresses and orgs, so tests do not see each other.</summary>
-public sealed class UsmHost : IAsyncLifetime
-{
-    public RetailHostFactory Factory { get; private set; } = null!;
-
-    public HttpClient Anonymous { get; private set; } = null!;
-
-    public HttpClient Operator { get; private set; } = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        Factory = new RetailHostFactory();
-        Anonymous = Factory.CreateClient();
-        Operator = Factory.CreateOperatorClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Anonymous.Dispose();
-        Operator.Dispose();
-        await Factory.DisposeAsync();
-    }
-
-    internal static RetailHostFactory Start(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
-    {
-        var factory = new RetailHostFactory { ConfigureServices = services };
-        foreach (var (key, value) in settings ?? [])
-        {
-            factory.Settings[key] = value;
-        }
-        return factory;
-    }
-}
-
 /// <summary>The steps a client takes, spelled once so the tests read as use cases.</summary>
 internal static class UsmSteps
 {
