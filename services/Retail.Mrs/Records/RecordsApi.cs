@@ -64,7 +64,7 @@ public sealed class CreateRecordRequestValidator : AbstractValidator<CreateRecor
         RuleFor(r => r.SizeBytes).NotNull().WithMessage("is required for an upload (the gzip body's size)").InclusiveBetween(1, max)
             .When(r => r.Json is null);
         RuleFor(r => r.Md5).Must(RecordRules.IsMd5Hex).WithMessage("must be the hex MD5 of the gzip body").When(r => r.Json is null);
-        RuleFor(r => r.Name).Must(n => n is null || (n.Length <= 200 && !n.Any(char.IsControl))).WithMessage("must be at most 200 characters");
+        RuleFor(r => r.Name).Text(200);
         RuleFor(r => r.TtlSeconds).InclusiveBetween(1, RecordRules.MaxTtlSeconds).When(r => r.TtlSeconds is not null);
         this.TagRules(r => r.Tags);
     }
@@ -72,19 +72,19 @@ public sealed class CreateRecordRequestValidator : AbstractValidator<CreateRecor
 
 public sealed class RecordKeyRequestValidator : AbstractValidator<RecordKeyRequest>
 {
-    public RecordKeyRequestValidator() => RuleFor(r => r.RecordGuid).NotEmpty().Must(g => Guid.TryParse(g, out _)).WithMessage("is not a valid guid");
+    public RecordKeyRequestValidator() => RuleFor(r => r.RecordGuid).RequiredGuid();
 }
 
 public sealed class RecordChangeRequestValidator : AbstractValidator<RecordChangeRequest>
 {
-    public RecordChangeRequestValidator() => RuleFor(r => r.RecordGuid).NotEmpty().Must(g => Guid.TryParse(g, out _)).WithMessage("is not a valid guid");
+    public RecordChangeRequestValidator() => RuleFor(r => r.RecordGuid).RequiredGuid();
 }
 
 public sealed class TagsRequestValidator : AbstractValidator<TagsRequest>
 {
     public TagsRequestValidator()
     {
-        RuleFor(r => r.RecordGuid).NotEmpty().Must(g => Guid.TryParse(g, out _)).WithMessage("is not a valid guid");
+        RuleFor(r => r.RecordGuid).RequiredGuid();
         RuleFor(r => r.Tags).NotEmpty().WithMessage("name at least one tag");
         this.TagRules(r => r.Tags);
     }
@@ -94,7 +94,7 @@ public sealed class TtlRequestValidator : AbstractValidator<TtlRequest>
 {
     public TtlRequestValidator()
     {
-        RuleFor(r => r.RecordGuid).NotEmpty().Must(g => Guid.TryParse(g, out _)).WithMessage("is not a valid guid");
+        RuleFor(r => r.RecordGuid).RequiredGuid();
         RuleFor(r => r.TtlSeconds).InclusiveBetween(1, RecordRules.MaxTtlSeconds).When(r => r.TtlSeconds is not null);
     }
 }
@@ -485,5 +485,5 @@ public static class RecordsApi
         return $"{root}/blob/{orgcode}/{recordGuid}?exp={expires}&sig={signature}";
     }
 
-    private static string Name<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+    private static string Name<T>(T value) where T : struct, Enum => Retail.Shared.Json.SnakeCase.Name(value);
 }

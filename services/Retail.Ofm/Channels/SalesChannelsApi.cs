@@ -31,7 +31,7 @@ public sealed record UpdateChannelRequest(string? SalesChannelGuid, string? Chan
 
     public SalesChannel Apply(SalesChannel current) => current with
     {
-        Name = OfmRules.Trimmed(Name) ?? current.Name,
+        Name = RequestRules.Trimmed(Name) ?? current.Name,
         MarketCode = MarketCode is null ? current.MarketCode : Codes.Normalize(MarketCode),
         LocaleCodes = LocaleCodes is null ? current.LocaleCodes : ChannelRules.NormalizeLocales(LocaleCodes),
         DefaultLocale = DefaultLocale is null ? current.DefaultLocale : ChannelRules.NormalizeLocale(DefaultLocale),
@@ -251,7 +251,7 @@ public static class SalesChannelsApi
         var filters = new List<StateFilter>();
         if (request.Kind is { } kind)
         {
-            filters.Add(StateFilter.Eq("kind", JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString())));
+            filters.Add(StateFilter.Eq("kind", kind));
         }
         if (request.MarketCode is { } market)
         {

@@ -26,9 +26,9 @@ public sealed record UpdateCostCentreRequest(string? CostCentreGuid, string? Ccc
 
     public CostCentre Apply(CostCentre current) => current with
     {
-        Name = OfmRules.Trimmed(Name) ?? current.Name,
+        Name = RequestRules.Trimmed(Name) ?? current.Name,
         ParentCccode = ParentCccode is null ? current.ParentCccode : Codes.Normalize(ParentCccode),
-        Description = OfmRules.Trimmed(Description) ?? current.Description,
+        Description = RequestRules.Trimmed(Description) ?? current.Description,
     };
 }
 
@@ -109,7 +109,7 @@ public static class CostCentresApi
             Cccode = Codes.Normalize(request.Cccode),
             Name = request.Name!.Trim(),
             ParentCccode = parent,
-            Description = OfmRules.Trimmed(request.Description),
+            Description = RequestRules.Trimmed(request.Description),
         };
         return MasterDataApi.AnswerCreated(await store.CreateAsync(orgcode, centre, ct: ct), store.Entity);
     }

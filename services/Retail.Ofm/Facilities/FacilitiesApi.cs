@@ -41,8 +41,8 @@ public sealed record UpdatePhysicalRequest(string? FacilityGuid, string? Facilit
 
     public PhysicalFacility Apply(PhysicalFacility current) => current with
     {
-        Name = OfmRules.Trimmed(Name) ?? current.Name,
-        Site = OfmRules.Trimmed(Site) ?? current.Site,
+        Name = RequestRules.Trimmed(Name) ?? current.Name,
+        Site = RequestRules.Trimmed(Site) ?? current.Site,
         Address = Address ?? current.Address,
         TimeZone = TimeZone?.Trim() ?? current.TimeZone,
     };
@@ -62,9 +62,9 @@ public sealed record UpdateLegalRequest(string? FacilityGuid, string? FacilityCo
 
     public LegalFacility Apply(LegalFacility current) => current with
     {
-        LegalName = OfmRules.Trimmed(LegalName) ?? current.LegalName,
-        RegistrationId = OfmRules.Trimmed(RegistrationId) ?? current.RegistrationId,
-        TaxId = OfmRules.Trimmed(TaxId) ?? current.TaxId,
+        LegalName = RequestRules.Trimmed(LegalName) ?? current.LegalName,
+        RegistrationId = RequestRules.Trimmed(RegistrationId) ?? current.RegistrationId,
+        TaxId = RequestRules.Trimmed(TaxId) ?? current.TaxId,
         Country = Country?.Trim().ToUpperInvariant() ?? current.Country,
         Address = Address ?? current.Address,
     };
@@ -84,7 +84,7 @@ public sealed record UpdateLogicalRequest(string? FacilityGuid, string? Facility
 
     public LogicalFacility Apply(LogicalFacility current) => current with
     {
-        Name = OfmRules.Trimmed(Name) ?? current.Name,
+        Name = RequestRules.Trimmed(Name) ?? current.Name,
         Kind = Kind ?? current.Kind,
     };
 }
@@ -118,8 +118,6 @@ internal static class FacilityRules
     public static bool IsIanaTimeZone(string? id) =>
         id is { Length: > 0 and <= 64 } && TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out var zone) && zone.HasIanaId;
 
-    public static bool IsCountry(string? country) => country is null || (country.Trim().Length == 2 && country.Trim().All(char.IsAsciiLetter));
-
     public static void AddressRules<T>(this AbstractValidator<T> validator, Func<T, PostalAddress?> address)
     {
         validator.RuleFor(r => address(r)!.Line1).Text().When(r => address(r) is not null).OverridePropertyName("address.line1");
@@ -127,8 +125,7 @@ internal static class FacilityRules
         validator.RuleFor(r => address(r)!.City).Text(100).When(r => address(r) is not null).OverridePropertyName("address.city");
         validator.RuleFor(r => address(r)!.Region).Text(100).When(r => address(r) is not null).OverridePropertyName("address.region");
         validator.RuleFor(r => address(r)!.PostalCode).Text(20).When(r => address(r) is not null).OverridePropertyName("address.postal_code");
-        validator.RuleFor(r => address(r)!.Country).Must(IsCountry).When(r => address(r) is not null)
-            .OverridePropertyName("address.country").WithMessage("must be an ISO 3166-1 alpha-2 code");
+        validator.RuleFor(r => address(r)!.Country).Country().When(r => address(r) is not null).OverridePropertyName("address.country");
     }
 }
 
@@ -191,7 +188,7 @@ public sealed class CreateLegalRequestValidator : AbstractValidator<CreateLegalR
         RuleFor(r => r.LegalName).RequiredText();
         RuleFor(r => r.RegistrationId).Text(64);
         RuleFor(r => r.TaxId).Text(64);
-        RuleFor(r => r.Country).Must(FacilityRules.IsCountry).WithMessage("must be an ISO 3166-1 alpha-2 code");
+        RuleFor(r => r.Country).Country();
         this.AddressRules(r => r.Address);
     }
 }
@@ -204,7 +201,7 @@ public sealed class UpdateLegalRequestValidator : AbstractValidator<UpdateLegalR
         RuleFor(r => r.LegalName).Text();
         RuleFor(r => r.RegistrationId).Text(64);
         RuleFor(r => r.TaxId).Text(64);
-        RuleFor(r => r.Country).Must(FacilityRules.IsCountry).WithMessage("must be an ISO 3166-1 alpha-2 code");
+        RuleFor(r => r.Country).Country();
         this.AddressRules(r => r.Address);
     }
 }
@@ -314,7 +311,7 @@ public static class FacilitiesApi
             FacilityGuid = Guid.CreateVersion7().ToString(),
             FacilityCode = Codes.Normalize(request.FacilityCode),
             Name = request.Name!.Trim(),
-            Site = OfmRules.Trimmed(request.Site),
+            Site = RequestRules.Trimmed(request.Site),
             Address = request.Address,
             TimeZone = request.TimeZone!.Trim(),
         };
@@ -329,8 +326,8 @@ public static class FacilitiesApi
             FacilityGuid = Guid.CreateVersion7().ToString(),
             FacilityCode = Codes.Normalize(request.FacilityCode),
             LegalName = request.LegalName!.Trim(),
-            RegistrationId = OfmRules.Trimmed(request.RegistrationId),
-            TaxId = OfmRules.Trimmed(request.TaxId),
+            RegistrationId = RequestRules.Trimmed(request.RegistrationId),
+            TaxId = RequestRules.Trimmed(request.TaxId),
             Country = request.Country?.Trim().ToUpperInvariant(),
             Address = request.Address,
         };
@@ -372,7 +369,7 @@ public static class FacilitiesApi
         var filters = new List<StateFilter>();
         if (request.Kind is { } kind)
         {
-            filters.Add(StateFilter.Eq("kind", System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString())));
+            filters.Add(StateFilter.Eq("kind", kind));
         }
         if (request.PhysicalFacilityCode is { } physical)
         {
@@ -401,7 +398,7 @@ public static class FacilitiesApi
             ZoneCode = Codes.Normalize(request.ZoneCode),
             FacilityCode = facilityCode,
             Name = request.Name!.Trim(),
-            Kind = OfmRules.Trimmed(request.Kind),
+            Kind = RequestRules.Trimmed(request.Kind),
         };
         return MasterDataApi.AnswerCreated(await store.CreateAsync(orgcode, zone, ct: ct), store.Entity);
     }

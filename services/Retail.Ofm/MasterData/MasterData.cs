@@ -71,7 +71,7 @@ public static class MasterLifecycle
         [MasterStatus.Retired] = [],
     });
 
-    public static string Name(MasterStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    public static string Name(MasterStatus status) => Retail.Shared.Json.SnakeCase.Name(status);
 }
 
 /// <summary>
@@ -184,25 +184,6 @@ public sealed record OfmContextChanged(string Orgcode, string Entity, string Cod
 /// <summary>Validation rules shared by the OFM request validators.</summary>
 public static class OfmRules
 {
-    public static IRuleBuilderOptions<T, string?> BusinessCode<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.NotEmpty().WithMessage("is required").Must(c => Codes.IsValid(Codes.Normalize(c))).WithMessage($"must match {Codes.PatternText}");
-
-    public static IRuleBuilderOptions<T, string?> OptionalCode<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(c => c is null || Codes.IsValid(Codes.Normalize(c))).WithMessage($"must match {Codes.PatternText}");
-
-    public static IRuleBuilderOptions<T, string?> OptionalGuid<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(g => g is null || Guid.TryParse(g, out _)).WithMessage("is not a valid guid");
-
-    public static IRuleBuilderOptions<T, string?> RequiredGuid<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.NotEmpty().WithMessage("is required").Must(g => Guid.TryParse(g, out _)).WithMessage("is not a valid guid");
-
-    public static IRuleBuilderOptions<T, string?> Text<T>(this IRuleBuilder<T, string?> rule, int max = 200) =>
-        rule.Must(t => t is null || (t.Trim().Length is > 0 && t.Length <= max && !t.Any(char.IsControl)))
-            .WithMessage($"must be 1–{max} characters without control characters");
-
-    public static IRuleBuilderOptions<T, string?> RequiredText<T>(this IRuleBuilder<T, string?> rule, int max = 200) =>
-        rule.NotEmpty().WithMessage("is required").Text(max);
-
     /// <summary>A request naming a record needs its guid or its code.</summary>
     public static void AddKeyRules<T>(this AbstractValidator<T> validator) where T : IKeyOrCode
     {
@@ -230,5 +211,4 @@ public static class OfmRules
 
     public static void AddListRules<T>(this AbstractValidator<T> validator) where T : IMasterList => validator.AddPagingRules();
 
-    public static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

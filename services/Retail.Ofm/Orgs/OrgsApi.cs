@@ -140,7 +140,7 @@ public static class OrgsApi
             OrgGuid = Guid.CreateVersion7().ToString(),
             Orgcode = Codes.Normalize(request.Orgcode),
             LegalName = request.LegalName!.Trim(),
-            DisplayName = OfmRules.Trimmed(request.DisplayName),
+            DisplayName = RequestRules.Trimmed(request.DisplayName),
             PrimaryOwnerGuid = owner,
             CreatedBy = principal.Id,
         };
@@ -199,8 +199,8 @@ public static class OrgsApi
         }
         var next = org!.Record with
         {
-            LegalName = OfmRules.Trimmed(request.LegalName) ?? org.Record.LegalName,
-            DisplayName = OfmRules.Trimmed(request.DisplayName) ?? org.Record.DisplayName,
+            LegalName = RequestRules.Trimmed(request.LegalName) ?? org.Record.LegalName,
+            DisplayName = RequestRules.Trimmed(request.DisplayName) ?? org.Record.DisplayName,
         };
         return await OrgGate.SaveAsync(orgs, org, request.ExpectedRevision!.Value, next, "updated", [], ct);
     }
@@ -225,7 +225,7 @@ public static class OrgsApi
         {
             return refused;
         }
-        var reason = OfmRules.Trimmed(request.Reason);
+        var reason = RequestRules.Trimmed(request.Reason);
         var result = await OrgGate.SaveAsync(orgs, org, request.ExpectedRevision!.Value, current with { Status = to, StatusReason = reason },
             "status_changed",
             [new DomainEvent(OfmEvents.OrgStatusChanged,
@@ -408,5 +408,5 @@ internal static class OrgGate
         return write.Succeeded ? TypedResults.Ok(write.Record!) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
     }
 
-    public static string Name<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+    public static string Name<T>(T value) where T : struct, Enum => Retail.Shared.Json.SnakeCase.Name(value);
 }

@@ -26,8 +26,8 @@ public sealed record UpdateTeamRequest(string? TeamGuid, string? TeamCode, strin
 
     public Team Apply(Team current) => current with
     {
-        Name = OfmRules.Trimmed(Name) ?? current.Name,
-        Description = OfmRules.Trimmed(Description) ?? current.Description,
+        Name = RequestRules.Trimmed(Name) ?? current.Name,
+        Description = RequestRules.Trimmed(Description) ?? current.Description,
     };
 }
 
@@ -134,7 +134,7 @@ public static class TeamsApi
             TeamGuid = Guid.CreateVersion7().ToString(),
             TeamCode = Codes.Normalize(request.TeamCode),
             Name = request.Name!.Trim(),
-            Description = OfmRules.Trimmed(request.Description),
+            Description = RequestRules.Trimmed(request.Description),
         };
         return MasterDataApi.AnswerCreated(await store.CreateAsync(context.RequireOrgcode(), team, ct: ct), store.Entity);
     }

@@ -3,17 +3,11 @@ using Retail.Usm.ServiceAccounts;
 
 namespace Retail.Usm.ApiKeys;
 
-internal static class ApiKeyRules
-{
-    public static IRuleBuilderOptions<T, string?> ValidGuid<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.NotEmpty().WithMessage("is required").Must(g => Guid.TryParse(g, out _)).WithMessage("is not a valid guid");
-}
-
 public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKeyRequest>
 {
     public CreateApiKeyRequestValidator(TimeProvider clock)
     {
-        RuleFor(r => r.ServiceAccountGuid).ValidGuid();
+        RuleFor(r => r.ServiceAccountGuid).RequiredGuid();
         RuleFor(r => r.Name).MaximumLength(100).WithMessage("is too long");
         RuleFor(r => r.ExpiresAt).Must(at => at is null || at > clock.GetUtcNow()).WithMessage("must be in the future");
     }
@@ -24,18 +18,18 @@ public sealed class ListApiKeysRequestValidator : AbstractValidator<ListApiKeysR
     public ListApiKeysRequestValidator()
     {
         this.AddPagingRules();
-        RuleFor(r => r.ServiceAccountGuid).ValidGuid().When(r => r.ServiceAccountGuid is not null);
+        RuleFor(r => r.ServiceAccountGuid).RequiredGuid().When(r => r.ServiceAccountGuid is not null);
     }
 }
 
 public sealed class RevokeApiKeyRequestValidator : AbstractValidator<RevokeApiKeyRequest>
 {
-    public RevokeApiKeyRequestValidator() => RuleFor(r => r.ApiKeyGuid).ValidGuid();
+    public RevokeApiKeyRequestValidator() => RuleFor(r => r.ApiKeyGuid).RequiredGuid();
 }
 
 public sealed class RevokeAllApiKeysRequestValidator : AbstractValidator<RevokeAllApiKeysRequest>
 {
-    public RevokeAllApiKeysRequestValidator() => RuleFor(r => r.ServiceAccountGuid).ValidGuid();
+    public RevokeAllApiKeysRequestValidator() => RuleFor(r => r.ServiceAccountGuid).RequiredGuid();
 }
 
 public sealed class SetApiKeyPolicyRequestValidator : AbstractValidator<SetApiKeyPolicyRequest>

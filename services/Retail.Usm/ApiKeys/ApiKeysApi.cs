@@ -86,7 +86,7 @@ public static class ApiKeysApi
         }
         if (request.Status is { } status)
         {
-            filters.Add(StateFilter.Eq("status", System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString())));
+            filters.Add(StateFilter.Eq("status", status));
         }
         var page = await keys.ListAsync(context.RequireOrgcode(), filters, Paging.LimitOf(request), request.NextToken, ct: ct);
         return TypedResults.Ok(new ApiKeyListResponse(page.Items.Select(ApiKeyResponse.From).ToList(), page.NextToken));

@@ -23,7 +23,7 @@ public sealed class SetServiceAccountStatusRequestValidator : AbstractValidator<
 {
     public SetServiceAccountStatusRequestValidator()
     {
-        RuleFor(r => r.ServiceAccountGuid).NotEmpty().WithMessage("is required").Must(g => Guid.TryParse(g, out _)).WithMessage("is not a valid guid");
+        RuleFor(r => r.ServiceAccountGuid).RequiredGuid();
         RuleFor(r => r.Status).NotNull().WithMessage("is required");
     }
 }

@@ -44,7 +44,7 @@ public static class ServiceAccountsApi
         RequestContext context, CancellationToken ct)
     {
         IReadOnlyList<StateFilter>? filters = request.Status is { } status
-            ? [StateFilter.Eq("status", System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString()))]
+            ? [StateFilter.Eq("status", status)]
             : null;
         return TypedResults.Ok(await accounts.ListAsync(context.RequireOrgcode(), filters, Paging.LimitOf(request), request.NextToken,
             request.IncludeDoomed ?? false, ct: ct));
@@ -77,5 +77,5 @@ public static class ServiceAccountsApi
         return TypedResults.Ok(write.Record!);
     }
 
-    private static string Name(ServiceAccountStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    private static string Name(ServiceAccountStatus status) => Retail.Shared.Json.SnakeCase.Name(status);
 }

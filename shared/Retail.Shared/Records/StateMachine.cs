@@ -19,5 +19,5 @@ public sealed class StateMachine<TStatus> where TStatus : struct, Enum
     public ProblemHttpResult? Check(TStatus from, TStatus to) =>
         CanMove(from, to) ? null : ApiProblem.InvalidTransition(Name(from), Name(to), AllowedFrom(from).Select(Name).ToList());
 
-    private static string Name(TStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    private static string Name(TStatus status) => Json.SnakeCase.Name(status);
 }
