@@ -4,3 +4,4 @@ global using Retail.Shared.Problems;
 global using Retail.Shared.Records;
 global using Retail.Shared.State;
 global using Retail.Shared.Validation;
+global using Retail.Shared.MasterData;

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Retail.Ofm.MasterData;
 
 namespace Retail.Ofm.Channels;
 
@@ -47,10 +46,9 @@ public sealed record SalesChannel : Record, IMasterRecord<SalesChannel>
     [JsonIgnore]
     public override string Key => SalesChannelGuid;
 
-    [JsonIgnore]
-    public string Code => ChannelCode;
-
     public static RecordType<SalesChannel> Type { get; } = new("sales_channel", c => [new UniqueValue("channel_code", c.ChannelCode)]);
+
+    public static string KeyName => "sales_channel_guid";
 
     public static string CodeName => "channel_code";
 

@@ -8,27 +8,12 @@ using Retail.Shared.Invocation;
 
 namespace Retail.Ofm.Channels;
 
-public sealed record ChannelKey(string? SalesChannelGuid, string? ChannelCode) : IKeyOrCode
-{
-    [JsonIgnore]
-    public string? Guid => SalesChannelGuid;
-
-    [JsonIgnore]
-    public string? Code => ChannelCode;
-}
-
 public sealed record CreateChannelRequest(string? ChannelCode, string? Name, ChannelKind? Kind, string? MarketCode, IReadOnlyList<string>? LocaleCodes,
     string? DefaultLocale, string? Currency, string? FacilityCode);
 
-public sealed record UpdateChannelRequest(string? SalesChannelGuid, string? ChannelCode, string? Name, string? MarketCode,
+public sealed record UpdateChannelRequest(string? Guid, string? Code, string? Name, string? MarketCode,
     IReadOnlyList<string>? LocaleCodes, string? DefaultLocale, string? Currency, long? ExpectedRevision) : IUpdateOf<SalesChannel>
 {
-    [JsonIgnore]
-    public string? Guid => SalesChannelGuid;
-
-    [JsonIgnore]
-    public string? Code => ChannelCode;
-
     public SalesChannel Apply(SalesChannel current) => current with
     {
         Name = RequestRules.Trimmed(Name) ?? current.Name,
@@ -39,16 +24,6 @@ public sealed record UpdateChannelRequest(string? SalesChannelGuid, string? Chan
     };
 }
 
-public sealed record ChannelStatusRequest(string? SalesChannelGuid, string? ChannelCode, MasterStatus? Status, string? Reason, long? ExpectedRevision)
-    : IStatusChange
-{
-    [JsonIgnore]
-    public string? Guid => SalesChannelGuid;
-
-    [JsonIgnore]
-    public string? Code => ChannelCode;
-}
-
 public sealed record ChannelListRequest(MasterStatus? Status, ChannelKind? Kind, string? MarketCode, bool? IncludeDoomed, int? Limit, string? NextToken)
     : IMasterList;
 
@@ -57,15 +32,8 @@ public sealed record ConfigPresignRequest(string? ChannelCode, string? ContentTy
 public sealed record ConfigPresignResponse(string ChannelCode, string RecordGuid, string UploadUrl, string Method, DateTimeOffset ExpiresAt,
     IReadOnlyDictionary<string, string> Headers);
 
-public sealed record ConfigCompleteRequest(string? SalesChannelGuid, string? ChannelCode, string? RecordGuid, long? ExpectedRevision)
-    : IKeyOrCode, IRevisioned
-{
-    [JsonIgnore]
-    public string? Guid => SalesChannelGuid;
-
-    [JsonIgnore]
-    public string? Code => ChannelCode;
-}
+public sealed record ConfigCompleteRequest(string? Guid, string? Code, string? RecordGuid, long? ExpectedRevision)
+    : IMasterRef<SalesChannel>, IRevisioned;
 
 public sealed record ChannelResolveRequest(string? ChannelCode);
 
@@ -123,11 +91,6 @@ public static partial class ChannelRules
     public static bool IsMd5Hex(string? md5) => md5 is { Length: 32 } && md5.All(char.IsAsciiHexDigit);
 }
 
-public sealed class ChannelKeyValidator : AbstractValidator<ChannelKey>
-{
-    public ChannelKeyValidator() => this.AddKeyRules();
-}
-
 public sealed class CreateChannelRequestValidator : AbstractValidator<CreateChannelRequest>
 {
     public CreateChannelRequestValidator()
@@ -162,11 +125,6 @@ public sealed class UpdateChannelRequestValidator : AbstractValidator<UpdateChan
     }
 }
 
-public sealed class ChannelStatusRequestValidator : AbstractValidator<ChannelStatusRequest>
-{
-    public ChannelStatusRequestValidator() => this.AddStatusRules();
-}
-
 public sealed class ChannelListRequestValidator : AbstractValidator<ChannelListRequest>
 {
     public ChannelListRequestValidator()
@@ -193,7 +151,7 @@ public sealed class ConfigCompleteRequestValidator : AbstractValidator<ConfigCom
 {
     public ConfigCompleteRequestValidator()
     {
-        this.AddKeyRules();
+        this.AddRefRules<ConfigCompleteRequest, SalesChannel>();
         RuleFor(r => r.RecordGuid).RequiredGuid();
     }
 }
@@ -209,11 +167,8 @@ public static class SalesChannelsApi
     public static RouteGroupBuilder MapSalesChannels(this IEndpointRouteBuilder routes)
     {
         var channels = routes.MapGroup("/sales-channel").WithTags("Sales channels");
-        channels.MapPost("/create", CreateChannel).RequireRole(Role.Member).AsWrite();
-        channels.MapPost("/get", MasterDataApi.Get<SalesChannel, ChannelKey>).RequireRole(Role.Viewer);
-        channels.MapPost("/list", ListChannels).RequireRole(Role.Viewer);
-        channels.MapPost("/update", MasterDataApi.Update<SalesChannel, UpdateChannelRequest>).RequireRole(Role.Member).AsWrite();
-        channels.MapPost("/status", MasterDataApi.SetStatus<SalesChannel, ChannelStatusRequest>).RequireRole(Role.Admin).AsWrite();
+        channels.MapMasterData(OfmMasterData.Routes<SalesChannel>(CreateChannel, update: MasterDataApi.Update<SalesChannel, UpdateChannelRequest>,
+            list: ListChannels));
         channels.MapPost("/config/presign", PresignConfig).RequireRole(Role.Member).AsWrite();
         channels.MapPost("/config/complete", CompleteConfig).RequireRole(Role.Member).AsWrite();
         channels.MapPost("/resolve", ResolveChannel).RequireRole(Role.Viewer);
@@ -242,7 +197,7 @@ public static class SalesChannelsApi
             Currency = request.Currency?.Trim().ToUpperInvariant(),
             FacilityCode = facility,
         };
-        return MasterDataApi.AnswerCreated(await store.CreateAsync(orgcode, channel, ct: ct), store.Entity);
+        return (await store.CreateAsync(orgcode, channel, ct: ct)).ToCreated();
     }
 
     public static async Task<Ok<Page<SalesChannel>>> ListChannels(ChannelListRequest request, RecordStore<SalesChannel> store, RequestContext context,
@@ -292,7 +247,7 @@ public static class SalesChannelsApi
         IServiceInvoker invoker, RequestContext context, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var (channel, problem) = await MasterDataApi.LoadForChangeAsync(store, orgcode, request, ct);
+        var (channel, problem) = await MasterDataApi.LoadForChangeAsync(store, orgcode, request, request.ExpectedRevision, ct);
         if (problem is not null)
         {
             return problem;
@@ -326,7 +281,7 @@ public static class SalesChannelsApi
         var write = await store.UpdateAsync(orgcode, channel!, channel!.Record with { Config = config }, "updated",
             [new DomainEvent(OfmEvents.SalesChannelConfigured, new SalesChannelConfigured(orgcode, channel.Record.ChannelCode, record.RecordGuid, record.SizeBytes))],
             ct);
-        return MasterDataApi.Answer(write, store.Entity);
+        return write.ToOk();
     }
 
     public static async Task<Results<Ok<ChannelResolved>, ProblemHttpResult>> ResolveChannel(ChannelResolveRequest request, RecordStore<SalesChannel> store,

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Retail.Ofm.MasterData;
 
 namespace Retail.Ofm.CostCentres;
 
@@ -23,10 +22,9 @@ public sealed record CostCentre : Record, IMasterRecord<CostCentre>
     [JsonIgnore]
     public override string Key => CostCentreGuid;
 
-    [JsonIgnore]
-    public string Code => Cccode;
-
     public static RecordType<CostCentre> Type { get; } = new("cost_centre", c => [new UniqueValue("cccode", c.Cccode)]);
+
+    public static string KeyName => "cost_centre_guid";
 
     public static string CodeName => "cccode";
 

@@ -1,52 +1,19 @@
-using System.Text.Json.Serialization;
 using FluentValidation;
 using Retail.Ofm.MasterData;
 
 namespace Retail.Ofm.CostCentres;
 
-public sealed record CostCentreKey(string? CostCentreGuid, string? Cccode) : IKeyOrCode
-{
-    [JsonIgnore]
-    public string? Guid => CostCentreGuid;
-
-    [JsonIgnore]
-    public string? Code => Cccode;
-}
-
 public sealed record CreateCostCentreRequest(string? Cccode, string? Name, string? ParentCccode, string? Description);
 
-public sealed record UpdateCostCentreRequest(string? CostCentreGuid, string? Cccode, string? Name, string? ParentCccode, string? Description,
+public sealed record UpdateCostCentreRequest(string? Guid, string? Code, string? Name, string? ParentCccode, string? Description,
     long? ExpectedRevision) : IUpdateOf<CostCentre>
 {
-    [JsonIgnore]
-    public string? Guid => CostCentreGuid;
-
-    [JsonIgnore]
-    public string? Code => Cccode;
-
     public CostCentre Apply(CostCentre current) => current with
     {
         Name = RequestRules.Trimmed(Name) ?? current.Name,
         ParentCccode = ParentCccode is null ? current.ParentCccode : Codes.Normalize(ParentCccode),
         Description = RequestRules.Trimmed(Description) ?? current.Description,
     };
-}
-
-public sealed record CostCentreStatusRequest(string? CostCentreGuid, string? Cccode, MasterStatus? Status, string? Reason, long? ExpectedRevision)
-    : IStatusChange
-{
-    [JsonIgnore]
-    public string? Guid => CostCentreGuid;
-
-    [JsonIgnore]
-    public string? Code => Cccode;
-}
-
-public sealed record CostCentreListRequest(MasterStatus? Status, bool? IncludeDoomed, int? Limit, string? NextToken) : IMasterList;
-
-public sealed class CostCentreKeyValidator : AbstractValidator<CostCentreKey>
-{
-    public CostCentreKeyValidator() => this.AddKeyRules();
 }
 
 public sealed class CreateCostCentreRequestValidator : AbstractValidator<CreateCostCentreRequest>
@@ -71,27 +38,12 @@ public sealed class UpdateCostCentreRequestValidator : AbstractValidator<UpdateC
     }
 }
 
-public sealed class CostCentreStatusRequestValidator : AbstractValidator<CostCentreStatusRequest>
-{
-    public CostCentreStatusRequestValidator() => this.AddStatusRules();
-}
-
-public sealed class CostCentreListRequestValidator : AbstractValidator<CostCentreListRequest>
-{
-    public CostCentreListRequestValidator() => this.AddListRules();
-}
-
 public static class CostCentresApi
 {
     public static RouteGroupBuilder MapCostCentres(this IEndpointRouteBuilder routes)
     {
         var centres = routes.MapGroup("/cost-centre").WithTags("Cost centres");
-        centres.MapPost("/create", CreateCostCentre).RequireRole(Role.Member).AsWrite();
-        centres.MapPost("/get", MasterDataApi.Get<CostCentre, CostCentreKey>).RequireRole(Role.Viewer);
-        centres.MapPost("/list", MasterDataApi.List<CostCentre, CostCentreListRequest>).RequireRole(Role.Viewer);
-        centres.MapPost("/update", UpdateCostCentre).RequireRole(Role.Member).AsWrite();
-        centres.MapPost("/status/set", MasterDataApi.SetStatus<CostCentre, CostCentreStatusRequest>).RequireRole(Role.Admin).AsWrite();
-        return centres;
+        return centres.MapMasterData(OfmMasterData.Routes<CostCentre>(CreateCostCentre, update: UpdateCostCentre, statusPath: "/status/set"));
     }
 
     public static async Task<Results<Created<CostCentre>, ProblemHttpResult>> CreateCostCentre(CreateCostCentreRequest request,
@@ -111,7 +63,7 @@ public static class CostCentresApi
             ParentCccode = parent,
             Description = RequestRules.Trimmed(request.Description),
         };
-        return MasterDataApi.AnswerCreated(await store.CreateAsync(orgcode, centre, ct: ct), store.Entity);
+        return (await store.CreateAsync(orgcode, centre, ct: ct)).ToCreated();
     }
 
     public static async Task<Results<Ok<CostCentre>, ProblemHttpResult>> UpdateCostCentre(UpdateCostCentreRequest request,
@@ -121,7 +73,7 @@ public static class CostCentresApi
         if (request.ParentCccode is { } parentCode)
         {
             var parent = Codes.Normalize(parentCode);
-            if (parent == Codes.Normalize(request.Cccode) || await store.FindAsync(orgcode, CostCentre.CodeName, parent, ct) is null)
+            if (parent == Codes.Normalize(request.Code) || await store.FindAsync(orgcode, CostCentre.CodeName, parent, ct) is null)
             {
                 return OfmProblems.UnknownReference("parent_cccode", $"'{parent}' cannot be the parent of this cost centre.");
             }

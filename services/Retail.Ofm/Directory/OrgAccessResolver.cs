@@ -78,13 +78,13 @@ public sealed class ContextCodeChecker(RecordStore<LogicalFacility> logicals, Re
         return new DirectoryContextResponse(errors);
     }
 
-    private static void Note(Dictionary<string, string> errors, string header, MasterData.MasterStatus? status, string what)
+    private static void Note(Dictionary<string, string> errors, string header, MasterStatus? status, string what)
     {
         if (status is null)
         {
             errors[header] = $"names no {what} of this org";
         }
-        else if (status != MasterData.MasterStatus.Active)
+        else if (status != MasterStatus.Active)
         {
             errors[header] = $"names a {what} that is not active";
         }

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Retail.Ofm.MasterData;
 
 namespace Retail.Ofm.Facilities;
 
@@ -27,10 +26,9 @@ public sealed record PhysicalFacility : Record, IMasterRecord<PhysicalFacility>
     [JsonIgnore]
     public override string Key => FacilityGuid;
 
-    [JsonIgnore]
-    public string Code => FacilityCode;
-
     public static RecordType<PhysicalFacility> Type { get; } = new("physical_facility", f => [new UniqueValue("facility_code", f.FacilityCode)]);
+
+    public static string KeyName => "facility_guid";
 
     public static string CodeName => "facility_code";
 
@@ -61,10 +59,9 @@ public sealed record LegalFacility : Record, IMasterRecord<LegalFacility>
     [JsonIgnore]
     public override string Key => FacilityGuid;
 
-    [JsonIgnore]
-    public string Code => FacilityCode;
-
     public static RecordType<LegalFacility> Type { get; } = new("legal_facility", f => [new UniqueValue("facility_code", f.FacilityCode)]);
+
+    public static string KeyName => "facility_guid";
 
     public static string CodeName => "facility_code";
 
@@ -107,10 +104,9 @@ public sealed record LogicalFacility : Record, IMasterRecord<LogicalFacility>
     [JsonIgnore]
     public override string Key => FacilityGuid;
 
-    [JsonIgnore]
-    public string Code => FacilityCode;
-
     public static RecordType<LogicalFacility> Type { get; } = new("logical_facility", f => [new UniqueValue("facility_code", f.FacilityCode)]);
+
+    public static string KeyName => "facility_guid";
 
     public static string CodeName => "facility_code";
 
@@ -137,11 +133,9 @@ public sealed record Zone : Record, IMasterRecord<Zone>
     [JsonIgnore]
     public override string Key => ZoneGuid;
 
-    /// <summary>Unique within the org as "{facility_code}/{zone_code}".</summary>
-    [JsonIgnore]
-    public string Code => $"{FacilityCode}/{ZoneCode}";
-
     public static RecordType<Zone> Type { get; } = new("zone", z => [new UniqueValue("zone", $"{z.FacilityCode}/{z.ZoneCode}")]);
+
+    public static string KeyName => "zone_guid";
 
     public static string CodeName => "zone";
 

@@ -35,7 +35,10 @@ public sealed record Member : Record
     [JsonIgnore]
     public override string Key => MemberGuid;
 
-    public static readonly RecordType<Member> Type = new("member", m => [new UniqueValue("user_guid", m.UserGuid)]);
+    /// <summary>A user's memberships across orgs (the orgs they may see) are an index lookup; an org's members by state or role too.</summary>
+    public static readonly RecordType<Member> Type = new RecordType<Member>("member", m => [new UniqueValue("user_guid", m.UserGuid)])
+        .IndexAcrossOrgs("user_guid")
+        .IndexBy("email");
 
     public bool CountsAt(DateTimeOffset now) => State == MemberState.Active && (GrantExpiresAt is null || GrantExpiresAt > now);
 }
@@ -72,7 +75,7 @@ public sealed record Invite : Record
     [JsonIgnore]
     public override string Key => InviteGuid;
 
-    public static readonly RecordType<Invite> Type = new("invite");
+    public static readonly RecordType<Invite> Type = new RecordType<Invite>("invite").IndexBy("status");
 }
 
 /// <summary>The logical facilities one service account (a USM API-key identity bound to this org) is assigned to.</summary>

@@ -38,7 +38,10 @@ public sealed record Org : Record
     [JsonIgnore]
     public override string Key => OrgGuid;
 
-    public static readonly RecordType<Org> Type = new("org", o => [new UniqueValue("orgcode", o.Orgcode)]);
+    /// <summary>Orgs by status (the operator's queue) and by owner (the orgs a user owns), each an index, not a scan.</summary>
+    public static readonly RecordType<Org> Type = new RecordType<Org>("org", o => [new UniqueValue("orgcode", o.Orgcode)])
+        .IndexBy("status")
+        .IndexValues("owner", o => [o.PrimaryOwnerGuid, .. o.SecondaryOwners.Select(s => s.UserGuid)]);
 
     /// <summary>Pending → active is verification (operator); active ⇄ suspended; active → frozen (offboarding).</summary>
     public static readonly StateMachine<OrgStatus> Lifecycle = new(new Dictionary<OrgStatus, OrgStatus[]>

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Retail.Ofm.Directory;
 using Retail.Ofm.MasterData;
+using Retail.Ofm.Members;
 
 namespace Retail.Ofm.Orgs;
 
@@ -146,9 +147,7 @@ public static class OrgsApi
         };
         var write = await orgs.CreateAsync(null, org,
             [new DomainEvent(OfmEvents.OrgCreated, new OrgCreated(org.Orgcode, org.OrgGuid, org.LegalName, owner), $"org/{org.Orgcode}")], ct);
-        return write.Outcome == RecordWriteOutcome.Duplicate
-            ? ApiProblem.Duplicate($"The orgcode '{org.Orgcode}' is taken.")
-            : TypedResults.Created((string?)null, write.Record!);
+        return write.ToCreated();
     }
 
     public static async Task<Results<Ok<Org>, ProblemHttpResult>> GetOrg(OrgKeyRequest request, OrgAccessResolver resolver,
@@ -158,34 +157,16 @@ public static class OrgsApi
         return problem is not null ? problem : TypedResults.Ok(org!.Record);
     }
 
-    public static async Task<Ok<Page<Org>>> ListOrgs(ListOrgsRequest request, RecordStore<Org> orgs, OrgAccessResolver resolver,
-        RequestContext context, CancellationToken ct)
+    public static async Task<Ok<Page<Org>>> ListOrgs(ListOrgsRequest request, RecordStore<Org> orgs, RecordStore<Member> members,
+        OrgAccessResolver resolver, RequestContext context, CancellationToken ct)
     {
         var principal = context.RequirePrincipal();
-        IReadOnlyList<StateFilter> filters = request.Status is { } status ? [StateFilter.Eq("status", OrgGate.Name(status))] : [];
+        IReadOnlyList<StateFilter> filters = request.Status is { } status ? [StateFilter.Eq("status", status)] : [];
         if (principal.IsOperator || principal.IsService)
         {
             return TypedResults.Ok(await orgs.ListAsync(null, filters, Paging.LimitOf(request), request.NextToken, ct: ct));
         }
-        // A user sees the orgs they have a part in; the token is the last org guid served.
-        var visible = new List<Org>();
-        string? token = null;
-        do
-        {
-            var page = await orgs.ListAsync(null, filters, Paging.MaxLimit, token, ct: ct);
-            foreach (var org in page.Items.Where(o => request.NextToken is null || string.CompareOrdinal(o.OrgGuid, request.NextToken) > 0))
-            {
-                if ((await resolver.RoleOfAsync(org, principal, ct)).Role != Role.None)
-                {
-                    visible.Add(org);
-                }
-            }
-            token = page.NextToken;
-        }
-        while (token is not null);
-        var limit = Paging.LimitOf(request);
-        var items = visible.OrderBy(o => o.OrgGuid, StringComparer.Ordinal).Take(limit).ToList();
-        return TypedResults.Ok(new Page<Org>(items, visible.Count > limit ? items[^1].OrgGuid : null));
+        return TypedResults.Ok(await UserOrgs.PageAsync(principal, request, orgs, members, resolver, ct));
     }
 
     public static async Task<Results<Ok<Org>, ProblemHttpResult>> UpdateOrg(UpdateOrgRequest request, RecordStore<Org> orgs,
@@ -202,7 +183,7 @@ public static class OrgsApi
             LegalName = RequestRules.Trimmed(request.LegalName) ?? org.Record.LegalName,
             DisplayName = RequestRules.Trimmed(request.DisplayName) ?? org.Record.DisplayName,
         };
-        return await OrgGate.SaveAsync(orgs, org, request.ExpectedRevision!.Value, next, "updated", [], ct);
+        return await OrgGate.SaveAsync(orgs, org, next, "updated", [], ct);
     }
 
     public static async Task<Results<Ok<Org>, ProblemHttpResult>> SetOrgStatus(SetOrgStatusRequest request, RecordStore<Org> orgs,
@@ -226,7 +207,7 @@ public static class OrgsApi
             return refused;
         }
         var reason = RequestRules.Trimmed(request.Reason);
-        var result = await OrgGate.SaveAsync(orgs, org, request.ExpectedRevision!.Value, current with { Status = to, StatusReason = reason },
+        var result = await OrgGate.SaveAsync(orgs, org, current with { Status = to, StatusReason = reason },
             "status_changed",
             [new DomainEvent(OfmEvents.OrgStatusChanged,
                 new OrgStatusChanged(current.Orgcode, current.OrgGuid, OrgGate.Name(current.Status), OrgGate.Name(to), reason, context.Principal?.Id),
@@ -267,7 +248,7 @@ public static class OrgsApi
         // The previous primary stays an owner (secondary) until someone removes them; the new one leaves the secondary list.
         var secondaries = current.SecondaryOwners.Where(o => o.UserGuid != user).ToList();
         secondaries.Add(new OrgOwner(current.PrimaryOwnerGuid, OwnerState.Active, clock.GetUtcNow()));
-        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision!.Value, current with { PrimaryOwnerGuid = user, SecondaryOwners = secondaries },
+        return await OwnerChangeAsync(orgs, org, current with { PrimaryOwnerGuid = user, SecondaryOwners = secondaries },
             "owner_primary_set", user, context, cache, ct);
     }
 
@@ -286,7 +267,7 @@ public static class OrgsApi
         {
             return ApiProblem.Duplicate("This user is already an owner of the org.");
         }
-        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision!.Value,
+        return await OwnerChangeAsync(orgs, org,
             current with { SecondaryOwners = [.. current.SecondaryOwners, new OrgOwner(user, OwnerState.Active, clock.GetUtcNow())] },
             "owner_added", user, context, cache, ct);
     }
@@ -306,7 +287,7 @@ public static class OrgsApi
         {
             return notSecondary;
         }
-        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision!.Value,
+        return await OwnerChangeAsync(orgs, org,
             current with { SecondaryOwners = current.SecondaryOwners.Where(o => o.UserGuid != user).ToList() },
             "owner_removed", user, context, cache, ct);
     }
@@ -327,7 +308,7 @@ public static class OrgsApi
             return notSecondary;
         }
         var state = request.State!.Value;
-        return await OwnerChangeAsync(orgs, org, request.ExpectedRevision!.Value,
+        return await OwnerChangeAsync(orgs, org,
             current with { SecondaryOwners = current.SecondaryOwners.Select(o => o.UserGuid == user ? o with { State = state } : o).ToList() },
             "owner_state_" + OrgGate.Name(state), user, context, cache, ct);
     }
@@ -338,11 +319,10 @@ public static class OrgsApi
         : org.SecondaryOwners.All(o => o.UserGuid != userGuid) ? ApiProblem.NotFound("This user is not a secondary owner of the org.")
         : null;
 
-    private static async Task<Results<Ok<Org>, ProblemHttpResult>> OwnerChangeAsync(RecordStore<Org> orgs, Loaded<Org> org, long expected,
-        Org next, string change, string user, RequestContext context, OrgDirectoryCache cache, CancellationToken ct)
+    private static async Task<Results<Ok<Org>, ProblemHttpResult>> OwnerChangeAsync(RecordStore<Org> orgs, Loaded<Org> org, Org next, string change, string user, RequestContext context, OrgDirectoryCache cache, CancellationToken ct)
     {
         var orgcode = org.Record.Orgcode;
-        var result = await OrgGate.SaveAsync(orgs, org, expected, next, "updated",
+        var result = await OrgGate.SaveAsync(orgs, org, next, "updated",
             [
                 new DomainEvent(OfmEvents.OwnerChanged, new OwnerChanged(orgcode, change, user, context.Principal?.Id), $"org/{orgcode}"),
                 new DomainEvent(OfmEvents.OrgAccessChanged, new OrgAccessChanged(orgcode, change, user), $"org/{orgcode}"),
@@ -356,14 +336,21 @@ public static class OrgsApi
 internal static class OrgGate
 {
     /// <summary>
-    /// <see cref="LoadAsync"/> for a change: a missing <c>expected_revision</c> is answered 400 first, as for every
-    /// other record; the revision itself is checked when the change is saved.
+    /// <see cref="LoadAsync"/> for a change, in the contract's order: a missing <c>expected_revision</c> is 400 first,
+    /// then the caller's access to the org, then a stale revision is 409.
     /// </summary>
-    public static Task<(Loaded<Org>? Org, ProblemHttpResult? Problem)> LoadForChangeAsync(string? bodyOrgcode, long? expectedRevision,
-        Role minimum, bool write, OrgAccessResolver resolver, RequestContext context, CancellationToken ct) =>
-        expectedRevision is null
-            ? Task.FromResult<(Loaded<Org>?, ProblemHttpResult?)>((null, ApiProblem.ExpectedRevisionRequired()))
-            : LoadAsync(bodyOrgcode, minimum, write, resolver, context, ct);
+    public static async Task<ChangeBase<Org>> LoadForChangeAsync(string? bodyOrgcode, long? expectedRevision,
+        Role minimum, bool write, OrgAccessResolver resolver, RequestContext context, CancellationToken ct)
+    {
+        if (expectedRevision is null)
+        {
+            return new ChangeBase<Org>(null, ApiProblem.ExpectedRevisionRequired());
+        }
+        var (org, problem) = await LoadAsync(bodyOrgcode, minimum, write, resolver, context, ct);
+        return problem is not null ? new ChangeBase<Org>(null, problem)
+            : org!.Record.Revision != expectedRevision ? new ChangeBase<Org>(null, ApiProblem.RevisionMismatch(org.Record.Revision))
+            : new ChangeBase<Org>(org, null);
+    }
 
     public static async Task<(Loaded<Org>? Org, ProblemHttpResult? Problem)> LoadAsync(string? bodyOrgcode, Role minimum, bool write,
         OrgAccessResolver resolver, RequestContext context, CancellationToken ct)
@@ -397,16 +384,9 @@ internal static class OrgGate
         return (org, null);
     }
 
-    public static async Task<Results<Ok<Org>, ProblemHttpResult>> SaveAsync(RecordStore<Org> orgs, Loaded<Org> org, long expected, Org next,
-        string op, IEnumerable<DomainEvent> events, CancellationToken ct)
-    {
-        if (org.Record.Revision != expected)
-        {
-            return ApiProblem.RevisionMismatch(org.Record.Revision);
-        }
-        var write = await orgs.UpdateAsync(null, org, next, op, events, ct);
-        return write.Succeeded ? TypedResults.Ok(write.Record!) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
-    }
+    public static async Task<Results<Ok<Org>, ProblemHttpResult>> SaveAsync(RecordStore<Org> orgs, Loaded<Org> org, Org next,
+        string op, IEnumerable<DomainEvent> events, CancellationToken ct) =>
+        (await orgs.UpdateAsync(null, org, next, op, events, ct)).ToOk();
 
     public static string Name<T>(T value) where T : struct, Enum => Retail.Shared.Json.SnakeCase.Name(value);
 }

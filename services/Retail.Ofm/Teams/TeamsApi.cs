@@ -1,29 +1,12 @@
-using System.Text.Json.Serialization;
 using FluentValidation;
 using Retail.Ofm.MasterData;
 
 namespace Retail.Ofm.Teams;
 
-public sealed record TeamKey(string? TeamGuid, string? TeamCode) : IKeyOrCode
-{
-    [JsonIgnore]
-    public string? Guid => TeamGuid;
-
-    [JsonIgnore]
-    public string? Code => TeamCode;
-}
-
 public sealed record CreateTeamRequest(string? TeamCode, string? Name, string? Description);
 
-public sealed record UpdateTeamRequest(string? TeamGuid, string? TeamCode, string? Name, string? Description, long? ExpectedRevision)
-    : IUpdateOf<Team>
+public sealed record UpdateTeamRequest(string? Guid, string? Code, string? Name, string? Description, long? ExpectedRevision) : IUpdateOf<Team>
 {
-    [JsonIgnore]
-    public string? Guid => TeamGuid;
-
-    [JsonIgnore]
-    public string? Code => TeamCode;
-
     public Team Apply(Team current) => current with
     {
         Name = RequestRules.Trimmed(Name) ?? current.Name,
@@ -31,35 +14,13 @@ public sealed record UpdateTeamRequest(string? TeamGuid, string? TeamCode, strin
     };
 }
 
-public sealed record TeamStatusRequest(string? TeamGuid, string? TeamCode, MasterStatus? Status, string? Reason, long? ExpectedRevision)
-    : IStatusChange
-{
-    [JsonIgnore]
-    public string? Guid => TeamGuid;
+public sealed record TeamMemberRequest(string? Guid, string? Code, string? UserGuid, long? ExpectedRevision) : IMasterRef<Team>, IRevisioned;
 
-    [JsonIgnore]
-    public string? Code => TeamCode;
-}
-
-public sealed record TeamListRequest(MasterStatus? Status, bool? IncludeDoomed, int? Limit, string? NextToken) : IMasterList;
-
-public sealed record TeamMemberRequest(string? TeamGuid, string? TeamCode, string? UserGuid, long? ExpectedRevision) : IKeyOrCode, IRevisioned
-{
-    [JsonIgnore]
-    public string? Guid => TeamGuid;
-
-    [JsonIgnore]
-    public string? Code => TeamCode;
-}
+public sealed record TeamMembersRequest(string? Guid, string? Code, int? Limit, string? NextToken) : IMasterRef<Team>, IPagedRequest;
 
 public sealed record ByMemberRequest(string? UserGuid, int? Limit, string? NextToken) : IPagedRequest;
 
-public sealed record TeamMembersResponse(string TeamCode, long Revision, IReadOnlyList<string> UserGuids);
-
-public sealed class TeamKeyValidator : AbstractValidator<TeamKey>
-{
-    public TeamKeyValidator() => this.AddKeyRules();
-}
+public sealed record TeamMembersResponse(string TeamCode, long Revision, int MemberCount, IReadOnlyList<TeamMember> Items, string? NextToken);
 
 public sealed class CreateTeamRequestValidator : AbstractValidator<CreateTeamRequest>
 {
@@ -81,22 +42,21 @@ public sealed class UpdateTeamRequestValidator : AbstractValidator<UpdateTeamReq
     }
 }
 
-public sealed class TeamStatusRequestValidator : AbstractValidator<TeamStatusRequest>
-{
-    public TeamStatusRequestValidator() => this.AddStatusRules();
-}
-
-public sealed class TeamListRequestValidator : AbstractValidator<TeamListRequest>
-{
-    public TeamListRequestValidator() => this.AddListRules();
-}
-
 public sealed class TeamMemberRequestValidator : AbstractValidator<TeamMemberRequest>
 {
     public TeamMemberRequestValidator()
     {
-        this.AddKeyRules();
+        this.AddRefRules<TeamMemberRequest, Team>();
         RuleFor(r => r.UserGuid).RequiredGuid();
+    }
+}
+
+public sealed class TeamMembersRequestValidator : AbstractValidator<TeamMembersRequest>
+{
+    public TeamMembersRequestValidator()
+    {
+        this.AddRefRules<TeamMembersRequest, Team>();
+        this.AddPagingRules();
     }
 }
 
@@ -114,11 +74,7 @@ public static class TeamsApi
     public static RouteGroupBuilder MapTeams(this IEndpointRouteBuilder routes)
     {
         var teams = routes.MapGroup("/team").WithTags("Teams");
-        teams.MapPost("/create", CreateTeam).RequireRole(Role.Member).AsWrite();
-        teams.MapPost("/get", MasterDataApi.Get<Team, TeamKey>).RequireRole(Role.Viewer);
-        teams.MapPost("/list", MasterDataApi.List<Team, TeamListRequest>).RequireRole(Role.Viewer);
-        teams.MapPost("/update", MasterDataApi.Update<Team, UpdateTeamRequest>).RequireRole(Role.Member).AsWrite();
-        teams.MapPost("/status", MasterDataApi.SetStatus<Team, TeamStatusRequest>).RequireRole(Role.Admin).AsWrite();
+        teams.MapMasterData(OfmMasterData.Routes<Team>(CreateTeam, update: MasterDataApi.Update<Team, UpdateTeamRequest>));
         teams.MapPost("/member/add", AddMember).RequireRole(Role.Admin).AsWrite();
         teams.MapPost("/member/remove", RemoveMember).RequireRole(Role.Admin).AsWrite();
         teams.MapPost("/members", ListMembers).RequireRole(Role.Viewer);
@@ -136,54 +92,72 @@ public static class TeamsApi
             Name = request.Name!.Trim(),
             Description = RequestRules.Trimmed(request.Description),
         };
-        return MasterDataApi.AnswerCreated(await store.CreateAsync(context.RequireOrgcode(), team, ct: ct), store.Entity);
+        return (await store.CreateAsync(context.RequireOrgcode(), team, ct: ct)).ToCreated();
     }
 
-    public static Task<Results<Ok<Team>, ProblemHttpResult>> AddMember(TeamMemberRequest request, RecordStore<Team> store,
-        RequestContext context, CancellationToken ct) =>
-        ChangeMembersAsync(request, store, context, (team, user) => team.MemberUserGuids.Contains(user) ? null : [.. team.MemberUserGuids, user], ct);
-
-    public static Task<Results<Ok<Team>, ProblemHttpResult>> RemoveMember(TeamMemberRequest request, RecordStore<Team> store,
-        RequestContext context, CancellationToken ct) =>
-        ChangeMembersAsync(request, store, context, (team, user) => team.MemberUserGuids.Contains(user) ? team.MemberUserGuids.Where(u => u != user).ToList() : null, ct);
-
-    public static async Task<Results<Ok<TeamMembersResponse>, ProblemHttpResult>> ListMembers(TeamKey request, RecordStore<Team> store,
-        RequestContext context, CancellationToken ct) =>
-        await MasterDataApi.LoadAsync(store, context.RequireOrgcode(), request, ct) is { } team
-            ? TypedResults.Ok(new TeamMembersResponse(team.Record.TeamCode, team.Record.Revision, team.Record.MemberUserGuids))
-            : ApiProblem.NotFound("No such team in this org.");
-
-    public static async Task<Ok<Page<Team>>> ByMember(ByMemberRequest request, RecordStore<Team> store, RequestContext context, CancellationToken ct)
+    /// <summary>Adds the member and counts it on the team in one transaction; adding a member twice changes nothing.</summary>
+    public static async Task<Results<Ok<Team>, ProblemHttpResult>> AddMember(TeamMemberRequest request, RecordStore<Team> teams,
+        RecordStore<TeamMember> members, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var found = new List<Team>();
-        string? token = null;
-        do
-        {
-            var page = await store.ListAsync(orgcode, null, Paging.MaxLimit, token, ct: ct);
-            found.AddRange(page.Items.Where(t => t.MemberUserGuids.Contains(request.UserGuid!)
-                && (request.NextToken is null || string.CompareOrdinal(t.TeamGuid, request.NextToken) > 0)));
-            token = page.NextToken;
-        }
-        while (token is not null);
-        var limit = Paging.LimitOf(request);
-        var items = found.OrderBy(t => t.TeamGuid, StringComparer.Ordinal).Take(limit).ToList();
-        return TypedResults.Ok(new Page<Team>(items, found.Count > limit ? items[^1].TeamGuid : null));
-    }
-
-    /// <summary><paramref name="change"/> answers the new member list, or null when the user is already in (add) or not in (remove).</summary>
-    private static async Task<Results<Ok<Team>, ProblemHttpResult>> ChangeMembersAsync(TeamMemberRequest request, RecordStore<Team> store,
-        RequestContext context, Func<Team, string, IReadOnlyList<string>?> change, CancellationToken ct)
-    {
-        var (team, problem) = await MasterDataApi.LoadForChangeAsync(store, context.RequireOrgcode(), request, ct);
+        var (team, problem) = await MasterDataApi.LoadForChangeAsync(teams, orgcode, request, request.ExpectedRevision, ct);
         if (problem is not null)
         {
             return problem;
         }
-        if (change(team!.Record, request.UserGuid!) is not { } members)
+        var key = new TeamMember { TeamGuid = team!.Record.TeamGuid, TeamCode = team.Record.TeamCode, UserGuid = request.UserGuid! };
+        var existing = await members.GetAsync(orgcode, key.Key, includeDoomed: true, ct);
+        if (existing is { Record.IsDoomed: false })
         {
             return TypedResults.Ok(team.Record);
         }
-        return MasterDataApi.Answer(await store.UpdateAsync(context.Orgcode, team, team.Record with { MemberUserGuids = members }, ct: ct), store.Entity);
+        var batch = new RecordBatch();
+        var counted = teams.Update(batch, orgcode, team, team.Record with { MemberCount = team.Record.MemberCount + 1 });
+        _ = existing is null ? members.Create(batch, orgcode, key) : members.Update(batch, orgcode, existing, existing.Record with { DoomedAt = null });
+        var write = await batch.CommitAsync(ct);
+        return write.Succeeded ? TypedResults.Ok(counted) : write.Problem();
+    }
+
+    public static async Task<Results<Ok<Team>, ProblemHttpResult>> RemoveMember(TeamMemberRequest request, RecordStore<Team> teams,
+        RecordStore<TeamMember> members, RequestContext context, CancellationToken ct)
+    {
+        var orgcode = context.RequireOrgcode();
+        var (team, problem) = await MasterDataApi.LoadForChangeAsync(teams, orgcode, request, request.ExpectedRevision, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var member = await members.GetAsync(orgcode, $"{team!.Record.TeamGuid}.{request.UserGuid}", ct: ct);
+        if (member is null)
+        {
+            return TypedResults.Ok(team.Record);
+        }
+        var batch = new RecordBatch();
+        var counted = teams.Update(batch, orgcode, team, team.Record with { MemberCount = Math.Max(0, team.Record.MemberCount - 1) });
+        members.Doom(batch, orgcode, member);
+        var write = await batch.CommitAsync(ct);
+        return write.Succeeded ? TypedResults.Ok(counted) : write.Problem();
+    }
+
+    public static async Task<Results<Ok<TeamMembersResponse>, ProblemHttpResult>> ListMembers(TeamMembersRequest request, RecordStore<Team> teams,
+        RecordStore<TeamMember> members, RequestContext context, CancellationToken ct)
+    {
+        var orgcode = context.RequireOrgcode();
+        if (await MasterDataApi.LoadAsync(teams, orgcode, request, ct) is not { } team)
+        {
+            return ApiProblem.NotFound("No such team in this org.");
+        }
+        var page = await members.ListAsync(orgcode, [StateFilter.Eq("team_guid", team.Record.TeamGuid)], Paging.LimitOf(request), request.NextToken, ct: ct);
+        return TypedResults.Ok(new TeamMembersResponse(team.Record.TeamCode, team.Record.Revision, team.Record.MemberCount, page.Items, page.NextToken));
+    }
+
+    /// <summary>The teams a user is in: the user's memberships by index, then those teams.</summary>
+    public static async Task<Ok<Page<Team>>> ByMember(ByMemberRequest request, RecordStore<Team> teams, RecordStore<TeamMember> members,
+        RequestContext context, CancellationToken ct)
+    {
+        var orgcode = context.RequireOrgcode();
+        var page = await members.ListAsync(orgcode, [StateFilter.Eq("user_guid", request.UserGuid!)], Paging.LimitOf(request), request.NextToken, ct: ct);
+        var found = await teams.GetManyAsync(orgcode, page.Items.Select(m => m.TeamGuid).ToList(), ct);
+        return TypedResults.Ok(new Page<Team>(found, page.NextToken));
     }
 }

@@ -41,6 +41,12 @@ public sealed class RequestBoundaryMiddleware(RequestDelegate next, ILogger<Requ
             http.Response.Clear();
             await Malformed(ex).ExecuteAsync(http);
         }
+        catch (Records.InvalidPageTokenException ex) when (!http.Response.HasStarted)
+        {
+            http.Response.Clear();
+            await ApiProblem.Create(StatusCodes.Status400BadRequest, ProblemCodes.InvalidNextToken, "The page token is not valid.", ex.Message,
+                [new KeyValuePair<string, object?>("errors", new Dictionary<string, string[]> { ["next_token"] = [ex.Message] })]).ExecuteAsync(http);
+        }
         catch (DependencyUnavailableException ex) when (!http.Response.HasStarted)
         {
             logger.LogWarning("Dependency {Dependency} unavailable for {Path}", ex.Dependency, http.Request.Path);

@@ -130,13 +130,27 @@ public sealed class DaprStateStore : IStateStore
     public async Task<StateQueryPage> QueryAsync(StateQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var json = DaprStateQueryJson.Write(query);
-        var response = await Guard(() => dapr.QueryStateAsync<JsonElement>(storeName, json, cancellationToken: cancellationToken));
-        var items = response.Results
-            .Select(item => new StateEntry(item.Key, JsonSerializer.SerializeToUtf8Bytes(item.Data), item.ETag))
-            .ToList();
-        return new StateQueryPage(items, string.IsNullOrEmpty(response.Token) ? null : response.Token);
+        // Dapr's query API has EQ and IN only: range filters are applied to the pages it returns, reading on until a
+        // page is full. The state table's expression indexes (components/README.md) keep the equality part a seek.
+        var ranges = query.Filters.Where(f => f.IsRange).ToList();
+        var sent = query with { Filters = query.Filters.Where(f => !f.IsRange).ToList() };
+        var items = new List<StateEntry>(query.Limit);
+        string? token = query.Token;
+        do
+        {
+            var json = DaprStateQueryJson.Write(sent with { Token = token });
+            var response = await Guard(() => dapr.QueryStateAsync<JsonElement>(storeName, json, cancellationToken: cancellationToken));
+            items.AddRange(response.Results
+                .Where(item => ranges.All(r => StateRange.Matches(item.Data, r)))
+                .Select(item => new StateEntry(item.Key, JsonSerializer.SerializeToUtf8Bytes(item.Data), item.ETag)));
+            token = string.IsNullOrEmpty(response.Token) ? null : response.Token;
+        }
+        while (ranges.Count > 0 && items.Count < query.Limit && token is not null);
+        return new StateQueryPage(items, token);
     }
+
+    /// <summary>Indexes of the Dapr state table are the operator's (components/README.md lists them); nothing to do here.</summary>
+    public Task EnsureIndexesAsync(IReadOnlyList<StateIndex> indexes, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     private static Dictionary<string, string>? UpsertMetadata(StateUpsert upsert, OutboxMessage? cdc)
     {

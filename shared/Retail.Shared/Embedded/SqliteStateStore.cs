@@ -89,6 +89,20 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     public Task<StateQueryPage> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
         StateQueryRunner.RunAsync(Database, query, NowMs, cancellationToken);
 
+    public Task EnsureIndexesAsync(IReadOnlyList<StateIndex> indexes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(indexes);
+        var statements = indexes.DistinctBy(i => i.Name).Select(StateQueryRunner.CreateIndexSql).ToList();
+        return statements.Count == 0 ? Task.CompletedTask : Database.WriteAsync(batch =>
+        {
+            foreach (var sql in statements)
+            {
+                batch.Command(sql).ExecuteNonQuery();
+            }
+            return true;
+        }, cancellationToken);
+    }
+
     /// <summary>Deletes entries whose TTL has passed (reads already hide them); returns how many.</summary>
     public Task<int> SweepExpiredAsync(CancellationToken cancellationToken = default)
     {

@@ -28,8 +28,7 @@ internal static class StateQueryRunner
         var sql = new StringBuilder("SELECT key, value, etag");
         for (var i = 0; i < query.Sort.Count; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $", json_extract(value, $s{i})");
-            parameters.AddWithValue($"$s{i}", JsonPath(query.Sort[i].Path));
+            sql.Append(", ").Append(Field(query.Sort[i].Path));
         }
         sql.Append(" FROM state WHERE (expires_at IS NULL OR expires_at > $now)");
         parameters.AddWithValue("$now", now);
@@ -41,9 +40,22 @@ internal static class StateQueryRunner
             {
                 throw new ArgumentException($"filter on '{filter.Path}' has no values", nameof(query));
             }
-            var field = $"json_extract(value, $f{f})";
-            parameters.AddWithValue($"$f{f}", JsonPath(filter.Path));
+            var field = Field(filter.Path);
             var values = filter.Values.Select(ToSqlValue).ToList();
+            if (filter.IsRange)
+            {
+                var bound = values[0] ?? throw new ArgumentException($"range filter on '{filter.Path}' needs a value", nameof(query));
+                parameters.AddWithValue($"$f{f}v0", bound);
+                var op = filter.Op switch
+                {
+                    FilterOp.Less => "<",
+                    FilterOp.LessOrEqual => "<=",
+                    FilterOp.Greater => ">",
+                    _ => ">=",
+                };
+                sql.Append(CultureInfo.InvariantCulture, $" AND {field} {op} $f{f}v0");
+                continue;
+            }
             var nonNull = values.Where(v => v is not null).ToList();
             var terms = new List<string>();
             if (nonNull.Count > 0)
@@ -72,7 +84,7 @@ internal static class StateQueryRunner
         sql.Append(" ORDER BY ");
         for (var i = 0; i < query.Sort.Count; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"json_extract(value, $s{i}){(query.Sort[i].Descending ? " DESC" : "")}, ");
+            sql.Append(Field(query.Sort[i].Path)).Append(query.Sort[i].Descending ? " DESC, " : ", ");
         }
         sql.Append("key LIMIT $limit");
         parameters.AddWithValue("$limit", query.Limit + 1);
@@ -109,7 +121,7 @@ internal static class StateQueryRunner
         var equalSoFar = new List<string>();
         for (var i = 0; i < sort.Count; i++)
         {
-            var field = $"json_extract(value, $s{i})";
+            var field = Field(sort[i].Path);
             var value = after.Values[i];
             var name = $"$a{i}";
             if (value is not null)
@@ -134,15 +146,30 @@ internal static class StateQueryRunner
         return string.Join(" OR ", alternatives.Select(a => $"({a})"));
     }
 
-    private static string JsonPath(string path)
+    /// <summary>
+    /// The SQL expression of a JSON path, written with the path as a literal: SQLite uses an expression index only
+    /// when the query's expression is the index's own, so queries and <see cref="CreateIndexSql"/> share this.
+    /// Paths come from code (record types and handlers), and are checked to be plain names all the same.
+    /// </summary>
+    internal static string Field(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var segments = path.Split('.');
-        if (segments.Any(s => s.Length == 0 || s.Contains('"', StringComparison.Ordinal)))
+        if (segments.Any(s => s.Length == 0 || !s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')))
         {
             throw new ArgumentException($"invalid field path '{path}'", nameof(path));
         }
-        return "$" + string.Concat(segments.Select(s => $".\"{s}\""));
+        return "json_extract(value, '$" + string.Concat(segments.Select(s => $".\"{s}\"")) + "')";
+    }
+
+    /// <summary>An expression index over the paths, ending with the key so that keyset paging reads it in order.</summary>
+    internal static string CreateIndexSql(StateIndex index)
+    {
+        if (index.Name.Length is 0 or > 100 || !index.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || index.Paths.Count == 0)
+        {
+            throw new ArgumentException($"invalid index '{index.Name}'", nameof(index));
+        }
+        return $"CREATE INDEX IF NOT EXISTS ix_{index.Name} ON state ({string.Join(", ", index.Paths.Select(Field))}, key)";
     }
 
     private static string Signature(IReadOnlyList<StateSort> sort) =>

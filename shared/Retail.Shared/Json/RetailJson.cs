@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Retail.Shared.Json;
 
@@ -24,6 +25,8 @@ public static class RetailJson
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.RespectNullableAnnotations = false;
+        // Requests about a master record name its key fields by the record's own names (facility_code, team_guid).
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(MasterData.MasterFieldNames.Apply);
         if (strict)
         {
             options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;

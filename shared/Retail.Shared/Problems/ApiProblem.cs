@@ -34,8 +34,9 @@ public static class ApiProblem
     public static ProblemHttpResult NotFound(string? detail = null) =>
         Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found.", detail);
 
-    public static ProblemHttpResult Duplicate(string detail) =>
-        Create(StatusCodes.Status409Conflict, ProblemCodes.Duplicate, "Duplicate.", detail);
+    public static ProblemHttpResult Duplicate(string detail, string? field = null) =>
+        Create(StatusCodes.Status409Conflict, ProblemCodes.Duplicate, "Duplicate.", detail,
+            field is null ? null : [new KeyValuePair<string, object?>("field", field)]);
 
     public static ProblemHttpResult Forbidden(string? detail = null) =>
         Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden.", detail ?? "Your role does not allow this operation.");

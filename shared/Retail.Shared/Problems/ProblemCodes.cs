@@ -5,6 +5,7 @@ public static class ProblemCodes
 {
     public const string ValidationFailed = "validation_failed";
     public const string ContextMismatch = "context_mismatch";
+    public const string InvalidNextToken = "invalid_next_token";
     public const string ExpectedRevisionRequired = "expected_revision_required";
     public const string Unauthenticated = "unauthenticated";
     public const string Forbidden = "forbidden";

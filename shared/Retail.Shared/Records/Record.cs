@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Retail.Shared.State;
 
 namespace Retail.Shared.Records;
 
@@ -34,11 +35,80 @@ public sealed record Loaded<T>(T Record, string ETag) where T : Record;
 public readonly record struct UniqueValue(string Name, string Value);
 
 /// <summary>
-/// Describes one kind of record: its entity name (used in keys, CDC types and history) and its unique values.
+/// Describes one kind of record: its entity name (used in keys, CDC types and history), its unique values, and the
+/// secondary indexes its lists and lookups use, so that no list reads every record of an org to find a few.
 /// </summary>
 public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue>>? uniques = null) where T : Record
 {
+    private readonly List<RecordIndex> _indexes = [];
+    private readonly Dictionary<string, Func<T, object?>> _computed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<T, IEnumerable<string>>> _valueSets = new(StringComparer.Ordinal);
+
     public string Entity { get; } = entity;
 
+    public IReadOnlyList<RecordIndex> Indexes => _indexes;
+
     public IEnumerable<UniqueValue> UniquesOf(T record) => uniques?.Invoke(record) ?? [];
+
+    /// <summary>Lists of one org filtered by these fields (record JSON names, in this order) seek instead of scanning.</summary>
+    public RecordType<T> IndexBy(params string[] fields)
+    {
+        _indexes.Add(new RecordIndex(string.Join("_", fields), fields, AcrossOrgs: false));
+        return this;
+    }
+
+    /// <summary>Lookups by these fields across every org (a user's memberships, records due for a sweep).</summary>
+    public RecordType<T> IndexAcrossOrgs(params string[] fields)
+    {
+        _indexes.Add(new RecordIndex("all_" + string.Join("_", fields), fields, AcrossOrgs: true));
+        return this;
+    }
+
+    /// <summary>
+    /// A value kept beside the record for indexing only (not part of the record): an epoch-millisecond due time,
+    /// a flag derived from several fields. Filter and index it by <paramref name="name"/> like a field.
+    /// </summary>
+    public RecordType<T> Computed(string name, Func<T, object?> value)
+    {
+        _computed[name] = value;
+        return this;
+    }
+
+    /// <summary>
+    /// A multi-valued index (tags, members of a team): one index entry per value, written in the record's own
+    /// transaction, listed with <see cref="RecordStore{T}.ListByValueAsync"/>.
+    /// </summary>
+    public RecordType<T> IndexValues(string name, Func<T, IEnumerable<string>> values)
+    {
+        _valueSets[name] = values;
+        return this;
+    }
+
+    public bool IsComputed(string name) => _computed.ContainsKey(name);
+
+    internal IReadOnlyDictionary<string, object?>? ComputedOf(T record) =>
+        _computed.Count == 0 ? null : _computed.ToDictionary(c => c.Key, c => c.Value(record), StringComparer.Ordinal);
+
+    internal IReadOnlyDictionary<string, Func<T, IEnumerable<string>>> ValueSets => _valueSets;
+
+    /// <summary>The stored path of a field: computed values sit under <c>ix</c>, record fields under <c>data</c>.</summary>
+    public string PathOf(string field) => (_computed.ContainsKey(field.Split('.')[0]) ? "ix." : "data.") + field;
+
+    /// <summary>The state-store indexes this type needs: its declared ones, and those of its value sets.</summary>
+    public IEnumerable<StateIndex> StateIndexes()
+    {
+        var name = Entity.Replace('.', '_');
+        foreach (var index in _indexes)
+        {
+            IEnumerable<string> scope = index.AcrossOrgs ? ["entity"] : ["entity", "orgcode"];
+            yield return new StateIndex($"{name}_{index.Name}", [.. scope, .. index.Fields.Select(PathOf)]);
+        }
+        foreach (var set in _valueSets.Keys)
+        {
+            yield return new StateIndex($"{name}_by_{set}", ["entity", "orgcode", "data.value"]);
+        }
+    }
 }
+
+/// <summary>A declared secondary index of a record type.</summary>
+public sealed record RecordIndex(string Name, IReadOnlyList<string> Fields, bool AcrossOrgs);

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Retail.Shared.Contract;
 using Retail.Shared.Json;
 using Retail.Shared.Problems;
@@ -11,14 +9,23 @@ namespace Retail.Shared.Records;
 
 /// <summary>
 /// Revisioned records over the state-store port. Every change is one transaction: the record (ETag-checked),
-/// its unique values, a history entry and the CDC event (plus any business events) commit together or not at all.
+/// its unique values, its index entries, a history entry and the CDC event (plus any business events) commit
+/// together or not at all. Several records change together through a <see cref="RecordBatch"/>.
 /// </summary>
-public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimeProvider clock, RequestContext context)
+public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimeProvider clock, RequestContext context, PageTokens tokens)
     where T : Record
 {
-    private const string NoOrg = "_";
+    /// <summary>The indexes every record type relies on: an org's list of an entity, in key order, and a record's history.</summary>
+    public static readonly IReadOnlyList<StateIndex> BuiltInIndexes =
+    [
+        new("records", ["entity", "orgcode"]),
+        new("history", ["entity", "orgcode", "key", "data.revision"]),
+        new("value_entries", ["entity", "orgcode", "data.value"]),
+    ];
 
     public string Entity => type.Entity;
+
+    public RecordType<T> Type => type;
 
     public async Task<Loaded<T>?> GetAsync(string? orgcode, string key, bool includeDoomed = false, CancellationToken ct = default)
     {
@@ -26,13 +33,21 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         {
             return null;
         }
-        var entry = await store.GetAsync(RecordKey(orgcode, key), ct);
+        var entry = await store.GetAsync(RecordKeys.Record(Entity, orgcode, key), ct);
         if (entry is null)
         {
             return null;
         }
         var record = ReadData(entry.Value);
         return record.IsDoomed && !includeDoomed ? null : new Loaded<T>(record, entry.ETag);
+    }
+
+    /// <summary>The live records of these keys that exist, in the order asked.</summary>
+    public async Task<IReadOnlyList<T>> GetManyAsync(string? orgcode, IReadOnlyList<string> keys, CancellationToken ct = default)
+    {
+        var entries = await store.GetBulkAsync(keys.Where(IsSafeKey).Select(k => RecordKeys.Record(Entity, orgcode, k)).ToList(), ct);
+        var byKey = entries.Select(e => ReadData(e.Value)).Where(r => !r.IsDoomed).ToDictionary(r => r.Key, StringComparer.Ordinal);
+        return keys.Where(byKey.ContainsKey).Select(k => byKey[k]).ToList();
     }
 
     /// <summary>
@@ -48,6 +63,23 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
             return new ChangeBase<T>(null, ApiProblem.ExpectedRevisionRequired());
         }
         var loaded = key is null ? null : await GetAsync(orgcode, key, ct: ct);
+        return Check(loaded, expectedRevision.Value, visible);
+    }
+
+    /// <summary>As <see cref="LoadForChangeAsync"/>, naming the record by a unique value (a code, a user) instead of its key.</summary>
+    public async Task<ChangeBase<T>> LoadForChangeByAsync(string? orgcode, string uniqueName, string? value, long? expectedRevision,
+        Func<T, bool>? visible = null, CancellationToken ct = default)
+    {
+        if (expectedRevision is null)
+        {
+            return new ChangeBase<T>(null, ApiProblem.ExpectedRevisionRequired());
+        }
+        var loaded = string.IsNullOrEmpty(value) ? null : await FindAsync(orgcode, uniqueName, value, ct);
+        return Check(loaded, expectedRevision.Value, visible);
+    }
+
+    private ChangeBase<T> Check(Loaded<T>? loaded, long expectedRevision, Func<T, bool>? visible)
+    {
         if (loaded is null || (visible is not null && !visible(loaded.Record)))
         {
             return new ChangeBase<T>(null, ApiProblem.NotFound($"No such {Entity.Replace('_', ' ')}."));
@@ -60,7 +92,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     /// <summary>The live record holding a unique value (an e-mail, a code), if any.</summary>
     public async Task<Loaded<T>?> FindAsync(string? orgcode, string uniqueName, string value, CancellationToken ct = default)
     {
-        var entry = await store.GetAsync(UniqueKey(orgcode, new UniqueValue(uniqueName, value)), ct);
+        var entry = await store.GetAsync(RecordKeys.Unique(Entity, orgcode, new UniqueValue(uniqueName, value)), ct);
         if (entry is null)
         {
             return null;
@@ -71,89 +103,175 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
 
     public async Task<RecordWrite<T>> CreateAsync(string? orgcode, T record, IEnumerable<DomainEvent>? events = null, CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow();
-        var created = (T)record.Stamp(1, now, now, null);
-        var tx = new StateTransaction();
-        tx.Upsert(RecordKey(orgcode, created.Key), Wrap(orgcode, created), etag: null);
-        foreach (var unique in type.UniquesOf(created))
-        {
-            tx.Upsert(UniqueKey(orgcode, unique), RetailJson.ToBytes(new UniqueOwner(Entity, created.Key)), etag: null);
-        }
-        AddHistoryAndEvents(tx, orgcode, created, previous: null, "created", events);
-        return await CommitAsync(tx, orgcode, created, ct);
+        var batch = new RecordBatch();
+        var created = Create(batch, orgcode, record, events);
+        return Single(await batch.CommitAsync(ct), created);
     }
 
     /// <summary>Writes <paramref name="next"/> over <paramref name="current"/>, only if nobody changed it since it was read.</summary>
     public async Task<RecordWrite<T>> UpdateAsync(string? orgcode, Loaded<T> current, T next, string op = "updated",
         IEnumerable<DomainEvent>? events = null, CancellationToken ct = default)
     {
-        var previous = current.Record;
-        var updated = (T)next.Stamp(previous.Revision + 1, previous.CreatedAt, clock.GetUtcNow(), next.DoomedAt);
-        var tx = new StateTransaction();
-        tx.Upsert(RecordKey(orgcode, updated.Key), Wrap(orgcode, updated), current.ETag);
-        var before = previous.IsDoomed ? [] : type.UniquesOf(previous).ToHashSet();
-        var after = updated.IsDoomed ? [] : type.UniquesOf(updated).ToHashSet();
-        foreach (var gone in before.Except(after))
-        {
-            tx.Delete(UniqueKey(orgcode, gone), etag: null);
-        }
-        foreach (var added in after.Except(before))
-        {
-            tx.Upsert(UniqueKey(orgcode, added), RetailJson.ToBytes(new UniqueOwner(Entity, updated.Key)), etag: null);
-        }
-        AddHistoryAndEvents(tx, orgcode, updated, previous, op, events);
-        return await CommitAsync(tx, orgcode, updated, ct);
+        var batch = new RecordBatch();
+        var updated = Update(batch, orgcode, current, next, op, events);
+        return Single(await batch.CommitAsync(ct), updated);
     }
 
     /// <summary>Soft delete: the record keeps its history, leaves lists, and frees its unique values.</summary>
     public Task<RecordWrite<T>> DoomAsync(string? orgcode, Loaded<T> current, IEnumerable<DomainEvent>? events = null, CancellationToken ct = default) =>
         UpdateAsync(orgcode, current, current.Record with { DoomedAt = clock.GetUtcNow() }, "doomed", events, ct);
 
+    /// <summary>Stages a create in <paramref name="batch"/>; answers the record as it will be stored.</summary>
+    public T Create(RecordBatch batch, string? orgcode, T record, IEnumerable<DomainEvent>? events = null)
+    {
+        var now = clock.GetUtcNow();
+        var created = (T)record.Stamp(1, now, now, null);
+        var stateKey = RecordKeys.Record(Entity, orgcode, created.Key);
+        batch.Add(store, Entity, created.Key, stateKey);
+        var tx = batch.Transaction;
+        tx.Upsert(stateKey, Wrap(orgcode, created), etag: null);
+        foreach (var unique in type.UniquesOf(created))
+        {
+            tx.Upsert(RecordKeys.Unique(Entity, orgcode, unique), RetailJson.ToBytes(new UniqueOwner(Entity, created.Key)), etag: null);
+        }
+        StageValueEntries(tx, orgcode, previous: null, created);
+        AddHistoryAndEvents(tx, orgcode, created, previous: null, "created", events);
+        return created;
+    }
+
+    /// <summary>Stages an ETag-checked change in <paramref name="batch"/>; answers the record as it will be stored.</summary>
+    public T Update(RecordBatch batch, string? orgcode, Loaded<T> current, T next, string op = "updated", IEnumerable<DomainEvent>? events = null)
+    {
+        var previous = current.Record;
+        var updated = (T)next.Stamp(previous.Revision + 1, previous.CreatedAt, clock.GetUtcNow(), next.DoomedAt);
+        var stateKey = RecordKeys.Record(Entity, orgcode, updated.Key);
+        batch.Add(store, Entity, updated.Key, stateKey);
+        var tx = batch.Transaction;
+        tx.Upsert(stateKey, Wrap(orgcode, updated), current.ETag);
+        var before = previous.IsDoomed ? [] : type.UniquesOf(previous).ToHashSet();
+        var after = updated.IsDoomed ? [] : type.UniquesOf(updated).ToHashSet();
+        foreach (var gone in before.Except(after))
+        {
+            tx.Delete(RecordKeys.Unique(Entity, orgcode, gone), etag: null);
+        }
+        foreach (var added in after.Except(before))
+        {
+            tx.Upsert(RecordKeys.Unique(Entity, orgcode, added), RetailJson.ToBytes(new UniqueOwner(Entity, updated.Key)), etag: null);
+        }
+        StageValueEntries(tx, orgcode, previous, updated);
+        AddHistoryAndEvents(tx, orgcode, updated, previous, op, events);
+        return updated;
+    }
+
+    public T Doom(RecordBatch batch, string? orgcode, Loaded<T> current, IEnumerable<DomainEvent>? events = null) =>
+        Update(batch, orgcode, current, current.Record with { DoomedAt = clock.GetUtcNow() }, "doomed", events);
+
+    /// <summary>
+    /// A page of an org's records (or of records kept without an org when <paramref name="orgcode"/> is null). Filter paths
+    /// are record fields or computed index values; an index the type declares over them makes the page a seek.
+    /// </summary>
     public async Task<Page<T>> ListAsync(string? orgcode, IReadOnlyList<StateFilter>? filters = null, int limit = 50, string? token = null,
         bool includeDoomed = false, IReadOnlyList<StateSort>? sort = null, CancellationToken ct = default)
     {
-        var all = new List<StateFilter>
-        {
-            StateFilter.Eq("entity", Entity),
-            StateFilter.Eq("orgcode", orgcode ?? NoOrg),
-        };
+        var all = new List<StateFilter> { StateFilter.Eq("entity", Entity), StateFilter.Eq("orgcode", orgcode ?? RecordKeys.NoOrg) };
+        return await QueryRecordsAsync(all, orgcode ?? RecordKeys.NoOrg, filters, limit, token, includeDoomed, sort, ct);
+    }
+
+    /// <summary>
+    /// A page of records of every org, by a field the type indexes across orgs (a user's memberships, records due for a
+    /// sweep). Only for lookups that are not an org's own (the caller's identity, housekeeping).
+    /// </summary>
+    public async Task<Page<(string Orgcode, T Record)>> ListAcrossOrgsAsync(IReadOnlyList<StateFilter> filters, int limit = 50, string? token = null,
+        bool includeDoomed = false, IReadOnlyList<StateSort>? sort = null, CancellationToken ct = default)
+    {
+        var all = new List<StateFilter> { StateFilter.Eq("entity", Entity) };
         if (!includeDoomed)
         {
             all.Add(StateFilter.Eq("doomed", false));
         }
-        all.AddRange((filters ?? []).Select(f => f with { Path = "data." + f.Path }));
-        var order = sort is { Count: > 0 } ? sort.Select(s => s with { Path = "data." + s.Path }).ToList() : [new StateSort("key")];
-        var page = await store.QueryAsync(new StateQuery(all, order, limit, token), ct);
-        return new Page<T>(page.Items.Select(e => ReadData(e.Value)).ToList(), page.Token);
+        all.AddRange(filters.Select(f => f with { Path = type.PathOf(f.Path) }));
+        var order = Order(sort);
+        var list = ListIdentity("*", all, order);
+        var page = await store.QueryAsync(new StateQuery(all, order, limit, await tokens.OpenAsync(token, list, ct)), ct);
+        var items = page.Items.Select(e => JsonSerializer.Deserialize<Stored<T>>(e.Value, RetailJson.Storage)!).Select(s => (s.Orgcode, s.Data)).ToList();
+        return new Page<(string, T)>(items, await tokens.SealAsync(page.Token, list, ct));
+    }
+
+    /// <summary>A page of the org's records that hold <paramref name="value"/> in the value set <paramref name="set"/> (a tag, a team member).</summary>
+    public async Task<Page<T>> ListByValueAsync(string? orgcode, string set, string value, int limit = 50, string? token = null, CancellationToken ct = default)
+    {
+        if (!type.ValueSets.ContainsKey(set))
+        {
+            throw new ArgumentException($"{Entity} declares no value set '{set}'", nameof(set));
+        }
+        var org = orgcode ?? RecordKeys.NoOrg;
+        var filters = new List<StateFilter> { StateFilter.Eq("entity", $"{Entity}#{set}"), StateFilter.Eq("orgcode", org), StateFilter.Eq("data.value", value) };
+        var order = new List<StateSort> { new("key") };
+        var list = ListIdentity(org, filters, order);
+        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct)), ct);
+        var keys = page.Items.Select(e => JsonSerializer.Deserialize<Stored<ValueEntry>>(e.Value, RetailJson.Storage)!.Data.RecordKey).ToList();
+        return new Page<T>(await GetManyAsync(orgcode, keys, ct), await tokens.SealAsync(page.Token, list, ct));
     }
 
     public async Task<Page<HistoryEntry>> HistoryAsync(string? orgcode, string key, int limit = 50, string? token = null, CancellationToken ct = default)
     {
-        var page = await store.QueryAsync(new StateQuery(
-            [StateFilter.Eq("entity", HistoryEntity), StateFilter.Eq("orgcode", orgcode ?? NoOrg), StateFilter.Eq("key", key)],
-            [new StateSort("data.revision")], limit, token), ct);
+        var org = orgcode ?? RecordKeys.NoOrg;
+        List<StateFilter> filters = [StateFilter.Eq("entity", HistoryEntity), StateFilter.Eq("orgcode", org), StateFilter.Eq("key", key)];
+        List<StateSort> order = [new StateSort("data.revision")];
+        var list = ListIdentity(org, filters, order);
+        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct)), ct);
         return new Page<HistoryEntry>(
             page.Items.Select(e => JsonSerializer.Deserialize<Stored<HistoryEntry>>(e.Value, RetailJson.Storage)!.Data).ToList(),
-            page.Token);
+            await tokens.SealAsync(page.Token, list, ct));
     }
+
+    private async Task<Page<T>> QueryRecordsAsync(List<StateFilter> all, string org, IReadOnlyList<StateFilter>? filters, int limit, string? token,
+        bool includeDoomed, IReadOnlyList<StateSort>? sort, CancellationToken ct)
+    {
+        if (!includeDoomed)
+        {
+            all.Add(StateFilter.Eq("doomed", false));
+        }
+        all.AddRange((filters ?? []).Select(f => f with { Path = type.PathOf(f.Path) }));
+        var order = Order(sort);
+        var list = ListIdentity(org, all, order);
+        var page = await store.QueryAsync(new StateQuery(all, order, limit, await tokens.OpenAsync(token, list, ct)), ct);
+        return new Page<T>(page.Items.Select(e => ReadData(e.Value)).ToList(), await tokens.SealAsync(page.Token, list, ct));
+    }
+
+    private List<StateSort> Order(IReadOnlyList<StateSort>? sort) =>
+        sort is { Count: > 0 } ? sort.Select(s => s with { Path = type.PathOf(s.Path) }).ToList() : [new StateSort("key")];
+
+    /// <summary>What a page token is bound to: this app, this org, these filters and this order.</summary>
+    private string ListIdentity(string org, IReadOnlyList<StateFilter> filters, IReadOnlyList<StateSort> order) =>
+        $"{store.AppId}\n{org}\n{JsonSerializer.Serialize(filters, RetailJson.Storage)}\n{JsonSerializer.Serialize(order, RetailJson.Storage)}";
 
     private string HistoryEntity => Entity + ".history";
 
-    private async Task<RecordWrite<T>> CommitAsync(StateTransaction tx, string? orgcode, T written, CancellationToken ct)
+    private static RecordWrite<T> Single(BatchWrite outcome, T written) => outcome.Outcome switch
     {
-        var commit = await store.TransactAsync(tx, ct);
-        if (commit.Committed)
+        RecordWriteOutcome.Written => new RecordWrite<T>(RecordWriteOutcome.Written, written),
+        RecordWriteOutcome.Duplicate => new RecordWrite<T>(RecordWriteOutcome.Duplicate, null, DuplicateOf: outcome.DuplicateOf, Entity: outcome.Entity),
+        _ => new RecordWrite<T>(RecordWriteOutcome.RevisionMismatch, null, outcome.CurrentRevision ?? 0, Entity: outcome.Entity),
+    };
+
+    private void StageValueEntries(StateTransaction tx, string? orgcode, T? previous, T record)
+    {
+        foreach (var (set, valuesOf) in type.ValueSets)
         {
-            return new RecordWrite<T>(RecordWriteOutcome.Written, written);
+            var before = previous is null || previous.IsDoomed ? [] : valuesOf(previous).ToHashSet(StringComparer.Ordinal);
+            var after = record.IsDoomed ? [] : valuesOf(record).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in before.Except(after))
+            {
+                tx.Delete(RecordKeys.ValueEntry(Entity, set, orgcode, gone, record.Key), etag: null);
+            }
+            foreach (var added in after.Except(before))
+            {
+                tx.Upsert(RecordKeys.ValueEntry(Entity, set, orgcode, added, record.Key),
+                    RetailJson.ToBytes(new Stored<ValueEntry>($"{Entity}#{set}", orgcode ?? RecordKeys.NoOrg, $"{added}|{record.Key}", false,
+                        new ValueEntry(added, record.Key), null)), etag: null);
+            }
         }
-        var conflict = commit.ConflictKey ?? "";
-        if (conflict.StartsWith("uniq|", StringComparison.Ordinal))
-        {
-            var name = conflict.Split('|') is { Length: >= 5 } parts ? parts[3] : "value";
-            return new RecordWrite<T>(RecordWriteOutcome.Duplicate, null, DuplicateOf: name);
-        }
-        var latest = await GetAsync(orgcode, written.Key, includeDoomed: true, ct);
-        return new RecordWrite<T>(RecordWriteOutcome.RevisionMismatch, null, latest?.Record.Revision ?? 0);
     }
 
     private void AddHistoryAndEvents(StateTransaction tx, string? orgcode, T record, T? previous, string op, IEnumerable<DomainEvent>? events)
@@ -162,14 +280,14 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         var snapshot = JsonSerializer.SerializeToElement(record, RetailJson.Storage);
         var changed = previous is null ? [] : ChangedFields(JsonSerializer.SerializeToElement(previous, RetailJson.Storage), snapshot);
         var history = new HistoryEntry(Entity, record.Key, record.Revision, op, now, context.Principal?.Id, changed, snapshot);
-        tx.Upsert(HistoryKey(orgcode, record.Key, record.Revision),
-            RetailJson.ToBytes(new Stored<HistoryEntry>(HistoryEntity, orgcode ?? NoOrg, record.Key, false, history)), etag: null);
+        tx.Upsert(RecordKeys.History(Entity, orgcode, record.Key, record.Revision),
+            RetailJson.ToBytes(new Stored<HistoryEntry>(HistoryEntity, orgcode ?? RecordKeys.NoOrg, record.Key, false, history, null)), etag: null);
 
         var traceParent = Activity.Current?.Id;
         var cdc = new ChangeEvent(orgcode, Entity, record.Key, record.Revision, op, snapshot);
         tx.Publish(new OutboxMessage(Guid.CreateVersion7().ToString(), "cdc", $"{store.AppId}.{Entity}.{op}", store.AppId,
             $"{Entity}/{record.Key}", orgcode, RetailJson.ToBytes(cdc), now, traceParent, IsChangeDataCapture: true,
-            StateKey: RecordKey(orgcode, record.Key)));
+            StateKey: RecordKeys.Record(Entity, orgcode, record.Key)));
         foreach (var e in events ?? [])
         {
             tx.Publish(new OutboxMessage(Guid.CreateVersion7().ToString(), e.Type, e.Type, store.AppId,
@@ -197,25 +315,22 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     }
 
     private byte[] Wrap(string? orgcode, T record) =>
-        RetailJson.ToBytes(new Stored<T>(Entity, orgcode ?? NoOrg, record.Key, record.IsDoomed, record));
+        RetailJson.ToBytes(new Stored<T>(Entity, orgcode ?? RecordKeys.NoOrg, record.Key, record.IsDoomed, record, type.ComputedOf(record)));
 
     private static T ReadData(byte[] value) =>
         JsonSerializer.Deserialize<Stored<T>>(value, RetailJson.Storage)?.Data
         ?? throw new JsonException($"stored {typeof(T).Name} has no data");
 
-    private string RecordKey(string? orgcode, string key) => $"rec|{Entity}|{orgcode ?? NoOrg}|{key}";
-
-    private string UniqueKey(string? orgcode, UniqueValue unique) =>
-        $"uniq|{Entity}|{orgcode ?? NoOrg}|{unique.Name}|{unique.Value}";
-
-    private string HistoryKey(string? orgcode, string key, long revision) =>
-        $"hist|{Entity}|{orgcode ?? NoOrg}|{key}|{revision.ToString("D12", CultureInfo.InvariantCulture)}";
-
     private static bool IsSafeKey(string key) => key.Length is > 0 and <= 128 && !key.Contains('|', StringComparison.Ordinal);
 
-    private sealed record Stored<TData>(string Entity, string Orgcode, string Key, bool Doomed, TData Data);
+    /// <summary>How a record sits in the store: its data, and beside it what lists filter on (<c>ix</c>: computed index values).</summary>
+    private sealed record Stored<TData>(string Entity, string Orgcode, string Key, bool Doomed, TData Data,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        IReadOnlyDictionary<string, object?>? Ix);
 
     private sealed record UniqueOwner(string Entity, string RecordKey);
+
+    private sealed record ValueEntry(string Value, string RecordKey);
 
     private sealed record ChangeEvent(string? Orgcode, string Entity, string Key, long Revision, string Op, JsonElement Record);
 }

@@ -21,6 +21,12 @@ public interface IStateStore
     Task<StateCommit> TransactAsync(StateTransaction transaction, CancellationToken cancellationToken = default);
 
     Task<StateQueryPage> QueryAsync(StateQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes sure the secondary indexes that queries rely on exist (idempotent; called at start-up). A store whose
+    /// indexes are managed outside the app (Dapr's PostgreSQL tables, by the operator) may do nothing.
+    /// </summary>
+    Task EnsureIndexesAsync(IReadOnlyList<StateIndex> indexes, CancellationToken cancellationToken = default);
 }
 
 public sealed record StateEntry(string Key, byte[] Value, string ETag);

@@ -1,9 +1,9 @@
 namespace Retail.Shared.State;
 
 /// <summary>
-/// A query over stored JSON values, the subset of Dapr's state query API that every store supports:
-/// equality and IN filters joined by AND, sort, limit and an opaque page token.
-/// Paths are dotted JSON field names ("orgcode", "status", "address.city").
+/// A query over stored JSON values: filters joined by AND, sort, limit and an opaque page token.
+/// Paths are dotted JSON field names ("orgcode", "status", "address.city"). Equality and IN are what Dapr's
+/// state query API offers; the range operators are for ordered values (numbers, fixed-width text).
 /// </summary>
 public sealed record StateQuery(
     IReadOnlyList<StateFilter> Filters,
@@ -11,15 +11,40 @@ public sealed record StateQuery(
     int Limit,
     string? Token = null);
 
-public sealed record StateFilter(string Path, IReadOnlyList<object?> Values)
+public enum FilterOp
+{
+    /// <summary>Equal to one of <see cref="StateFilter.Values"/> (a null value matches a missing field).</summary>
+    In,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+public sealed record StateFilter(string Path, IReadOnlyList<object?> Values, FilterOp Op = FilterOp.In)
 {
     public static StateFilter Eq(string path, object? value) => new(path, [value]);
 
     public static StateFilter In(string path, params object?[] values) => new(path, values);
 
-    public bool IsEquality => Values.Count == 1;
+    public static StateFilter Below(string path, object value, bool inclusive = false) =>
+        new(path, [value], inclusive ? FilterOp.LessOrEqual : FilterOp.Less);
+
+    public static StateFilter Above(string path, object value, bool inclusive = false) =>
+        new(path, [value], inclusive ? FilterOp.GreaterOrEqual : FilterOp.Greater);
+
+    public bool IsEquality => Op == FilterOp.In && Values.Count == 1;
+
+    public bool IsRange => Op != FilterOp.In;
 }
 
 public sealed record StateSort(string Path, bool Descending = false);
 
 public sealed record StateQueryPage(IReadOnlyList<StateEntry> Items, string? Token);
+
+/// <summary>
+/// A secondary index a record type declares: the stored JSON paths, in order, that its lists filter and sort by.
+/// The embedded store builds it as a SQLite expression index; in Dapr mode the same paths are a PostgreSQL expression
+/// index on the state table (see components/README.md).
+/// </summary>
+public sealed record StateIndex(string Name, IReadOnlyList<string> Paths);

@@ -341,7 +341,8 @@ public sealed class OfmUseCaseTests(OfmHost host) : IClassFixture<OfmHost>
         var withMember = await owner.Client.Post("/ofm/team/member/add", new { team_code = "crew", user_guid = viewer.UserGuid, expected_revision = 1 }, orgcode).Ok();
         Assert.Equal(2, withMember.GetProperty("revision").GetInt64());
         var members = await viewer.Client.Post("/ofm/team/members", new { team_code = "crew" }, orgcode).Ok();
-        Assert.Equal(viewer.UserGuid, members.GetProperty("user_guids")[0].GetString());
+        Assert.Equal(viewer.UserGuid, members.GetProperty("items")[0].GetProperty("user_guid").GetString());
+        Assert.Equal(1, members.GetProperty("member_count").GetInt32());
         var byMember = await viewer.Client.Post("/ofm/team/by-member", new { user_guid = viewer.UserGuid }, orgcode).Ok();
         Assert.Equal("crew", byMember.GetProperty("items")[0].GetProperty("team_code").GetString());
         await owner.Client.Post("/ofm/team/update", new { team_guid = team.GetProperty("team_guid").GetString(), name = "Store crew", expected_revision = 2 }, orgcode).Ok();
@@ -351,7 +352,8 @@ public sealed class OfmUseCaseTests(OfmHost host) : IClassFixture<OfmHost>
         var list = await viewer.Client.Post("/ofm/team/list", new { status = "inactive" }, orgcode).Ok();
         Assert.Single(list.GetProperty("items").EnumerateArray());
         Assert.Empty((await viewer.Client.Post("/ofm/team/by-member", new { user_guid = viewer.UserGuid }, orgcode).Ok()).GetProperty("items").EnumerateArray());
-        Assert.Empty((await viewer.Client.Post("/ofm/team/get", new { team_code = "crew" }, orgcode).Ok()).GetProperty("member_user_guids").EnumerateArray());
+        Assert.Equal(0, (await viewer.Client.Post("/ofm/team/get", new { team_code = "crew" }, orgcode).Ok()).GetProperty("member_count").GetInt32());
+        Assert.Empty((await viewer.Client.Post("/ofm/team/members", new { team_code = "crew" }, orgcode).Ok()).GetProperty("items").EnumerateArray());
     }
 
     internal static byte[] Gzip(byte[] bytes)

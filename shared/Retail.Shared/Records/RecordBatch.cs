@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Retail.Shared.Problems;
+using Retail.Shared.State;
+
+namespace Retail.Shared.Records;
+
+/// <summary>
+/// A unit of work: changes to several records of one service (creates, updates, doom), with their unique values,
+/// index entries, history and events, committed in one state transaction, so that either all of them hold or none.
+/// Stage each change through its <see cref="RecordStore{T}"/>, then <see cref="CommitAsync"/>.
+/// </summary>
+public sealed class RecordBatch
+{
+    private readonly List<Staged> _staged = [];
+    private IStateStore? _store;
+
+    internal StateTransaction Transaction { get; } = new();
+
+    internal void Add(IStateStore store, string entity, string recordKey, string stateKey)
+    {
+        if (_store is not null && !ReferenceEquals(_store, store))
+        {
+            throw new InvalidOperationException("A batch commits to one service's state store.");
+        }
+        _store = store;
+        _staged.Add(new Staged(entity, recordKey, stateKey));
+    }
+
+    public async Task<BatchWrite> CommitAsync(CancellationToken ct = default)
+    {
+        if (_store is null)
+        {
+            return BatchWrite.Written;
+        }
+        var commit = await _store.TransactAsync(Transaction, ct);
+        if (commit.Committed)
+        {
+            return BatchWrite.Written;
+        }
+        var conflict = commit.ConflictKey ?? "";
+        if (conflict.StartsWith(RecordKeys.UniquePrefix, StringComparison.Ordinal))
+        {
+            // uniq|{entity}|{org}|{name}|{value}
+            var parts = conflict.Split('|');
+            return new BatchWrite(RecordWriteOutcome.Duplicate, parts.Length >= 5 ? parts[1] : null, null,
+                parts.Length >= 5 ? parts[3] : "value");
+        }
+        var staged = _staged.FirstOrDefault(s => s.StateKey == conflict) ?? _staged[0];
+        var latest = await _store.GetAsync(staged.StateKey, ct);
+        long revision = 0;
+        if (latest is not null)
+        {
+            using var json = JsonDocument.Parse(latest.Value);
+            revision = json.RootElement.GetProperty("data").TryGetProperty("revision", out var r) ? r.GetInt64() : 0;
+        }
+        return new BatchWrite(RecordWriteOutcome.RevisionMismatch, staged.Entity, revision, null);
+    }
+
+    private sealed record Staged(string Entity, string RecordKey, string StateKey);
+}
+
+/// <summary>The outcome of a <see cref="RecordBatch"/>: written, or the first conflict that stopped all of it.</summary>
+public sealed record BatchWrite(RecordWriteOutcome Outcome, string? Entity, long? CurrentRevision, string? DuplicateOf)
+{
+    public static readonly BatchWrite Written = new(RecordWriteOutcome.Written, null, null, null);
+
+    public bool Succeeded => Outcome == RecordWriteOutcome.Written;
+
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem() => Outcome switch
+    {
+        RecordWriteOutcome.Duplicate => ApiProblem.Duplicate(
+            $"Another {(Entity ?? "record").Replace('_', ' ')} already holds this {DuplicateOf ?? "value"}.", DuplicateOf),
+        RecordWriteOutcome.RevisionMismatch => ApiProblem.RevisionMismatch(CurrentRevision ?? 0),
+        _ => throw new InvalidOperationException("the batch was written"),
+    };
+}
+
+/// <summary>How records, their unique values, history and index entries are keyed in a service's state store.</summary>
+public static class RecordKeys
+{
+    public const string NoOrg = "_";
+    public const string UniquePrefix = "uniq|";
+
+    public static string Record(string entity, string? orgcode, string key) => $"rec|{entity}|{orgcode ?? NoOrg}|{key}";
+
+    public static string Unique(string entity, string? orgcode, UniqueValue unique) =>
+        $"{UniquePrefix}{entity}|{orgcode ?? NoOrg}|{unique.Name}|{unique.Value}";
+
+    public static string History(string entity, string? orgcode, string key, long revision) =>
+        $"hist|{entity}|{orgcode ?? NoOrg}|{key}|{revision.ToString("D12", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    public static string ValueEntry(string entity, string set, string? orgcode, string value, string key) =>
+        $"ixv|{entity}#{set}|{orgcode ?? NoOrg}|{value}|{key}";
+}
