@@ -11,11 +11,22 @@ public sealed class UsmOptions
     /// <summary>A session ends this long after sign-in, however busy.</summary>
     public TimeSpan SessionAbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
 
-    /// <summary>Sign-ins for one e-mail: at most this many failures ...</summary>
+    /// <summary>Sign-ins for one e-mail from one client address: this many failures within the window go unhindered ...</summary>
     public int SignInMaxFailures { get; set; } = 5;
 
-    /// <summary>... within this window; then 429 until the oldest failure leaves it.</summary>
+    /// <summary>... each one after waits this long after the last, doubling each time (capped at the window) ...</summary>
+    public TimeSpan SignInProgressiveDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>... up to this many within the window; then 429 until the oldest failure leaves it.</summary>
+    public int SignInMaxFailuresPerClient { get; set; } = 20;
+
     public TimeSpan SignInFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Failures for one e-mail from every address together, within the window: a ceiling far above one client's, so that
+    /// an attacker slows only their own attempts while a distributed guess is still capped.
+    /// </summary>
+    public int SignInMaxFailuresPerEmail { get; set; } = 100;
 
     /// <summary>
     /// Also clear this process's credential cache directly when USM revokes something (the host). The revocation

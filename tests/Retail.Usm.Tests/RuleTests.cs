@@ -4,34 +4,6 @@ using Retail.Usm.Sessions;
 
 namespace Retail.Usm.Tests;
 
-public sealed class SignInThrottleRuleTests
-{
-    private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
-
-    [Fact]
-    public void attempts_below_the_limit_may_run()
-    {
-        var failures = Enumerable.Range(1, 4).Select(i => Now.AddMinutes(-i)).ToList();
-        Assert.Null(SignInThrottleRule.RetryAfter(failures, Now, 5, Window));
-    }
-
-    [Fact]
-    public void at_the_limit_the_wait_lasts_until_the_oldest_counted_failure_leaves_the_window()
-    {
-        var failures = Enumerable.Range(1, 5).Select(i => Now.AddMinutes(-i)).ToList();
-        Assert.Equal(TimeSpan.FromMinutes(10), SignInThrottleRule.RetryAfter(failures, Now, 5, Window));
-    }
-
-    [Fact]
-    public void failures_older_than_the_window_do_not_count()
-    {
-        var failures = Enumerable.Range(0, 10).Select(i => Now.AddMinutes(-16 - i)).Append(Now.AddMinutes(-1)).ToList();
-        Assert.Null(SignInThrottleRule.RetryAfter(failures, Now, 5, Window));
-        Assert.Single(SignInThrottleRule.Recent(failures, Now, Window));
-    }
-}
-
 public sealed class SessionLifetimeTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);

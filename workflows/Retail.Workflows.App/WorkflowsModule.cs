@@ -20,6 +20,7 @@ public sealed class WorkflowsModule : IServiceModule
     {
         var options = configuration.GetSection(RetailOptions.Section).Get<RetailOptions>() ?? new RetailOptions();
         services.AddRetailWorkflows(options, Register);
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<Retail.Shared.Records.PageTokens>(services);
         services.AddHealthChecks().AddCheck<WorkflowRuntimeHealthCheck>("workflows", tags: ["ready"]);
     }
 

@@ -50,10 +50,23 @@ public sealed record MrsRecord : Record
 
     public string? CreatedBy { get; init; }
 
+    /// <summary>When the sweeper removed an upload's payload (after doom or expiry); the record itself stays.</summary>
+    public DateTimeOffset? PayloadRemovedAt { get; init; }
+
     [JsonIgnore]
     public override string Key => RecordGuid;
 
-    public static readonly RecordType<MrsRecord> Type = new("record");
+    /// <summary>
+    /// Records by tag are a multi-valued index; an upload whose payload is due for removal carries <c>sweep_at</c> (when it
+    /// was doomed or expired, in epoch milliseconds), indexed across orgs so the sweeper reads only what is due; and
+    /// <c>served_until</c> lets lists leave expired records out in the query.
+    /// </summary>
+    public static readonly RecordType<MrsRecord> Type = new RecordType<MrsRecord>("record")
+        .IndexValues("tag", r => r.Tags)
+        .Computed("sweep_at", r => r.Kind == RecordKind.Upload && r.PayloadRemovedAt is null ? (r.DoomedAt ?? r.ExpiresAt)?.ToUnixTimeMilliseconds() : null)
+        .Computed("served_until", r => r.ExpiresAt?.ToUnixTimeMilliseconds() ?? long.MaxValue)
+        .IndexAcrossOrgs("sweep_at")
+        .IndexBy("kind", "status");
 
     public static readonly StateMachine<RecordStatus> Lifecycle = new(new Dictionary<RecordStatus, RecordStatus[]>
     {

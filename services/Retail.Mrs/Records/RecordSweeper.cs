@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Retail.Shared.Json;
 
 namespace Retail.Mrs.Records;
 
@@ -27,28 +25,32 @@ public sealed class RecordSweeper(IServiceProvider services, IBlobStore blobs, T
         }
     }
 
-    /// <summary>One pass over every org's records; answers how many payloads were removed.</summary>
+    /// <summary>
+    /// One pass over the uploads whose payload is due for removal (doomed or expired), read from the index of due times;
+    /// each removal is marked on its record, so the next pass does not see it again. Answers how many payloads were removed.
+    /// </summary>
     public async Task<int> SweepOnceAsync(CancellationToken ct)
     {
-        var store = services.GetRequiredKeyedService<IStateStore>(MrsModule.Id);
+        await using var scope = services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<RecordStore<MrsRecord>>();
         var now = clock.GetUtcNow();
         var removed = 0;
         string? token = null;
         do
         {
-            var page = await store.QueryAsync(new StateQuery([StateFilter.Eq("entity", MrsRecord.Type.Entity)], [new StateSort("key")], Paging.MaxLimit, token), ct);
-            foreach (var entry in page.Items)
+            var page = await store.ListAcrossOrgsAsync([StateFilter.Below("sweep_at", now.ToUnixTimeMilliseconds(), inclusive: true)],
+                Paging.MaxLimit, token, includeDoomed: true, ct: ct);
+            foreach (var (orgcode, due) in page.Items)
             {
-                using var stored = JsonDocument.Parse(entry.Value);
-                var orgcode = stored.RootElement.GetProperty("orgcode").GetString()!;
-                var record = stored.RootElement.GetProperty("data").Deserialize<MrsRecord>(RetailJson.Storage);
-                if (record is { Kind: RecordKind.Upload } && !record.IsServedAt(now))
+                await blobs.DeleteAsync(due.BlobKey(orgcode), ct);
+                removed++;
+                // A record changed meanwhile (restored TTL, a tag) is simply seen again on the next pass if still due.
+                if (await store.GetAsync(orgcode, due.RecordGuid, includeDoomed: true, ct) is { } current && current.Record.Revision == due.Revision)
                 {
-                    await blobs.DeleteAsync(record.BlobKey(orgcode), ct);
-                    removed++;
+                    await store.UpdateAsync(orgcode, current, current.Record with { PayloadRemovedAt = now }, "updated", ct: ct);
                 }
             }
-            token = page.Token;
+            token = page.NextToken;
         }
         while (token is not null);
         return removed;

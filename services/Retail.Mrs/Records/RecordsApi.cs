@@ -6,113 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace Retail.Mrs.Records;
 
-public sealed record CreateRecordRequest(JsonElement? Json, string? ContentType, long? SizeBytes, string? Md5, string? Name,
-    IReadOnlyList<string>? Tags, long? TtlSeconds);
-
-public sealed record RecordKeyRequest(string? RecordGuid);
-
-public sealed record RecordChangeRequest(string? RecordGuid, long? ExpectedRevision);
-
-public sealed record TagsRequest(string? RecordGuid, IReadOnlyList<string>? Tags, long? ExpectedRevision);
-
-public sealed record TtlRequest(string? RecordGuid, long? TtlSeconds, long? ExpectedRevision);
-
-public sealed record ListRecordsRequest(IReadOnlyList<string>? Tags, RecordKind? Kind, RecordStatus? Status, bool? IncludeDoomed, int? Limit,
-    string? NextToken) : IPagedRequest;
-
-public static partial class RecordRules
-{
-    public const int MaxTags = 20;
-    public const long MaxTtlSeconds = 10L * 366 * 24 * 3600;
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_:.-]{0,63}$", RegexOptions.CultureInvariant)]
-    private static partial Regex TagPattern();
-
-    // type/subtype with the usual token characters, no parameters.
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ContentTypePattern();
-
-    public static bool IsTag(string? tag) => tag is not null && TagPattern().IsMatch(tag.Trim().ToLowerInvariant());
-
-    public static bool IsContentType(string? type) => type is not null && ContentTypePattern().IsMatch(type.Trim().ToLowerInvariant());
-
-    public static bool IsMd5Hex(string? md5) => md5 is { Length: 32 } && md5.All(char.IsAsciiHexDigit);
-
-    public static IReadOnlyList<string> NormalizeTags(IEnumerable<string>? tags) =>
-        (tags ?? []).Select(t => t.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
-
-    public static void TagRules<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, IReadOnlyList<string>?>> tags)
-    {
-        validator.RuleFor(tags).Must(t => t is null || t.Count <= MaxTags).WithMessage($"at most {MaxTags} tags");
-        validator.RuleFor(tags).Must(t => t is null || t.All(IsTag)).WithMessage("each tag is 1–64 of a-z, 0-9, '_', ':', '.', '-'");
-    }
-}
-
-public sealed class CreateRecordRequestValidator : AbstractValidator<CreateRecordRequest>
-{
-    public CreateRecordRequestValidator(IOptions<MrsOptions> options)
-    {
-        var max = options.Value.MaxUploadBytes;
-        RuleFor(r => r.Json).Must(j => j!.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-            .When(r => r.Json is not null).WithMessage("must be a JSON object or array");
-        RuleFor(r => r.ContentType).Must(t => t is null || string.Equals(t.Trim(), "application/json", StringComparison.OrdinalIgnoreCase))
-            .When(r => r.Json is not null).WithMessage("an inline record is application/json");
-        RuleFor(r => r.SizeBytes).Null().When(r => r.Json is not null).WithMessage("is computed for inline records");
-        RuleFor(r => r.Md5).Null().When(r => r.Json is not null).WithMessage("is computed for inline records");
-        RuleFor(r => r.ContentType).NotEmpty().WithMessage("is required for an upload").Must(RecordRules.IsContentType)
-            .WithMessage("must be a media type such as application/json").When(r => r.Json is null);
-        RuleFor(r => r.SizeBytes).NotNull().WithMessage("is required for an upload (the gzip body's size)").InclusiveBetween(1, max)
-            .When(r => r.Json is null);
-        RuleFor(r => r.Md5).Must(RecordRules.IsMd5Hex).WithMessage("must be the hex MD5 of the gzip body").When(r => r.Json is null);
-        RuleFor(r => r.Name).Text(200);
-        RuleFor(r => r.TtlSeconds).InclusiveBetween(1, RecordRules.MaxTtlSeconds).When(r => r.TtlSeconds is not null);
-        this.TagRules(r => r.Tags);
-    }
-}
-
-public sealed class RecordKeyRequestValidator : AbstractValidator<RecordKeyRequest>
-{
-    public RecordKeyRequestValidator() => RuleFor(r => r.RecordGuid).RequiredGuid();
-}
-
-public sealed class RecordChangeRequestValidator : AbstractValidator<RecordChangeRequest>
-{
-    public RecordChangeRequestValidator() => RuleFor(r => r.RecordGuid).RequiredGuid();
-}
-
-public sealed class TagsRequestValidator : AbstractValidator<TagsRequest>
-{
-    public TagsRequestValidator()
-    {
-        RuleFor(r => r.RecordGuid).RequiredGuid();
-        RuleFor(r => r.Tags).NotEmpty().WithMessage("name at least one tag");
-        this.TagRules(r => r.Tags);
-    }
-}
-
-public sealed class TtlRequestValidator : AbstractValidator<TtlRequest>
-{
-    public TtlRequestValidator()
-    {
-        RuleFor(r => r.RecordGuid).RequiredGuid();
-        RuleFor(r => r.TtlSeconds).InclusiveBetween(1, RecordRules.MaxTtlSeconds).When(r => r.TtlSeconds is not null);
-    }
-}
-
-public sealed class ListRecordsRequestValidator : AbstractValidator<ListRecordsRequest>
-{
-    public ListRecordsRequestValidator()
-    {
-        this.AddPagingRules();
-        this.TagRules(r => r.Tags);
-    }
-}
-
 /// <summary>
 /// MRS: inline JSON records, presigned gzip uploads checked at complete, signed downloads, tags, doom and TTL.
 /// The raw upload (PUT) and download (GET) URLs are authorised by their signature alone.
 /// </summary>
-public static class RecordsApi
+public static partial class RecordsApi
 {
     public static RouteGroupBuilder MapRecords(this IEndpointRouteBuilder routes)
     {
@@ -263,9 +161,7 @@ public static class RecordsApi
         var write = await store.UpdateAsync(orgcode, loaded, record with { Status = RecordStatus.Ready, CompletedAt = clock.GetUtcNow() },
             "status_changed", [new DomainEvent(MrsEvents.RecordCompleted, new RecordCompleted(orgcode, record.RecordGuid, record.ContentType, record.SizeBytes, record.Md5))],
             ct);
-        return write.Succeeded
-            ? TypedResults.Ok(RecordMeta.From(write.Record!, DownloadUrl(http, options.Value, signer, orgcode, write.Record!)))
-            : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
+        return write.ToOk(r => RecordMeta.From(r, DownloadUrl(http, options.Value, signer, orgcode, r)));
     }
 
     public static async Task<Results<Ok<RecordMeta>, ProblemHttpResult>> GetMeta(RecordKeyRequest request, RecordStore<MrsRecord> store,
@@ -305,81 +201,6 @@ public static class RecordsApi
                 record.Revision, record.ExpiresAt, record.UpdatedAt));
     }
 
-    public static async Task<Ok<Page<RecordMeta>>> ListRecords(ListRecordsRequest request, RecordStore<MrsRecord> store, RequestContext context,
-        TimeProvider clock, CancellationToken ct)
-    {
-        var orgcode = context.RequireOrgcode();
-        var includeDoomed = request.IncludeDoomed ?? false;
-        var filters = new List<StateFilter>();
-        if (request.Kind is { } kind)
-        {
-            filters.Add(StateFilter.Eq("kind", Name(kind)));
-        }
-        if (request.Status is { } status)
-        {
-            filters.Add(StateFilter.Eq("status", Name(status)));
-        }
-        var wanted = RecordRules.NormalizeTags(request.Tags);
-        var now = clock.GetUtcNow();
-        var limit = Paging.LimitOf(request);
-        // Tags and expiry are filtered here; the token is the last record guid served (keys are UUIDv7, so by creation).
-        var items = new List<MrsRecord>();
-        var more = false;
-        string? token = null;
-        do
-        {
-            var page = await store.ListAsync(orgcode, filters, Paging.MaxLimit, token, includeDoomed, ct: ct);
-            foreach (var record in page.Items)
-            {
-                if ((request.NextToken is not null && string.CompareOrdinal(record.RecordGuid, request.NextToken) <= 0)
-                    || (!includeDoomed && !record.IsServedAt(now)) || !wanted.All(record.Tags.Contains))
-                {
-                    continue;
-                }
-                if (items.Count == limit)
-                {
-                    more = true;
-                    break;
-                }
-                items.Add(record);
-            }
-            token = more ? null : page.NextToken;
-        }
-        while (token is not null);
-        return TypedResults.Ok(new Page<RecordMeta>(items.Select(r => RecordMeta.From(r)).ToList(), more ? items[^1].RecordGuid : null));
-    }
-
-    public static Task<Results<Ok<RecordMeta>, ProblemHttpResult>> AddTags(TagsRequest request, RecordStore<MrsRecord> store, RequestContext context,
-        TimeProvider clock, CancellationToken ct) =>
-        ChangeAsync(store, context, request.RecordGuid!, request.ExpectedRevision, clock, r =>
-        {
-            var tags = r.Tags.Union(RecordRules.NormalizeTags(request.Tags), StringComparer.Ordinal).ToList();
-            return tags.Count > RecordRules.MaxTags ? null : r with { Tags = tags };
-        }, ct);
-
-    public static Task<Results<Ok<RecordMeta>, ProblemHttpResult>> RemoveTags(TagsRequest request, RecordStore<MrsRecord> store, RequestContext context,
-        TimeProvider clock, CancellationToken ct) =>
-        ChangeAsync(store, context, request.RecordGuid!, request.ExpectedRevision, clock,
-            r => r with { Tags = r.Tags.Except(RecordRules.NormalizeTags(request.Tags), StringComparer.Ordinal).ToList() }, ct);
-
-    public static Task<Results<Ok<RecordMeta>, ProblemHttpResult>> SetTtl(TtlRequest request, RecordStore<MrsRecord> store, RequestContext context,
-        TimeProvider clock, CancellationToken ct) =>
-        ChangeAsync(store, context, request.RecordGuid!, request.ExpectedRevision, clock,
-            r => r with { ExpiresAt = request.TtlSeconds is { } ttl ? clock.GetUtcNow().AddSeconds(ttl) : null }, ct);
-
-    public static async Task<Results<Ok<RecordMeta>, ProblemHttpResult>> DoomRecord(RecordChangeRequest request, RecordStore<MrsRecord> store,
-        RequestContext context, TimeProvider clock, CancellationToken ct)
-    {
-        var orgcode = context.RequireOrgcode();
-        var (loaded, problem) = await LoadForChangeAsync(store, orgcode, request.RecordGuid!, request.ExpectedRevision, clock, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var write = await store.DoomAsync(orgcode, loaded!, [new DomainEvent(MrsEvents.RecordDoomed, new RecordDoomed(orgcode, loaded!.Record.RecordGuid))], ct);
-        return write.Succeeded ? TypedResults.Ok(RecordMeta.From(write.Record!)) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
-    }
-
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Download(string orgcode, string recordGuid, HttpContext http,
         RecordStore<MrsRecord> store, UrlSigner signer, IBlobStore blobs, TimeProvider clock, CancellationToken ct)
     {
@@ -396,38 +217,6 @@ public static class RecordsApi
         }
         http.Response.Headers.ContentEncoding = "gzip";
         return TypedResults.File(bytes, record!.ContentType);
-    }
-
-    private static async Task<Results<Ok<RecordMeta>, ProblemHttpResult>> ChangeAsync(RecordStore<MrsRecord> store, RequestContext context,
-        string recordGuid, long? expectedRevision, TimeProvider clock, Func<MrsRecord, MrsRecord?> change, CancellationToken ct)
-    {
-        var orgcode = context.RequireOrgcode();
-        var (loaded, problem) = await LoadForChangeAsync(store, orgcode, recordGuid, expectedRevision, clock, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        if (change(loaded!.Record) is not { } next)
-        {
-            return ApiProblem.Validation("tags", $"a record has at most {RecordRules.MaxTags} tags");
-        }
-        var write = await store.UpdateAsync(orgcode, loaded, next, ct: ct);
-        return write.Succeeded ? TypedResults.Ok(RecordMeta.From(write.Record!)) : ApiProblem.RevisionMismatch(write.CurrentRevision ?? 0);
-    }
-
-    private static async Task<(Loaded<MrsRecord>? Loaded, ProblemHttpResult? Problem)> LoadForChangeAsync(RecordStore<MrsRecord> store, string orgcode,
-        string recordGuid, long? expectedRevision, TimeProvider clock, CancellationToken ct)
-    {
-        if (expectedRevision is null)
-        {
-            return (null, ApiProblem.ExpectedRevisionRequired());
-        }
-        var loaded = await store.GetAsync(orgcode, recordGuid, ct: ct);
-        if (loaded is null || !loaded.Record.IsServedAt(clock.GetUtcNow()))
-        {
-            return (null, ApiProblem.NotFound("No such record."));
-        }
-        return loaded.Record.Revision != expectedRevision ? (null, ApiProblem.RevisionMismatch(loaded.Record.Revision)) : (loaded, null);
     }
 
     private static async Task<MrsRecord?> LoadServedAsync(RecordStore<MrsRecord> store, string orgcode, string recordGuid, TimeProvider clock,

@@ -25,7 +25,7 @@ internal static class UserOrgs
         }
         if (token is null || token.StartsWith(OwnedPart, StringComparison.Ordinal))
         {
-            var owned = await orgs.ListByValueAsync(null, "owner", principal.Id, limit, token?[OwnedPart.Length..], ct);
+            var owned = await orgs.ListByValueAsync(null, "owner", principal.Id, limit, token?[OwnedPart.Length..], ct: ct);
             var items = new List<Org>();
             foreach (var org in owned.Items.Where(o => Matches(o, request)))
             {

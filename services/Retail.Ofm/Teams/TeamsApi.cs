@@ -157,7 +157,7 @@ public static class TeamsApi
     {
         var orgcode = context.RequireOrgcode();
         var page = await members.ListAsync(orgcode, [StateFilter.Eq("user_guid", request.UserGuid!)], Paging.LimitOf(request), request.NextToken, ct: ct);
-        var found = await teams.GetManyAsync(orgcode, page.Items.Select(m => m.TeamGuid).ToList(), ct);
+        var found = await teams.GetManyAsync(orgcode, page.Items.Select(m => m.TeamGuid).ToList(), ct: ct);
         return TypedResults.Ok(new Page<Team>(found, page.NextToken));
     }
 }

@@ -48,13 +48,13 @@ public static class PasscodesApi
         }
         else
         {
-            if (await guard.WaitBeforeAttemptAsync(user.Record.UserGuid, ct) is { } wait)
+            // Counted before the passcode is checked, so concurrent guesses cannot slip past the limit together.
+            if (await guard.TryBeginAttemptAsync(user.Record.UserGuid, ct) is { } wait)
             {
                 return UsersApi.RateLimited(response, wait);
             }
             if (credential.Credential is null || !hasher.Verify(request.CurrentPasscode!, credential.Credential.CurrentHash))
             {
-                await guard.RecordFailureAsync(user.Record.UserGuid, ct);
                 return UasProblems.CredentialsInvalid();
             }
             await guard.ResetAsync(user.Record.UserGuid, ct);

@@ -6,13 +6,13 @@ using Retail.Shared.State;
 namespace Retail.Usm.ApiKeys;
 
 /// <summary>
-/// The key hash → key lookup, in raw state entries outside the records (so hashes never reach history or CDC).
-/// Written before the key record: an entry whose record never got written leads nowhere and is refused.
+/// The key hash → key lookup, in raw state entries outside the records (so hashes never reach history or CDC),
+/// committed in the same transaction as the key record.
 /// </summary>
 public sealed class ApiKeyIndex([FromKeyedServices(UsmModule.Id)] IStateStore store)
 {
-    public async Task AddAsync(string hash, string orgcode, string apiKeyGuid, CancellationToken ct) =>
-        await store.TransactAsync(new StateTransaction().Upsert(KeyOf(hash), RetailJson.ToBytes(new Entry(hash, orgcode, apiKeyGuid)), etag: null), ct);
+    public void Add(RecordBatch batch, string hash, string orgcode, string apiKeyGuid) =>
+        batch.Insert(store, KeyOf(hash), RetailJson.ToBytes(new Entry(hash, orgcode, apiKeyGuid)));
 
     /// <summary>The org and key a presented key's hash belongs to, if any; the stored hash is compared in constant time.</summary>
     public async Task<(string Orgcode, string ApiKeyGuid)?> FindAsync(string hash, CancellationToken ct)

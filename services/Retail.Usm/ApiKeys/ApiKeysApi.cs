@@ -66,14 +66,14 @@ public static class ApiKeysApi
             Status = ApiKeyStatus.Active,
             ExpiresAt = expiresAt,
         };
-        await index.AddAsync(CredentialFormats.Hash(secret), orgcode, key.ApiKeyGuid, ct);
-        var write = await keys.CreateAsync(orgcode, key,
-            [new DomainEvent(IdentityEvents.ApiKeyCreated, new ApiKeyCreated(key.ApiKeyGuid, key.ServiceAccountGuid, orgcode, prefix, expiresAt))], ct);
-        if (!write.Succeeded)
-        {
-            throw new InvalidOperationException("a new API key collided with an existing one");
-        }
-        return TypedResults.Created((string?)null, new ApiKeyCreatedResponse(secret, ApiKeyResponse.From(write.Record!), account.Record.Role));
+        var batch = new RecordBatch();
+        var created = keys.Create(batch, orgcode, key,
+            [new DomainEvent(IdentityEvents.ApiKeyCreated, new ApiKeyCreated(key.ApiKeyGuid, key.ServiceAccountGuid, orgcode, prefix, expiresAt))]);
+        index.Add(batch, CredentialFormats.Hash(secret), orgcode, key.ApiKeyGuid);
+        var write = await batch.CommitAsync(ct);
+        return write.Succeeded
+            ? TypedResults.Created((string?)null, new ApiKeyCreatedResponse(secret, ApiKeyResponse.From(created), account.Record.Role))
+            : write.Problem();
     }
 
     public static async Task<Ok<ApiKeyListResponse>> ListApiKeys(ListApiKeysRequest request, RecordStore<ApiKey> keys, RequestContext context,
@@ -128,31 +128,23 @@ public static class ApiKeysApi
         RecordStore<ApiKeyPolicy> policies, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var existing = await policies.GetAsync(orgcode, orgcode, ct: ct);
         var next = new ApiKeyPolicy { Orgcode = orgcode, MaxLifetimeDays = request.MaxLifetimeDays, AllowedRoles = request.AllowedRoles?.Distinct().Order().ToList() };
-        RecordWrite<ApiKeyPolicy> write;
-        if (existing is null)
+        // The first policy of an org is created (expected_revision absent or 0); every later change names the revision it saw.
+        if (request.ExpectedRevision is null or 0)
         {
-            write = await policies.CreateAsync(orgcode, next, ct: ct);
-        }
-        else
-        {
-            if (request.ExpectedRevision is null)
+            var existing = await policies.GetAsync(orgcode, orgcode, ct: ct);
+            if (existing is not null)
             {
-                return ApiProblem.ExpectedRevisionRequired();
+                return request.ExpectedRevision is null ? ApiProblem.ExpectedRevisionRequired() : ApiProblem.RevisionMismatch(existing.Record.Revision);
             }
-            if (existing.Record.Revision != request.ExpectedRevision)
-            {
-                return ApiProblem.RevisionMismatch(existing.Record.Revision);
-            }
-            write = await policies.UpdateAsync(orgcode, existing, next, ct: ct);
+            return (await policies.CreateAsync(orgcode, next, ct: ct)).ToOk();
         }
-        if (write.Succeeded)
+        var (current, problem) = await policies.LoadForChangeAsync(orgcode, orgcode, request.ExpectedRevision, ct: ct);
+        if (problem is not null)
         {
-            return TypedResults.Ok(write.Record!);
+            return problem;
         }
-        var current = await policies.GetAsync(orgcode, orgcode, ct: ct);
-        return ApiProblem.RevisionMismatch(current?.Record.Revision ?? 0);
+        return (await policies.UpdateAsync(orgcode, current!, next, ct: ct)).ToOk();
     }
 
     /// <summary>Internal: who a key acts as. Unknown, revoked, expired keys and keys of disabled accounts are all just not valid.</summary>

@@ -30,10 +30,12 @@ public static class SessionsApi
 
     public static async Task<Results<Created<SessionCreatedResponse>, ProblemHttpResult>> CreateSession(CreateSessionRequest request,
         RecordStore<Session> sessions, SignInThrottle throttle, IServiceInvoker invoker, IOptions<UsmOptions> options, TimeProvider clock,
-        HttpResponse response, CancellationToken ct)
+        HttpContext http, CancellationToken ct)
     {
+        var response = http.Response;
         var email = request.Email!.Trim().ToLowerInvariant();
-        if (await throttle.TryBeginAsync(email, ct) is { } wait)
+        var client = http.Connection.RemoteIpAddress?.ToString();
+        if (await throttle.TryBeginAsync(email, client, ct) is { } wait)
         {
             return UsmProblems.RateLimited(response, wait);
         }
@@ -55,7 +57,7 @@ public static class SessionsApi
             return UsmProblems.SignInFailed();
         }
         var user = check.ReadAs<PasscodeChecked>();
-        await throttle.SucceededAsync(email, ct);
+        await throttle.SucceededAsync(email, client, ct);
 
         var secret = CredentialFormats.NewSessionSecret();
         var now = clock.GetUtcNow();

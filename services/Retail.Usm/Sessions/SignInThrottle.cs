@@ -1,67 +1,38 @@
-using Retail.Shared.Json;
 using Retail.Shared.State;
+using Retail.Shared.Throttling;
 
 namespace Retail.Usm.Sessions;
 
-/// <summary>Whether another sign-in attempt for an e-mail may run, given the recent failed ones.</summary>
-public static class SignInThrottleRule
-{
-    /// <summary>Null when an attempt may run; otherwise how long until the oldest counted failure leaves the window.</summary>
-    public static TimeSpan? RetryAfter(IReadOnlyList<DateTimeOffset> failures, DateTimeOffset now, int maxFailures, TimeSpan window)
-    {
-        var recent = Recent(failures, now, window);
-        if (recent.Count < maxFailures)
-        {
-            return null;
-        }
-        var wait = recent[recent.Count - maxFailures] + window - now;
-        return wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1);
-    }
-
-    public static List<DateTimeOffset> Recent(IReadOnlyList<DateTimeOffset> failures, DateTimeOffset now, TimeSpan window) =>
-        failures.Where(at => at > now - window).Order().ToList();
-}
-
 /// <summary>
-/// Counts sign-in attempts per e-mail before the passcode is checked (so concurrent guesses are counted too) and
-/// forgets them on success. Keyed by the e-mail's hash whether or not an account holds it, so a 429 says nothing
-/// about who has an account.
+/// Counts sign-in attempts before the passcode is checked (so concurrent guesses are counted too), per e-mail and
+/// client address with a progressive delay (30 s, then doubling), and per e-mail from everywhere under a much higher ceiling: a burst of
+/// guesses from one address slows that address, not the owner signing in from another (OWASP authentication
+/// guidance). A success forgets its address's failures. Keys are hashes, whether or not an account holds the e-mail,
+/// so a 429 says nothing about who has an account.
 /// </summary>
 public sealed class SignInThrottle([FromKeyedServices(UsmModule.Id)] IStateStore store, TimeProvider clock, IOptions<UsmOptions> options)
 {
+    private readonly SlidingWindowThrottle _throttle = new(store, clock);
+
     /// <summary>Null when the attempt may go ahead (it is counted as a failure until <see cref="SucceededAsync"/>); otherwise the wait.</summary>
-    public async Task<TimeSpan?> TryBeginAsync(string normalisedEmail, CancellationToken ct)
+    public async Task<TimeSpan?> TryBeginAsync(string normalisedEmail, string? clientAddress, CancellationToken ct)
     {
         var settings = options.Value;
-        var key = KeyOf(normalisedEmail);
-        for (var attempt = 0; ; attempt++)
+        var fromClient = new ThrottleRule(settings.SignInMaxFailuresPerClient, settings.SignInFailureWindow, FreeAttempts: settings.SignInMaxFailures,
+            ProgressiveDelay: settings.SignInProgressiveDelay, MaxDelay: settings.SignInFailureWindow);
+        if (await _throttle.TryAcquireAsync(ClientKey(normalisedEmail, clientAddress), fromClient, ct) is { } wait)
         {
-            var entry = await store.GetAsync(key, ct);
-            var failures = entry is null ? [] : RetailJson.FromBytes<FailureLog>(entry.Value).FailedAt;
-            var now = clock.GetUtcNow();
-            if (SignInThrottleRule.RetryAfter(failures, now, settings.SignInMaxFailures, settings.SignInFailureWindow) is { } wait)
-            {
-                return wait;
-            }
-            var next = SignInThrottleRule.Recent(failures, now, settings.SignInFailureWindow);
-            next.Add(now);
-            var tx = new StateTransaction().Upsert(key, RetailJson.ToBytes(new FailureLog(next)), entry?.ETag, settings.SignInFailureWindow * 2);
-            if ((await store.TransactAsync(tx, ct)).Committed)
-            {
-                return null;
-            }
-            // Each lost race means another attempt was counted; a burst of guesses converges within a few rounds.
-            if (attempt >= 31)
-            {
-                throw new InvalidOperationException("the sign-in log kept changing under concurrent attempts");
-            }
+            return wait;
         }
+        return await _throttle.TryAcquireAsync(EmailKey(normalisedEmail),
+            new ThrottleRule(settings.SignInMaxFailuresPerEmail, settings.SignInFailureWindow), ct);
     }
 
-    public async Task SucceededAsync(string normalisedEmail, CancellationToken ct) =>
-        await store.TransactAsync(new StateTransaction().Delete(KeyOf(normalisedEmail), etag: null), ct);
+    public Task SucceededAsync(string normalisedEmail, string? clientAddress, CancellationToken ct) =>
+        _throttle.ResetAsync(ClientKey(normalisedEmail, clientAddress), ct);
 
-    private static string KeyOf(string normalisedEmail) => $"signin-failures|{CredentialFormats.Hash(normalisedEmail)}";
+    private static string EmailKey(string normalisedEmail) => $"signin-failures|{CredentialFormats.Hash(normalisedEmail)}";
 
-    private sealed record FailureLog(IReadOnlyList<DateTimeOffset> FailedAt);
+    private static string ClientKey(string normalisedEmail, string? clientAddress) =>
+        $"signin-failures|{CredentialFormats.Hash(normalisedEmail)}|{CredentialFormats.Hash(clientAddress ?? "unknown")}";
 }

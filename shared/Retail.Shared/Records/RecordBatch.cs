@@ -26,6 +26,20 @@ public sealed class RecordBatch
         _staged.Add(new Staged(entity, recordKey, stateKey));
     }
 
+    /// <summary>
+    /// A raw entry kept beside the records of this batch, outside any record (no history, no CDC): a lookup whose
+    /// content must not be published, such as a credential hash index. Written only if it does not exist yet.
+    /// </summary>
+    public void Insert(IStateStore store, string key, byte[] value)
+    {
+        if (_store is not null && !ReferenceEquals(_store, store))
+        {
+            throw new InvalidOperationException("A batch commits to one service's state store.");
+        }
+        _store = store;
+        Transaction.Upsert(key, value, etag: null);
+    }
+
     public async Task<BatchWrite> CommitAsync(CancellationToken ct = default)
     {
         if (_store is null)

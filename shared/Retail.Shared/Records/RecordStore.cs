@@ -42,11 +42,11 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         return record.IsDoomed && !includeDoomed ? null : new Loaded<T>(record, entry.ETag);
     }
 
-    /// <summary>The live records of these keys that exist, in the order asked.</summary>
-    public async Task<IReadOnlyList<T>> GetManyAsync(string? orgcode, IReadOnlyList<string> keys, CancellationToken ct = default)
+    /// <summary>The live (or, asked, also doomed) records of these keys that exist, in the order asked.</summary>
+    public async Task<IReadOnlyList<T>> GetManyAsync(string? orgcode, IReadOnlyList<string> keys, bool includeDoomed = false, CancellationToken ct = default)
     {
         var entries = await store.GetBulkAsync(keys.Where(IsSafeKey).Select(k => RecordKeys.Record(Entity, orgcode, k)).ToList(), ct);
-        var byKey = entries.Select(e => ReadData(e.Value)).Where(r => !r.IsDoomed).ToDictionary(r => r.Key, StringComparer.Ordinal);
+        var byKey = entries.Select(e => ReadData(e.Value)).Where(r => includeDoomed || !r.IsDoomed).ToDictionary(r => r.Key, StringComparer.Ordinal);
         return keys.Where(byKey.ContainsKey).Select(k => byKey[k]).ToList();
     }
 
@@ -198,7 +198,8 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     }
 
     /// <summary>A page of the org's records that hold <paramref name="value"/> in the value set <paramref name="set"/> (a tag, a team member).</summary>
-    public async Task<Page<T>> ListByValueAsync(string? orgcode, string set, string value, int limit = 50, string? token = null, CancellationToken ct = default)
+    public async Task<Page<T>> ListByValueAsync(string? orgcode, string set, string value, int limit = 50, string? token = null,
+        bool includeDoomed = false, CancellationToken ct = default)
     {
         if (!type.ValueSets.ContainsKey(set))
         {
@@ -210,7 +211,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         var list = ListIdentity(org, filters, order);
         var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct)), ct);
         var keys = page.Items.Select(e => JsonSerializer.Deserialize<Stored<ValueEntry>>(e.Value, RetailJson.Storage)!.Data.RecordKey).ToList();
-        return new Page<T>(await GetManyAsync(orgcode, keys, ct), await tokens.SealAsync(page.Token, list, ct));
+        return new Page<T>(await GetManyAsync(orgcode, keys, includeDoomed, ct), await tokens.SealAsync(page.Token, list, ct));
     }
 
     public async Task<Page<HistoryEntry>> HistoryAsync(string? orgcode, string key, int limit = 50, string? token = null, CancellationToken ct = default)
@@ -242,9 +243,13 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     private List<StateSort> Order(IReadOnlyList<StateSort>? sort) =>
         sort is { Count: > 0 } ? sort.Select(s => s with { Path = type.PathOf(s.Path) }).ToList() : [new StateSort("key")];
 
-    /// <summary>What a page token is bound to: this app, this org, these filters and this order.</summary>
+    /// <summary>
+    /// What a page token is bound to: this app, this org, these filters and this order. A range bound is bound by its
+    /// field and operator only, since it may move between pages ("not expired" is measured at each request).
+    /// </summary>
     private string ListIdentity(string org, IReadOnlyList<StateFilter> filters, IReadOnlyList<StateSort> order) =>
-        $"{store.AppId}\n{org}\n{JsonSerializer.Serialize(filters, RetailJson.Storage)}\n{JsonSerializer.Serialize(order, RetailJson.Storage)}";
+        $"{store.AppId}\n{org}\n{JsonSerializer.Serialize(filters.Select(f => f.IsRange ? f with { Values = [] } : f), RetailJson.Storage)}\n" +
+        JsonSerializer.Serialize(order, RetailJson.Storage);
 
     private string HistoryEntity => Entity + ".history";
 
@@ -259,8 +264,9 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     {
         foreach (var (set, valuesOf) in type.ValueSets)
         {
-            var before = previous is null || previous.IsDoomed ? [] : valuesOf(previous).ToHashSet(StringComparer.Ordinal);
-            var after = record.IsDoomed ? [] : valuesOf(record).ToHashSet(StringComparer.Ordinal);
+            // Entries outlive doom (a list may ask for doomed records too); reading them skips doomed records unless asked.
+            var before = previous is null ? [] : valuesOf(previous).ToHashSet(StringComparer.Ordinal);
+            var after = valuesOf(record).ToHashSet(StringComparer.Ordinal);
             foreach (var gone in before.Except(after))
             {
                 tx.Delete(RecordKeys.ValueEntry(Entity, set, orgcode, gone, record.Key), etag: null);

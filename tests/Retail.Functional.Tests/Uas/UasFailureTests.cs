@@ -128,6 +128,21 @@ public sealed class UasFailureTests(UasHost host) : IClassFixture<UasHost>
     }
 
     [Fact]
+    public async Task UC_UAS_003_concurrent_wrong_current_passcodes_are_counted_before_they_are_checked()
+    {
+        var email = UasSteps.NewEmail();
+        await host.Onboard(email);
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var response = await Anonymous.ChangePasscode(email, $"concurrent-guess-{i}", UasSteps.SecondPasscode);
+            return response.StatusCode;
+        }));
+        // Five attempts are allowed in the window, however they race; every other one waits.
+        Assert.Equal(5, attempts.Count(s => s == HttpStatusCode.UnprocessableEntity));
+        Assert.Equal(7, attempts.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task UC_UAS_003_a_reset_request_answers_the_same_for_known_and_unknown_addresses()
     {
         var email = UasSteps.NewEmail();

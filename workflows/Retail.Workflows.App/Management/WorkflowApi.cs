@@ -64,16 +64,20 @@ public static class WorkflowApi
     }
 
     public static async Task<Results<Ok<WorkflowListResponse>, ProblemHttpResult>> ListWorkflows(ListWorkflowsRequest request,
-        IWorkflowScheduler scheduler, RequestContext context, CancellationToken cancellationToken)
+        IWorkflowScheduler scheduler, RequestContext context, Retail.Shared.Records.PageTokens tokens, CancellationToken cancellationToken)
     {
         if (request.Limit is < 1 or > 500)
         {
             return ApiProblem.Validation("limit", "must be between 1 and 500");
         }
         var scope = TenantScope.Of(context);
-        var page = await scheduler.ListAsync(new WorkflowListQuery(request.Status, request.Name, request.Limit ?? 50, request.NextToken, scope.Prefix),
+        // The runtime's own cursor names instances; the client gets it sealed and bound to this org's list and filters.
+        var list = $"workflows\n{scope.Prefix}\n{request.Status}\n{request.Name}";
+        var after = await tokens.OpenAsync(request.NextToken, list, cancellationToken);
+        var page = await scheduler.ListAsync(new WorkflowListQuery(request.Status, request.Name, request.Limit ?? 50, after, scope.Prefix),
             cancellationToken);
-        return TypedResults.Ok(new WorkflowListResponse(page.Items.Select(i => WorkflowInstanceResponse.From(i, scope.Outside)).ToList(), page.NextToken));
+        return TypedResults.Ok(new WorkflowListResponse(page.Items.Select(i => WorkflowInstanceResponse.From(i, scope.Outside)).ToList(),
+            await tokens.SealAsync(page.NextToken, list, cancellationToken)));
     }
 
     public static async Task<Results<Ok<WorkflowHistoryResponse>, ProblemHttpResult>> GetHistory(WorkflowInstanceRequest request,
