@@ -356,6 +356,36 @@ public sealed class OfmUseCaseTests(OfmHost host) : IClassFixture<OfmHost>
         Assert.Empty((await viewer.Client.Post("/ofm/team/members", new { team_code = "crew" }, orgcode).Ok()).GetProperty("items").EnumerateArray());
     }
 
+    [Fact]
+    public async Task racing_accepts_of_two_invites_for_one_user_make_one_membership_and_a_duplicate_never_a_revision_mismatch()
+    {
+        var owner = host.Factory.NewUser("owner");
+        var orgcode = OfmSteps.NewOrgcode();
+        await host.Operator.ActiveOrg(orgcode, owner.UserGuid);
+        var invitee = host.Factory.NewUser("invitee");
+        var invites = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var invite = await owner.Client.Post("/ofm/member/invite/create", new { email = invitee.Email, role = "viewer" }, orgcode).Ok(HttpStatusCode.Created);
+            invites.Add(invite.GetProperty("invite_guid").GetString()!);
+        }
+        var answers = await Task.WhenAll(invites.Select(async guid =>
+        {
+            using var response = await invitee.Client.Post("/ofm/member/invite/accept", new { invite_guid = guid }, orgcode);
+            return ((int)response.StatusCode, await response.ProblemCodeAsync());
+        }));
+        Assert.Contains(answers, a => a.Item1 == 200);
+        // A lost race is a duplicate membership (or a stale member, re-read); it never half-writes either record.
+        Assert.All(answers.Where(a => a.Item1 != 200), a => Assert.Contains(a.Item2, new[] { "duplicate", "revision_mismatch" }));
+        Assert.DoesNotContain(answers, a => a.Item1 >= 500);
+        var members = await owner.Client.Post("/ofm/member/list", new { }, orgcode).Ok();
+        Assert.Single(members.GetProperty("items").EnumerateArray(), m => m.GetProperty("user_guid").GetString() == invitee.UserGuid);
+        // Every invite whose acceptance failed is still pending: the member and the invite were written together or not at all.
+        var accepted = answers.Count(a => a.Item1 == 200);
+        var list = await owner.Client.Post("/ofm/member/invite/list", new { status = "accepted" }, orgcode).Ok();
+        Assert.Equal(accepted, list.GetProperty("items").GetArrayLength());
+    }
+
     internal static byte[] Gzip(byte[] bytes)
     {
         using var output = new MemoryStream();

@@ -1,0 +1,213 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Retail.Shared.Json;
+using Retail.Shared.MasterData;
+using Retail.Shared.Records;
+using Retail.Shared.State;
+
+namespace Retail.Shared.Tests.Records;
+
+public sealed class RecordBatchTests : IDisposable
+{
+    private readonly RecordKit _kit = new();
+
+    [Fact]
+    public async Task a_batch_commits_every_record_with_its_history_and_events_or_none_of_them()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        var taken = (await shelves.CreateAsync("org1", Shelf.New("taken"))).Record!;
+
+        var batch = new RecordBatch();
+        var fresh = shelves.Create(batch, "org1", Shelf.New("fresh"));
+        shelves.Create(batch, "org1", Shelf.New("taken"));
+        var write = await batch.CommitAsync();
+
+        Assert.Equal(RecordWriteOutcome.Duplicate, write.Outcome);
+        Assert.Equal("shelf_code", write.DuplicateOf);
+        Assert.Null(await shelves.GetAsync("org1", fresh.ShelfGuid));
+        Assert.Null(await shelves.FindAsync("org1", "shelf_code", "fresh"));
+        Assert.Single((await shelves.HistoryAsync("org1", taken.ShelfGuid)).Items);
+    }
+
+    [Fact]
+    public async Task a_stale_record_in_a_batch_stops_the_whole_batch_with_its_current_revision()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        var shelf = (await shelves.CreateAsync("org1", Shelf.New("s1"))).Record!;
+        var stale = (await shelves.GetAsync("org1", shelf.ShelfGuid))!;
+        await shelves.UpdateAsync("org1", stale, stale.Record with { Aisle = "b2" });
+
+        var batch = new RecordBatch();
+        shelves.Create(batch, "org1", Shelf.New("s2"));
+        shelves.Update(batch, "org1", stale, stale.Record with { Aisle = "c3" });
+        var write = await batch.CommitAsync();
+
+        Assert.Equal(RecordWriteOutcome.RevisionMismatch, write.Outcome);
+        Assert.Equal(2, write.CurrentRevision);
+        Assert.Null(await shelves.FindAsync("org1", "shelf_code", "s2"));
+        Assert.Equal(StatusCodes(409, "revision_mismatch"), Describe(write.Problem()));
+    }
+
+    [Fact]
+    public async Task a_unique_clash_is_a_duplicate_naming_the_field_never_a_revision_mismatch()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => shelves.CreateAsync("org1", Shelf.New("contested"))));
+        Assert.Single(results, r => r.Succeeded);
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal(StatusCodes(409, "duplicate"), Describe(r.Problem())));
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal("shelf_code", r.DuplicateOf));
+    }
+
+    [Fact]
+    public async Task load_for_change_by_a_unique_value_checks_the_revision_in_the_contracts_order()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        await shelves.CreateAsync("org1", Shelf.New("s1"));
+        Assert.Equal(StatusCodes(400, "expected_revision_required"), Describe((await shelves.LoadForChangeByAsync("org1", "shelf_code", "s1", null)).Problem!));
+        Assert.Equal(StatusCodes(404, "not_found"), Describe((await shelves.LoadForChangeByAsync("org1", "shelf_code", "nope", 1)).Problem!));
+        Assert.Equal(StatusCodes(404, "not_found"), Describe((await shelves.LoadForChangeByAsync("org2", "shelf_code", "s1", 1)).Problem!));
+        Assert.Equal(StatusCodes(409, "revision_mismatch"), Describe((await shelves.LoadForChangeByAsync("org1", "shelf_code", "s1", 7)).Problem!));
+        Assert.NotNull((await shelves.LoadForChangeByAsync("org1", "shelf_code", "s1", 1)).Loaded);
+    }
+
+    private static (int, string?) StatusCodes(int status, string code) => (status, code);
+
+    private static (int, string?) Describe(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem) =>
+        (problem.StatusCode, problem.ProblemDetails.Extensions.TryGetValue("code", out var code) ? code?.ToString() : null);
+
+    public void Dispose() => _kit.Dispose();
+}
+
+public sealed class RecordIndexTests : IDisposable
+{
+    private readonly RecordKit _kit = new();
+
+    [Fact]
+    public async Task lists_by_value_set_follow_the_values_as_they_change()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        var a = (await shelves.CreateAsync("org1", Shelf.New("a", tags: ["front", "sale"]))).Record!;
+        await shelves.CreateAsync("org1", Shelf.New("b", tags: ["front"]));
+        await shelves.CreateAsync("org2", Shelf.New("c", tags: ["front"]));
+
+        Assert.Equal(2, (await shelves.ListByValueAsync("org1", "tag", "front")).Items.Count);
+        var loaded = (await shelves.GetAsync("org1", a.ShelfGuid))!;
+        await shelves.UpdateAsync("org1", loaded, loaded.Record with { Tags = ["sale"] });
+        Assert.Single((await shelves.ListByValueAsync("org1", "tag", "front")).Items);
+        Assert.Equal("a", Assert.Single((await shelves.ListByValueAsync("org1", "tag", "sale")).Items).ShelfCode);
+
+        var doomed = (await shelves.GetAsync("org1", a.ShelfGuid))!;
+        await shelves.DoomAsync("org1", doomed);
+        Assert.Empty((await shelves.ListByValueAsync("org1", "tag", "sale")).Items);
+        Assert.Single((await shelves.ListByValueAsync("org1", "tag", "sale", includeDoomed: true)).Items);
+    }
+
+    [Fact]
+    public async Task computed_values_are_filtered_across_orgs_by_range()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        var now = DateTimeOffset.UtcNow;
+        await shelves.CreateAsync("org1", Shelf.New("due") with { DueAt = now.AddMinutes(-5) });
+        await shelves.CreateAsync("org2", Shelf.New("due-too") with { DueAt = now.AddMinutes(-1) });
+        await shelves.CreateAsync("org1", Shelf.New("later") with { DueAt = now.AddHours(1) });
+        await shelves.CreateAsync("org1", Shelf.New("never"));
+
+        var due = await shelves.ListAcrossOrgsAsync([StateFilter.Below("due_ms", now.ToUnixTimeMilliseconds(), inclusive: true)]);
+        Assert.Equal(["due", "due-too"], due.Items.Select(i => i.Record.ShelfCode).Order());
+        Assert.Equal(["org1", "org2"], due.Items.Select(i => i.Orgcode).Order());
+    }
+
+    [Theory]
+    [InlineData("""SELECT key FROM state WHERE json_extract(value, '$."entity"') = 'shelf' AND json_extract(value, '$."orgcode"') = 'org1' AND json_extract(value, '$."data"."aisle"') = 'a1' ORDER BY key""", "ix_shelf_aisle")]
+    [InlineData("""SELECT key FROM state WHERE json_extract(value, '$."entity"') = 'shelf' AND json_extract(value, '$."orgcode"') = 'org1' ORDER BY key""", "ix_records")]
+    [InlineData("""SELECT key FROM state WHERE json_extract(value, '$."entity"') = 'shelf' AND json_extract(value, '$."ix"."due_ms"') <= 5 ORDER BY key""", "ix_shelf_all_due_ms")]
+    public async Task the_embedded_store_answers_declared_lists_from_an_index_not_a_scan(string sql, string index)
+    {
+        await _kit.Store(Shelf.Type).CreateAsync("org1", Shelf.New("s1"));
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_kit.DataDir, "state", "kit.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        using var reader = command.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+        Assert.Contains(plan, step => step.StartsWith("SEARCH state USING", StringComparison.Ordinal) && step.Contains($"INDEX {index} ", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN state", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _kit.Dispose();
+}
+
+public sealed class PageTokenTests : IDisposable
+{
+    private readonly RecordKit _kit = new();
+
+    [Fact]
+    public async Task a_token_pages_its_own_list_and_reveals_no_storage_key()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        for (var i = 0; i < 5; i++)
+        {
+            await shelves.CreateAsync("org1", Shelf.New($"s{i}"));
+        }
+        var seen = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await shelves.ListAsync("org1", limit: 2, token: token);
+            seen.AddRange(page.Items.Select(s => s.ShelfCode));
+            token = page.NextToken;
+            Assert.True(token is null || !token.Contains("rec|", StringComparison.Ordinal));
+        }
+        while (token is not null);
+        // Every record once, none twice, in key order.
+        Assert.Equal(["s0", "s1", "s2", "s3", "s4"], seen.Order());
+    }
+
+    [Fact]
+    public async Task a_token_of_another_org_list_filter_or_deployment_or_altered_is_refused()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        for (var i = 0; i < 3; i++)
+        {
+            await shelves.CreateAsync("org1", Shelf.New($"s{i}"));
+        }
+        var token = (await shelves.ListAsync("org1", limit: 1)).NextToken!;
+
+        await Assert.ThrowsAsync<InvalidPageTokenException>(() => shelves.ListAsync("org2", limit: 1, token: token));
+        await Assert.ThrowsAsync<InvalidPageTokenException>(() => shelves.ListAsync("org1", [StateFilter.Eq("aisle", "a1")], limit: 1, token: token));
+        await Assert.ThrowsAsync<InvalidPageTokenException>(() => shelves.ListByValueAsync("org1", "tag", "x", 1, token));
+        await Assert.ThrowsAsync<InvalidPageTokenException>(() => _kit.Store(Shelf.Type, RecordKit.TokensWith("another-deployment")).ListAsync("org1", limit: 1, token: token));
+        var altered = (token[0] == 'A' ? "B" : "A") + token[1..];
+        await Assert.ThrowsAsync<InvalidPageTokenException>(() => shelves.ListAsync("org1", limit: 1, token: altered));
+        await Assert.ThrowsAsync<InvalidPageTokenException>(() => shelves.ListAsync("org1", limit: 1, token: "not base64 !"));
+        Assert.Single((await shelves.ListAsync("org1", limit: 1, token: token)).Items);
+    }
+
+    public void Dispose() => _kit.Dispose();
+}
+
+public sealed class MasterFieldNameTests
+{
+    [Fact]
+    public void a_generic_master_request_goes_by_the_records_own_field_names()
+    {
+        var json = JsonSerializer.Serialize(new MasterStatusChange<Shelf>("g-1", "front", MasterStatus.Inactive, null, 3), RetailJson.Api);
+        Assert.Contains("\"shelf_guid\":\"g-1\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"shelf_code\":\"front\"", json, StringComparison.Ordinal);
+        var read = JsonSerializer.Deserialize<MasterKey<Shelf>>("""{"shelf_code":"front"}""", RetailJson.Api)!;
+        Assert.Equal("front", read.Code);
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<MasterKey<Shelf>>("""{"code":"front"}""", RetailJson.Api));
+    }
+
+    [Fact]
+    public void the_standard_validators_speak_of_the_records_own_field_names()
+    {
+        var result = new MasterKeyValidator<Shelf>().Validate(new MasterKey<Shelf>(null, "Not A Code!"));
+        Assert.Contains(result.Errors, e => e.PropertyName == "shelf_code");
+        Assert.Contains(new MasterKeyValidator<Shelf>().Validate(new MasterKey<Shelf>(null, null)).Errors, e => e.PropertyName == "shelf_guid");
+    }
+}
