@@ -11,7 +11,7 @@ public static class RecordRegistration
     {
         services.AddSingleton(type);
         services.AddScoped(sp => new RecordStore<T>(
-            sp.GetRequiredKeyedService<IStateStore>(appId),
+            sp.GetRequiredKeyedService<IStateStore>(StateStoreKeys.Records(appId)),
             type,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RequestContext>()));
