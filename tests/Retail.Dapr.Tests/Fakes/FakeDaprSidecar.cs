@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -344,6 +346,26 @@ public class FakeDaprSidecar
         var response = new DaprProto.GetSecretResponse();
         response.Data.Add(values);
         return Task.FromResult(response);
+    }
+
+    /// <summary>What <c>bindings.http</c> sends as request headers: only the metadata keys that start with a capital letter.</summary>
+    public static Dictionary<string, string> HttpBindingHeaders(DaprProto.InvokeBindingRequest request) =>
+        request.Metadata.Where(pair => pair.Key.Length > 0 && char.IsUpper(pair.Key[0]))
+            .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// <c>bindings.smtp</c> sends the request data as a <c>text/html</c> body; these are the lines a mail client shows
+    /// of it: tags dropped, entities decoded, whitespace collapsed except inside <c>pre</c>, line breaks at <c>br</c>.
+    /// </summary>
+    public static string[] MailClientLines(string html)
+    {
+        const char Break = '\u0002';
+        var text = Regex.Replace(html, "<pre[^>]*>(.*?)</pre>", m => Break + m.Groups[1].Value.Replace('\n', Break) + Break,
+            RegexOptions.Singleline | RegexOptions.IgnoreCase);
+        text = Regex.Replace(text, @"<br\s*/?>", Break.ToString(), RegexOptions.IgnoreCase);
+        text = Regex.Replace(text, "<[^>]+>", " ");
+        text = Regex.Replace(text, @"\s+", " ");
+        return [.. text.Split(Break).Select(line => WebUtility.HtmlDecode(line).Trim()).Where(line => line.Length > 0)];
     }
 
     private string NewETag() => Interlocked.Increment(ref nextETag).ToString(CultureInfo.InvariantCulture);
