@@ -16,17 +16,20 @@ public sealed class NotifierAndSecretTests : SidecarTest
     }
 
     [Fact]
-    public async Task mail_goes_to_the_smtp_binding_with_recipient_subject_and_the_token_line()
+    public async Task mail_sent_as_html_by_the_smtp_binding_reads_as_written_and_keeps_its_token_line()
     {
-        await new DaprNotifier(Dapr, Options).SendAsync(
-            new MailMessage("ana@example.com", "Verify your e-mail", "Welcome to the store.", Token: "483920"), Ct);
+        await new DaprNotifier(Dapr, Options).SendAsync(new MailMessage("ana@example.com", "Verify your e-mail",
+            "Welcome to the store.\nYour code expires in 7 days.\nQuestions? Reply to <help@store.example> & we answer.", Token: "483920"), Ct);
 
         var sent = Assert.Single(Sidecar.Recorded<DaprProto.InvokeBindingRequest>());
         Assert.Equal(("mail", "create"), (sent.Name, sent.Operation));
         Assert.Equal("ana@example.com", sent.Metadata["emailTo"]);
         Assert.Equal("Verify your e-mail", sent.Metadata["subject"]);
         var body = sent.Data.ToStringUtf8();
-        Assert.StartsWith("Welcome to the store.", body, StringComparison.Ordinal);
+        Assert.Equal(
+            ["Welcome to the store.", "Your code expires in 7 days.", "Questions? Reply to <help@store.example> & we answer.", "token: 483920"],
+            Fakes.FakeDaprSidecar.MailClientLines(body));
+        // Whoever extracts the token from the raw message (as from the embedded mailbox) finds the same line.
         Assert.Contains("token: 483920", body.Split('\n'));
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
 namespace Retail.Dapr.Tests;
@@ -10,8 +11,12 @@ public static class RepositoryFiles
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 
-    public static Dictionary<object, object> Yaml(string relative) =>
-        new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(File.ReadAllText(PathOf(relative)));
+    // The merging parser resolves compose's `<<: *anchor` merge keys as compose does.
+    public static Dictionary<object, object> Yaml(string relative)
+    {
+        using var reader = new StringReader(File.ReadAllText(PathOf(relative)));
+        return new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(new MergingParser(new Parser(reader)));
+    }
 
     public static JsonObject Json(string relative) => JsonNode.Parse(File.ReadAllText(PathOf(relative)))!.AsObject();
 

@@ -28,8 +28,15 @@ public abstract class SidecarTest : IAsyncLifetime
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    protected HttpClient SidecarHttp { get; private set; } = null!;
+
+    /// <summary>The store without outbox that every app uses (<c>statestore</c>).</summary>
     protected DaprStateStore StateStore(string appId = "scm") =>
-        new(Dapr, appId, Options, NoDelays, NullLogger<DaprStateStore>.Instance);
+        new(Dapr, SidecarHttp, appId, Options.StateStoreName, hasOutbox: false, Options, NoDelays, NullLogger<DaprStateStore>.Instance);
+
+    /// <summary>The record store's component, with the outbox to <c>cdc</c> (<c>recordstore</c>).</summary>
+    protected DaprStateStore RecordStateStore(string appId = "scm") =>
+        new(Dapr, SidecarHttp, appId, NoDelays.RecordStateStoreName, hasOutbox: true, Options, NoDelays, NullLogger<DaprStateStore>.Instance);
 
     /// <summary>A client whose sidecar address refuses connections: a port that was free a moment ago.</summary>
     protected static DaprClient ClientOfMissingSidecar()
@@ -45,11 +52,13 @@ public abstract class SidecarTest : IAsyncLifetime
     {
         Host = await FakeSidecarHost.StartAsync();
         Dapr = Host.CreateClient();
+        SidecarHttp = Host.CreateHttpClient();
     }
 
     public async ValueTask DisposeAsync()
     {
         Dapr.Dispose();
+        SidecarHttp.Dispose();
         await Host.DisposeAsync();
         GC.SuppressFinalize(this);
     }

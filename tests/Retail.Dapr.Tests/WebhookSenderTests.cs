@@ -44,7 +44,9 @@ public sealed class WebhookSenderTests : SidecarTest
         Assert.Equal(("webhooks", "post"), (sent.Name, sent.Operation));
         Assert.Equal(delivery.Payload, sent.Data.ToByteArray());
         Assert.Equal("/hooks/retail?tenant=acme", sent.Metadata["path"]);
-        Assert.Equal("https://merchant.example/hooks/retail?tenant=acme", sent.Metadata["url"]);
+        // What the binding turns into headers is all the egress relay learns: the destination must be among them.
+        var headers = Fakes.FakeDaprSidecar.HttpBindingHeaders(sent);
+        Assert.Equal("https://merchant.example/hooks/retail?tenant=acme", headers[DaprWebhookSender.DestinationHeader]);
         Assert.Equal("msg_2xyz", sent.Metadata["Webhook-Id"]);
         Assert.Equal(delivery.Timestamp.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
             sent.Metadata["Webhook-Timestamp"]);
@@ -52,13 +54,13 @@ public sealed class WebhookSenderTests : SidecarTest
         Assert.DoesNotContain(sent.Metadata.Values, value => value.Contains(Secret[6..], StringComparison.Ordinal));
 
         // A receiver holding the secret accepts what the binding would send.
-        var headers = new HeaderDictionary
+        var received = new HeaderDictionary
         {
-            ["webhook-id"] = sent.Metadata["Webhook-Id"],
-            ["webhook-timestamp"] = sent.Metadata["Webhook-Timestamp"],
-            ["webhook-signature"] = sent.Metadata["Webhook-Signature"],
+            ["webhook-id"] = headers["webhook-id"],
+            ["webhook-timestamp"] = headers["webhook-timestamp"],
+            ["webhook-signature"] = headers["webhook-signature"],
         };
-        new StandardWebhook(Secret).Verify(sent.Data.ToStringUtf8(), headers);
+        new StandardWebhook(Secret).Verify(sent.Data.ToStringUtf8(), received);
     }
 
     [Fact]

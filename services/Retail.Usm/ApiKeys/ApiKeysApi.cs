@@ -69,7 +69,7 @@ public static class ApiKeysApi
         var batch = new RecordBatch();
         var created = keys.Create(batch, orgcode, key,
             [new DomainEvent(IdentityEvents.ApiKeyCreated, new ApiKeyCreated(key.ApiKeyGuid, key.ServiceAccountGuid, orgcode, prefix, expiresAt))]);
-        index.Add(batch, CredentialFormats.Hash(secret), orgcode, key.ApiKeyGuid);
+        await index.AddAsync(batch, CredentialFormats.Hash(secret), orgcode, key.ApiKeyGuid, ct);
         var write = await batch.CommitAsync(ct);
         return write.Succeeded
             ? TypedResults.Created((string?)null, new ApiKeyCreatedResponse(secret, ApiKeyResponse.From(created), account.Record.Role))

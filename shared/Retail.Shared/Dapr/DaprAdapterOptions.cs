@@ -21,6 +21,12 @@ public sealed class DaprAdapterOptions
 
     public TimeSpan PublishRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// The state component with the transactional outbox (components/recordstore.yaml), used only by the record store so
+    /// that only records become CDC events. Everything else uses <c>RetailOptions.StateStoreName</c>, which has no outbox.
+    /// </summary>
+    public string RecordStateStoreName { get; set; } = "recordstore";
+
     /// <summary>How long the operator key read from the secret store is reused before it is read again.</summary>
     public TimeSpan OperatorKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
 }

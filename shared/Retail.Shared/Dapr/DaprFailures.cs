@@ -34,6 +34,10 @@ internal static class DaprFailures
             && ConflictPhrases.Any(phrase => detail.Contains(phrase, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>The error text of a failed transaction (the HTTP API's message) says that an ETag check failed.</summary>
+    public static bool IsETagConflictText(string? text) =>
+        text is not null && ConflictPhrases.Any(phrase => text.Contains(phrase, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The sidecar (or what it fronts) could not be reached or did not answer in time.</summary>
     public static bool IsUnavailable(Exception exception) =>
         Rpc(exception)?.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted;

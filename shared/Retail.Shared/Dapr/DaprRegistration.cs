@@ -1,4 +1,6 @@
+using Dapr;
 using Dapr.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -15,6 +17,8 @@ namespace Retail.Shared.Dapr;
 
 public static class DaprRegistration
 {
+    public const string SidecarHttpClient = "dapr-sidecar";
+
     /// <summary>
     /// The Dapr adapters of every building block. The sidecar's endpoints and API token come from the usual
     /// DAPR_GRPC_ENDPOINT / DAPR_HTTP_ENDPOINT / DAPR_API_TOKEN settings. One app id per sidecar is the Dapr model:
@@ -30,10 +34,24 @@ public static class DaprRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DaprAdapterOptions>();
 
+        // State transactions go through the sidecar's HTTP API (see DaprStateStore), at the address and with the token the
+        // DaprClient uses: DAPR_HTTP_ENDPOINT (or DAPR_HTTP_PORT) and DAPR_API_TOKEN.
+        services.AddHttpClient(SidecarHttpClient, (sp, client) =>
+        {
+            var configuration = sp.GetService<IConfiguration>();
+            client.BaseAddress = new Uri(DaprDefaults.GetDefaultHttpEndpoint(configuration).TrimEnd('/') + "/");
+            if (DaprDefaults.GetDefaultDaprApiToken(configuration) is { Length: > 0 } token)
+            {
+                client.DefaultRequestHeaders.Add("dapr-api-token", token);
+            }
+        });
+
         foreach (var appId in appIds)
         {
-            services.AddKeyedSingleton<IStateStore>(appId, (sp, _) => new DaprStateStore(sp.GetRequiredService<DaprClient>(), appId,
-                options, sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<ILogger<DaprStateStore>>()));
+            // Two components over the same table: only the record store's has the outbox, so only records reach cdc.
+            services.AddKeyedSingleton<IStateStore>(appId, (sp, _) => NewStateStore(sp, appId, options.StateStoreName, hasOutbox: false));
+            services.AddKeyedSingleton<IStateStore>(StateStoreKeys.Records(appId), (sp, _) =>
+                NewStateStore(sp, appId, sp.GetRequiredService<DaprAdapterOptions>().RecordStateStoreName, hasOutbox: true));
             services.AddKeyedSingleton<IEventBus>(appId, (sp, _) => new DaprEventBus(sp.GetRequiredService<DaprClient>(), appId,
                 options, sp.GetRequiredService<TimeProvider>()));
         }
@@ -48,5 +66,9 @@ public static class DaprRegistration
             sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DaprOperatorKeyProvider>>()));
         return services;
+
+        DaprStateStore NewStateStore(IServiceProvider sp, string appId, string storeName, bool hasOutbox) => new(
+            sp.GetRequiredService<DaprClient>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(SidecarHttpClient), appId,
+            storeName, hasOutbox, options, sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<ILogger<DaprStateStore>>());
     }
 }

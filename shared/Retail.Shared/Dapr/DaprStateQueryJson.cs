@@ -8,7 +8,8 @@ namespace Retail.Shared.Dapr;
 /// <summary>
 /// Writes a <see cref="StateQuery"/> in the JSON of Dapr's state query API:
 /// <c>{"filter": {"AND": [{"EQ": {path: value}}, {"IN": {path: [values]}}]}, "sort": [{"key": path, "order": "ASC"}],
-/// "page": {"limit": n, "token": "…"}}</c>. A single filter stands alone; AND joins two or more.
+/// "page": {"limit": n, "token": "…"}}</c>. A single filter stands alone; AND joins two or more. Each sort key is
+/// preceded by its numeric twin (<see cref="DaprSortKeys"/>), since the PostgreSQL store compares values as text.
 /// </summary>
 internal static class DaprStateQueryJson
 {
@@ -42,10 +43,8 @@ internal static class DaprStateQueryJson
                 writer.WriteStartArray("sort");
                 foreach (var sort in query.Sort)
                 {
-                    writer.WriteStartObject();
-                    writer.WriteString("key", sort.Path);
-                    writer.WriteString("order", sort.Descending ? "DESC" : "ASC");
-                    writer.WriteEndObject();
+                    WriteSort(writer, DaprSortKeys.PathOf(sort.Path), sort.Descending);
+                    WriteSort(writer, sort.Path, sort.Descending);
                 }
                 writer.WriteEndArray();
             }
@@ -59,6 +58,14 @@ internal static class DaprStateQueryJson
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteSort(Utf8JsonWriter writer, string path, bool descending)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("key", path);
+        writer.WriteString("order", descending ? "DESC" : "ASC");
+        writer.WriteEndObject();
     }
 
     private static void WriteFilter(Utf8JsonWriter writer, StateFilter filter)

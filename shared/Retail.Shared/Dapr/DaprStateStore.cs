@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapr;
 using Dapr.Client;
 using Microsoft.Extensions.Logging;
@@ -14,27 +16,46 @@ using Retail.Shared.State;
 namespace Retail.Shared.Dapr;
 
 /// <summary>
-/// <see cref="IStateStore"/> over the Dapr state API. Every write is first-write-wins with strong consistency; change
-/// events (CDC) ride the state store's transactional outbox as projections, so they commit with the change.
+/// <see cref="IStateStore"/> over the Dapr state API. Every write is first-write-wins with strong consistency.
+/// Transactions go through the sidecar's HTTP API with JSON values: its gRPC API hands values to the store as raw
+/// bytes, which <c>state.postgresql</c> v1 keeps as a base64 string, so no query (every list) would ever match them
+/// (components-contrib#3574). Reads stay on gRPC: the store gives the value back as it was written either way.
+/// On a store with the transactional outbox (the record store's component), change events (CDC) ride the outbox as
+/// projections, so they commit with the change.
 /// </summary>
 public sealed class DaprStateStore : IStateStore
 {
     public const string TtlMetadataKey = "ttlInSeconds";
 
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
     private readonly DaprClient dapr;
+    private readonly HttpClient sidecar;
     private readonly string storeName;
+    private readonly bool hasOutbox;
     private readonly string pubSubName;
     private readonly ILogger logger;
     private readonly ResiliencePipeline publishPipeline;
 
-    public DaprStateStore(DaprClient dapr, string appId, RetailOptions options, DaprAdapterOptions adapterOptions, ILogger<DaprStateStore> logger)
+    /// <param name="sidecar">An HTTP client whose base address is the sidecar's HTTP API and which sends its API token.</param>
+    /// <param name="storeName">The state component: <c>RetailOptions.StateStoreName</c>, or the record store's one.</param>
+    /// <param name="hasOutbox">
+    /// Whether the component has the transactional outbox. Without it a projection would be stored as a second write of
+    /// its key, so change events are then published after the commit instead.
+    /// </param>
+    public DaprStateStore(DaprClient dapr, HttpClient sidecar, string appId, string storeName, bool hasOutbox, RetailOptions options,
+        DaprAdapterOptions adapterOptions, ILogger<DaprStateStore> logger)
     {
+        ArgumentNullException.ThrowIfNull(sidecar);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(adapterOptions);
+        ArgumentException.ThrowIfNullOrEmpty(storeName);
         this.dapr = dapr;
+        this.sidecar = sidecar;
+        this.storeName = storeName;
+        this.hasOutbox = hasOutbox;
         this.logger = logger;
         AppId = appId;
-        storeName = options.StateStoreName;
         pubSubName = options.PubSubName;
         publishPipeline = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
@@ -50,15 +71,14 @@ public sealed class DaprStateStore : IStateStore
 
     public string AppId { get; }
 
-    // A fresh StateOptions per request: the SDK's type is mutable.
-    private static StateOptions FirstWriteStrong => new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
+    public string StoreName => storeName;
 
     public async Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var (value, etag) = await Guard(() => dapr.GetByteStateAndETagAsync(storeName, key, ConsistencyMode.Strong,
             cancellationToken: cancellationToken));
-        return value.IsEmpty || string.IsNullOrEmpty(etag) ? null : new StateEntry(key, value.ToArray(), etag);
+        return value.IsEmpty || string.IsNullOrEmpty(etag) ? null : new StateEntry(key, DaprSortKeys.RemoveFrom(value.ToArray()), etag);
     }
 
     public async Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
@@ -73,53 +93,48 @@ public sealed class DaprStateStore : IStateStore
         // A missing key comes back as an item with neither value nor ETag.
         return [.. items
             .Where(item => !string.IsNullOrEmpty(item.ETag) && !string.IsNullOrEmpty(item.Value))
-            .Select(item => new StateEntry(item.Key, Encoding.UTF8.GetBytes(item.Value), item.ETag))];
+            .Select(item => new StateEntry(item.Key, DaprSortKeys.RemoveFrom(Encoding.UTF8.GetBytes(item.Value)), item.ETag))];
     }
 
     public async Task<StateCommit> TransactAsync(StateTransaction transaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        var plan = OutboxPlan.For(transaction, logger);
+        var plan = OutboxPlan.For(transaction, hasOutbox, logger);
         if (transaction.Operations.Count == 0)
         {
             await PublishAfterCommitAsync(transaction.Messages, cancellationToken);
             return new StateCommit(true, new Dictionary<string, string>(), null);
         }
 
-        // The SDK's outbox builder places each projection next to the write it describes.
-        var builder = new OutboxTransactionBuilder();
-        var projections = new Dictionary<string, OutboxMessage>(plan.Projections, StringComparer.Ordinal);
-        foreach (var operation in transaction.Operations)
-        {
-            switch (operation)
-            {
-                case StateUpsert upsert when projections.Remove(upsert.Key, out var cdc):
-                    builder.UpsertWithProjection(upsert.Key, upsert.Value, cdc.Data, upsert.ETag, UpsertMetadata(upsert, cdc),
-                        ProjectionMetadata(cdc), FirstWriteStrong);
-                    break;
-                case StateUpsert upsert:
-                    builder.Upsert(upsert.Key, upsert.Value, upsert.ETag, UpsertMetadata(upsert, null), FirstWriteStrong);
-                    break;
-                case StateDelete delete:
-                    builder.Delete(delete.Key, delete.ETag, null, FirstWriteStrong);
-                    break;
-                default:
-                    throw new ArgumentException($"unknown state operation {operation.GetType().Name}", nameof(transaction));
-            }
-        }
-        var requests = builder.Build();
-
+        using var content = new ByteArrayContent(TransactionBody(transaction, plan));
+        content.Headers.ContentType = Json;
+        HttpResponseMessage response;
         try
         {
-            await dapr.ExecuteStateTransactionAsync(storeName, requests, cancellationToken: cancellationToken);
+            response = await sidecar.PostAsync($"v1.0/state/{Uri.EscapeDataString(storeName)}/transaction", content, cancellationToken);
         }
-        catch (DaprException ex) when (DaprFailures.IsETagConflict(ex))
-        {
-            return StateCommit.Conflict(await FindConflictKeyAsync(transaction.Operations, cancellationToken));
-        }
-        catch (DaprException ex) when (DaprFailures.IsUnavailable(ex))
+        catch (HttpRequestException ex)
         {
             throw new DependencyUnavailableException(storeName, ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DependencyUnavailableException(storeName, ex);
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var error = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (DaprFailures.IsETagConflictText(error))
+                {
+                    return StateCommit.Conflict(await FindConflictKeyAsync(transaction.Operations, cancellationToken));
+                }
+                // The store could not run it (unreachable, timed out, refused): nothing was committed.
+                logger.LogWarning("Transaction on {Store} failed with {Status}: {Error}", storeName, (int)response.StatusCode, error);
+                throw new DependencyUnavailableException(storeName,
+                    new HttpRequestException($"state transaction failed: {error}", null, response.StatusCode));
+            }
         }
 
         var etags = await ReadBackETagsAsync(transaction.Operations, cancellationToken);
@@ -135,18 +150,104 @@ public sealed class DaprStateStore : IStateStore
         var ranges = query.Filters.Where(f => f.IsRange).ToList();
         var sent = query with { Filters = query.Filters.Where(f => !f.IsRange).ToList() };
         var items = new List<StateEntry>(query.Limit);
-        string? token = query.Token;
+        var token = query.Token;
+        bool last;
         do
         {
             var json = DaprStateQueryJson.Write(sent with { Token = token });
             var response = await Guard(() => dapr.QueryStateAsync<JsonElement>(storeName, json, cancellationToken: cancellationToken));
             items.AddRange(response.Results
                 .Where(item => ranges.All(r => StateRange.Matches(item.Data, r)))
-                .Select(item => new StateEntry(item.Key, JsonSerializer.SerializeToUtf8Bytes(item.Data), item.ETag)));
-            token = string.IsNullOrEmpty(response.Token) ? null : response.Token;
+                .Select(item => new StateEntry(item.Key, DaprSortKeys.RemoveFrom(JsonSerializer.SerializeToUtf8Bytes(item.Data)), item.ETag)));
+            // PostgreSQL answers a token with every limited page, the last one too; a short page is the last.
+            last = string.IsNullOrEmpty(response.Token) || response.Results.Count < query.Limit;
+            token = last ? null : response.Token;
         }
         while (ranges.Count > 0 && items.Count < query.Limit && token is not null);
         return new StateQueryPage(items, token);
+    }
+
+    /// <summary>
+    /// The body of <c>POST /v1.0/state/{store}/transaction</c>. Values are written as JSON (with their sort twins), so
+    /// the store keeps them as JSON. A change event is a second upsert of the same key marked <c>outbox.projection</c>,
+    /// right after its write: the outbox publishes the projection's value in place of the written one, and drops it
+    /// from the transaction.
+    /// </summary>
+    private static byte[] TransactionBody(StateTransaction transaction, OutboxPlan plan)
+    {
+        var projections = new Dictionary<string, OutboxMessage>(plan.Projections, StringComparer.Ordinal);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("operations");
+            foreach (var operation in transaction.Operations)
+            {
+                switch (operation)
+                {
+                    case StateUpsert upsert:
+                        projections.Remove(upsert.Key, out var cdc);
+                        WriteOperation(writer, "upsert", upsert.Key, DaprSortKeys.AddTo(upsert.Value), upsert.ETag,
+                            UpsertMetadata(upsert, cdc), firstWrite: true);
+                        if (cdc is not null)
+                        {
+                            WriteOperation(writer, "upsert", upsert.Key, JsonNode.Parse(cdc.Data), null, ProjectionMetadata(), firstWrite: false);
+                        }
+                        break;
+                    case StateDelete delete:
+                        WriteOperation(writer, "delete", delete.Key, null, delete.ETag, null, firstWrite: true);
+                        break;
+                    default:
+                        throw new ArgumentException($"unknown state operation {operation.GetType().Name}", nameof(transaction));
+                }
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static void WriteOperation(Utf8JsonWriter writer, string operation, string key, JsonNode? value, string? etag,
+        Dictionary<string, string>? metadata, bool firstWrite)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("operation", operation);
+        writer.WriteStartObject("request");
+        writer.WriteString("key", key);
+        if (operation == "upsert")
+        {
+            writer.WritePropertyName("value");
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+        }
+        if (!string.IsNullOrEmpty(etag))
+        {
+            writer.WriteString("etag", etag);
+        }
+        if (metadata is { Count: > 0 })
+        {
+            writer.WriteStartObject("metadata");
+            foreach (var (name, text) in metadata)
+            {
+                writer.WriteString(name, text);
+            }
+            writer.WriteEndObject();
+        }
+        if (firstWrite)
+        {
+            writer.WriteStartObject("options");
+            writer.WriteString("concurrency", "first-write");
+            writer.WriteString("consistency", "strong");
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     /// <summary>Indexes of the Dapr state table are the operator's (components/README.md lists them); nothing to do here.</summary>
@@ -158,8 +259,6 @@ public sealed class DaprStateStore : IStateStore
         {
             return null;
         }
-        // The CloudEvent overrides sit on the written operation as well as on its projection: Dapr's outbox documents
-        // them on the operation it publishes, and a state store ignores metadata it does not know.
         var metadata = cdc is null ? new Dictionary<string, string>() : CloudEventMetadata(cdc);
         if (upsert.Ttl is { } ttl)
         {
@@ -169,30 +268,37 @@ public sealed class DaprStateStore : IStateStore
         return metadata;
     }
 
-    private static Dictionary<string, string> ProjectionMetadata(OutboxMessage message)
+    // contentType makes daprd publish the projection's value as JSON data (datacontenttype application/json).
+    private static Dictionary<string, string> ProjectionMetadata() => new()
     {
-        // The builder adds outbox.projection=true; contentType makes daprd hand the bytes on as JSON.
-        var metadata = CloudEventMetadata(message);
-        metadata[DaprOutboxMetadata.CloudEventDataContentType] = "application/json";
-        metadata["contentType"] = "application/json";
-        return metadata;
-    }
+        ["outbox.projection"] = "true",
+        ["contentType"] = "application/json",
+    };
 
-    private static Dictionary<string, string> CloudEventMetadata(OutboxMessage message)
+    /// <summary>
+    /// The outbox copies the metadata of the written upsert (not of its projection) into the CloudEvent key for key, so
+    /// the keys are the bare attribute names. It keeps its own <c>id</c> (the outbox transaction's), so consumers of
+    /// <c>cdc</c> dedupe on the record key and revision in the data, not on the event id.
+    /// </summary>
+    internal static Dictionary<string, string> CloudEventMetadata(OutboxMessage message)
     {
         var metadata = new Dictionary<string, string>
         {
-            [DaprOutboxMetadata.CloudEventId] = message.Id,
-            [DaprOutboxMetadata.CloudEventType] = message.Type,
-            [DaprOutboxMetadata.CloudEventSource] = message.Source,
+            ["type"] = message.Type,
+            ["source"] = message.Source,
+            ["time"] = message.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
         };
         if (message.Subject is not null)
         {
-            metadata[DaprOutboxMetadata.CloudEventSubject] = message.Subject;
+            metadata["subject"] = message.Subject;
+        }
+        if (message.Orgcode is not null)
+        {
+            metadata["orgcode"] = message.Orgcode;
         }
         if (message.TraceParent is not null)
         {
-            metadata[DaprOutboxMetadata.CloudEventTraceParent] = message.TraceParent;
+            metadata["traceparent"] = message.TraceParent;
         }
         return metadata;
     }
@@ -331,14 +437,14 @@ public sealed class DaprStateStore : IStateStore
     /// <summary>Which CDC message becomes the outbox projection of which written key, and what is published after commit.</summary>
     private sealed record OutboxPlan(Dictionary<string, OutboxMessage> Projections, List<OutboxMessage> AfterCommit)
     {
-        public static OutboxPlan For(StateTransaction transaction, ILogger logger)
+        public static OutboxPlan For(StateTransaction transaction, bool hasOutbox, ILogger logger)
         {
             var plan = new OutboxPlan(new Dictionary<string, OutboxMessage>(StringComparer.Ordinal), []);
             var upserted = transaction.Operations.OfType<StateUpsert>().Select(u => u.Key).Distinct(StringComparer.Ordinal).ToList();
             foreach (var message in transaction.Messages)
             {
                 // The outbox can only deliver to the component's one topic, which the deployment sets to "cdc".
-                if (!message.IsChangeDataCapture || message.Topic != Topics.Cdc)
+                if (!hasOutbox || !message.IsChangeDataCapture || message.Topic != Topics.Cdc)
                 {
                     plan.AfterCommit.Add(message);
                     continue;

@@ -14,13 +14,17 @@ namespace Retail.Shared.Dapr;
 
 /// <summary>
 /// Signed webhook deliveries through a Dapr HTTP output binding (<c>bindings.http</c>, operation <c>post</c>).
-/// The binding turns metadata keys that start with a capital letter into request headers, so the Standard Webhooks
-/// headers are sent as <c>Webhook-Id</c>, <c>Webhook-Timestamp</c> and <c>Webhook-Signature</c>. It appends
-/// <c>path</c> to its configured URL; <c>url</c> carries the full destination for an egress relay in front of it.
+/// The binding turns only metadata keys that start with a capital letter into request headers, so the Standard
+/// Webhooks headers are sent as <c>Webhook-Id</c>, <c>Webhook-Timestamp</c> and <c>Webhook-Signature</c>, and the full
+/// destination for the egress relay in front of the binding as <c>Webhook-Destination</c>. It appends <c>path</c> to
+/// its configured URL.
 /// The secret only signs; it is never logged nor sent.
 /// </summary>
 public sealed partial class DaprWebhookSender : IWebhookSender
 {
+    /// <summary>The header that tells the egress relay where to forward the request.</summary>
+    public const string DestinationHeader = "Webhook-Destination";
+
     private readonly DaprClient dapr;
     private readonly string bindingName;
     private readonly ILogger logger;
@@ -53,7 +57,8 @@ public sealed partial class DaprWebhookSender : IWebhookSender
         var metadata = new Dictionary<string, string>
         {
             ["path"] = delivery.Url.PathAndQuery,
-            ["url"] = delivery.Url.AbsoluteUri,
+            // A lower-case key such as "url" would stay binding metadata and never reach the relay.
+            [DestinationHeader] = delivery.Url.AbsoluteUri,
             // The status is read from the answer's metadata instead of from an error text.
             ["errorIfNot2XX"] = "false",
             ["Content-Type"] = "application/json",

@@ -40,6 +40,9 @@ public sealed class RecordBatch
         Transaction.Upsert(key, value, etag: null);
     }
 
+    /// <summary>Whether <paramref name="store"/> is the store this batch commits to (or none is chosen yet), so an entry there is atomic with it.</summary>
+    public bool CommitsTo(IStateStore store) => _store is null || ReferenceEquals(_store, store);
+
     public async Task<BatchWrite> CommitAsync(CancellationToken ct = default)
     {
         if (_store is null)

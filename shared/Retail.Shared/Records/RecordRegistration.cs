@@ -19,7 +19,7 @@ public static class RecordRegistration
         services.AddSingleton(new RecordIndexes(appId, [.. type.StateIndexes()]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecordIndexBuilder>());
         services.AddScoped(sp => new RecordStore<T>(
-            sp.GetRequiredKeyedService<IStateStore>(appId),
+            sp.GetRequiredKeyedService<IStateStore>(StateStoreKeys.Records(appId)),
             type,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RequestContext>(),
@@ -38,7 +38,7 @@ internal sealed class RecordIndexBuilder(IServiceProvider services, IEnumerable<
     {
         foreach (var app in declared.GroupBy(d => d.AppId))
         {
-            var store = services.GetRequiredKeyedService<IStateStore>(app.Key);
+            var store = services.GetRequiredKeyedService<IStateStore>(StateStoreKeys.Records(app.Key));
             var indexes = RecordStore<Record>.BuiltInIndexes.Concat(app.SelectMany(d => d.Indexes)).DistinctBy(i => i.Name).ToList();
             await store.EnsureIndexesAsync(indexes, cancellationToken);
         }

@@ -1,13 +1,23 @@
 using System.Text.Json;
 using Dapr.Workflow;
 using Grpc.Core;
+using Retail.Shared.Dapr;
+using Retail.Shared.Invocation;
 using Retail.Workflows.Embedded;
 
 namespace Retail.Workflows.Scheduling;
 
-/// <summary>The scheduling port over Dapr's workflow client (Dapr mode): the sidecar runs the same workflow classes.</summary>
+/// <summary>
+/// The scheduling port over Dapr's workflow client (Dapr mode): the sidecar runs the same workflow classes.
+/// Listing and history exist only from Dapr runtime 1.17; an older sidecar answers them Unimplemented, and they then
+/// fail as the unavailable dependency <see cref="ListingOnOlderRuntime"/>, which says what is needed.
+/// </summary>
 public sealed class DaprWorkflowScheduler(DaprWorkflowClient client, WorkflowRegistry registry) : IWorkflowScheduler
 {
+    /// <summary>The dependency named when the sidecar's runtime has no workflow listing or history.</summary>
+    public const string ListingOnOlderRuntime =
+        "workflow listing and history (need Dapr runtime " + DaprRuntime.MinimumForWorkflowListing + " or later)";
+
     public async Task<WorkflowStartResult> StartAsync(string name, string? instanceId, JsonElement? input, CancellationToken cancellationToken = default)
     {
         var id = string.IsNullOrWhiteSpace(instanceId) ? Guid.CreateVersion7().ToString() : instanceId;
@@ -33,7 +43,7 @@ public sealed class DaprWorkflowScheduler(DaprWorkflowClient client, WorkflowReg
     public async Task<WorkflowInstanceList> ListAsync(WorkflowListQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var page = await client.ListInstanceIdsAsync(query.NextToken, Math.Clamp(query.Limit, 1, 500), cancellationToken);
+        var page = await NeedsListingAsync(() => client.ListInstanceIdsAsync(query.NextToken, Math.Clamp(query.Limit, 1, 500), cancellationToken));
         var items = new List<WorkflowInstanceStatus>();
         foreach (var id in page.InstanceIds.Where(id => query.InstanceIdPrefix is null || id.StartsWith(query.InstanceIdPrefix, StringComparison.Ordinal)))
         {
@@ -53,7 +63,7 @@ public sealed class DaprWorkflowScheduler(DaprWorkflowClient client, WorkflowReg
         {
             return null;
         }
-        var events = await client.GetInstanceHistoryAsync(instanceId, cancellationToken);
+        var events = await NeedsListingAsync(() => client.GetInstanceHistoryAsync(instanceId, cancellationToken));
         return events.Select(e => new WorkflowHistoryEntry(e.EventId, JsonNamingPolicy.SnakeCaseLower.ConvertName(e.EventType.ToString()),
             null, null, null, null, new DateTimeOffset(DateTime.SpecifyKind(e.Timestamp, DateTimeKind.Utc)))).ToList();
     }
@@ -83,6 +93,26 @@ public sealed class DaprWorkflowScheduler(DaprWorkflowClient client, WorkflowReg
         var state = await client.WaitForWorkflowCompletionAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
         return ToStatus(instanceId, state);
     }
+
+    private static async Task<T> NeedsListingAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (IsUnimplemented(ex))
+        {
+            throw new DependencyUnavailableException(ListingOnOlderRuntime, ex);
+        }
+    }
+
+    private static bool IsUnimplemented(Exception? exception) =>
+        exception switch
+        {
+            null => false,
+            RpcException rpc => rpc.StatusCode == StatusCode.Unimplemented,
+            _ => IsUnimplemented(exception.InnerException),
+        };
 
     private static bool IsActive(WorkflowRuntimeStatus status) =>
         status is WorkflowRuntimeStatus.Running or WorkflowRuntimeStatus.Pending or WorkflowRuntimeStatus.Suspended;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json.Nodes;
 using Dapr.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -66,6 +67,20 @@ public sealed class FakeSidecarHost : IAsyncDisposable
         var app = builder.Build();
         FakeSidecarHost? host = null;
         app.MapGrpcService<FakeDaprSidecar>();
+        app.MapPost("/v1.0/state/{store}/transaction", async (HttpContext context, string store) =>
+        {
+            var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            var error = sidecar.TransactOverHttp(store, body!.AsObject());
+            if (error is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            }
+            // daprd's answer to a failed transaction: 500 with ERR_STATE_TRANSACTION and the store's message.
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["errorCode"] = "ERR_STATE_TRANSACTION", ["message"] = error },
+                context.RequestAborted);
+        });
         app.MapMethods("/v1.0/invoke/{appId}/method/{**method}", ["GET", "POST", "PUT", "DELETE"],
             async (HttpContext context, string appId, string method) =>
             {
@@ -83,6 +98,9 @@ public sealed class FakeSidecarHost : IAsyncDisposable
             new Uri($"http://127.0.0.1:{grpc!.IPEndPoint!.Port}"), new Uri($"http://127.0.0.1:{http!.IPEndPoint!.Port}"));
         return host;
     }
+
+    /// <summary>An HTTP client for the sidecar's HTTP API, as <c>DaprRegistration</c> configures one.</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = new Uri(HttpEndpoint, "/") };
 
     public DaprClient CreateClient() => new DaprClientBuilder()
         .UseGrpcEndpoint(GrpcEndpoint.ToString())

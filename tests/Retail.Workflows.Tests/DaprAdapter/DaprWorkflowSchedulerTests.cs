@@ -2,6 +2,8 @@ using System.Text.Json;
 using Dapr.Workflow;
 using Dapr.Workflow.Registration;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Retail.Shared.Invocation;
 using Retail.Shared.Json;
 using Retail.Workflows.App;
 using Retail.Workflows.Scheduling;
@@ -80,6 +82,31 @@ public sealed class DaprWorkflowSchedulerTests : IAsyncDisposable
         Assert.Equal(WorkflowOperationOutcome.InvalidTransition, resumeAfter.Outcome);
         Assert.Equal(WorkflowOperationOutcome.Done, purged.Outcome);
         Assert.Empty(_sidecar.Instances);
+    }
+
+    // The fake answers ListInstanceIDs and GetInstanceHistory with Unimplemented, as a runtime older than 1.17 does.
+    [Fact]
+    public async Task on_a_runtime_without_listing_list_and_history_fail_naming_the_runtime_they_need_and_the_rest_works()
+    {
+        await _scheduler.StartAsync("ApprovalSaga", "dapr-old-1", null, Token);
+
+        var list = await Assert.ThrowsAsync<DependencyUnavailableException>(() => _scheduler.ListAsync(new WorkflowListQuery(Limit: 10), Token));
+        var history = await Assert.ThrowsAsync<DependencyUnavailableException>(() => _scheduler.GetHistoryAsync("dapr-old-1", Token));
+        var status = await _scheduler.GetAsync("dapr-old-1", Token);
+
+        Assert.Equal(DaprWorkflowScheduler.ListingOnOlderRuntime, list.Dependency);
+        Assert.Equal(DaprWorkflowScheduler.ListingOnOlderRuntime, history.Dependency);
+        Assert.Contains("1.17", list.Message, StringComparison.Ordinal);
+        Assert.Equal(WorkflowRuntimeStatus.Running, status!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task on_a_runtime_without_listing_the_health_check_is_degraded_with_the_reason_not_unhealthy()
+    {
+        var result = await new WorkflowRuntimeHealthCheck(_scheduler).CheckHealthAsync(new HealthCheckContext(), Token);
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Contains("Dapr runtime 1.17", result.Description, StringComparison.Ordinal);
     }
 }
 
