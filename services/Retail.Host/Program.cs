@@ -1,13 +1,7 @@
 using Retail.Host;
 using Retail.Shared.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-var modules = HostModules.All;
-builder.AddRetail(modules);
+RetailApp.RunHost(args, HostModules.All);
 
-var app = builder.Build();
-app.UseRetail(modules, prefixed: true);
-app.Run();
-
-/// <summary>The single-process host: every service module under <c>/{app-id}</c>.</summary>
+/// <summary>The single-process host: every service module under <c>/{app-id}</c> (or those <c>Retail:Modules</c> names).</summary>
 public partial class Program;

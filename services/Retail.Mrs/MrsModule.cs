@@ -1,4 +1,3 @@
-using FluentValidation;
 using Microsoft.Extensions.Options;
 using Retail.Mrs.Records;
 using Retail.Shared.Hosting;
@@ -16,7 +15,8 @@ public sealed class MrsModule : IServiceModule
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MrsOptions>().Bind(configuration.GetSection(MrsOptions.Section));
+        services.AddOptions<MrsOptions>().Bind(configuration.GetSection(MrsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MrsOptions>, MrsOptionsValidator>();
         var mrs = configuration.GetSection(MrsOptions.Section).Get<MrsOptions>() ?? new MrsOptions();
         var retail = configuration.GetSection(RetailOptions.Section).Get<RetailOptions>() ?? new RetailOptions();
         services.AddRecords(Id, MrsRecord.Type);
@@ -26,7 +26,6 @@ public sealed class MrsModule : IServiceModule
         services.AddSingleton<UrlSigner>();
         services.AddSingleton<RecordSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<RecordSweeper>());
-        services.AddValidatorsFromAssemblyContaining<MrsModule>(ServiceLifetime.Singleton, includeInternalTypes: false);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapRecords();

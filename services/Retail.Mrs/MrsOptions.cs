@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using Retail.Shared.Hosting;
 
 namespace Retail.Mrs;
@@ -29,6 +30,57 @@ public sealed class MrsOptions
     public string BlobBindingName { get; set; } = "blobstore";
 
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// Refuses, at start, settings that would make MRS misbehave quietly: a zero lifetime signs URLs born expired, a
+/// non-positive limit refuses every upload, a relative public URL hands clients links they cannot follow.
+/// </summary>
+public sealed class MrsOptionsValidator : IValidateOptions<MrsOptions>
+{
+    /// <summary>Longer-lived signed URLs are bearer tokens nobody can revoke; a week is already generous.</summary>
+    public static readonly TimeSpan MaxUrlLifetime = TimeSpan.FromDays(7);
+
+    public ValidateOptionsResult Validate(string? name, MrsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        Positive(errors, nameof(options.MaxUploadBytes), options.MaxUploadBytes);
+        Positive(errors, nameof(options.MaxDecompressedBytes), options.MaxDecompressedBytes);
+        Positive(errors, nameof(options.MaxInlineBytes), options.MaxInlineBytes);
+        Lifetime(errors, nameof(options.UploadUrlLifetime), options.UploadUrlLifetime);
+        Lifetime(errors, nameof(options.DownloadUrlLifetime), options.DownloadUrlLifetime);
+        if (options.SweepInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{MrsOptions.Section}:{nameof(options.SweepInterval)} must be positive");
+        }
+        if (options.PublicBaseUrl is { } url
+            && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+        {
+            errors.Add($"{MrsOptions.Section}:{nameof(options.PublicBaseUrl)} must be an absolute http or https URL");
+        }
+        if (string.IsNullOrWhiteSpace(options.BlobBindingName))
+        {
+            errors.Add($"{MrsOptions.Section}:{nameof(options.BlobBindingName)} is required");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Positive(List<string> errors, string name, long value)
+    {
+        if (value <= 0)
+        {
+            errors.Add($"{MrsOptions.Section}:{name} must be positive");
+        }
+    }
+
+    private static void Lifetime(List<string> errors, string name, TimeSpan value)
+    {
+        if (value < TimeSpan.FromSeconds(1) || value > MaxUrlLifetime)
+        {
+            errors.Add($"{MrsOptions.Section}:{name} must be between one second and {MaxUrlLifetime.TotalDays:0} days");
+        }
+    }
 }
 
 /// <summary>The HMAC key of signed URLs, from configuration or a generated owner-only file (like the operator key).</summary>

@@ -1,4 +1,3 @@
-using FluentValidation;
 using Retail.Ofm.Channels;
 using Retail.Ofm.CostCentres;
 using Retail.Ofm.Directory;
@@ -35,7 +34,6 @@ public sealed class OfmModule : IServiceModule
         services.AddMasterRecord<SalesChannel>(Id);
         services.AddScoped<OrgAccessResolver>();
         services.AddScoped<ContextCodeChecker>();
-        services.AddValidatorsFromAssemblyContaining<OfmModule>(ServiceLifetime.Singleton, includeInternalTypes: false);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)

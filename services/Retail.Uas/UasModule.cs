@@ -1,4 +1,3 @@
-using FluentValidation;
 using Retail.Shared.Hosting;
 using Retail.Shared.Records;
 using Retail.Uas.Passcodes;
@@ -31,7 +30,6 @@ public sealed class UasModule : IServiceModule
         services.AddScoped<PasscodeChanger>();
         services.AddScoped<PasscodeGuessGuard>();
         services.AddScoped<VerificationMailer>();
-        services.AddValidatorsFromAssemblyContaining<UasModule>(ServiceLifetime.Singleton, includeInternalTypes: false);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)

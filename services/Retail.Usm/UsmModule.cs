@@ -1,5 +1,4 @@
 using Dapr;
-using FluentValidation;
 using Retail.Shared.Hosting;
 using Retail.Usm.ApiKeys;
 using Retail.Usm.ServiceAccounts;
@@ -28,7 +27,6 @@ public sealed class UsmModule : IServiceModule
         services.AddScoped<ApiKeyIndex>();
         services.AddScoped<ApiKeyRevoker>();
         services.AddScoped<LocalEviction>();
-        services.AddValidatorsFromAssemblyContaining<UsmModule>(ServiceLifetime.Singleton, includeInternalTypes: false);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)

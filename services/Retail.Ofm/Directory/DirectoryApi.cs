@@ -20,3 +20,9 @@ public static class DirectoryApi
     public static async Task<Ok<DirectoryContextResponse>> CheckContext(DirectoryContextRequest request, ContextCodeChecker checker,
         CancellationToken ct) => TypedResults.Ok(await checker.CheckAsync(request, ct));
 }
+
+/// <summary>Sent only by <see cref="OfmOrgDirectory"/> from the caller's already-checked principal and org; nothing to add.</summary>
+public sealed class DirectoryAccessRequestValidator : NoFieldRules<DirectoryAccessRequest>;
+
+/// <summary>The codes are looked up as given; an unknown or malformed code is the answer's error, not a 400.</summary>
+public sealed class DirectoryContextRequestValidator : NoFieldRules<DirectoryContextRequest>;

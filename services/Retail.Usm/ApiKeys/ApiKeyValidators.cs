@@ -46,3 +46,6 @@ public sealed class ApiKeyValidateRequestValidator : AbstractValidator<ApiKeyVal
 {
     public ApiKeyValidateRequestValidator() => RuleFor(r => r.ApiKey).NotEmpty().WithMessage("is required").MaximumLength(256).WithMessage("is too long");
 }
+
+/// <summary>Names nothing but the org, which the contract already checks against x-orgcode.</summary>
+public sealed class RevokeAllOrgApiKeysRequestValidator : NoFieldRules<RevokeAllOrgApiKeysRequest>;

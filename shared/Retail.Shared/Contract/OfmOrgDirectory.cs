@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Retail.Shared.Invocation;
 
@@ -44,17 +44,24 @@ public static class DirectoryTopics
 
 /// <summary>
 /// Short-lived answers of the org directory. OFM clears an org's entries as it commits a change (same process)
-/// and every service clears them when OFM's events arrive (other processes); the TTL bounds what a lost event costs.
+/// and every service clears them when OFM's events arrive (other processes); the TTL bounds what a lost event costs,
+/// and the size limit what a flood of distinct orgs and principals costs.
 /// </summary>
-public sealed class OrgDirectoryCache(TimeProvider clock)
+public sealed class OrgDirectoryCache(TimeProvider clock, int sizeLimit = OrgDirectoryCache.DefaultSizeLimit) : IDisposable
 {
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<string, (object Value, DateTimeOffset ExpiresAt)> _entries = new(StringComparer.Ordinal);
+    /// <summary>Answers kept at most; an answer is small, and a busy service sees far fewer distinct callers per TTL.</summary>
+    public const int DefaultSizeLimit = 10_000;
+
+    private readonly MemoryCache _entries = BoundedCache.Create(clock, sizeLimit);
+
+    /// <summary>Entries held now, expired ones not yet dropped included.</summary>
+    public int Count => _entries.Count;
 
     public bool TryGet<T>(string orgcode, string key, out T value) where T : class
     {
-        if (_entries.TryGetValue(orgcode + "|" + key, out var entry) && entry.ExpiresAt > clock.GetUtcNow() && entry.Value is T typed)
+        if (_entries.TryGetValue(new EntryKey(orgcode, key), out var entry) && entry is T typed)
         {
             value = typed;
             return true;
@@ -70,7 +77,10 @@ public sealed class OrgDirectoryCache(TimeProvider clock)
         {
             expires = limit;
         }
-        _entries[orgcode + "|" + key] = (value, expires);
+        using var entry = _entries.CreateEntry(new EntryKey(orgcode, key));
+        entry.Value = value;
+        entry.AbsoluteExpiration = expires;
+        entry.Size = 1;
     }
 
     public void Invalidate(string? orgcode)
@@ -80,11 +90,15 @@ public sealed class OrgDirectoryCache(TimeProvider clock)
             _entries.Clear();
             return;
         }
-        foreach (var key in _entries.Keys.Where(k => k.StartsWith(orgcode + "|", StringComparison.Ordinal)))
+        foreach (var key in _entries.Keys.OfType<EntryKey>().Where(k => k.Orgcode == orgcode))
         {
-            _entries.TryRemove(key, out _);
+            _entries.Remove(key);
         }
     }
+
+    public void Dispose() => _entries.Dispose();
+
+    private sealed record EntryKey(string Orgcode, string Key);
 
     /// <summary>The subscriber every module maps: one of OFM's directory topics arrived, so that org's answers are stale.</summary>
     public static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok> OnDirectoryEvent(HttpContext http, OrgDirectoryCache cache)

@@ -16,6 +16,11 @@ public static class ValidationFilter
 {
     private static readonly ConcurrentDictionary<Type, PropertyInfo?> OrgcodeProperties = new();
 
+    /// <summary>Whether an argument of this type is the request's own shape (so has a validator), not a framework or primitive type.</summary>
+    public static bool CanBeValidated(Type type) =>
+        type is { IsClass: true } && type != typeof(string) && type.Namespace?.StartsWith("Microsoft", StringComparison.Ordinal) != true
+        && type.Namespace?.StartsWith("System", StringComparison.Ordinal) != true;
+
     public static EndpointFilterDelegate Create(EndpointFilterFactoryContext factory, EndpointFilterDelegate next)
     {
         var parameters = factory.MethodInfo.GetParameters();
@@ -23,8 +28,7 @@ public static class ValidationFilter
         for (var i = 0; i < parameters.Length; i++)
         {
             var type = parameters[i].ParameterType;
-            if (!type.IsClass || type == typeof(string) || type.Namespace?.StartsWith("Microsoft", StringComparison.Ordinal) == true
-                || type.Namespace?.StartsWith("System", StringComparison.Ordinal) == true)
+            if (!CanBeValidated(type))
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,12 @@ public interface IServiceModule
     string AppId { get; }
 
     string Title { get; }
+
+    /// <summary>
+    /// Where the module's request validators live. Hosting registers every public validator found there as part of
+    /// registering the module, so a new module cannot forget them; the module's own assembly unless it says otherwise.
+    /// </summary>
+    IReadOnlyList<Assembly> ValidatorAssemblies => [GetType().Assembly];
 
     void AddServices(IServiceCollection services, IConfiguration configuration);
 

@@ -86,6 +86,11 @@ public static class RetailHosting
             });
             module.AddServices(services, configuration);
         }
+        // Part of registering a module, so no module can forget it (the start-up check below would refuse it anyway).
+        foreach (var assembly in modules.SelectMany(m => m.ValidatorAssemblies).Distinct())
+        {
+            services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: false);
+        }
 
         var serviceName = modules.Count == 1 ? modules[0].AppId : "retail-host";
         services.AddOpenTelemetry()
@@ -171,7 +176,8 @@ public static class RetailHosting
             }
             module.MapEndpoints(group);
         }
-        EnsureEveryOperationDeclaresAccess(app);
+        // Now, not at ApplicationStarted: an exception there is only logged, and this must stop the start.
+        EndpointChecks.EnsureDeclared(((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints), app.Services);
         if (!dapr)
         {
             // Make (or read) the operator key at start-up, so a fresh host has one to hand in {DataDir}/operator.key.
@@ -179,24 +185,6 @@ public static class RetailHosting
                 app.Services.GetRequiredService<IOperatorKeyProvider>().GetOperatorKeyAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult());
         }
         return app;
-    }
-
-    /// <summary>Fail at start-up, not in production, when an operation forgot to say who may call it.</summary>
-    private static void EnsureEveryOperationDeclaresAccess(WebApplication app)
-    {
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            var sources = app.Services.GetServices<EndpointDataSource>();
-            var missing = sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
-                .Where(e => e.Metadata.GetMetadata<ServiceModuleMetadata>() is not null && e.Metadata.GetMetadata<AccessRequirement>() is null
-                    && e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("POST") == true)
-                .Select(e => e.RoutePattern.RawText)
-                .ToList();
-            if (missing.Count > 0)
-            {
-                throw new InvalidOperationException("Operations without an access requirement: " + string.Join(", ", missing));
-            }
-        });
     }
 
     private static void ConfigureLogging(LoggerConfiguration log, IConfiguration configuration)

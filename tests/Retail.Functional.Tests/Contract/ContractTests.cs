@@ -249,7 +249,7 @@ public sealed class ContractTests : IAsyncLifetime
         var client = _host.Operator("acme");
         var gate = _host.Services.GetRequiredService<ProbeGate>();
         var first = client.PostJsonAsync("/probe/slow", new { tag = "t" }, Key("k-4"));
-        await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await gate.Entered.Task.Within("the slow write to enter its handler");
 
         var second = await client.PostJsonAsync("/probe/slow", new { tag = "t" }, Key("k-4"));
         gate.Release.SetResult();
@@ -506,15 +506,8 @@ public sealed class ContractTests : IAsyncLifetime
 
     private static async Task<T> Eventually<T>(Func<T> read, Func<T, bool> done)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var value = read();
-            if (done(value))
-            {
-                return value;
-            }
-            await Task.Delay(50, timeout.Token);
-        }
+        var value = read();
+        await Waits.UntilAsync(() => done(value = read()), "the expected events arrive");
+        return value;
     }
 }

@@ -31,8 +31,6 @@ public sealed class ProbeModule : IServiceModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddRecords("probe", new RecordType<ProbeItem>("item", i => [new("name", i.Name)]));
-        services.AddSingleton<IValidator<CreateItem>, CreateItemValidator>();
-        services.AddSingleton<IValidator<ListItems>, ListItemsValidator>();
         services.AddSingleton<ProbeGate>();
         services.AddSingleton<ReceivedEvents>();
     }
@@ -129,7 +127,8 @@ public sealed class ProbeModule : IServiceModule
     private static async Task<Ok<object>> Slow(SlowRequest request, ProbeGate gate, CancellationToken ct)
     {
         gate.Entered.TrySetResult();
-        await gate.Release.Task.WaitAsync(ct);
+        // Bounded, so a test that fails before releasing it does not leave the request hanging.
+        await gate.Release.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
         return TypedResults.Ok<object>(new { done = request.Tag });
     }
 
@@ -193,6 +192,18 @@ public sealed class ListItemsValidator : AbstractValidator<ListItems>
 {
     public ListItemsValidator() => this.AddPagingRules();
 }
+
+// Keys and revisions are checked by the store (unknown key 404, stale revision 409), which is what the probe exercises.
+
+public sealed class ItemKeyValidator : NoFieldRules<ItemKey>;
+
+public sealed class ItemRevisionValidator : NoFieldRules<ItemRevision>;
+
+public sealed class UpdateItemValidator : NoFieldRules<UpdateItem>;
+
+public sealed class SetItemStatusValidator : NoFieldRules<SetItemStatus>;
+
+public sealed class SlowRequestValidator : NoFieldRules<SlowRequest>;
 
 /// <summary>Holds the slow write open until a test lets it finish.</summary>
 public sealed class ProbeGate

@@ -20,7 +20,7 @@ public sealed class RestartTests
             var created = await first.Operator("acme").PostJsonAsync("/probe/item/create", new { name = "durable", count = 3 });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             guid = (await created.JsonAsync()).GetProperty("item_guid").GetString()!;
-            await Until(() => received.Refusals > 0);
+            await Waits.UntilAsync(() => received.Refusals > 0, "the subscriber has refused a delivery");
             Assert.DoesNotContain(received.All, e => e.Type == "probe.item.created");
         }
 
@@ -32,21 +32,13 @@ public sealed class RestartTests
             Assert.Equal(3, (await item.JsonAsync()).GetProperty("count").GetInt32());
 
             var received = second.Services.GetRequiredService<ReceivedEvents>();
-            await Until(() => received.All.Any(e => e.Type == "probe.item.created" && e.Data.GetProperty("key").GetString() == guid));
+            await Waits.UntilAsync(() => received.All.Any(e => e.Type == "probe.item.created" && e.Data.GetProperty("key").GetString() == guid),
+                "the event kept across the restart is delivered");
         }
         finally
         {
             await second.DisposeAsync();
             second.DeleteData();
-        }
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!condition())
-        {
-            await Task.Delay(50, timeout.Token);
         }
     }
 }

@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Shared.Embedded;
+using Retail.Shared.Hosting;
 
 namespace Retail.Functional.Tests.Infrastructure;
 
 /// <summary>
-/// The whole single-process host in memory on its own temporary data folder. Start a second factory on the
-/// same <see cref="DataDir"/> to test what survives a restart.
+/// The single-process host in memory on its own temporary data folder: every module, or only those
+/// <see cref="Modules"/> names. Start a second factory on the same <see cref="DataDir"/> to test what survives a restart.
 /// </summary>
 public sealed class RetailHostFactory : WebApplicationFactory<Program>
 {
@@ -33,12 +34,29 @@ public sealed class RetailHostFactory : WebApplicationFactory<Program>
 
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
+    /// <summary>
+    /// The app ids to boot, read by the host's module list through <see cref="RetailApp.ModulesKey"/>; every module when
+    /// null. Name what the test calls and what those modules call: USM signs in through UAS, and every org-scoped call
+    /// asks OFM, the org directory.
+    /// </summary>
+    public IReadOnlyList<string>? Modules { get; init; }
+
+    /// <summary>UAS and USM: accounts and sign-in, no orgs.</summary>
+    public static IReadOnlyList<string> Identity { get; } = ["uas", "usm"];
+
+    /// <summary>Identity and OFM: what any org-scoped call needs.</summary>
+    public static IReadOnlyList<string> Orgs { get; } = ["uas", "usm", "ofm"];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Retail:DataDir", DataDir);
         builder.UseSetting("Retail:OperatorKey", OperatorKey);
         builder.UseSetting("Retail:Events:PollInterval", "00:00:00.200");
+        if (Modules is not null)
+        {
+            builder.UseSetting(RetailApp.ModulesKey, string.Join(',', Modules));
+        }
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

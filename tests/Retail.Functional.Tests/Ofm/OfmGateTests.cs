@@ -152,10 +152,8 @@ public sealed class DirectoryEventTests(OfmHost host) : IClassFixture<OfmHost>
         await bus.PublishAsync("org.status_changed", "org.status_changed", new { orgcode = "stale-org", from = "active", to = "suspended" },
             cancellationToken: TestContext.Current.CancellationToken);
 
-        while (await diagnostics.PendingCountAsync("ofm", TestContext.Current.CancellationToken) > 0)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await Waits.UntilAsync(async () => await diagnostics.PendingCountAsync("ofm", TestContext.Current.CancellationToken) == 0,
+            "OFM's outbox has delivered the event");
         Assert.Empty(await diagnostics.DeadLettersAsync("ofm", cancellationToken: TestContext.Current.CancellationToken));
         Assert.False(cache.TryGet<string>("stale-org", "access|probe", out _));
         Assert.True(cache.TryGet<string>("fresh-org", "access|probe", out _));

@@ -32,7 +32,10 @@ public sealed class OfmHost : IAsyncLifetime
     }
 
     internal static RetailHostFactory Start(Action<IServiceCollection>? services = null) =>
-        new() { ConfigureServices = s => { TestSessions.Add(s); services?.Invoke(s); } };
+        new() { ConfigureServices = s => { TestSessions.Add(s); services?.Invoke(s); }, Modules = Modules };
+
+    /// <summary>OFM with the identity it checks callers through and MRS, which channel assets and the MRS tests use.</summary>
+    internal static IReadOnlyList<string> Modules { get; } = [.. RetailHostFactory.Orgs, "mrs"];
 }
 
 /// <summary>

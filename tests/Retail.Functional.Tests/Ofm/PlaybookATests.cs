@@ -12,7 +12,7 @@ public sealed class PlaybookATests
     [Fact]
     public async Task Playbook_A_UC_OFM_001_003_004_a_greenfield_org_is_bootstrapped_from_sign_up_to_resolvers()
     {
-        await using var factory = new RetailHostFactory();
+        await using var factory = new RetailHostFactory { Modules = OfmHost.Modules };
         using var anonymous = factory.CreateClient();
         using var @operator = factory.CreateOperatorClient();
 

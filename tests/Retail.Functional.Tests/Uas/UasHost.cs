@@ -45,7 +45,8 @@ public sealed class UasHost : IAsyncLifetime
 
     internal static RetailHostFactory Start(Action<RetailHostFactory>? configure = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var factory = new RetailHostFactory { ConfigureServices = services };
+        // USM's tests share this host and make orgs, so OFM too; MRS and the workflows are not needed.
+        var factory = new RetailHostFactory { ConfigureServices = services, Modules = RetailHostFactory.Orgs };
         configure?.Invoke(factory);
         return factory;
     }

@@ -6,7 +6,8 @@ namespace Retail.Functional.Tests.Workflows;
 /// <summary>The workflows app composed into the single-process host, driven as a client would.</summary>
 public sealed class HostedWorkflowTests : IAsyncLifetime
 {
-    private readonly RetailHostFactory _factory = new();
+    // The workflows app and OFM, which answers for the org its sagas run in.
+    private readonly RetailHostFactory _factory = new() { Modules = ["ofm", "workflows"] };
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
@@ -24,15 +25,13 @@ public sealed class HostedWorkflowTests : IAsyncLifetime
             HttpJson.Headers(("Idempotency-Key", "start-hosted-1")));
         Assert.Equal(HttpStatusCode.OK, started.StatusCode);
 
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        string? status = null;
-        while (status != "completed")
+        await Waits.UntilAsync(async () =>
         {
             var get = await (await client.PostJsonAsync("/workflows/workflow/get", new { instance_id = "hosted-1" })).JsonAsync();
-            status = get.GetProperty("runtime_status").GetString();
+            var status = get.GetProperty("runtime_status").GetString();
             Assert.NotEqual("failed", status);
-            await Task.Delay(50, patience.Token);
-        }
+            return status == "completed";
+        }, "the saga hosted-1 completes");
 
         var health = await _factory.CreateClient().GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);

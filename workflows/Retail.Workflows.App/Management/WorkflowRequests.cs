@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapr.Workflow;
+using Retail.Shared.Contract;
 using Retail.Workflows.Scheduling;
 
 namespace Retail.Workflows.App.Management;
@@ -58,3 +59,20 @@ public sealed record WorkflowHistoryEventResponse(long Sequence, string Kind, in
 }
 
 public sealed record WorkflowOperationResponse(string InstanceId, WorkflowRuntimeStatus? RuntimeStatus);
+
+// The management handlers check names and instance ids themselves, because an instance id is checked together with
+// the caller's org scope it is stored under; these validators record that the request shapes need nothing more.
+
+public sealed class StartWorkflowRequestValidator : NoFieldRules<StartWorkflowRequest>;
+
+public sealed class WorkflowInstanceRequestValidator : NoFieldRules<WorkflowInstanceRequest>;
+
+public sealed class ListWorkflowsRequestValidator : NoFieldRules<ListWorkflowsRequest>;
+
+public sealed class RaiseEventRequestValidator : NoFieldRules<RaiseEventRequest>;
+
+public sealed class SuspendWorkflowRequestValidator : NoFieldRules<SuspendWorkflowRequest>;
+
+public sealed class ResumeWorkflowRequestValidator : NoFieldRules<ResumeWorkflowRequest>;
+
+public sealed class TerminateWorkflowRequestValidator : NoFieldRules<TerminateWorkflowRequest>;

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Retail.Shared.Contract.Identity;
 
@@ -17,15 +17,21 @@ public sealed class IdentityOptions
 /// <summary>
 /// Credentials USM accepted a moment ago, keyed by the hash of the secret and tagged with what can revoke them
 /// (the session, the user, the key, the service account, the org). Eviction bumps a generation, so a check that
-/// was in flight while something was revoked does not put its (possibly stale) answer back.
+/// was in flight while something was revoked does not put its (possibly stale) answer back. At most
+/// <c>sizeLimit</c> credentials are kept, and expired ones are dropped, so callers presenting ever new secrets
+/// cannot grow it.
 /// </summary>
-public sealed class CredentialCache(TimeProvider clock)
+public sealed class CredentialCache(TimeProvider clock, int sizeLimit = CredentialCache.DefaultSizeLimit) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    /// <summary>Credentials kept at most; beyond it a credential is checked with USM again, which is correct, only slower.</summary>
+    public const int DefaultSizeLimit = 10_000;
+
+    private readonly MemoryCache _entries = BoundedCache.Create(clock, sizeLimit);
     private long _generation;
 
     public long Generation => Interlocked.Read(ref _generation);
 
+    /// <summary>Credentials held now, expired ones not yet dropped included.</summary>
     public int Count => _entries.Count;
 
     public static string SessionTag(string sessionId) => "session:" + sessionId;
@@ -38,19 +44,8 @@ public sealed class CredentialCache(TimeProvider clock)
 
     public static string OrgTag(string orgcode) => "org:" + orgcode;
 
-    public Principal? Find(string credentialHash)
-    {
-        if (!_entries.TryGetValue(credentialHash, out var entry))
-        {
-            return null;
-        }
-        if (entry.Until > clock.GetUtcNow())
-        {
-            return entry.Principal;
-        }
-        _entries.TryRemove(new KeyValuePair<string, Entry>(credentialHash, entry));
-        return null;
-    }
+    public Principal? Find(string credentialHash) =>
+        _entries.TryGetValue(credentialHash, out var value) && value is Entry entry ? entry.Principal : null;
 
     /// <summary>Keeps an answer, unless something was evicted since <paramref name="generationAtStart"/> (the answer may predate it).</summary>
     public void Add(string credentialHash, Principal principal, IReadOnlyCollection<string> tags, DateTimeOffset until, long generationAtStart)
@@ -59,10 +54,15 @@ public sealed class CredentialCache(TimeProvider clock)
         {
             return;
         }
-        _entries[credentialHash] = new Entry(principal, tags, until);
+        using (var cached = _entries.CreateEntry(credentialHash))
+        {
+            cached.Value = new Entry(principal, tags);
+            cached.AbsoluteExpiration = until;
+            cached.Size = 1;
+        }
         if (Generation != generationAtStart)
         {
-            _entries.TryRemove(credentialHash, out _);
+            _entries.Remove(credentialHash);
         }
     }
 
@@ -71,19 +71,19 @@ public sealed class CredentialCache(TimeProvider clock)
     {
         Interlocked.Increment(ref _generation);
         var removed = 0;
-        var now = clock.GetUtcNow();
-        foreach (var (key, entry) in _entries)
+        foreach (var key in _entries.Keys)
         {
-            if (entry.Until <= now || entry.Tags.Any(tags.Contains))
+            // An expired entry is dropped by the lookup itself and not counted: it was no longer trusted.
+            if (_entries.TryGetValue(key, out var value) && value is Entry entry && entry.Tags.Any(tags.Contains))
             {
-                if (_entries.TryRemove(new KeyValuePair<string, Entry>(key, entry)))
-                {
-                    removed++;
-                }
+                _entries.Remove(key);
+                removed++;
             }
         }
         return removed;
     }
 
-    private sealed record Entry(Principal Principal, IReadOnlyCollection<string> Tags, DateTimeOffset Until);
+    public void Dispose() => _entries.Dispose();
+
+    private sealed record Entry(Principal Principal, IReadOnlyCollection<string> Tags);
 }

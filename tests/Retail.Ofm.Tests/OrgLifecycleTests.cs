@@ -1,0 +1,55 @@
+using Retail.Ofm.Orgs;
+using Retail.Shared.Contract;
+
+namespace Retail.Ofm.Tests;
+
+/// <summary>
+/// An org is verified once (pending → active), can be suspended and reinstated, and frozen for offboarding, after
+/// which nothing moves it; closing is not a move the API offers.
+/// </summary>
+public sealed class OrgLifecycleTests
+{
+    [Theory]
+    [InlineData(OrgStatus.Pending, OrgStatus.Active)]
+    [InlineData(OrgStatus.Active, OrgStatus.Suspended)]
+    [InlineData(OrgStatus.Suspended, OrgStatus.Active)]
+    [InlineData(OrgStatus.Active, OrgStatus.Frozen)]
+    public void these_moves_are_allowed(OrgStatus from, OrgStatus to) => Assert.True(Org.Lifecycle.CanMove(from, to));
+
+    [Theory]
+    [InlineData(OrgStatus.Pending, OrgStatus.Suspended)]
+    [InlineData(OrgStatus.Pending, OrgStatus.Frozen)]
+    [InlineData(OrgStatus.Suspended, OrgStatus.Frozen)]
+    [InlineData(OrgStatus.Active, OrgStatus.Pending)]
+    [InlineData(OrgStatus.Active, OrgStatus.Active)]
+    [InlineData(OrgStatus.Active, OrgStatus.Closed)]
+    public void every_other_move_is_refused(OrgStatus from, OrgStatus to)
+    {
+        Assert.False(Org.Lifecycle.CanMove(from, to));
+        Assert.NotNull(Org.Lifecycle.Check(from, to));
+    }
+
+    [Theory]
+    [InlineData(OrgStatus.Frozen)]
+    [InlineData(OrgStatus.Closed)]
+    public void a_frozen_or_closed_org_cannot_move_at_all(OrgStatus from) => Assert.Empty(Org.Lifecycle.AllowedFrom(from));
+
+    [Fact]
+    public void the_primary_owner_and_active_secondary_owners_own_the_org_and_a_suspended_one_does_not()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var org = new Org
+        {
+            OrgGuid = Guid.CreateVersion7().ToString(),
+            Orgcode = "acme",
+            LegalName = "Acme GmbH",
+            PrimaryOwnerGuid = "primary",
+            SecondaryOwners = [new OrgOwner("second", OwnerState.Active, now), new OrgOwner("paused", OwnerState.Suspended, now)],
+        };
+
+        Assert.True(org.IsOwner("primary"));
+        Assert.True(org.IsOwner("second"));
+        Assert.False(org.IsOwner("paused"));
+        Assert.False(org.IsOwner("stranger"));
+    }
+}
