@@ -29,10 +29,7 @@ internal static class HttpBenchmark
             host = StartHost(url, dataDir, operatorKey);
         }
 
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            BaseAddress = new Uri(url),
-        };
+        using var client = NewClient(url, concurrency);
         try
         {
             await WaitUntilAliveAsync(client);
@@ -68,7 +65,11 @@ internal static class HttpBenchmark
         }
     }
 
-    private static async Task<bool> Send(HttpClient client, HttpMethod method, string path, byte[]? body, string? apiKey)
+    internal static HttpClient NewClient(string url, int concurrency) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { BaseAddress = new Uri(url) };
+
+    internal static async Task<bool> Send(HttpClient client, HttpMethod method, string path, byte[]? body, string? apiKey,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -80,12 +81,16 @@ internal static class HttpBenchmark
         {
             request.Headers.Add("x-api-key", apiKey);
         }
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.Add(name, value);
+        }
         using var response = await client.SendAsync(request);
         await response.Content.CopyToAsync(Stream.Null);
         return response.IsSuccessStatusCode;
     }
 
-    private static async Task<string> PhaseAsync(string name, int seconds, int concurrency, Func<Task<bool>> operation)
+    internal static async Task<string> PhaseAsync(string name, int seconds, int concurrency, Func<Task<bool>> operation)
     {
         var result = new PhaseResult(name);
         var stopwatch = Stopwatch.StartNew();
@@ -117,7 +122,7 @@ internal static class HttpBenchmark
         return result.Report(stopwatch.Elapsed);
     }
 
-    private static Process StartHost(string url, string dataDir, string operatorKey)
+    internal static Process StartHost(string url, string dataDir, string operatorKey)
     {
         var root = FindRepositoryRoot();
         var start = new ProcessStartInfo("dotnet",
@@ -136,7 +141,7 @@ internal static class HttpBenchmark
         return process;
     }
 
-    private static async Task WaitUntilAliveAsync(HttpClient client)
+    internal static async Task WaitUntilAliveAsync(HttpClient client)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromMinutes(3))

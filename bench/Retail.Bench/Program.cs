@@ -6,6 +6,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["store"] = StoreBenchmark.RunAsync,
     ["http"] = HttpBenchmark.RunAsync,
     ["bus"] = BusBenchmark.RunAsync,
+    ["lists"] = ListBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

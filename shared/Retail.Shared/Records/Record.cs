@@ -46,21 +46,35 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
 
     public string Entity { get; } = entity;
 
-    public IReadOnlyList<RecordIndex> Indexes => _indexes;
+    public IReadOnlyList<RecordIndex> Indexes
+    {
+        get
+        {
+            lock (_indexes)
+            {
+                return [.. _indexes];
+            }
+        }
+    }
 
     public IEnumerable<UniqueValue> UniquesOf(T record) => uniques?.Invoke(record) ?? [];
 
     /// <summary>Lists of one org filtered by these fields (record JSON names, in this order) seek instead of scanning.</summary>
-    public RecordType<T> IndexBy(params string[] fields)
-    {
-        _indexes.Add(new RecordIndex(string.Join("_", fields), fields, AcrossOrgs: false));
-        return this;
-    }
+    public RecordType<T> IndexBy(params string[] fields) => Declare(new RecordIndex(string.Join("_", fields), fields, AcrossOrgs: false));
 
     /// <summary>Lookups by these fields across every org (a user's memberships, records due for a sweep).</summary>
-    public RecordType<T> IndexAcrossOrgs(params string[] fields)
+    public RecordType<T> IndexAcrossOrgs(params string[] fields) => Declare(new RecordIndex("all_" + string.Join("_", fields), fields, AcrossOrgs: true));
+
+    // Declaring twice (a kit's default and the type's own) keeps one; types are shared by hosts built in parallel (tests).
+    private RecordType<T> Declare(RecordIndex index)
     {
-        _indexes.Add(new RecordIndex("all_" + string.Join("_", fields), fields, AcrossOrgs: true));
+        lock (_indexes)
+        {
+            if (!_indexes.Any(i => i.Name == index.Name))
+            {
+                _indexes.Add(index);
+            }
+        }
         return this;
     }
 
@@ -98,7 +112,7 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
     public IEnumerable<StateIndex> StateIndexes()
     {
         var name = Entity.Replace('.', '_');
-        foreach (var index in _indexes)
+        foreach (var index in Indexes)
         {
             IEnumerable<string> scope = index.AcrossOrgs ? ["entity"] : ["entity", "orgcode"];
             yield return new StateIndex($"{name}_{index.Name}", [.. scope, .. index.Fields.Select(PathOf)]);
