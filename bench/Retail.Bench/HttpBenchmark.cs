@@ -141,14 +141,15 @@ internal static class HttpBenchmark
         return process;
     }
 
-    internal static async Task WaitUntilAliveAsync(HttpClient client)
+    /// <summary>Until the host answers <paramref name="path"/> (<c>/healthz</c>: ready, its indexes built).</summary>
+    internal static async Task WaitUntilAliveAsync(HttpClient client, string path = "/alive")
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromMinutes(3))
         {
             try
             {
-                using var response = await client.GetAsync("/alive");
+                using var response = await client.GetAsync(path);
                 if (response.IsSuccessStatusCode)
                 {
                     return;

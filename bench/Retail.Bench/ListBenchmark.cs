@@ -29,7 +29,7 @@ internal static class ListBenchmark
         var seconds = options.Int("seconds", 5);
         var concurrency = options.Int("concurrency", 16);
         var sizes = new Dictionary<string, int> { ["bench-big"] = options.Int("big", 100_000), ["bench-small"] = options.Int("small", 100) };
-        var dataDir = Path.Combine(Path.GetTempPath(), "retail-bench-" + Guid.NewGuid().ToString("N"));
+        var dataDir = options.Text("keep") ?? Path.Combine(Path.GetTempPath(), "retail-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
             foreach (var (orgcode, count) in sizes)
@@ -41,7 +41,7 @@ internal static class ListBenchmark
             const string url = "http://127.0.0.1:5091";
             using var host = HttpBenchmark.StartHost(url, dataDir, OperatorKey);
             using var client = HttpBenchmark.NewClient(url, concurrency);
-            await HttpBenchmark.WaitUntilAliveAsync(client);
+            await HttpBenchmark.WaitUntilAliveAsync(client, "/healthz");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"lists: {url}, {concurrency} concurrent clients, {seconds} s per phase, {Environment.ProcessorCount} cores"));
             Console.WriteLine(await HttpBenchmark.PhaseAsync("stat /ofm/stat", seconds, concurrency,
@@ -71,7 +71,7 @@ internal static class ListBenchmark
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            if (Directory.Exists(dataDir))
+            if (options.Text("keep") is null && Directory.Exists(dataDir))
             {
                 Directory.Delete(dataDir, recursive: true);
             }

@@ -108,18 +108,38 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
     /// <summary>The stored path of a field: computed values sit under <c>ix</c>, record fields under <c>data</c>.</summary>
     public string PathOf(string field) => (_computed.ContainsKey(field.Split('.')[0]) ? "ix." : "data.") + field;
 
-    /// <summary>The state-store indexes this type needs: its declared ones, and those of its value sets.</summary>
+    /// <summary>
+    /// The declared index a list with these equality (and at most one trailing range) filters reads through: the one
+    /// whose fields the filters cover from the first, longest first; null when none does (the built-in list index then).
+    /// </summary>
+    public string? IndexFor(IReadOnlyCollection<StateFilter> filters, bool acrossOrgs)
+    {
+        var equal = filters.Where(f => f.IsEquality).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var ranged = filters.Where(f => f.IsRange).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        return Indexes.Where(i => i.AcrossOrgs == acrossOrgs)
+            .Select(i => (Index: i, Covered: i.Fields.TakeWhile(f => equal.Contains(PathOf(f))).Count()))
+            .Select(c => (c.Index, Covered: c.Covered + (c.Covered < c.Index.Fields.Count && ranged.Contains(PathOf(c.Index.Fields[c.Covered])) ? 1 : 0)))
+            .Where(c => c.Covered > 0)
+            .OrderByDescending(c => c.Covered)
+            .Select(c => $"{Entity.Replace('.', '_')}_{c.Index.Name}")
+            .FirstOrDefault();
+    }
+
+    /// <summary>
+    /// The state-store indexes this type needs: its declared ones and those of its value sets, each over this type's
+    /// values only, so that a write of another entity never pays for them.
+    /// </summary>
     public IEnumerable<StateIndex> StateIndexes()
     {
         var name = Entity.Replace('.', '_');
         foreach (var index in Indexes)
         {
-            IEnumerable<string> scope = index.AcrossOrgs ? ["entity"] : ["entity", "orgcode"];
-            yield return new StateIndex($"{name}_{index.Name}", [.. scope, .. index.Fields.Select(PathOf)]);
+            IEnumerable<string> scope = index.AcrossOrgs ? [] : ["orgcode"];
+            yield return new StateIndex($"{name}_{index.Name}", [.. scope, .. index.Fields.Select(PathOf)], Entity);
         }
         foreach (var set in _valueSets.Keys)
         {
-            yield return new StateIndex($"{name}_by_{set}", ["entity", "orgcode", "data.value"]);
+            yield return new StateIndex($"{name}_by_{set}", ["orgcode", "data.value"], $"{Entity}#{set}");
         }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Retail.Shared.Contract;
 using Retail.Shared.State;
@@ -17,7 +18,12 @@ public static class RecordRegistration
         services.AddSingleton(type);
         services.TryAddSingleton<PageTokens>();
         services.AddSingleton(new RecordIndexes(appId, [.. type.StateIndexes()]));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecordIndexBuilder>());
+        if (!services.Any(d => d.ServiceType == typeof(RecordIndexBuilder)))
+        {
+            services.AddSingleton<RecordIndexBuilder>();
+            services.AddHostedService(sp => sp.GetRequiredService<RecordIndexBuilder>());
+            services.AddHealthChecks().AddCheck<RecordIndexBuilder>("record-indexes", tags: ["ready"]);
+        }
         services.AddScoped(sp => new RecordStore<T>(
             sp.GetRequiredKeyedService<IStateStore>(StateStoreKeys.Records(appId)),
             type,
@@ -31,10 +37,31 @@ public static class RecordRegistration
 /// <summary>The secondary indexes one record type of an app needs.</summary>
 public sealed record RecordIndexes(string AppId, IReadOnlyList<StateIndex> Indexes);
 
-/// <summary>Builds every app's record indexes when the app starts (idempotent: existing indexes are kept).</summary>
-internal sealed class RecordIndexBuilder(IServiceProvider services, IEnumerable<RecordIndexes> declared) : IHostedService
+/// <summary>
+/// Builds every app's record indexes when the app starts (idempotent: existing indexes are kept). Building them over a
+/// large store takes a while; until it is done the app is not ready (<c>/healthz</c>), since its lists would scan.
+/// </summary>
+internal sealed class RecordIndexBuilder(IServiceProvider services, IEnumerable<RecordIndexes> declared) : IHostedService, IHealthCheck
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private Task _built = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _built = BuildAsync(cancellationToken);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_built.Status switch
+        {
+            TaskStatus.RanToCompletion => HealthCheckResult.Healthy(),
+            TaskStatus.Faulted => HealthCheckResult.Unhealthy("building the record indexes failed", _built.Exception),
+            _ => HealthCheckResult.Unhealthy("the record indexes are being built"),
+        });
+
+    private async Task BuildAsync(CancellationToken cancellationToken)
     {
         foreach (var app in declared.GroupBy(d => d.AppId))
         {
@@ -43,6 +70,4 @@ internal sealed class RecordIndexBuilder(IServiceProvider services, IEnumerable<
             await store.EnsureIndexesAsync(indexes, cancellationToken);
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

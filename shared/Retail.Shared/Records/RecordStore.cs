@@ -20,7 +20,6 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     [
         new("records", ["entity", "orgcode"]),
         new("history", ["entity", "orgcode", "key", "data.revision"]),
-        new("value_entries", ["entity", "orgcode", "data.value"]),
     ];
 
     public string Entity => type.Entity;
@@ -190,9 +189,11 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
             all.Add(StateFilter.Eq("doomed", false));
         }
         all.AddRange(filters.Select(f => f with { Path = type.PathOf(f.Path) }));
-        var order = Order(sort);
+        // A range (due before now) is read in its own order, so its index gives both the rows and their order.
+        var order = sort is null && filters.FirstOrDefault(f => f.IsRange) is { } range ? [new StateSort(type.PathOf(range.Path)), new StateSort("key")] : Order(sort);
         var list = ListIdentity("*", all, order);
-        var page = await store.QueryAsync(new StateQuery(all, order, limit, await tokens.OpenAsync(token, list, ct)), ct);
+        var page = await store.QueryAsync(new StateQuery(all, order, limit, await tokens.OpenAsync(token, list, ct),
+            type.IndexFor(all, acrossOrgs: true)), ct);
         var items = page.Items.Select(e => JsonSerializer.Deserialize<Stored<T>>(e.Value, RetailJson.Storage)!).Select(s => (s.Orgcode, s.Data)).ToList();
         return new Page<(string, T)>(items, await tokens.SealAsync(page.Token, list, ct));
     }
@@ -209,7 +210,8 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         var filters = new List<StateFilter> { StateFilter.Eq("entity", $"{Entity}#{set}"), StateFilter.Eq("orgcode", org), StateFilter.Eq("data.value", value) };
         var order = new List<StateSort> { new("key") };
         var list = ListIdentity(org, filters, order);
-        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct)), ct);
+        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct),
+            $"{Entity.Replace('.', '_')}_by_{set}"), ct);
         var keys = page.Items.Select(e => JsonSerializer.Deserialize<Stored<ValueEntry>>(e.Value, RetailJson.Storage)!.Data.RecordKey).ToList();
         return new Page<T>(await GetManyAsync(orgcode, keys, includeDoomed, ct), await tokens.SealAsync(page.Token, list, ct));
     }
@@ -220,7 +222,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         List<StateFilter> filters = [StateFilter.Eq("entity", HistoryEntity), StateFilter.Eq("orgcode", org), StateFilter.Eq("key", key)];
         List<StateSort> order = [new StateSort("data.revision")];
         var list = ListIdentity(org, filters, order);
-        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct)), ct);
+        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct), "history"), ct);
         return new Page<HistoryEntry>(
             page.Items.Select(e => JsonSerializer.Deserialize<Stored<HistoryEntry>>(e.Value, RetailJson.Storage)!.Data).ToList(),
             await tokens.SealAsync(page.Token, list, ct));
@@ -236,7 +238,8 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         all.AddRange((filters ?? []).Select(f => f with { Path = type.PathOf(f.Path) }));
         var order = Order(sort);
         var list = ListIdentity(org, all, order);
-        var page = await store.QueryAsync(new StateQuery(all, order, limit, await tokens.OpenAsync(token, list, ct)), ct);
+        var page = await store.QueryAsync(new StateQuery(all, order, limit, await tokens.OpenAsync(token, list, ct),
+            type.IndexFor(all, acrossOrgs: false) ?? "records"), ct);
         return new Page<T>(page.Items.Select(e => ReadData(e.Value)).ToList(), await tokens.SealAsync(page.Token, list, ct));
     }
 

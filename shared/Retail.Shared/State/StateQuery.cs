@@ -5,11 +5,16 @@ namespace Retail.Shared.State;
 /// Paths are dotted JSON field names ("orgcode", "status", "address.city"). Equality and IN are what Dapr's
 /// state query API offers; the range operators are for ordered values (numbers, fixed-width text).
 /// </summary>
+/// <param name="Index">
+/// The declared <see cref="StateIndex"/> the query is meant for. A store whose planner has no statistics to go by (the
+/// embedded SQLite file) reads through it; one that plans by real statistics (PostgreSQL) may ignore it.
+/// </param>
 public sealed record StateQuery(
     IReadOnlyList<StateFilter> Filters,
     IReadOnlyList<StateSort> Sort,
     int Limit,
-    string? Token = null);
+    string? Token = null,
+    string? Index = null);
 
 public enum FilterOp
 {
@@ -43,8 +48,9 @@ public sealed record StateSort(string Path, bool Descending = false);
 public sealed record StateQueryPage(IReadOnlyList<StateEntry> Items, string? Token);
 
 /// <summary>
-/// A secondary index a record type declares: the stored JSON paths, in order, that its lists filter and sort by.
+/// A secondary index a record type declares: the stored JSON paths, in order, that its lists filter and sort by, over
+/// the values of one <paramref name="Entity"/> only (a partial index: other values cost it nothing), or over all values.
 /// The embedded store builds it as a SQLite expression index; in Dapr mode the same paths are a PostgreSQL expression
 /// index on the state table (see components/README.md).
 /// </summary>
-public sealed record StateIndex(string Name, IReadOnlyList<string> Paths);
+public sealed record StateIndex(string Name, IReadOnlyList<string> Paths, string? Entity = null);
