@@ -99,17 +99,19 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         var declared = indexes.DistinctBy(i => i.Name).ToDictionary(i => "ix_" + i.Name, StateQueryRunner.CreateIndexSql, StringComparer.Ordinal);
         return Database.WriteAsync(batch =>
         {
-            var existing = new List<string>();
-            using (var reader = batch.Command("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'state' AND substr(name, 1, 3) = 'ix_'").ExecuteReader())
+            var existing = new Dictionary<string, string>(StringComparer.Ordinal);
+            using (var reader = batch.Command("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'state' AND substr(name, 1, 3) = 'ix_'").ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    existing.Add(reader.GetString(0));
+                    existing[reader.GetString(0)] = reader.GetString(1);
                 }
             }
-            foreach (var stale in existing.Where(name => !declared.ContainsKey(name)))
+            // SQLite keeps the statement without IF NOT EXISTS: an index whose definition changed is built again.
+            foreach (var (name, _) in existing.Where(e => !declared.TryGetValue(e.Key, out var wanted)
+                || !string.Equals(wanted.Replace("IF NOT EXISTS ", "", StringComparison.Ordinal), e.Value, StringComparison.Ordinal)))
             {
-                batch.Command($"DROP INDEX IF EXISTS \"{stale.Replace("\"", "", StringComparison.Ordinal)}\"").ExecuteNonQuery();
+                batch.Command($"DROP INDEX IF EXISTS \"{name.Replace("\"", "", StringComparison.Ordinal)}\"").ExecuteNonQuery();
             }
             foreach (var sql in declared.Values)
             {

@@ -190,7 +190,10 @@ internal static class StateQueryRunner
         {
             throw new ArgumentException($"invalid index '{index.Name}'", nameof(index));
         }
-        var sql = $"CREATE INDEX IF NOT EXISTS {IndexName(index.Name)} ON state ({string.Join(", ", index.Paths.Select(Field))}, key)";
+        // Lists are ordered by the stored record key (then the state key); ending every index with both lets a page be
+        // read in order straight from the index instead of sorting every match first.
+        var columns = index.Paths[^1] == "key" ? index.Paths : [.. index.Paths, "key"];
+        var sql = $"CREATE INDEX IF NOT EXISTS {IndexName(index.Name)} ON state ({string.Join(", ", columns.Select(Field))}, key)";
         return index.Entity is null ? sql : $"{sql} WHERE {Field("entity")} = {EntityLiteral(index.Entity)}";
     }
 
