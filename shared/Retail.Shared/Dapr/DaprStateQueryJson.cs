@@ -7,7 +7,7 @@ namespace Retail.Shared.Dapr;
 
 /// <summary>
 /// Writes a <see cref="StateQuery"/> in the JSON of Dapr's state query API:
-/// <c>{"filter": {"AND": [{"EQ": {path: value}}, {"IN": {path: [values]}}]}, "sort": [{"key": path, "order": "ASC"}],
+/// <c>{"filter": {"AND": [{"EQ": {path: value}}, {"IN": {path: [values]}}, {"LT": {path: value}}]}, "sort": [{"key": path, "order": "ASC"}],
 /// "page": {"limit": n, "token": "…"}}</c>. A single filter stands alone; AND joins two or more.
 /// </summary>
 internal static class DaprStateQueryJson
@@ -64,9 +64,9 @@ internal static class DaprStateQueryJson
     private static void WriteFilter(Utf8JsonWriter writer, StateFilter filter)
     {
         writer.WriteStartObject();
-        writer.WriteStartObject(filter.IsEquality ? "EQ" : "IN");
+        writer.WriteStartObject(filter.Op == StateFilterOp.LessThan ? "LT" : filter.IsEquality ? "EQ" : "IN");
         writer.WritePropertyName(filter.Path);
-        if (filter.IsEquality)
+        if (filter.IsEquality || filter.Op == StateFilterOp.LessThan)
         {
             WriteValue(writer, filter.Values[0]);
         }

@@ -43,6 +43,13 @@ internal static class StateQueryRunner
             }
             var field = $"json_extract(value, $f{f})";
             parameters.AddWithValue($"$f{f}", JsonPath(filter.Path));
+            if (filter.Op == StateFilterOp.LessThan)
+            {
+                // A null bound would match nothing; SQL's NULL comparison already leaves missing fields out.
+                parameters.AddWithValue($"$f{f}v0", ToSqlValue(filter.Values[0]) ?? throw new ArgumentException($"filter on '{filter.Path}' has a null bound", nameof(query)));
+                sql.Append(CultureInfo.InvariantCulture, $" AND {field} < $f{f}v0");
+                continue;
+            }
             var values = filter.Values.Select(ToSqlValue).ToList();
             var nonNull = values.Where(v => v is not null).ToList();
             var terms = new List<string>();
