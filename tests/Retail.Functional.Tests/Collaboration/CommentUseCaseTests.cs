@@ -183,4 +183,22 @@ public sealed class CommentUseCaseTests(CollaborationHost host) : IClassFixture<
         var hidden = Assert.Single((await admin.Post("/cie/comment/list", new { status = "hidden" }).Ok()).GetProperty("items").EnumerateArray());
         Assert.Equal(1, hidden.GetProperty("report_count").GetInt32());
     }
+
+    [Fact]
+    public async Task UC_CIE_001_a_retried_create_replays_the_first_answer_and_a_reused_key_is_refused()
+    {
+        var org = NewOrg();
+        var ann = host.As(org, Role.Member, "ann");
+        var ticket = await TicketAsync(ann);
+        var key = HttpJson.Headers(("Idempotency-Key", Guid.NewGuid().ToString()));
+        var body = new { subject_entity = "ticket", subject_key = ticket, body = "Posted once." };
+
+        var first = await ann.PostJsonAsync("/cie/comment", body, key).Ok(HttpStatusCode.Created);
+        using var replay = await ann.PostJsonAsync("/cie/comment", body, key);
+        Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first.GetProperty("comment_guid").GetString(), (await replay.JsonAsync()).GetProperty("comment_guid").GetString());
+        await ann.PostJsonAsync("/cie/comment", body with { body = "Posted twice?" }, key).Problem(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Single((await ann.Post("/cie/comment/list", new { subject_entity = "ticket", subject_key = ticket }).Ok()).GetProperty("items").EnumerateArray());
+    }
 }
