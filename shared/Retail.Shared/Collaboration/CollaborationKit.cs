@@ -16,6 +16,7 @@ public sealed class CollaborationKit(
     RecordStore<Comment> comments,
     RecordStore<InboxItem> inbox,
     ICommentSubjects subjects,
+    IInboxAssignees assignees,
     ITextSearch search,
     IServiceInvoker invoker,
     RequestContext context)
@@ -40,6 +41,9 @@ public sealed class CollaborationKit(
 
     public Task<ProblemHttpResult?> CheckSubjectAsync(string entity, string key, CancellationToken ct) =>
         SubjectCheck.ProblemAsync(subjects, Orgcode, entity, key, ct);
+
+    public async Task<ProblemHttpResult?> CheckAssigneeAsync(Assignee assignee, CancellationToken ct) =>
+        AssigneeProblems.For(await assignees.CheckAsync(Orgcode, assignee, ct), assignee);
 
     public Task<ProblemHttpResult?> CheckAttachmentsAsync(IReadOnlyList<string> attachments, CancellationToken ct) =>
         AttachmentCheck.ProblemAsync(invoker, Options.AttachmentsAppId, Orgcode, attachments, ct);

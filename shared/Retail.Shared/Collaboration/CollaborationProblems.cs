@@ -9,6 +9,7 @@ public static class CollaborationProblems
 {
     public const string SubjectNotFound = "subject_not_found";
     public const string AttachmentNotFound = "attachment_not_found";
+    public const string AssigneeNotFound = "assignee_not_found";
     public const string InvalidNextToken = "invalid_next_token";
     public const string SearchUnavailable = "search_unavailable";
 

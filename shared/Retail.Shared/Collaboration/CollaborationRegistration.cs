@@ -23,6 +23,7 @@ public static class CollaborationRegistration
         ArgumentNullException.ThrowIfNull(options);
         services.AddTextSearch(appId);
         services.TryAddKeyedScoped<ICommentSubjects>(appId, (sp, _) => new RecordCommentSubjects(options, sp));
+        services.TryAddKeyedSingleton<IInboxAssignees>(appId, (sp, _) => new OfmInboxAssignees(sp.GetRequiredService<IServiceInvoker>(), options.DirectoryAppId));
         services.AddKeyedScoped(appId, (sp, _) =>
         {
             var store = sp.GetRequiredKeyedService<IStateStore>(appId);
@@ -32,6 +33,7 @@ public static class CollaborationRegistration
                 new RecordStore<Comment>(store, Comment.Type, clock, context),
                 new RecordStore<InboxItem>(store, InboxItem.Type, clock, context),
                 sp.GetRequiredKeyedService<ICommentSubjects>(appId),
+                sp.GetRequiredKeyedService<IInboxAssignees>(appId),
                 sp.GetRequiredKeyedService<ITextSearch>(appId),
                 sp.GetRequiredService<IServiceInvoker>(),
                 context);

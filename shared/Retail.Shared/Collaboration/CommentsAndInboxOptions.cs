@@ -43,6 +43,9 @@ public sealed class CommentsAndInboxOptions
     /// <summary>The app that holds attachments (MRS).</summary>
     public string AttachmentsAppId { get; set; } = "mrs";
 
+    /// <summary>The app that knows the org's members and teams (OFM), asked about inbox assignees.</summary>
+    public string DirectoryAppId { get; set; } = "ofm";
+
     /// <summary>
     /// Records of <paramref name="type"/> may be subjects. The service registers their store itself
     /// (<see cref="RecordRegistration.AddRecords{T}"/>).

@@ -17,6 +17,11 @@ public static class InboxApi
         {
             return subjectProblem;
         }
+        var assignee = new Assignee(request.Assignee!.Kind, Guid.Parse(request.Assignee.Id!).ToString());
+        if (await kit.CheckAssigneeAsync(assignee, ct) is { } assigneeProblem)
+        {
+            return assigneeProblem;
+        }
         var item = new InboxItem
         {
             InboxItemGuid = Guid.CreateVersion7().ToString(),
@@ -24,7 +29,7 @@ public static class InboxApi
             Body = Validation.RequestRules.Trimmed(request.Body),
             SubjectEntity = request.SubjectEntity!,
             SubjectKey = request.SubjectKey!,
-            Assignee = new Assignee(request.Assignee!.Kind, Guid.Parse(request.Assignee.Id!).ToString()),
+            Assignee = assignee,
             Priority = request.Priority ?? InboxPriority.Normal,
             DueAt = request.DueAt is { } due ? InboxRules.WholeSeconds(due) : null,
             CreatedBy = kit.PrincipalId,

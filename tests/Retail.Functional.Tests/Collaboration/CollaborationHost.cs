@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Retail.Functional.Tests.Contract;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Mrs;
+using Retail.Ofm;
 using Retail.Shared.Contract;
 using Retail.Shared.Embedded;
 using Retail.Shared.Hosting;
@@ -18,7 +19,7 @@ using Retail.Shared.Invocation;
 namespace Retail.Functional.Tests.Collaboration;
 
 /// <summary>
-/// MRS and the two collaboration probes on a test server, with the contract host's org directory stand-in and named
+/// MRS, OFM (members and teams, for inbox assignees) and the two collaboration probes on a test server, with the contract host's org directory stand-in and named
 /// service accounts <c>sa:{org}:{role}:{name}</c>, so two members of one org are two different people.
 /// </summary>
 public sealed class CollaborationHost : IAsyncLifetime
@@ -26,8 +27,8 @@ public sealed class CollaborationHost : IAsyncLifetime
     private WebApplication? _app;
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "retail-tests", Guid.NewGuid().ToString("N"));
 
-    /// <summary>When set, service invocation fails as if MRS were down.</summary>
-    public bool MrsDown { get; set; }
+    /// <summary>When set, service invocation fails as if MRS and OFM were down.</summary>
+    public bool DependenciesDown { get; set; }
 
     public WebApplication App => _app ?? throw new InvalidOperationException("not started");
 
@@ -42,7 +43,7 @@ public sealed class CollaborationHost : IAsyncLifetime
             ["Retail:Events:PollInterval"] = "00:00:00.200",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         });
-        IServiceModule[] modules = [new MrsModule(), new CollaborationProbeModule(), new CollaborationLiteModule()];
+        IServiceModule[] modules = [new MrsModule(), new OfmModule(), new CollaborationProbeModule(), new CollaborationLiteModule()];
         builder.AddRetail(modules);
         builder.Services.AddSingleton(this);
         builder.Services.AddSingleton<ICredentialResolver, NamedServiceAccounts>();
@@ -69,6 +70,21 @@ public sealed class CollaborationHost : IAsyncLifetime
     }
 
     public static string PrincipalOf(string orgcode, Role role, string name = "a") => $"sa-{orgcode}-{role.ToString().ToLowerInvariant()}-{name}";
+
+    /// <summary>Makes the org in OFM (as the operator) with a fresh owner, who counts as a member; returns the owner's user guid.</summary>
+    public async Task<string> OwnerAsync(string orgcode)
+    {
+        var owner = Guid.CreateVersion7().ToString();
+        var @operator = App.GetTestClient();
+        @operator.DefaultRequestHeaders.Add("x-api-key", RetailHostFactory.OperatorKey);
+        await @operator.Post("/ofm/org/create", new { orgcode, legal_name = orgcode, owner_user_guid = owner }).Ok(HttpStatusCode.Created);
+        return owner;
+    }
+
+    /// <summary>A team of the org in OFM; returns its guid.</summary>
+    public async Task<string> TeamAsync(string orgcode) =>
+        (await As(orgcode, Role.Admin).Post("/ofm/team/create", new { team_code = "crew-" + Guid.NewGuid().ToString("N")[..8], name = "Crew" })
+            .Ok(HttpStatusCode.Created)).GetProperty("team_guid").GetString()!;
 
     public CollaborationEventsReceived Events => App.Services.GetRequiredService<CollaborationEventsReceived>();
 
@@ -103,7 +119,7 @@ internal sealed class SwitchableInvoker(IServiceInvoker inner, CollaborationHost
 {
     public Task<InvocationResponse> InvokeAsync(string appId, string path, object? body, InvocationOptions? options = null,
         CancellationToken cancellationToken = default) =>
-        host.MrsDown
+        host.DependenciesDown
             ? throw new DependencyUnavailableException(appId, new HttpRequestException("connection refused", null, HttpStatusCode.ServiceUnavailable))
             : inner.InvokeAsync(appId, path, body, options, cancellationToken);
 }

@@ -145,7 +145,7 @@ public sealed class CommentUseCaseTests(CollaborationHost host) : IClassFixture<
             .Problem(HttpStatusCode.BadRequest, "validation_failed");
 
         var fine = (await AttachmentAsync(ann)).GetProperty("record_guid").GetString();
-        host.MrsDown = true;
+        host.DependenciesDown = true;
         try
         {
             await ann.Post("/cie/comment", new { subject_entity = "ticket", subject_key = ticket, body = "See file.", attachments = new[] { fine } })
@@ -153,7 +153,7 @@ public sealed class CommentUseCaseTests(CollaborationHost host) : IClassFixture<
         }
         finally
         {
-            host.MrsDown = false;
+            host.DependenciesDown = false;
         }
         await ann.Post("/cie/comment", new { subject_entity = "ticket", subject_key = ticket, body = "See file.", attachments = new[] { fine } }).Ok(HttpStatusCode.Created);
     }

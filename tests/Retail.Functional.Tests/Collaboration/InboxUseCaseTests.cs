@@ -31,8 +31,7 @@ public sealed class InboxUseCaseTests(CollaborationHost host) : IClassFixture<Co
         var org = CommentUseCaseTests.NewOrg();
         var member = host.As(org, Role.Member);
         var ticket = await CommentUseCaseTests.TicketAsync(member);
-        var team = Guid.NewGuid().ToString();
-        var item = await ItemAsync(member, ticket, "Recount pallet 4", "team", team, Monday);
+        var item = await ItemAsync(member, ticket, "Recount pallet 4", "team", await host.TeamAsync(org), Monday);
         var guid = item.GetProperty("inbox_item_guid").GetString()!;
         Assert.Equal("open", item.GetProperty("state").GetString());
         Assert.Equal("active", item.GetProperty("status").GetString());
@@ -74,7 +73,7 @@ public sealed class InboxUseCaseTests(CollaborationHost host) : IClassFixture<Co
         var org = CommentUseCaseTests.NewOrg();
         var member = host.As(org, Role.Member);
         var ticket = await CommentUseCaseTests.TicketAsync(member);
-        var guid = (await ItemAsync(member, ticket, "Chase supplier", "member", Guid.NewGuid().ToString(), null)).GetProperty("inbox_item_guid").GetString();
+        var guid = (await ItemAsync(member, ticket, "Chase supplier", "member", await host.OwnerAsync(org), null)).GetProperty("inbox_item_guid").GetString();
 
         await member.Post("/cie/inbox/status", new { inbox_item_guid = guid, status = "active", expected_revision = 1 }).Problem(HttpStatusCode.Conflict, "invalid_transition");
         await member.Post("/cie/inbox/status", new { inbox_item_guid = guid, status = "archived", expected_revision = 1 }).Ok();
@@ -93,8 +92,8 @@ public sealed class InboxUseCaseTests(CollaborationHost host) : IClassFixture<Co
         var member = host.As(org, Role.Member);
         var ticket = await CommentUseCaseTests.TicketAsync(member);
         var otherTicket = await CommentUseCaseTests.TicketAsync(member, "Late delivery");
-        var team = Guid.NewGuid().ToString();
-        var person = Guid.NewGuid().ToString();
+        var team = await host.TeamAsync(org);
+        var person = await host.OwnerAsync(org);
         var first = (await ItemAsync(member, ticket, "Due Monday", "team", team, Monday)).GetProperty("inbox_item_guid").GetString();
         var second = (await ItemAsync(member, ticket, "Due Wednesday", "member", person, Monday.AddDays(2))).GetProperty("inbox_item_guid").GetString();
         var third = (await ItemAsync(member, otherTicket, "No due time", "team", team, null)).GetProperty("inbox_item_guid").GetString();
@@ -119,5 +118,31 @@ public sealed class InboxUseCaseTests(CollaborationHost host) : IClassFixture<Co
         await member.Post("/cie/inbox/list", new { assignee = new { kind = "team" } }).Problem(HttpStatusCode.BadRequest, "validation_failed");
         await member.Post("/cie/inbox/create", new { title = "No assignee", subject_entity = "ticket", subject_key = ticket })
             .Problem(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task UC_CIE_002_an_assignee_must_be_an_active_member_or_team_of_the_org_and_an_unreachable_directory_refuses()
+    {
+        var org = CommentUseCaseTests.NewOrg();
+        var member = host.As(org, Role.Member);
+        var ticket = await CommentUseCaseTests.TicketAsync(member);
+        var team = await host.TeamAsync(org);
+        var foreignTeam = await host.TeamAsync(CommentUseCaseTests.NewOrg());
+        object Item(string kind, string id) => new { title = "Check", subject_entity = "ticket", subject_key = ticket, assignee = new { kind, id } };
+
+        await member.Post("/cie/inbox/create", Item("team", foreignTeam)).Problem(HttpStatusCode.UnprocessableEntity, CollaborationProblems.AssigneeNotFound);
+        await member.Post("/cie/inbox/create", Item("member", Guid.NewGuid().ToString())).Problem(HttpStatusCode.UnprocessableEntity, CollaborationProblems.AssigneeNotFound);
+        // A team guid is not a member.
+        await member.Post("/cie/inbox/create", Item("member", team)).Problem(HttpStatusCode.UnprocessableEntity, CollaborationProblems.AssigneeNotFound);
+        host.DependenciesDown = true;
+        try
+        {
+            await member.Post("/cie/inbox/create", Item("team", team)).Problem(HttpStatusCode.ServiceUnavailable, "dependency_unavailable");
+        }
+        finally
+        {
+            host.DependenciesDown = false;
+        }
+        await member.Post("/cie/inbox/create", Item("team", team)).Ok(HttpStatusCode.Created);
     }
 }

@@ -61,7 +61,7 @@ public sealed class SearchUseCaseTests(CollaborationHost host) : IClassFixture<C
             body = "Order from the usual supplier.",
             subject_entity = "ticket",
             subject_key = ticket,
-            assignee = new { kind = "team", id = Guid.NewGuid() },
+            assignee = new { kind = "team", id = await host.TeamAsync(org) },
         }).Ok(HttpStatusCode.Created)).GetProperty("inbox_item_guid").GetString();
 
         await admin.Post("/cie/comment/status", new { comment_guid = comment, status = "hidden", expected_revision = 1 }).Ok();

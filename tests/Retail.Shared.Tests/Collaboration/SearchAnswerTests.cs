@@ -32,7 +32,7 @@ public sealed class SearchAnswerTests : IDisposable
         var kit = new CollaborationKit("ics", new CommentsAndInboxOptions(),
             new RecordStore<Comment>(_store, Comment.Type, TimeProvider.System, context),
             new RecordStore<InboxItem>(_store, InboxItem.Type, TimeProvider.System, context),
-            new NoSubjects(), new DaprTextSearch("ics"), new NoInvoker(), context);
+            new NoSubjects(), new NoAssignees(), new DaprTextSearch("ics"), new NoInvoker(), context);
 
         var answer = await SearchApi.SearchComments(new SearchRequest("blue", null, null), kit, TestContext.Current.CancellationToken);
 
@@ -57,6 +57,12 @@ public sealed class SearchAnswerTests : IDisposable
         public IReadOnlyCollection<string> Entities => [];
 
         public Task<bool> ExistsAsync(string orgcode, string entity, string key, CancellationToken cancellationToken) => Task.FromResult(false);
+    }
+
+    private sealed class NoAssignees : IInboxAssignees
+    {
+        public Task<AssigneeCheck> CheckAsync(string orgcode, Assignee assignee, CancellationToken cancellationToken) =>
+            Task.FromResult(AssigneeCheck.NotFound);
     }
 
     private sealed class NoInvoker : IServiceInvoker
