@@ -53,24 +53,31 @@ public static class CollaborationRegistration
     {
         ArgumentNullException.ThrowIfNull(options);
         var group = routes.MapGroup("");
-        void Map(CollaborationEndpoints endpoint, Delegate handler, string tag, Role role, bool write = false)
+        void Map(CollaborationEndpoints endpoint, Delegate handler, string tag, Role role, bool write = false, string? description = null)
         {
             if (!options.Lists(endpoint))
             {
                 return;
             }
             var builder = group.MapPost(CommentsAndInboxOptions.Paths[endpoint], handler).WithTags(tag).RequireRole(role);
+            if (description is not null)
+            {
+                builder.WithDescription(description);
+            }
             if (write)
             {
                 builder.AsWrite();
             }
         }
         Map(CollaborationEndpoints.Comment, CommentsApi.CreateComment, "Comments", Role.Member, write: true);
-        Map(CollaborationEndpoints.CommentGet, CommentsApi.GetComment, "Comments", Role.Viewer);
-        Map(CollaborationEndpoints.CommentList, CommentsApi.ListComments, "Comments", Role.Viewer);
+        Map(CollaborationEndpoints.CommentGet, CommentsApi.GetComment, "Comments", Role.Viewer,
+            description: "Below admin, a hidden or redacted comment's body and attachments are withheld.");
+        Map(CollaborationEndpoints.CommentList, CommentsApi.ListComments, "Comments", Role.Viewer,
+            description: "Redacted comments are never listed; listing hidden or reported comments needs an admin.");
         Map(CollaborationEndpoints.CommentRevise, CommentsApi.ReviseComment, "Comments", Role.Member, write: true);
         // Members resolve and reopen; moving into or out of moderation needs an admin, checked by the handler.
-        Map(CollaborationEndpoints.CommentStatus, CommentsApi.SetCommentStatus, "Comments", Role.Member, write: true);
+        Map(CollaborationEndpoints.CommentStatus, CommentsApi.SetCommentStatus, "Comments", Role.Member, write: true,
+            description: "Members resolve and reopen; hiding, un-hiding and redacting need an admin. Redaction is final.");
         Map(CollaborationEndpoints.CommentReport, CommentsApi.ReportComment, "Comments", Role.Member, write: true);
         Map(CollaborationEndpoints.InboxCreate, InboxApi.CreateInboxItem, "Inbox", Role.Member, write: true);
         Map(CollaborationEndpoints.InboxGet, InboxApi.GetInboxItem, "Inbox", Role.Viewer);
