@@ -33,18 +33,19 @@ public sealed class CollaborationKit(
 
     public RequestContext Context { get; } = context;
 
-    public string Orgcode => Context.RequireOrgcode();
+    /// <summary>The request's org (not named Orgcode: the validation filter reads that name on arguments as a body field).</summary>
+    public string OrgOfRequest => Context.RequireOrgcode();
 
     public Role Role => Context.Role;
 
     public string? PrincipalId => Context.Principal?.Id;
 
     public Task<ProblemHttpResult?> CheckSubjectAsync(string entity, string key, CancellationToken ct) =>
-        SubjectCheck.ProblemAsync(subjects, Orgcode, entity, key, ct);
+        SubjectCheck.ProblemAsync(subjects, OrgOfRequest, entity, key, ct);
 
     public async Task<ProblemHttpResult?> CheckAssigneeAsync(Assignee assignee, CancellationToken ct) =>
-        AssigneeProblems.For(await assignees.CheckAsync(Orgcode, assignee, ct), assignee);
+        AssigneeProblems.For(await assignees.CheckAsync(OrgOfRequest, assignee, ct), assignee);
 
     public Task<ProblemHttpResult?> CheckAttachmentsAsync(IReadOnlyList<string> attachments, CancellationToken ct) =>
-        AttachmentCheck.ProblemAsync(invoker, Options.AttachmentsAppId, Orgcode, attachments, ct);
+        AttachmentCheck.ProblemAsync(invoker, Options.AttachmentsAppId, OrgOfRequest, attachments, ct);
 }

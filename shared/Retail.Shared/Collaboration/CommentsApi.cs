@@ -14,7 +14,7 @@ public static class CommentsApi
     public static async Task<Results<Created<CommentView>, ProblemHttpResult>> CreateComment(CreateCommentRequest request, CollaborationKit kit,
         CancellationToken ct)
     {
-        var orgcode = kit.Orgcode;
+        var orgcode = kit.OrgOfRequest;
         if (await kit.CheckSubjectAsync(request.SubjectEntity!, request.SubjectKey!, ct) is { } subjectProblem)
         {
             return subjectProblem;
@@ -41,7 +41,7 @@ public static class CommentsApi
 
     public static async Task<Results<Ok<CommentView>, ProblemHttpResult>> GetComment(CommentKeyRequest request, CollaborationKit kit, CancellationToken ct)
     {
-        var loaded = await kit.Comments.GetAsync(kit.Orgcode, request.CommentGuid!, ct: ct);
+        var loaded = await kit.Comments.GetAsync(kit.OrgOfRequest, request.CommentGuid!, ct: ct);
         if (loaded is null)
         {
             return ApiProblem.NotFound("No such comment.");
@@ -81,7 +81,7 @@ public static class CommentsApi
         }
         try
         {
-            var page = await kit.Comments.ListAsync(kit.Orgcode, filters, Paging.LimitOf(request), request.NextToken, ct: ct);
+            var page = await kit.Comments.ListAsync(kit.OrgOfRequest, filters, Paging.LimitOf(request), request.NextToken, ct: ct);
             return TypedResults.Ok(new Page<CommentView>(page.Items.Select(c => CommentView.For(c, kit.Role)).ToList(), page.NextToken));
         }
         catch (ArgumentException ex) when (CollaborationProblems.IsBadToken(ex))
@@ -93,7 +93,7 @@ public static class CommentsApi
     public static async Task<Results<Ok<CommentView>, ProblemHttpResult>> ReviseComment(ReviseCommentRequest request, CollaborationKit kit,
         TimeProvider clock, CancellationToken ct)
     {
-        var orgcode = kit.Orgcode;
+        var orgcode = kit.OrgOfRequest;
         var (loaded, problem) = await kit.Comments.LoadForChangeAsync(orgcode, request.CommentGuid, request.ExpectedRevision, ct: ct);
         if (problem is not null)
         {
@@ -119,7 +119,7 @@ public static class CommentsApi
     public static async Task<Results<Ok<CommentView>, ProblemHttpResult>> SetCommentStatus(CommentStatusRequest request, CollaborationKit kit,
         CancellationToken ct)
     {
-        var orgcode = kit.Orgcode;
+        var orgcode = kit.OrgOfRequest;
         var (loaded, problem) = await kit.Comments.LoadForChangeAsync(orgcode, request.CommentGuid, request.ExpectedRevision, ct: ct);
         if (problem is not null)
         {
@@ -148,7 +148,7 @@ public static class CommentsApi
     public static async Task<Results<Ok<CommentView>, ProblemHttpResult>> ReportComment(ReportCommentRequest request, CollaborationKit kit,
         TimeProvider clock, CancellationToken ct)
     {
-        var orgcode = kit.Orgcode;
+        var orgcode = kit.OrgOfRequest;
         var (loaded, problem) = await kit.Comments.LoadForChangeAsync(orgcode, request.CommentGuid, request.ExpectedRevision,
             c => c.Status != CommentStatus.Redacted, ct);
         if (problem is not null)
@@ -165,7 +165,7 @@ public static class CommentsApi
     /// <summary>The bodies the comment has had, oldest first, from its history (the first 500 changes).</summary>
     private static async Task<IReadOnlyList<CommentRevision>> RevisionsAsync(CollaborationKit kit, string commentGuid, CancellationToken ct)
     {
-        var history = await kit.Comments.HistoryAsync(kit.Orgcode, commentGuid, Paging.MaxLimit, ct: ct);
+        var history = await kit.Comments.HistoryAsync(kit.OrgOfRequest, commentGuid, Paging.MaxLimit, ct: ct);
         return history.Items
             .Where(h => h.Op == "created" || h.Changed.Contains("body"))
             .Select(h => new CommentRevision(h.Revision, h.Record.GetProperty("body").GetString() ?? "", h.PrincipalId, h.At))

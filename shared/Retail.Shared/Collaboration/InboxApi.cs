@@ -12,7 +12,7 @@ public static class InboxApi
     public static async Task<Results<Created<InboxItemView>, ProblemHttpResult>> CreateInboxItem(CreateInboxItemRequest request, CollaborationKit kit,
         CancellationToken ct)
     {
-        var orgcode = kit.Orgcode;
+        var orgcode = kit.OrgOfRequest;
         if (await kit.CheckSubjectAsync(request.SubjectEntity!, request.SubjectKey!, ct) is { } subjectProblem)
         {
             return subjectProblem;
@@ -40,7 +40,7 @@ public static class InboxApi
 
     public static async Task<Results<Ok<InboxItemView>, ProblemHttpResult>> GetInboxItem(InboxItemKeyRequest request, CollaborationKit kit,
         CancellationToken ct) =>
-        await kit.Inbox.GetAsync(kit.Orgcode, request.InboxItemGuid!, ct: ct) is { } loaded
+        await kit.Inbox.GetAsync(kit.OrgOfRequest, request.InboxItemGuid!, ct: ct) is { } loaded
             ? TypedResults.Ok(InboxItemView.From(loaded.Record))
             : ApiProblem.NotFound("No such inbox item.");
 
@@ -68,7 +68,7 @@ public static class InboxApi
         }
         try
         {
-            var page = await kit.Inbox.ListAsync(kit.Orgcode, filters, Paging.LimitOf(request), request.NextToken, ct: ct);
+            var page = await kit.Inbox.ListAsync(kit.OrgOfRequest, filters, Paging.LimitOf(request), request.NextToken, ct: ct);
             return TypedResults.Ok(new Page<InboxItemView>(page.Items.Select(InboxItemView.From).ToList(), page.NextToken));
         }
         catch (ArgumentException ex) when (CollaborationProblems.IsBadToken(ex))
@@ -80,7 +80,7 @@ public static class InboxApi
     public static async Task<Results<Ok<InboxItemView>, ProblemHttpResult>> SetInboxStatus(InboxStatusRequest request, CollaborationKit kit,
         CancellationToken ct)
     {
-        var orgcode = kit.Orgcode;
+        var orgcode = kit.OrgOfRequest;
         var (loaded, problem) = await kit.Inbox.LoadForChangeAsync(orgcode, request.InboxItemGuid, request.ExpectedRevision, ct: ct);
         if (problem is not null)
         {
@@ -97,7 +97,7 @@ public static class InboxApi
     public static async Task<Results<Ok<InboxItemView>, ProblemHttpResult>> SetInboxState(InboxStateRequest request, CollaborationKit kit,
         CancellationToken ct)
     {
-        var orgcode = kit.Orgcode;
+        var orgcode = kit.OrgOfRequest;
         var (loaded, problem) = await kit.Inbox.LoadForChangeAsync(orgcode, request.InboxItemGuid, request.ExpectedRevision, ct: ct);
         if (problem is not null)
         {

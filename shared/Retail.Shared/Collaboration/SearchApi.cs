@@ -36,7 +36,7 @@ public static class SearchApi
         var items = new List<CommentView>(keys.Count);
         foreach (var key in keys)
         {
-            if (await kit.Comments.GetAsync(kit.Orgcode, key, ct: ct) is { } loaded && CommentRules.IsPublic(loaded.Record.Status))
+            if (await kit.Comments.GetAsync(kit.OrgOfRequest, key, ct: ct) is { } loaded && CommentRules.IsPublic(loaded.Record.Status))
             {
                 items.Add(CommentView.For(loaded.Record, kit.Role));
             }
@@ -55,7 +55,7 @@ public static class SearchApi
         var items = new List<InboxItemView>(keys.Count);
         foreach (var key in keys)
         {
-            if (await kit.Inbox.GetAsync(kit.Orgcode, key, ct: ct) is { } loaded && loaded.Record.Status == InboxStatus.Active)
+            if (await kit.Inbox.GetAsync(kit.OrgOfRequest, key, ct: ct) is { } loaded && loaded.Record.Status == InboxStatus.Active)
             {
                 items.Add(InboxItemView.From(loaded.Record));
             }
@@ -69,7 +69,7 @@ public static class SearchApi
         var terms = CollaborationRules.Terms(request.Query);
         try
         {
-            var page = await kit.Search.SearchAsync(new TextSearchQuery(entity, kit.Orgcode, terms, Paging.LimitOf(request), request.NextToken), ct);
+            var page = await kit.Search.SearchAsync(new TextSearchQuery(entity, kit.OrgOfRequest, terms, Paging.LimitOf(request), request.NextToken), ct);
             return (page.Keys, page.Token, null);
         }
         catch (ArgumentException ex) when (CollaborationProblems.IsBadToken(ex))
