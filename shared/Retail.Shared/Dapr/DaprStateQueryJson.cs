@@ -71,6 +71,11 @@ internal static class DaprStateQueryJson
     private static void WriteFilter(Utf8JsonWriter writer, StateFilter filter)
     {
         writer.WriteStartObject();
+        // Range filters never get here: state.postgresql compares them as text, so the adapter applies them itself.
+        if (filter.IsRange)
+        {
+            throw new ArgumentException($"range filter on '{filter.Path}' is applied by the adapter, not sent", nameof(filter));
+        }
         writer.WriteStartObject(filter.IsEquality ? "EQ" : "IN");
         writer.WritePropertyName(filter.Path);
         if (filter.IsEquality)

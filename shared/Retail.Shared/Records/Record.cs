@@ -60,10 +60,11 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
     public IEnumerable<UniqueValue> UniquesOf(T record) => uniques?.Invoke(record) ?? [];
 
     /// <summary>Lists of one org filtered by these fields (record JSON names, in this order) seek instead of scanning.</summary>
-    public RecordType<T> IndexBy(params string[] fields) => Declare(new RecordIndex(string.Join("_", fields), fields, AcrossOrgs: false));
+    public RecordType<T> IndexBy(params string[] fields) => Declare(new RecordIndex(string.Join("_", fields).Replace('.', '_'), fields, AcrossOrgs: false));
 
     /// <summary>Lookups by these fields across every org (a user's memberships, records due for a sweep).</summary>
-    public RecordType<T> IndexAcrossOrgs(params string[] fields) => Declare(new RecordIndex("all_" + string.Join("_", fields), fields, AcrossOrgs: true));
+    public RecordType<T> IndexAcrossOrgs(params string[] fields) =>
+        Declare(new RecordIndex("all_" + string.Join("_", fields).Replace('.', '_'), fields, AcrossOrgs: true));
 
     // Declaring twice (a kit's default and the type's own) keeps one; types are shared by hosts built in parallel (tests).
     private RecordType<T> Declare(RecordIndex index)

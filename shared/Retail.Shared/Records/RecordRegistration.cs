@@ -16,6 +16,22 @@ public static class RecordRegistration
     public static IServiceCollection AddRecords<T>(this IServiceCollection services, string appId, RecordType<T> type) where T : Record
     {
         services.AddSingleton(type);
+        services.AddRecordIndexes(appId, type);
+        services.AddScoped(sp => new RecordStore<T>(
+            sp.GetRequiredKeyedService<IStateStore>(StateStoreKeys.Records(appId)),
+            type,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<RequestContext>(),
+            sp.GetRequiredService<PageTokens>()));
+        return services;
+    }
+
+    /// <summary>
+    /// The indexes of a record type kept in <paramref name="appId"/>'s store, built at start-up, and the page tokens its
+    /// lists use; for a module that makes its own record stores (one per service that mounts it).
+    /// </summary>
+    public static IServiceCollection AddRecordIndexes<T>(this IServiceCollection services, string appId, RecordType<T> type) where T : Record
+    {
         services.TryAddSingleton<PageTokens>();
         services.AddSingleton(new RecordIndexes(appId, [.. type.StateIndexes()]));
         if (!services.Any(d => d.ServiceType == typeof(RecordIndexBuilder)))
@@ -24,12 +40,6 @@ public static class RecordRegistration
             services.AddHostedService(sp => sp.GetRequiredService<RecordIndexBuilder>());
             services.AddHealthChecks().AddCheck<RecordIndexBuilder>("record-indexes", tags: ["ready"]);
         }
-        services.AddScoped(sp => new RecordStore<T>(
-            sp.GetRequiredKeyedService<IStateStore>(StateStoreKeys.Records(appId)),
-            type,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<RequestContext>(),
-            sp.GetRequiredService<PageTokens>()));
         return services;
     }
 }

@@ -41,6 +41,9 @@ public sealed record StateFilter(string Path, IReadOnlyList<object?> Values, Fil
     public bool IsEquality => Op == FilterOp.In && Values.Count == 1;
 
     public bool IsRange => Op != FilterOp.In;
+
+    /// <summary>Values below <paramref name="bound"/>; a missing or null field never matches.</summary>
+    public static StateFilter Lt(string path, object bound) => Below(path, bound);
 }
 
 public sealed record StateSort(string Path, bool Descending = false);
