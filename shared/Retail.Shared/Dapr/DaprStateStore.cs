@@ -154,13 +154,16 @@ public sealed class DaprStateStore : IStateStore
         bool last;
         do
         {
-            var json = DaprStateQueryJson.Write(sent with { Token = token });
+            // Each read asks for no more than the page still needs, so a page never overflows its limit (the store's
+            // token is an offset, good for any limit).
+            var wanted = query.Limit - items.Count;
+            var json = DaprStateQueryJson.Write(sent with { Token = token, Limit = wanted });
             var response = await Guard(() => dapr.QueryStateAsync<JsonElement>(storeName, json, cancellationToken: cancellationToken));
             items.AddRange(response.Results
                 .Where(item => ranges.All(r => StateRange.Matches(item.Data, r)))
                 .Select(item => new StateEntry(item.Key, DaprSortKeys.RemoveFrom(JsonSerializer.SerializeToUtf8Bytes(item.Data)), item.ETag)));
             // PostgreSQL answers a token with every limited page, the last one too; a short page is the last.
-            last = string.IsNullOrEmpty(response.Token) || response.Results.Count < query.Limit;
+            last = string.IsNullOrEmpty(response.Token) || response.Results.Count < wanted;
             token = last ? null : response.Token;
         }
         while (ranges.Count > 0 && items.Count < query.Limit && token is not null);
