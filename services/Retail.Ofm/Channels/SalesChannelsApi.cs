@@ -209,14 +209,22 @@ public static class SalesChannelsApi
     public static RouteGroupBuilder MapSalesChannels(this IEndpointRouteBuilder routes)
     {
         var channels = routes.MapGroup("/sales-channel").WithTags("Sales channels");
-        channels.MapPost("/create", CreateChannel).RequireRole(Role.Member).AsWrite();
-        channels.MapPost("/get", MasterDataApi.Get<SalesChannel, ChannelKey>).RequireRole(Role.Viewer);
-        channels.MapPost("/list", ListChannels).RequireRole(Role.Viewer);
-        channels.MapPost("/update", MasterDataApi.Update<SalesChannel, UpdateChannelRequest>).RequireRole(Role.Member).AsWrite();
-        channels.MapPost("/status", MasterDataApi.SetStatus<SalesChannel, ChannelStatusRequest>).RequireRole(Role.Admin).AsWrite();
-        channels.MapPost("/config/presign", PresignConfig).RequireRole(Role.Member).AsWrite();
-        channels.MapPost("/config/complete", CompleteConfig).RequireRole(Role.Member).AsWrite();
-        channels.MapPost("/resolve", ResolveChannel).RequireRole(Role.Viewer);
+        channels.MapPost("/create", CreateChannel).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Declare a sales channel (pos, ecom, marketplace) with its market and locales.");
+        channels.MapPost("/get", MasterDataApi.Get<SalesChannel, ChannelKey>).RequireRole(Role.Viewer)
+            .WithSummary("Read a sales channel by channel_code.");
+        channels.MapPost("/list", ListChannels).RequireRole(Role.Viewer)
+            .WithSummary("List the org's sales channels.");
+        channels.MapPost("/update", MasterDataApi.Update<SalesChannel, UpdateChannelRequest>).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Change a sales channel's name, market, locales or facility.");
+        channels.MapPost("/status", MasterDataApi.SetStatus<SalesChannel, ChannelStatusRequest>).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Move a sales channel through its lifecycle (active, inactive, retired).");
+        channels.MapPost("/config/presign", PresignConfig).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Get a signed upload URL (MRS) for the channel's gzip JSON configuration.");
+        channels.MapPost("/config/complete", CompleteConfig).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Attach the uploaded configuration to the channel once MRS has checked it.");
+        channels.MapPost("/resolve", ResolveChannel).RequireRole(Role.Viewer)
+            .WithSummary("Whether a channel code is known and active, with its record.");
         return channels;
     }
 

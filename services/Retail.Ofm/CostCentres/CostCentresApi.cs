@@ -86,11 +86,16 @@ public static class CostCentresApi
     public static RouteGroupBuilder MapCostCentres(this IEndpointRouteBuilder routes)
     {
         var centres = routes.MapGroup("/cost-centre").WithTags("Cost centres");
-        centres.MapPost("/create", CreateCostCentre).RequireRole(Role.Member).AsWrite();
-        centres.MapPost("/get", MasterDataApi.Get<CostCentre, CostCentreKey>).RequireRole(Role.Viewer);
-        centres.MapPost("/list", MasterDataApi.List<CostCentre, CostCentreListRequest>).RequireRole(Role.Viewer);
-        centres.MapPost("/update", UpdateCostCentre).RequireRole(Role.Member).AsWrite();
-        centres.MapPost("/status/set", MasterDataApi.SetStatus<CostCentre, CostCentreStatusRequest>).RequireRole(Role.Admin).AsWrite();
+        centres.MapPost("/create", CreateCostCentre).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Create a cost centre (cccode).");
+        centres.MapPost("/get", MasterDataApi.Get<CostCentre, CostCentreKey>).RequireRole(Role.Viewer)
+            .WithSummary("Read a cost centre by cccode.");
+        centres.MapPost("/list", MasterDataApi.List<CostCentre, CostCentreListRequest>).RequireRole(Role.Viewer)
+            .WithSummary("List the org's cost centres.");
+        centres.MapPost("/update", UpdateCostCentre).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Change a cost centre's name or details.");
+        centres.MapPost("/status/set", MasterDataApi.SetStatus<CostCentre, CostCentreStatusRequest>).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Move a cost centre through its lifecycle (active, inactive, retired).");
         return centres;
     }
 

@@ -278,31 +278,50 @@ public static class FacilitiesApi
         var facilities = routes.MapGroup("/facility").WithTags("Facilities");
 
         var physical = facilities.MapGroup("/physical");
-        physical.MapPost("/create", CreatePhysical).RequireRole(Role.Member).AsWrite();
-        physical.MapPost("/get", MasterDataApi.Get<PhysicalFacility, FacilityKey>).RequireRole(Role.Viewer);
-        physical.MapPost("/list", MasterDataApi.List<PhysicalFacility, FacilityListRequest>).RequireRole(Role.Viewer);
-        physical.MapPost("/update", MasterDataApi.Update<PhysicalFacility, UpdatePhysicalRequest>).RequireRole(Role.Member).AsWrite();
-        physical.MapPost("/status", MasterDataApi.SetStatus<PhysicalFacility, FacilityStatusRequest>).RequireRole(Role.Admin).AsWrite();
+        physical.MapPost("/create", CreatePhysical).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Create a physical site.");
+        physical.MapPost("/get", MasterDataApi.Get<PhysicalFacility, FacilityKey>).RequireRole(Role.Viewer)
+            .WithSummary("Read a physical site by facility_code.");
+        physical.MapPost("/list", MasterDataApi.List<PhysicalFacility, FacilityListRequest>).RequireRole(Role.Viewer)
+            .WithSummary("List the org's physical sites.");
+        physical.MapPost("/update", MasterDataApi.Update<PhysicalFacility, UpdatePhysicalRequest>).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Change a physical site's details.");
+        physical.MapPost("/status", MasterDataApi.SetStatus<PhysicalFacility, FacilityStatusRequest>).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Move a physical site through its lifecycle (active, inactive, retired).");
 
         var legal = facilities.MapGroup("/legal");
-        legal.MapPost("/create", CreateLegal).RequireRole(Role.Member).AsWrite();
-        legal.MapPost("/get", MasterDataApi.Get<LegalFacility, FacilityKey>).RequireRole(Role.Viewer);
-        legal.MapPost("/list", MasterDataApi.List<LegalFacility, FacilityListRequest>).RequireRole(Role.Viewer);
-        legal.MapPost("/update", MasterDataApi.Update<LegalFacility, UpdateLegalRequest>).RequireRole(Role.Member).AsWrite();
-        legal.MapPost("/status", MasterDataApi.SetStatus<LegalFacility, FacilityStatusRequest>).RequireRole(Role.Admin).AsWrite();
+        legal.MapPost("/create", CreateLegal).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Create a legal entity.");
+        legal.MapPost("/get", MasterDataApi.Get<LegalFacility, FacilityKey>).RequireRole(Role.Viewer)
+            .WithSummary("Read a legal entity by facility_code.");
+        legal.MapPost("/list", MasterDataApi.List<LegalFacility, FacilityListRequest>).RequireRole(Role.Viewer)
+            .WithSummary("List the org's legal entities.");
+        legal.MapPost("/update", MasterDataApi.Update<LegalFacility, UpdateLegalRequest>).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Change a legal entity's details.");
+        legal.MapPost("/status", MasterDataApi.SetStatus<LegalFacility, FacilityStatusRequest>).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Move a legal entity through its lifecycle (active, inactive, retired).");
 
         var logical = facilities.MapGroup("/logical");
-        logical.MapPost("/create", CreateLogical).RequireRole(Role.Member).AsWrite();
-        logical.MapPost("/get", MasterDataApi.Get<LogicalFacility, FacilityKey>).RequireRole(Role.Viewer);
-        logical.MapPost("/list", ListLogical).RequireRole(Role.Viewer);
-        logical.MapPost("/update", MasterDataApi.Update<LogicalFacility, UpdateLogicalRequest>).RequireRole(Role.Member).AsWrite();
-        logical.MapPost("/status", MasterDataApi.SetStatus<LogicalFacility, FacilityStatusRequest>).RequireRole(Role.Admin).AsWrite();
+        logical.MapPost("/create", CreateLogical).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Create a logical facility (store, warehouse, showroom).");
+        logical.MapPost("/get", MasterDataApi.Get<LogicalFacility, FacilityKey>).RequireRole(Role.Viewer)
+            .WithSummary("Read a logical facility by facility_code.");
+        logical.MapPost("/list", ListLogical).RequireRole(Role.Viewer)
+            .WithSummary("List the org's logical facilitys.");
+        logical.MapPost("/update", MasterDataApi.Update<LogicalFacility, UpdateLogicalRequest>).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Change a logical facility's details.");
+        logical.MapPost("/status", MasterDataApi.SetStatus<LogicalFacility, FacilityStatusRequest>).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Move a logical facility through its lifecycle (active, inactive, retired).");
 
         var zones = routes.MapGroup("/zone").WithTags("Zones");
-        zones.MapPost("/create", CreateZone).RequireRole(Role.Member).AsWrite();
-        zones.MapPost("/get", MasterDataApi.Get<Zone, ZoneKey>).RequireRole(Role.Viewer);
-        zones.MapPost("/list", ListZones).RequireRole(Role.Viewer);
-        zones.MapPost("/status", MasterDataApi.SetStatus<Zone, ZoneStatusRequest>).RequireRole(Role.Admin).AsWrite();
+        zones.MapPost("/create", CreateZone).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Create a zone inside a logical facility.");
+        zones.MapPost("/get", MasterDataApi.Get<Zone, ZoneKey>).RequireRole(Role.Viewer)
+            .WithSummary("Read a zone by facility_code and zone_code.");
+        zones.MapPost("/list", ListZones).RequireRole(Role.Viewer)
+            .WithSummary("List a facility's zones.");
+        zones.MapPost("/status", MasterDataApi.SetStatus<Zone, ZoneStatusRequest>).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Move a zone through its lifecycle (active, inactive, retired).");
         return facilities;
     }
 

@@ -114,15 +114,24 @@ public static class TeamsApi
     public static RouteGroupBuilder MapTeams(this IEndpointRouteBuilder routes)
     {
         var teams = routes.MapGroup("/team").WithTags("Teams");
-        teams.MapPost("/create", CreateTeam).RequireRole(Role.Member).AsWrite();
-        teams.MapPost("/get", MasterDataApi.Get<Team, TeamKey>).RequireRole(Role.Viewer);
-        teams.MapPost("/list", MasterDataApi.List<Team, TeamListRequest>).RequireRole(Role.Viewer);
-        teams.MapPost("/update", MasterDataApi.Update<Team, UpdateTeamRequest>).RequireRole(Role.Member).AsWrite();
-        teams.MapPost("/status", MasterDataApi.SetStatus<Team, TeamStatusRequest>).RequireRole(Role.Admin).AsWrite();
-        teams.MapPost("/member/add", AddMember).RequireRole(Role.Admin).AsWrite();
-        teams.MapPost("/member/remove", RemoveMember).RequireRole(Role.Admin).AsWrite();
-        teams.MapPost("/members", ListMembers).RequireRole(Role.Viewer);
-        teams.MapPost("/by-member", ByMember).RequireRole(Role.Viewer);
+        teams.MapPost("/create", CreateTeam).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Create a team.");
+        teams.MapPost("/get", MasterDataApi.Get<Team, TeamKey>).RequireRole(Role.Viewer)
+            .WithSummary("Read a team by team_code.");
+        teams.MapPost("/list", MasterDataApi.List<Team, TeamListRequest>).RequireRole(Role.Viewer)
+            .WithSummary("List the org's teams.");
+        teams.MapPost("/update", MasterDataApi.Update<Team, UpdateTeamRequest>).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Change a team's name or description.");
+        teams.MapPost("/status", MasterDataApi.SetStatus<Team, TeamStatusRequest>).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Move a team through its lifecycle (active, inactive, retired).");
+        teams.MapPost("/member/add", AddMember).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Add a member to a team.");
+        teams.MapPost("/member/remove", RemoveMember).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Remove a member from a team.");
+        teams.MapPost("/members", ListMembers).RequireRole(Role.Viewer)
+            .WithSummary("List a team's members.");
+        teams.MapPost("/by-member", ByMember).RequireRole(Role.Viewer)
+            .WithSummary("List the teams a user belongs to.");
         return teams;
     }
 
