@@ -43,15 +43,15 @@ public sealed class AddPaymentMethodRequestValidator : AbstractValidator<AddPaym
         RuleFor(r => r.UserGuid).ValidGuid().When(r => !string.IsNullOrEmpty(r.UserGuid));
         // Presence is checked on its own (so the API documents these as required); the shape only when there is one.
         RuleFor(r => r.Provider).NotEmpty().WithMessage("is required");
-        RuleFor(r => r.Token).NotEmpty().WithMessage("is required");
-        RuleFor(r => r.Brand).NotEmpty().WithMessage("is required");
         RuleFor(r => r.Provider)
             .Must(p => PaymentMethodRules.Code().IsMatch(p!.Trim().ToLowerInvariant())).WithMessage("must be a provider code like 'stripe'")
             .When(r => !string.IsNullOrEmpty(r.Provider) && !CardNumberDetector.ContainsCardNumber(r.Provider));
         // A card number is left to the handler, which refuses it with its own code rather than a shape complaint.
+        RuleFor(r => r.Token).NotEmpty().WithMessage("is required");
         RuleFor(r => r.Token)
             .Must(t => PaymentMethodRules.ProviderToken().IsMatch(t!)).WithMessage("must be the provider's token (printable, no spaces, at most 255)")
             .When(r => !string.IsNullOrEmpty(r.Token) && !CardNumberDetector.ContainsCardNumber(r.Token));
+        RuleFor(r => r.Brand).NotEmpty().WithMessage("is required");
         RuleFor(r => r.Brand).MaximumLength(32).WithMessage("is too long")
             .When(r => !CardNumberDetector.ContainsCardNumber(r.Brand));
         RuleFor(r => r.Last4).NotEmpty().WithMessage("is required")
