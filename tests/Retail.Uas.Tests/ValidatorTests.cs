@@ -45,12 +45,12 @@ public sealed class ValidatorTests
     }
 
     [Fact]
-    public void get_user_takes_exactly_one_of_guid_and_email()
+    public void get_user_takes_at_most_one_of_guid_and_email_and_neither_means_the_caller()
     {
         var validator = new GetUserRequestValidator();
         Assert.True(validator.Validate(new GetUserRequest(Guid.NewGuid().ToString(), null)).IsValid);
         Assert.True(validator.Validate(new GetUserRequest(null, "ada@example.com")).IsValid);
-        Assert.False(validator.Validate(new GetUserRequest(null, null)).IsValid);
+        Assert.True(validator.Validate(new GetUserRequest(null, null)).IsValid);
         Assert.False(validator.Validate(new GetUserRequest(Guid.NewGuid().ToString(), "ada@example.com")).IsValid);
     }
 }

@@ -15,19 +15,31 @@ public static partial class RecordsApi
     public static RouteGroupBuilder MapRecords(this IEndpointRouteBuilder routes)
     {
         var records = routes.MapGroup("").WithTags("Records");
-        records.MapPost("/record", CreateRecord).RequireRole(Role.Member).AsWrite();
-        records.MapPost("/record/complete", CompleteRecord).RequireRole(Role.Member).AsWrite();
-        records.MapPost("/record/meta", GetMeta).RequireRole(Role.Viewer);
-        records.MapPost("/record/get", GetContent).RequireRole(Role.Viewer);
-        records.MapPost("/head", Head).RequireRole(Role.Viewer);
-        records.MapPost("/list", ListRecords).RequireRole(Role.Viewer);
-        records.MapPost("/tag/add", AddTags).RequireRole(Role.Member).AsWrite();
-        records.MapPost("/tag/remove", RemoveTags).RequireRole(Role.Member).AsWrite();
-        records.MapPost("/ttl/set", SetTtl).RequireRole(Role.Member).AsWrite();
-        records.MapPost("/doom", DoomRecord).RequireRole(Role.Admin).AsWrite();
+        records.MapPost("/record", CreateRecord).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Store a record: inline JSON, or a presigned URL for a gzip upload checked at complete.");
+        records.MapPost("/record/complete", CompleteRecord).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Complete an upload: checks size, MD5 and gzip, then makes the record ready.");
+        records.MapPost("/record/meta", GetMeta).RequireRole(Role.Viewer)
+            .WithSummary("A record's metadata (name, tags, size, state, TTL).");
+        records.MapPost("/record/get", GetContent).RequireRole(Role.Viewer)
+            .WithSummary("A record's content: the inline JSON, or a signed download URL.");
+        records.MapPost("/head", Head).RequireRole(Role.Viewer)
+            .WithSummary("Whether a record exists and is ready, without its content.");
+        records.MapPost("/list", ListRecords).RequireRole(Role.Viewer)
+            .WithSummary("List the org's records, optionally by tag.");
+        records.MapPost("/tag/add", AddTags).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Add tags to a record.");
+        records.MapPost("/tag/remove", RemoveTags).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Remove tags from a record.");
+        records.MapPost("/ttl/set", SetTtl).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Set or clear a record's time to live.");
+        records.MapPost("/doom", DoomRecord).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Doom (soft-delete) a record; its history stays.");
         var maxUpload = routes.ServiceProvider.GetRequiredService<IOptions<MrsOptions>>().Value.MaxUploadBytes;
-        records.MapPut("/blob/{orgcode}/{recordGuid}", Upload).WithTags("Signed URLs").WithBodyLimit(maxUpload);
-        records.MapGet("/blob/{orgcode}/{recordGuid}", Download).WithTags("Signed URLs");
+        records.MapPut("/blob/{orgcode}/{recordGuid}", Upload).WithTags("Signed URLs").WithBodyLimit(maxUpload)
+            .WithSummary("Upload a record's gzip bytes to its presigned URL (the signature is the credential).");
+        records.MapGet("/blob/{orgcode}/{recordGuid}", Download).WithTags("Signed URLs")
+            .WithSummary("Download a record's bytes from a signed URL (the signature is the credential).");
         return records;
     }
 

@@ -169,9 +169,12 @@ public static class SalesChannelsApi
         var channels = routes.MapGroup("/sales-channel").WithTags("Sales channels");
         channels.MapMasterData(OfmMasterData.Routes<SalesChannel>(CreateChannel, update: MasterDataApi.Update<SalesChannel, UpdateChannelRequest>,
             list: ListChannels));
-        channels.MapPost("/config/presign", PresignConfig).RequireRole(Role.Member).AsWrite();
-        channels.MapPost("/config/complete", CompleteConfig).RequireRole(Role.Member).AsWrite();
-        channels.MapPost("/resolve", ResolveChannel).RequireRole(Role.Viewer);
+        channels.MapPost("/config/presign", PresignConfig).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Get a signed upload URL (MRS) for the channel's gzip JSON configuration.");
+        channels.MapPost("/config/complete", CompleteConfig).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Attach the uploaded configuration to the channel once MRS has checked it.");
+        channels.MapPost("/resolve", ResolveChannel).RequireRole(Role.Viewer)
+            .WithSummary("Whether a channel code is known and active, with its record.");
         return channels;
     }
 

@@ -9,8 +9,10 @@ public static class DirectoryApi
     public static RouteGroupBuilder MapDirectory(this IEndpointRouteBuilder routes)
     {
         var directory = routes.MapGroup("").WithTags("Directory (internal)");
-        directory.MapPost(DirectoryPaths.Access, ResolveAccess).RequireInternal();
-        directory.MapPost(DirectoryPaths.Context, CheckContext).RequireInternal();
+        directory.MapPost(DirectoryPaths.Access, ResolveAccess).RequireInternal()
+            .WithSummary("Internal: an org's status and a caller's role in it, for every service's contract checks.");
+        directory.MapPost(DirectoryPaths.Context, CheckContext).RequireInternal()
+            .WithSummary("Internal: check context headers (facility, channel, cost centre) against the org's master data.");
         return directory;
     }
 

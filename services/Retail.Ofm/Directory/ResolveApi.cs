@@ -58,10 +58,14 @@ public static class ResolveApi
     public static RouteGroupBuilder MapResolvers(this IEndpointRouteBuilder routes)
     {
         var resolve = routes.MapGroup("/resolve").WithTags("Resolvers");
-        resolve.MapPost("/orgcode", ResolveOrg).RequireRole(Role.Viewer);
-        resolve.MapPost("/facility", ResolveFacility).RequireRole(Role.Viewer);
-        resolve.MapPost("/zone", ResolveZone).RequireRole(Role.Viewer);
-        resolve.MapPost("/cost-centre", ResolveCostCentre).RequireRole(Role.Viewer);
+        resolve.MapPost("/orgcode", ResolveOrg).RequireRole(Role.Viewer)
+            .WithSummary("The org of x-orgcode: whether it is known and its status.");
+        resolve.MapPost("/facility", ResolveFacility).RequireRole(Role.Viewer)
+            .WithSummary("Whether a facility code is known and active, and of which type.");
+        resolve.MapPost("/zone", ResolveZone).RequireRole(Role.Viewer)
+            .WithSummary("Whether a zone of a facility is known and active.");
+        resolve.MapPost("/cost-centre", ResolveCostCentre).RequireRole(Role.Viewer)
+            .WithSummary("Whether a cost centre code is known and active.");
         return resolve;
     }
 

@@ -80,7 +80,11 @@ public static class ZonesApi
     {
         var zones = routes.MapGroup("/zone").WithTags("Zones");
         var standard = OfmMasterData.Routes<Zone>(CreateZone, list: ListZones, get: MasterDataApi.GetBy<Zone, ZoneKey>);
-        return zones.MapMasterData(standard with { Status = MasterDataApi.StatusHandler<Zone, ZoneStatusRequest>(standard) });
+        return zones.MapMasterData(standard with
+        {
+            Status = MasterDataApi.StatusHandler<Zone, ZoneStatusRequest>(standard),
+            GetBy = "zone_guid, or facility_code and zone_code",
+        });
     }
 
     public static async Task<Results<Created<Zone>, ProblemHttpResult>> CreateZone(CreateZoneRequest request, RecordStore<Zone> store,

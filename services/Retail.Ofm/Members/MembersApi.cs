@@ -14,22 +14,35 @@ public static partial class MembersApi
     public static RouteGroupBuilder MapMembers(this IEndpointRouteBuilder routes)
     {
         var members = routes.MapGroup("/member").WithTags("Members");
-        members.MapPost("/invite/create", CreateInvite).RequireRole(Role.Admin).AsWrite();
+        members.MapPost("/invite/create", CreateInvite).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Invite a user (by e-mail or user_guid) to the org with a role and an optional grant expiry.");
         // The invited user has no part in the org yet, so acceptance is checked here, not by the org directory.
-        members.MapPost("/invite/accept", AcceptInvite).RequireAuthenticated().AsWrite();
-        members.MapPost("/invite/list", ListInvites).RequireRole(Role.Admin);
-        members.MapPost("/invite/revoke", RevokeInvite).RequireRole(Role.Admin).AsWrite();
-        members.MapPost("/state/set", SetMemberState).RequireRole(Role.Admin).AsWrite();
-        members.MapPost("/assign-logical", AssignLogical).RequireRole(Role.Admin).AsWrite();
-        members.MapPost("/detach-logical", DetachLogical).RequireRole(Role.Admin).AsWrite();
-        members.MapPost("/list", ListMembers).RequireRole(Role.Viewer);
-        members.MapPost("/assignments", MemberAssignments).RequireRole(Role.Viewer);
-        members.MapPost("/resolve", ResolveMember).RequireRole(Role.Viewer);
+        members.MapPost("/invite/accept", AcceptInvite).RequireAuthenticated().RequireOrgHeader().AsWrite()
+            .WithSummary("Accept an invite addressed to the signed-in user; names the org in x-orgcode.");
+        members.MapPost("/invite/list", ListInvites).RequireRole(Role.Admin)
+            .WithSummary("List the org's invites.");
+        members.MapPost("/invite/revoke", RevokeInvite).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Revoke a pending invite.");
+        members.MapPost("/state/set", SetMemberState).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Change a member's state, role or grant expiry.");
+        members.MapPost("/assign-logical", AssignLogical).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Assign a member to a logical facility.");
+        members.MapPost("/detach-logical", DetachLogical).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Detach a member from a logical facility.");
+        members.MapPost("/list", ListMembers).RequireRole(Role.Viewer)
+            .WithSummary("List the org's members.");
+        members.MapPost("/assignments", MemberAssignments).RequireRole(Role.Viewer)
+            .WithSummary("The logical facilities a member is assigned to.");
+        members.MapPost("/resolve", ResolveMember).RequireRole(Role.Viewer)
+            .WithSummary("A user's effective role in the org and where it comes from (owner or membership).");
 
         var accounts = routes.MapGroup("/service-account").WithTags("Service-account assignments");
-        accounts.MapPost("/assign-logical", AssignServiceAccount).RequireRole(Role.Admin).AsWrite();
-        accounts.MapPost("/detach-logical", DetachServiceAccount).RequireRole(Role.Admin).AsWrite();
-        accounts.MapPost("/assignments", ServiceAccountAssignments).RequireRole(Role.Viewer);
+        accounts.MapPost("/assign-logical", AssignServiceAccount).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Assign a service account to a logical facility.");
+        accounts.MapPost("/detach-logical", DetachServiceAccount).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Detach a service account from a logical facility.");
+        accounts.MapPost("/assignments", ServiceAccountAssignments).RequireRole(Role.Viewer)
+            .WithSummary("The logical facilities a service account is assigned to.");
         return members;
     }
 

@@ -96,18 +96,28 @@ public static class OrgsApi
     public static RouteGroupBuilder MapOrgs(this IEndpointRouteBuilder routes)
     {
         var orgs = routes.MapGroup("/org").WithTags("Orgs").RequireAuthenticated();
-        orgs.MapPost("/create", CreateOrg).AsWrite();
-        orgs.MapPost("/get", GetOrg);
-        orgs.MapPost("/list", ListOrgs);
-        orgs.MapPost("/update", UpdateOrg).AsWrite();
-        orgs.MapPost("/status/set", SetOrgStatus).AsWrite();
+        orgs.MapPost("/create", CreateOrg).AsWrite()
+            .WithSummary("Create an org (pending until the operator activates it); the caller becomes its primary owner.");
+        orgs.MapPost("/get", GetOrg)
+            .WithSummary("Read an org the caller has a part in.");
+        orgs.MapPost("/list", ListOrgs)
+            .WithSummary("List the orgs the caller has a part in (the operator: every org).");
+        orgs.MapPost("/update", UpdateOrg).AsWrite()
+            .WithSummary("Change an org's names and details (owner).");
+        orgs.MapPost("/status/set", SetOrgStatus).AsWrite()
+            .WithSummary("Move an org through its lifecycle (the operator verifies a pending org by setting it active).");
 
         var owners = routes.MapGroup("/owner").WithTags("Owners").RequireAuthenticated();
-        owners.MapPost("/list", ListOwners);
-        owners.MapPost("/primary/set", SetPrimaryOwner).AsWrite();
-        owners.MapPost("/secondary/add", AddSecondaryOwner).AsWrite();
-        owners.MapPost("/secondary/remove", RemoveSecondaryOwner).AsWrite();
-        owners.MapPost("/state/set", SetOwnerState).AsWrite();
+        owners.MapPost("/list", ListOwners)
+            .WithSummary("List an org's primary and secondary owners.");
+        owners.MapPost("/primary/set", SetPrimaryOwner).AsWrite()
+            .WithSummary("Make another user the primary owner (operator).");
+        owners.MapPost("/secondary/add", AddSecondaryOwner).AsWrite()
+            .WithSummary("Add a secondary owner.");
+        owners.MapPost("/secondary/remove", RemoveSecondaryOwner).AsWrite()
+            .WithSummary("Remove a secondary owner.");
+        owners.MapPost("/state/set", SetOwnerState).AsWrite()
+            .WithSummary("Suspend or reinstate a secondary owner.");
         return orgs;
     }
 

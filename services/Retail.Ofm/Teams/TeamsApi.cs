@@ -75,10 +75,14 @@ public static class TeamsApi
     {
         var teams = routes.MapGroup("/team").WithTags("Teams");
         teams.MapMasterData(OfmMasterData.Routes<Team>(CreateTeam, update: MasterDataApi.Update<Team, UpdateTeamRequest>));
-        teams.MapPost("/member/add", AddMember).RequireRole(Role.Admin).AsWrite();
-        teams.MapPost("/member/remove", RemoveMember).RequireRole(Role.Admin).AsWrite();
-        teams.MapPost("/members", ListMembers).RequireRole(Role.Viewer);
-        teams.MapPost("/by-member", ByMember).RequireRole(Role.Viewer);
+        teams.MapPost("/member/add", AddMember).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Add a member to a team.");
+        teams.MapPost("/member/remove", RemoveMember).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Remove a member from a team.");
+        teams.MapPost("/members", ListMembers).RequireRole(Role.Viewer)
+            .WithSummary("List a team's members.");
+        teams.MapPost("/by-member", ByMember).RequireRole(Role.Viewer)
+            .WithSummary("List the teams a user belongs to.");
         return teams;
     }
 

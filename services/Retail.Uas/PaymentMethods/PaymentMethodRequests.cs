@@ -40,15 +40,19 @@ public sealed class AddPaymentMethodRequestValidator : AbstractValidator<AddPaym
 {
     public AddPaymentMethodRequestValidator()
     {
-        RuleFor(r => r.UserGuid).ValidGuid();
-        RuleFor(r => r.Provider).NotEmpty().WithMessage("is required")
+        RuleFor(r => r.UserGuid).ValidGuid().When(r => !string.IsNullOrEmpty(r.UserGuid));
+        // Presence is checked on its own (so the API documents these as required); the shape only when there is one.
+        RuleFor(r => r.Provider).NotEmpty().WithMessage("is required");
+        RuleFor(r => r.Provider)
             .Must(p => PaymentMethodRules.Code().IsMatch(p!.Trim().ToLowerInvariant())).WithMessage("must be a provider code like 'stripe'")
-            .When(r => !CardNumberDetector.ContainsCardNumber(r.Provider));
+            .When(r => !string.IsNullOrEmpty(r.Provider) && !CardNumberDetector.ContainsCardNumber(r.Provider));
         // A card number is left to the handler, which refuses it with its own code rather than a shape complaint.
-        RuleFor(r => r.Token).NotEmpty().WithMessage("is required")
+        RuleFor(r => r.Token).NotEmpty().WithMessage("is required");
+        RuleFor(r => r.Token)
             .Must(t => PaymentMethodRules.ProviderToken().IsMatch(t!)).WithMessage("must be the provider's token (printable, no spaces, at most 255)")
-            .When(r => !CardNumberDetector.ContainsCardNumber(r.Token));
-        RuleFor(r => r.Brand).NotEmpty().WithMessage("is required").MaximumLength(32).WithMessage("is too long")
+            .When(r => !string.IsNullOrEmpty(r.Token) && !CardNumberDetector.ContainsCardNumber(r.Token));
+        RuleFor(r => r.Brand).NotEmpty().WithMessage("is required");
+        RuleFor(r => r.Brand).MaximumLength(32).WithMessage("is too long")
             .When(r => !CardNumberDetector.ContainsCardNumber(r.Brand));
         RuleFor(r => r.Last4).NotEmpty().WithMessage("is required")
             .Must(l => PaymentMethodRules.Last4().IsMatch(l!)).WithMessage("must be the last 4 digits");
@@ -62,7 +66,7 @@ public sealed class ListPaymentMethodsRequestValidator : AbstractValidator<ListP
 {
     public ListPaymentMethodsRequestValidator()
     {
-        RuleFor(r => r.UserGuid).ValidGuid();
+        RuleFor(r => r.UserGuid).ValidGuid().When(r => !string.IsNullOrEmpty(r.UserGuid));
         this.AddPagingRules();
     }
 }
@@ -71,7 +75,7 @@ public sealed class RemovePaymentMethodRequestValidator : AbstractValidator<Remo
 {
     public RemovePaymentMethodRequestValidator()
     {
-        RuleFor(r => r.UserGuid).ValidGuid();
+        RuleFor(r => r.UserGuid).ValidGuid().When(r => !string.IsNullOrEmpty(r.UserGuid));
         RuleFor(r => r.PaymentMethodGuid).ValidGuid();
         RuleFor(r => r.ExpectedRevision).GreaterThan(0).When(r => r.ExpectedRevision is not null);
     }
@@ -81,7 +85,7 @@ public sealed class SetPrimaryPaymentMethodRequestValidator : AbstractValidator<
 {
     public SetPrimaryPaymentMethodRequestValidator()
     {
-        RuleFor(r => r.UserGuid).ValidGuid();
+        RuleFor(r => r.UserGuid).ValidGuid().When(r => !string.IsNullOrEmpty(r.UserGuid));
         RuleFor(r => r.PaymentMethodGuid).ValidGuid();
         RuleFor(r => r.ExpectedRevision).GreaterThan(0).When(r => r.ExpectedRevision is not null);
     }

@@ -26,10 +26,11 @@ public static class PaymentMethodsApi
     public static async Task<Results<Created<PaymentMethodResponse>, ProblemHttpResult>> AddPaymentMethod(AddPaymentMethodRequest request,
         RecordStore<User> users, RecordStore<PaymentMethod> methods, RequestContext context, CancellationToken ct)
     {
-        if (await OwnerProblemAsync(request.UserGuid!, users, context, ct) is { } ownerProblem)
+        if (await OwnerProblemAsync(request.UserGuid, users, context, ct) is { } ownerProblem)
         {
             return ownerProblem;
         }
+        var userGuid = UserAccess.SubjectOf(context.Principal, request.UserGuid)!;
         if (CardDataField(request) is { } field)
         {
             return UasProblems.RawCardData(field);
@@ -37,7 +38,7 @@ public static class PaymentMethodsApi
         var method = new PaymentMethod
         {
             PaymentMethodGuid = Guid.CreateVersion7().ToString(),
-            UserGuid = request.UserGuid!,
+            UserGuid = userGuid,
             Provider = request.Provider!.Trim().ToLowerInvariant(),
             Token = request.Token!,
             Brand = request.Brand!.Trim().ToLowerInvariant(),
@@ -61,11 +62,12 @@ public static class PaymentMethodsApi
     public static async Task<Results<Ok<PaymentMethodListResponse>, ProblemHttpResult>> ListPaymentMethods(ListPaymentMethodsRequest request,
         RecordStore<User> users, RecordStore<PaymentMethod> methods, RequestContext context, CancellationToken ct)
     {
-        if (await OwnerProblemAsync(request.UserGuid!, users, context, ct) is { } ownerProblem)
+        if (await OwnerProblemAsync(request.UserGuid, users, context, ct) is { } ownerProblem)
         {
             return ownerProblem;
         }
-        var all = await LoadAllAsync(methods, request.UserGuid!, request.IncludeDoomed ?? false, ct);
+        var userGuid = UserAccess.SubjectOf(context.Principal, request.UserGuid)!;
+        var all = await LoadAllAsync(methods, userGuid, request.IncludeDoomed ?? false, ct);
         var primary = PrimaryRule.PrimaryOf(all);
         var limit = Paging.LimitOf(request);
         // Ordered by key (UUIDv7, so by creation); the token is the last key served, never an offset.
@@ -79,12 +81,13 @@ public static class PaymentMethodsApi
     public static async Task<Results<Ok<PaymentMethodResponse>, ProblemHttpResult>> RemovePaymentMethod(RemovePaymentMethodRequest request,
         RecordStore<User> users, RecordStore<PaymentMethod> methods, RequestContext context, CancellationToken ct)
     {
-        if (await OwnerProblemAsync(request.UserGuid!, users, context, ct) is { } ownerProblem)
+        if (await OwnerProblemAsync(request.UserGuid, users, context, ct) is { } ownerProblem)
         {
             return ownerProblem;
         }
+        var userGuid = UserAccess.SubjectOf(context.Principal, request.UserGuid)!;
         var (loaded, problem) = await methods.LoadForChangeAsync(null, request.PaymentMethodGuid, request.ExpectedRevision,
-            m => m.UserGuid == request.UserGuid, ct);
+            m => m.UserGuid == userGuid, ct);
         if (problem is not null)
         {
             return problem;
@@ -98,12 +101,13 @@ public static class PaymentMethodsApi
     public static async Task<Results<Ok<PaymentMethodResponse>, ProblemHttpResult>> SetPrimaryPaymentMethod(SetPrimaryPaymentMethodRequest request,
         RecordStore<User> users, RecordStore<PaymentMethod> methods, RequestContext context, TimeProvider clock, CancellationToken ct)
     {
-        if (await OwnerProblemAsync(request.UserGuid!, users, context, ct) is { } ownerProblem)
+        if (await OwnerProblemAsync(request.UserGuid, users, context, ct) is { } ownerProblem)
         {
             return ownerProblem;
         }
+        var userGuid = UserAccess.SubjectOf(context.Principal, request.UserGuid)!;
         var (current, problem) = await methods.LoadForChangeAsync(null, request.PaymentMethodGuid, request.ExpectedRevision,
-            m => m.UserGuid == request.UserGuid, ct);
+            m => m.UserGuid == userGuid, ct);
         if (problem is not null)
         {
             return problem;
@@ -117,9 +121,16 @@ public static class PaymentMethodsApi
         new (string Field, string? Value)[] { ("token", request.Token), ("label", request.Label), ("brand", request.Brand), ("provider", request.Provider) }
             .FirstOrDefault(f => CardNumberDetector.ContainsCardNumber(f.Value)).Field;
 
-    /// <summary>Null when the caller may act on the user's payment methods; a user acting on another user sees 404, like a missing one.</summary>
-    private static async Task<ProblemHttpResult?> OwnerProblemAsync(string userGuid, RecordStore<User> users, RequestContext context, CancellationToken ct)
+    /// <summary>
+    /// Null when the caller may act on the user's payment methods (the named user, or the signed-in user when none is
+    /// named); a user acting on another user sees 404, like a missing one.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> OwnerProblemAsync(string? named, RecordStore<User> users, RequestContext context, CancellationToken ct)
     {
+        if (UserAccess.SubjectOf(context.Principal, named) is not { } userGuid)
+        {
+            return UserAccess.SubjectRequired();
+        }
         if (!UserAccess.MayActOn(context.Principal, userGuid))
         {
             return ApiProblem.NotFound("No such user.");

@@ -38,8 +38,9 @@ public sealed class GetUserRequestValidator : AbstractValidator<GetUserRequest>
 {
     public GetUserRequestValidator()
     {
-        RuleFor(r => r).Must(r => string.IsNullOrEmpty(r.UserGuid) != string.IsNullOrEmpty(r.Email))
-            .OverridePropertyName("user_guid").WithMessage("give exactly one of user_guid and email");
+        // Neither names the signed-in user themself.
+        RuleFor(r => r).Must(r => string.IsNullOrEmpty(r.UserGuid) || string.IsNullOrEmpty(r.Email))
+            .OverridePropertyName("user_guid").WithMessage("give at most one of user_guid and email");
         RuleFor(r => r.UserGuid).Must(g => Guid.TryParse(g, out _)).When(r => !string.IsNullOrEmpty(r.UserGuid))
             .WithMessage("is not a valid guid");
         RuleFor(r => r.Email).ValidEmail().When(r => !string.IsNullOrEmpty(r.Email));

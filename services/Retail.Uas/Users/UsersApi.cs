@@ -15,7 +15,7 @@ public static class UsersApi
         users.MapPost("/create", CreateUser).AllowAnonymousCaller().AsWrite()
             .WithSummary("Sign up with an e-mail address; a verification token is mailed.");
         users.MapPost("/get", GetUser).RequireAuthenticated()
-            .WithSummary("Read a user by user_guid or email: the user themself or the operator.");
+            .WithSummary("Read a user by user_guid or email (neither: the signed-in user): the user themself or the operator.");
         users.MapPost("/verify", VerifyUser).AllowAnonymousCaller().AsWrite()
             .WithSummary("Verify the e-mail address with the mailed token; answers a short-lived passcode_token.");
         users.MapPost("/verification/resend", ResendVerification).AllowAnonymousCaller().AsWrite()
@@ -44,9 +44,19 @@ public static class UsersApi
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUser(GetUserRequest request, RecordStore<User> users,
         RequestContext context, CancellationToken ct)
     {
-        var loaded = string.IsNullOrEmpty(request.UserGuid)
-            ? await users.FindAsync(null, "email", EmailAddress.Normalise(request.Email), ct)
-            : await users.GetAsync(null, request.UserGuid, ct: ct);
+        Loaded<User>? loaded;
+        if (!string.IsNullOrEmpty(request.Email))
+        {
+            loaded = await users.FindAsync(null, "email", EmailAddress.Normalise(request.Email), ct);
+        }
+        else if (UserAccess.SubjectOf(context.Principal, request.UserGuid) is { } userGuid)
+        {
+            loaded = await users.GetAsync(null, userGuid, ct: ct);
+        }
+        else
+        {
+            return UserAccess.SubjectRequired();
+        }
         if (loaded is null || !UserAccess.MayActOn(context.Principal, loaded.Record.UserGuid))
         {
             return ApiProblem.NotFound("No such user.");

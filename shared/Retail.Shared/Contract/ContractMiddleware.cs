@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Retail.Shared.Hosting;
 using Retail.Shared.Problems;
@@ -44,35 +45,83 @@ public sealed class ContractMiddleware(RequestDelegate next)
         await next(http);
     }
 
+    /// <summary>The headers that carry a credential, in the order their principal is preferred when several pass.</summary>
+    private static readonly string[] CredentialHeaderNames =
+        [CredentialHeaders.InternalToken, DaprAppTokenResolver.TokenHeader, CredentialHeaders.ApiKey, CredentialHeaders.Session];
+
+    /// <summary>
+    /// Every credential presented must pass on its own: a bad key beside a good session is 401, never served as the
+    /// session's user. Each is checked by the resolvers with the other credentials hidden, so a resolver that prefers one
+    /// header cannot skip over a bad one.
+    /// </summary>
     private static async Task<ProblemHttpResult?> AuthenticateAsync(HttpContext http, RequestContext context,
         AccessRequirement requirement, IEnumerable<ICredentialResolver> resolvers)
     {
-        var headers = http.Request.Headers;
-        var presented = headers.ContainsKey(CredentialHeaders.ApiKey) || headers.ContainsKey(CredentialHeaders.Session)
-            || headers.ContainsKey(CredentialHeaders.InternalToken) || headers.ContainsKey(DaprAppTokenResolver.TokenHeader);
-        if (!presented)
+        var anonymous = requirement.Kind == AccessKind.Anonymous;
+        var presented = CredentialHeaderNames.Where(http.Request.Headers.ContainsKey).ToList();
+        if (presented.Count == 0)
         {
-            return requirement.Kind == AccessKind.Anonymous ? null : ApiProblem.Unauthenticated();
+            return anonymous ? null : ApiProblem.Unauthenticated();
         }
 
+        Principal? principal = null;
+        foreach (var header in presented)
+        {
+            var result = presented.Count == 1
+                ? await ResolveAsync(http, resolvers)
+                : await ResolveWithOnlyAsync(http, header, resolvers);
+            switch (result.Outcome)
+            {
+                case CredentialOutcome.Authenticated:
+                    principal ??= result.Principal;
+                    continue;
+                case CredentialOutcome.Unavailable:
+                    // Fail closed; an open endpoint simply goes on without a caller.
+                    return anonymous ? null : ApiProblem.DependencyUnavailable(result.Dependency ?? "credential check");
+                default:
+                    return anonymous ? null : ApiProblem.Unauthenticated();
+            }
+        }
+        context.Principal = principal;
+        return null;
+    }
+
+    /// <summary>The first resolver that knows the credential answers; nobody knowing it is a rejection.</summary>
+    private static async Task<CredentialResult> ResolveAsync(HttpContext http, IEnumerable<ICredentialResolver> resolvers)
+    {
         foreach (var resolver in resolvers)
         {
             var result = await resolver.ResolveAsync(http, http.RequestAborted);
-            switch (result.Outcome)
+            if (result.Outcome != CredentialOutcome.NotMine)
             {
-                case CredentialOutcome.NotMine:
-                    continue;
-                case CredentialOutcome.Authenticated:
-                    context.Principal = result.Principal;
-                    return null;
-                case CredentialOutcome.Unavailable:
-                    // Fail closed; an open endpoint simply goes on without a caller.
-                    return requirement.Kind == AccessKind.Anonymous ? null : ApiProblem.DependencyUnavailable(result.Dependency ?? "credential check");
-                default:
-                    return requirement.Kind == AccessKind.Anonymous ? null : ApiProblem.Unauthenticated();
+                return result;
             }
         }
-        return requirement.Kind == AccessKind.Anonymous ? null : ApiProblem.Unauthenticated();
+        return CredentialResult.Rejected;
+    }
+
+    private static async Task<CredentialResult> ResolveWithOnlyAsync(HttpContext http, string header, IEnumerable<ICredentialResolver> resolvers)
+    {
+        var feature = http.Features.Get<IHttpRequestFeature>() ?? throw new InvalidOperationException("the server has no request feature");
+        var all = feature.Headers;
+        var view = new HeaderDictionary();
+        foreach (var (name, value) in all)
+        {
+            if (string.Equals(name, header, StringComparison.OrdinalIgnoreCase)
+                || !CredentialHeaderNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                view[name] = value;
+            }
+        }
+        feature.Headers = view;
+        try
+        {
+            return await ResolveAsync(http, resolvers);
+        }
+        finally
+        {
+            feature.Headers = all;
+        }
     }
 
     private static async Task<ProblemHttpResult?> ResolveOrgAsync(HttpContext http, RequestContext context,
@@ -105,6 +154,10 @@ public sealed class ContractMiddleware(RequestDelegate next)
         {
             case AccessKind.Anonymous:
             case AccessKind.Authenticated:
+                if (orgcode is null && http.GetEndpoint()?.Metadata.GetMetadata<OrgHeaderRequired>() is not null)
+                {
+                    return ApiProblem.Validation(CredentialHeaders.Orgcode, "is required for this operation");
+                }
                 context.Orgcode = orgcode;
                 context.Role = principal?.IsOperator == true ? Role.Operator : Role.None;
                 return null;

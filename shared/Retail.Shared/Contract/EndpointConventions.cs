@@ -27,6 +27,12 @@ public enum AccessKind
     Internal,
 }
 
+/// <summary>
+/// An operation not scoped to the caller's role in an org that still needs <c>x-orgcode</c> (accepting an invite to
+/// an org the caller is not in yet): the header is required, checked before the body, and documented.
+/// </summary>
+public sealed record OrgHeaderRequired;
+
 /// <summary>Marks a write: it honours <c>Idempotency-Key</c> and is refused for orgs that are not active.</summary>
 public sealed record WriteOperation;
 
@@ -47,6 +53,10 @@ public static class EndpointConventions
 
     public static TBuilder AllowAnonymousCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AccessRequirement(AccessKind.Anonymous, Role.None));
+
+    /// <summary>Requires <c>x-orgcode</c> on an operation whose access is not org-scoped; see <see cref="OrgHeaderRequired"/>.</summary>
+    public static TBuilder RequireOrgHeader<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new OrgHeaderRequired());
 
     /// <summary>This operation's own body size limit, above or below <c>Retail:MaxRequestBodyBytes</c>.</summary>
     public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long maxBytes) where TBuilder : IEndpointConventionBuilder =>

@@ -19,7 +19,7 @@ public sealed class RequestBoundaryMiddleware(RequestDelegate next, ILogger<Requ
     public async Task InvokeAsync(HttpContext http, RequestContext context)
     {
         var requestId = http.Request.Headers[CredentialHeaders.RequestId].ToString();
-        if (requestId.Length is 0 or > 128 || requestId.Any(char.IsControl))
+        if (!IsAcceptableRequestId(requestId))
         {
             requestId = Guid.CreateVersion7().ToString();
         }
@@ -66,6 +66,15 @@ public sealed class RequestBoundaryMiddleware(RequestDelegate next, ILogger<Requ
         }
     }
 
+    public const int MaxRequestIdLength = 64;
+
+    /// <summary>
+    /// A caller's request id is echoed in a header, in problems and in logs, so only a short id of plain characters
+    /// (letters, digits and <c>-._:</c>, as UUIDs, ULIDs and trace ids use) is kept; anything else gets a fresh one.
+    /// </summary>
+    internal static bool IsAcceptableRequestId(string value) =>
+        value.Length is > 0 and <= MaxRequestIdLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or ':');
+
     internal static IResult TooLarge(long? limit) =>
         ApiProblem.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "The request body is too large.",
             limit is null ? "The body is over this operation's size limit." : $"This operation takes bodies of at most {limit} bytes.");
@@ -89,6 +98,15 @@ public sealed class RequestBoundaryMiddleware(RequestDelegate next, ILogger<Requ
         if (text.Contains("missing required properties", StringComparison.Ordinal))
         {
             return "Required fields are missing: " + text[(text.IndexOf(':', StringComparison.Ordinal) + 1)..].Split('.')[0].Trim();
+        }
+        if (text.Contains("is invalid within a JSON string", StringComparison.Ordinal))
+        {
+            // A raw control character (often a CR pasted from a CRLF file) must be escaped as \uXXXX in JSON.
+            return "Control character in string: escape it or remove it.";
+        }
+        if (text.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+        {
+            return "Duplicate field: each field may appear once.";
         }
         return json.Path is null ? "The body is not valid JSON." : "The value has the wrong type or format.";
     }

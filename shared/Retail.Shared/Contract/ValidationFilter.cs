@@ -52,7 +52,8 @@ public static class ValidationFilter
                 var argument = invocation.Arguments[index];
                 if (argument is null)
                 {
-                    continue;
+                    // A handler generic in its request type binds an empty body as null rather than refusing it.
+                    return ApiProblem.Validation("body", "The body is missing; send a JSON object ({} when empty).");
                 }
                 if (orgcodeProperty?.GetValue(argument) is string bodyOrg && bodyOrg.Length > 0)
                 {

@@ -37,7 +37,7 @@ public static class RetailHosting
         services.AddOptions<RetailOptions>().Bind(configuration.GetSection(RetailOptions.Section));
         var options = configuration.GetSection(RetailOptions.Section).Get<RetailOptions>() ?? new RetailOptions();
 
-        services.AddSerilog((sp, log) => ConfigureLogging(log, configuration));
+        services.AddSerilog((sp, log) => ConfigureLogging(log, configuration, sp));
         services.ConfigureHttpJsonOptions(o => RetailJson.Configure(o.SerializerOptions, strict: true));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -45,6 +45,9 @@ public static class RetailHosting
             c.ProblemDetails.Extensions["request_id"] = c.HttpContext.TraceIdentifier;
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
         });
+        // A rule stops at its first failure: chains such as NotEmpty().Must(v => v!.Trim()…) rely on it, and without
+        // it a missing field reached the predicate and answered 500.
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
             member is null ? null : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
@@ -83,6 +86,7 @@ public static class RetailHosting
                 o.ShouldInclude = d => d.GroupName == module.AppId;
                 o.AddDocumentTransformer(new ContractDocumentTransformer(module.AppId, module.Title));
                 o.AddOperationTransformer<ContractOperationTransformer>();
+                o.AddSchemaTransformer<RequiredFieldsSchemaTransformer>();
             });
             module.AddServices(services, configuration);
         }
@@ -122,16 +126,18 @@ public static class RetailHosting
     /// </summary>
     public static WebApplication UseRetail(this WebApplication app, IReadOnlyList<IServiceModule> modules, bool prefixed)
     {
-        app.UseMiddleware<RequestBoundaryMiddleware>();
-        app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
+        // The request log sits outside the boundary, so it records the status the client got (a 400 for bad JSON),
+        // not the exception the boundary turned into that answer.
         app.UseSerilogRequestLogging(o =>
         {
             o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.0} ms";
             o.EnrichDiagnosticContext = (diagnostics, http) => diagnostics.Set("RequestId", http.TraceIdentifier);
-            o.GetLevel = (http, _, ex) => ex is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/alive") ? LogEventLevel.Verbose
-                : LogEventLevel.Information;
+            o.GetLevel = RequestLogLevel;
+            // This app's own logger, not the process-wide static one, which the last app built in a process replaces.
+            o.Logger = app.Services.GetService<Serilog.ILogger>();
         });
+        app.UseMiddleware<RequestBoundaryMiddleware>();
+        app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         var dapr = app.Services.GetRequiredService<IOptions<RetailOptions>>().Value.Mode == RuntimeMode.Dapr;
         if (dapr)
         {
@@ -164,7 +170,8 @@ public static class RetailHosting
                 .WithGroupName(module.AppId)
                 .WithMetadata(new ServiceModuleMetadata(module.AppId))
                 .AddEndpointFilterFactory(ValidationFilter.Create);
-            group.MapGet("/stat", StatEndpoint.Create(module.AppId)).AllowAnonymousCaller().WithTags("Stat");
+            group.MapGet("/stat", StatEndpoint.Create(module.AppId)).AllowAnonymousCaller().WithTags("Stat")
+                .WithSummary("The service's health, version and, with credentials, the resolved caller and its dependencies.");
             var directoryEvents = group.MapPost("/directory/events", OrgDirectoryCache.OnDirectoryEvent).RequireInternal().ExcludeFromDescription();
             foreach (var topic in DirectoryTopics.All)
             {
@@ -187,13 +194,22 @@ public static class RetailHosting
         return app;
     }
 
-    private static void ConfigureLogging(LoggerConfiguration log, IConfiguration configuration)
+    /// <summary>A fault on our side is an error; a client's mistake is a warning; health probes are noise.</summary>
+    internal static LogEventLevel RequestLogLevel(HttpContext http, double elapsedMs, Exception? ex) =>
+        ex is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+        : http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/alive") ? LogEventLevel.Verbose
+        : http.Response.StatusCode >= 400 ? LogEventLevel.Warning
+        : LogEventLevel.Information;
+
+    private static void ConfigureLogging(LoggerConfiguration log, IConfiguration configuration, IServiceProvider services)
     {
         log.MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             .ReadFrom.Configuration(configuration)
+            // Sinks registered as services too: a test observes the log this way.
+            .ReadFrom.Services(services)
             .Enrich.FromLogContext();
         if (configuration.GetValue("Retail:JsonLogs", false))
         {

@@ -30,6 +30,8 @@ public static class RetailJson
         if (strict)
         {
             options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // "Last one wins" would let two readers of one body disagree on its meaning.
+            options.AllowDuplicateProperties = false;
         }
         if (!options.Converters.OfType<UtcTimestampConverter>().Any())
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -28,6 +29,9 @@ public sealed record MasterRoutes<T> where T : Record, IMasterRecord<T>
 
     public Delegate? Status { get; init; }
 
+    /// <summary>How <c>/get</c> names the record, where it is not by its guid or code (a zone: facility and zone code).</summary>
+    public string? GetBy { get; init; }
+
     /// <summary>Business events committed with a status change (beside its CDC event).</summary>
     public Func<string, T, MasterStatus, IEnumerable<DomainEvent>>? StatusEvents { get; init; }
 
@@ -46,14 +50,16 @@ public static class MasterDataApi
         var get = routes.Get ?? (Delegate)Get<T>;
         var list = routes.List ?? (Delegate)List<T>;
         var status = routes.Status ?? StatusHandler<T, MasterStatusChange<T>>(routes);
-        group.MapPost("/create", routes.Create).RequireRole(Role.Member).AsWrite();
-        group.MapPost("/get", get).RequireRole(Role.Viewer);
-        group.MapPost("/list", list).RequireRole(Role.Viewer);
+        var name = T.Type.Entity.Replace('_', ' ');
+        group.MapPost("/create", routes.Create).RequireRole(Role.Member).AsWrite().WithSummary($"Create a {name}.");
+        group.MapPost("/get", get).RequireRole(Role.Viewer).WithSummary($"Read a {name} by {routes.GetBy ?? $"{T.KeyName} or {T.CodeName}"}.");
+        group.MapPost("/list", list).RequireRole(Role.Viewer).WithSummary($"List the org's {name}s, by status; doomed ones on request.");
         if (routes.Update is not null)
         {
-            group.MapPost("/update", routes.Update).RequireRole(Role.Member).AsWrite();
+            group.MapPost("/update", routes.Update).RequireRole(Role.Member).AsWrite().WithSummary($"Change a {name}; fields left out stay as they are.");
         }
-        group.MapPost(routes.StatusPath, status).RequireRole(Role.Admin).AsWrite();
+        group.MapPost(routes.StatusPath, status).RequireRole(Role.Admin).AsWrite()
+            .WithSummary($"Move a {name} through its lifecycle (active, inactive, retired).");
         return group;
     }
 

@@ -17,15 +17,24 @@ public static class WorkflowApi
     public static RouteGroupBuilder MapWorkflowApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/workflow").WithTags("Workflows");
-        group.MapPost("/start", StartWorkflow).RequireRole(Role.Admin).AsWrite();
-        group.MapPost("/get", GetWorkflow).RequireRole(Role.Admin);
-        group.MapPost("/list", ListWorkflows).RequireRole(Role.Admin);
-        group.MapPost("/history", GetHistory).RequireRole(Role.Admin);
-        group.MapPost("/raise-event", RaiseEvent).RequireRole(Role.Admin).AsWrite();
-        group.MapPost("/suspend", SuspendWorkflow).RequireRole(Role.Admin).AsWrite();
-        group.MapPost("/resume", ResumeWorkflow).RequireRole(Role.Admin).AsWrite();
-        group.MapPost("/terminate", TerminateWorkflow).RequireRole(Role.Admin).AsWrite();
-        group.MapPost("/purge", PurgeWorkflow).RequireRole(Role.Admin).AsWrite();
+        group.MapPost("/start", StartWorkflow).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Start a workflow instance of a registered saga.");
+        group.MapPost("/get", GetWorkflow).RequireRole(Role.Admin)
+            .WithSummary("A workflow instance's state, input and output.");
+        group.MapPost("/list", ListWorkflows).RequireRole(Role.Admin)
+            .WithSummary("List the org's workflow instances.");
+        group.MapPost("/history", GetHistory).RequireRole(Role.Admin)
+            .WithSummary("A workflow instance's journal of steps.");
+        group.MapPost("/raise-event", RaiseEvent).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Deliver an external event to a waiting workflow instance.");
+        group.MapPost("/suspend", SuspendWorkflow).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Suspend a running workflow instance.");
+        group.MapPost("/resume", ResumeWorkflow).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Resume a suspended workflow instance.");
+        group.MapPost("/terminate", TerminateWorkflow).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Terminate a workflow instance.");
+        group.MapPost("/purge", PurgeWorkflow).RequireRole(Role.Admin).AsWrite()
+            .WithSummary("Purge a finished workflow instance and its journal.");
         return group;
     }
 

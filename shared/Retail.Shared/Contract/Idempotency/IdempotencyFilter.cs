@@ -108,6 +108,10 @@ public sealed class IdempotencyFilter : IEndpointFilter
     private static async Task Release(IStateStore store, string key, string etag) =>
         await store.TransactAsync(new StateTransaction().Delete(key, etag), CancellationToken.None);
 
+    /// <summary>
+    /// The request as the contract compares it: method, path and the body's JSON in a canonical form (fields sorted,
+    /// no insignificant whitespace, strings unescaped), so the same fields in another order are the same request.
+    /// </summary>
     private static async Task<string> FingerprintAsync(HttpContext http)
     {
         var body = http.Request.Body;
@@ -115,15 +119,73 @@ public sealed class IdempotencyFilter : IEndpointFilter
         {
             body.Position = 0;
         }
+        using var raw = new MemoryStream();
+        await body.CopyToAsync(raw, http.RequestAborted);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes($"{http.Request.Method} {http.Request.Path}\n"));
-        var buffer = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(buffer, http.RequestAborted)) > 0)
-        {
-            sha.AppendData(buffer, 0, read);
-        }
+        sha.AppendData(Canonical(raw.GetBuffer().AsMemory(0, (int)raw.Length)));
         return Convert.ToHexString(sha.GetHashAndReset());
+    }
+
+    internal static byte[] Canonical(ReadOnlyMemory<byte> json)
+    {
+        if (json.IsEmpty)
+        {
+            return [];
+        }
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = RetailJson.Api.MaxDepth });
+        using var output = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = RetailJson.Api.Encoder, SkipValidation = true }))
+        {
+            WriteCanonical(writer, document.RootElement);
+        }
+        return output.ToArray();
+    }
+
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteCanonical(writer, property.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteCanonical(writer, item);
+                }
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                WriteCanonicalString(writer, element);
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    private static void WriteCanonicalString(Utf8JsonWriter writer, JsonElement element)
+    {
+        string value;
+        try
+        {
+            value = element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate cannot be unescaped; its text as sent is canonical enough.
+            element.WriteTo(writer);
+            return;
+        }
+        writer.WriteStringValue(value);
     }
 
     private static async Task<CapturedResponse> CaptureAsync(HttpContext http, object? result)
