@@ -10,6 +10,10 @@ public static class OfmProblems
     public static ProblemHttpResult InviteNotPending(string status) =>
         ApiProblem.Business("invite_not_pending", "The invitation can no longer be used.", $"It is {status}.");
 
+    public static ProblemHttpResult AlreadyMember(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "already_member", "The user is already part of the org.",
+            detail + " Change a member's role with /member/state/set.");
+
     public static ProblemHttpResult InviteExpired() =>
         ApiProblem.Business("invite_expired", "The invitation has expired.", "Ask an admin for a new one.");
 

@@ -118,7 +118,8 @@ public static partial class RecordsApi
         }
         if (loaded.Record.Status != RecordStatus.PendingUpload)
         {
-            return MrsRecord.Lifecycle.Check(loaded.Record.Status, RecordStatus.Ready)!;
+            return ApiProblem.Create(StatusCodes.Status409Conflict, "already_complete", "The record is already complete.",
+                "Its upload was checked and completed; its bytes cannot be replaced. Make a new record for new content.");
         }
         var cap = Math.Min(options.Value.MaxUploadBytes, loaded.Record.SizeBytes);
         using var buffer = new MemoryStream();

@@ -75,7 +75,14 @@ public sealed record Invite : Record
     [JsonIgnore]
     public override string Key => InviteGuid;
 
-    public static readonly RecordType<Invite> Type = new RecordType<Invite>("invite").IndexBy("status");
+    /// <summary>
+    /// An org's invites by status; and a user's own pending invites across orgs, by whom they are addressed to (a user guid,
+    /// or else an e-mail address), kept beside the record as <c>invitee</c>.
+    /// </summary>
+    public static readonly RecordType<Invite> Type = new RecordType<Invite>("invite")
+        .IndexBy("status")
+        .Computed("invitee", i => i.UserGuid ?? i.Email)
+        .IndexAcrossOrgs("invitee");
 }
 
 /// <summary>The logical facilities one service account (a USM API-key identity bound to this org) is assigned to.</summary>

@@ -14,6 +14,11 @@ public sealed record RevokeInviteRequest(string? InviteGuid, long? ExpectedRevis
 
 public sealed record ListInvitesRequest(InviteStatus? Status, int? Limit, string? NextToken) : IPagedRequest;
 
+public sealed record MyInvitesRequest(int? Limit, string? NextToken) : IPagedRequest;
+
+/// <summary>An invite as its invitee sees it: which org, which role, until when, and the guid to accept it with.</summary>
+public sealed record MyInvite(string Orgcode, string InviteGuid, Role Role, DateTimeOffset? GrantExpiresAt, DateTimeOffset ExpiresAt);
+
 public sealed record SetMemberStateRequest(string? UserGuid, MemberState? State, Role? Role, DateTimeOffset? GrantExpiresAt, long? ExpectedRevision);
 
 public sealed record ListMembersRequest(MemberState? State, Role? Role, int? Limit, string? NextToken) : IPagedRequest;
@@ -59,6 +64,11 @@ public sealed class InviteKeyRequestValidator : AbstractValidator<InviteKeyReque
 public sealed class RevokeInviteRequestValidator : AbstractValidator<RevokeInviteRequest>
 {
     public RevokeInviteRequestValidator() => RuleFor(r => r.InviteGuid).RequiredGuid();
+}
+
+public sealed class MyInvitesRequestValidator : AbstractValidator<MyInvitesRequest>
+{
+    public MyInvitesRequestValidator() => this.AddPagingRules();
 }
 
 public sealed class ListInvitesRequestValidator : AbstractValidator<ListInvitesRequest>

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Retail.Shared.Notifications;
 using Retail.Ofm.Directory;
 using Retail.Ofm.Facilities;
 using Retail.Ofm.MasterData;
@@ -10,12 +11,16 @@ namespace Retail.Ofm.Members;
 public static partial class MembersApi
 {
     public static async Task<Results<Created<Invite>, ProblemHttpResult>> CreateInvite(CreateInviteRequest request, RecordStore<Invite> invites,
-        RequestContext context, TimeProvider clock, CancellationToken ct)
+        RecordStore<Member> members, OrgAccessResolver resolver, INotifier notifier, RequestContext context, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         if (request.Role > context.Role)
         {
             return ApiProblem.Forbidden("You cannot grant a role above your own.");
+        }
+        if (await AlreadyInOrgAsync(orgcode, request, members, resolver, ct) is { } already)
+        {
+            return already;
         }
         var invite = new Invite
         {
@@ -30,7 +35,52 @@ public static partial class MembersApi
         var write = await invites.CreateAsync(orgcode, invite,
             [new DomainEvent(OfmEvents.MemberInvited,
                 new MemberInvited(orgcode, invite.InviteGuid, invite.Email, invite.UserGuid, OrgGate.Name(invite.Role), invite.GrantExpiresAt))], ct);
+        if (write.Succeeded && invite.Email is { } email)
+        {
+            // The same mailbox as verification mail; the invitee can also find it with /member/invite/mine.
+            await notifier.SendAsync(new MailMessage(email, $"You are invited to {orgcode}",
+                $"You are invited to join the org {orgcode} as {OrgGate.Name(invite.Role)} until {invite.ExpiresAt:yyyy-MM-dd}.\n" +
+                $"Sign in and accept it: POST /ofm/member/invite/accept with x-orgcode: {orgcode} and the invite_guid below.",
+                Token: invite.InviteGuid), ct);
+        }
         return write.ToCreated();
+    }
+
+    /// <summary>An owner, or a member who has not been removed, is not invited again: their role changes through state/set.</summary>
+    private static async Task<ProblemHttpResult?> AlreadyInOrgAsync(string orgcode, CreateInviteRequest request, RecordStore<Member> members,
+        OrgAccessResolver resolver, CancellationToken ct)
+    {
+        if (request.UserGuid is { } userGuid)
+        {
+            if (await resolver.FindOrgAsync(orgcode, ct) is { } org && org.Record.IsOwner(userGuid))
+            {
+                return OfmProblems.AlreadyMember("This user is an owner of the org.");
+            }
+            if (await members.FindAsync(orgcode, "user_guid", userGuid, ct) is { Record.State: not MemberState.Removed })
+            {
+                return OfmProblems.AlreadyMember("This user is a member of the org.");
+            }
+        }
+        if (request.Email?.Trim().ToLowerInvariant() is { } email
+            && (await members.ListAsync(orgcode, [StateFilter.Eq("email", email)], 1, ct: ct)).Items is [{ State: not MemberState.Removed }])
+        {
+            return OfmProblems.AlreadyMember("A member of the org has this e-mail address.");
+        }
+        return null;
+    }
+
+    /// <summary>The caller's own pending invites in every org, by user guid or e-mail address, from the index of invitees.</summary>
+    public static async Task<Ok<Page<MyInvite>>> ListMyInvites(MyInvitesRequest request, RecordStore<Invite> invites, RequestContext context,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var principal = context.RequirePrincipal();
+        object?[] addressedTo = principal.Email is { } email ? [principal.Id, email.Trim().ToLowerInvariant()] : [principal.Id];
+        var page = await invites.ListAcrossOrgsAsync([StateFilter.In("invitee", addressedTo), StateFilter.Eq("status", InviteStatus.Pending)],
+            Paging.LimitOf(request), request.NextToken, ct: ct);
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(new Page<MyInvite>(page.Items.Where(i => i.Record.ExpiresAt > now)
+            .Select(i => new MyInvite(i.Orgcode, i.Record.InviteGuid, i.Record.Role, i.Record.GrantExpiresAt, i.Record.ExpiresAt)).ToList(),
+            page.NextToken));
     }
 
     public static async Task<Results<Ok<Member>, ProblemHttpResult>> AcceptInvite(InviteKeyRequest request, RecordStore<Invite> invites,

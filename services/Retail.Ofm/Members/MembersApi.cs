@@ -21,6 +21,9 @@ public static partial class MembersApi
             .WithSummary("Accept an invite addressed to the signed-in user; names the org in x-orgcode.");
         members.MapPost("/invite/list", ListInvites).RequireRole(Role.Admin)
             .WithSummary("List the org's invites.");
+        // The invitee has no part in the org yet, so this is theirs across orgs, not an org-scoped list.
+        members.MapPost("/invite/mine", ListMyInvites).RequireAuthenticated()
+            .WithSummary("List the pending invites addressed to the signed-in user, in every org.");
         members.MapPost("/invite/revoke", RevokeInvite).RequireRole(Role.Admin).AsWrite()
             .WithSummary("Revoke a pending invite.");
         members.MapPost("/state/set", SetMemberState).RequireRole(Role.Admin).AsWrite()

@@ -115,7 +115,7 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
     /// </summary>
     public string? IndexFor(IReadOnlyCollection<StateFilter> filters, bool acrossOrgs)
     {
-        var equal = filters.Where(f => f.IsEquality).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var equal = filters.Where(f => f.Op == FilterOp.In).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
         var ranged = filters.Where(f => f.IsRange).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
         return Indexes.Where(i => i.AcrossOrgs == acrossOrgs)
             .Select(i => (Index: i, Covered: i.Fields.TakeWhile(f => equal.Contains(PathOf(f))).Count()))

@@ -85,6 +85,12 @@ public sealed class MrsUseCaseTests(OfmHost host) : IClassFixture<OfmHost>
         Assert.Equal("ready", completed.GetProperty("status").GetString());
         await owner.Client.Post("/mrs/record/complete", new { record_guid = guid, expected_revision = 2 }, orgcode)
             .Problem(HttpStatusCode.Conflict, "invalid_transition");
+        // An upload after completion is told plainly that the record is complete, not about a lifecycle move.
+        using (var late = await anonymous.PutAsync(uploadUrl, new ByteArrayContent(gzip)))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+            Assert.Equal("already_complete", await late.ProblemCodeAsync());
+        }
 
         var meta = await owner.Client.Post("/mrs/record/meta", new { record_guid = guid }, orgcode).Ok();
         var download = new Uri(meta.GetProperty("download_url").GetString()!).PathAndQuery;
