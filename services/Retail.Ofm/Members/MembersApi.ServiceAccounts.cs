@@ -31,22 +31,10 @@ public static partial class MembersApi
         var orgcode = context.RequireOrgcode();
         var code = Codes.Normalize(request.FacilityCode);
         // The first assignment creates the record (expected_revision absent or 0); every later change names the revision it saw.
-        Loaded<ServiceAccountAssignment>? current = null;
-        if (request.ExpectedRevision is null or 0)
+        var (current, problem) = await assignments.LoadForUpsertAsync(orgcode, request.ServiceAccountGuid!, request.ExpectedRevision, ct);
+        if (problem is not null)
         {
-            if (await assignments.GetAsync(orgcode, request.ServiceAccountGuid!, ct: ct) is { } existing)
-            {
-                return request.ExpectedRevision is null ? ApiProblem.ExpectedRevisionRequired() : ApiProblem.RevisionMismatch(existing.Record.Revision);
-            }
-        }
-        else
-        {
-            var (loaded, problem) = await assignments.LoadForChangeAsync(orgcode, request.ServiceAccountGuid, request.ExpectedRevision, ct: ct);
-            if (problem is not null)
-            {
-                return loaded is null && problem.ProblemDetails.Status == StatusCodes.Status404NotFound ? ApiProblem.RevisionMismatch(0) : problem;
-            }
-            current = loaded;
+            return problem;
         }
         var codes = current?.Record.LogicalFacilityCodes ?? [];
         if (assign)

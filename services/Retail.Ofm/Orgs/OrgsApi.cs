@@ -357,9 +357,7 @@ internal static class OrgGate
             return new ChangeBase<Org>(null, ApiProblem.ExpectedRevisionRequired());
         }
         var (org, problem) = await LoadAsync(bodyOrgcode, minimum, write, resolver, context, ct);
-        return problem is not null ? new ChangeBase<Org>(null, problem)
-            : org!.Record.Revision != expectedRevision ? new ChangeBase<Org>(null, ApiProblem.RevisionMismatch(org.Record.Revision))
-            : new ChangeBase<Org>(org, null);
+        return problem is not null ? new ChangeBase<Org>(null, problem) : RecordStore<Org>.CheckRevision(org!, expectedRevision);
     }
 
     public static async Task<(Loaded<Org>? Org, ProblemHttpResult? Problem)> LoadAsync(string? bodyOrgcode, Role minimum, bool write,

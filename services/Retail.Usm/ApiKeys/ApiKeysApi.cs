@@ -130,19 +130,14 @@ public static class ApiKeysApi
         var orgcode = context.RequireOrgcode();
         var next = new ApiKeyPolicy { Orgcode = orgcode, MaxLifetimeDays = request.MaxLifetimeDays, AllowedRoles = request.AllowedRoles?.Distinct().Order().ToList() };
         // The first policy of an org is created (expected_revision absent or 0); every later change names the revision it saw.
-        if (request.ExpectedRevision is null or 0)
-        {
-            var existing = await policies.GetAsync(orgcode, orgcode, ct: ct);
-            if (existing is not null)
-            {
-                return request.ExpectedRevision is null ? ApiProblem.ExpectedRevisionRequired() : ApiProblem.RevisionMismatch(existing.Record.Revision);
-            }
-            return (await policies.CreateAsync(orgcode, next, ct: ct)).ToOk();
-        }
-        var (current, problem) = await policies.LoadForChangeAsync(orgcode, orgcode, request.ExpectedRevision, ct: ct);
+        var (current, problem) = await policies.LoadForUpsertAsync(orgcode, orgcode, request.ExpectedRevision, ct);
         if (problem is not null)
         {
             return problem;
+        }
+        if (current is null)
+        {
+            return (await policies.CreateAsync(orgcode, next, ct: ct)).ToOk();
         }
         return (await policies.UpdateAsync(orgcode, current!, next, ct: ct)).ToOk();
     }

@@ -77,6 +77,30 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         return Check(loaded, expectedRevision.Value, visible);
     }
 
+    /// <summary>
+    /// The base of a change to a record its first change creates (an org's policy, an account's assignments): with no
+    /// record yet, <paramref name="expectedRevision"/> absent or 0 creates it (<see cref="ChangeBase{T}.Loaded"/> and
+    /// the problem both null) and any other is 409 at revision 0; with one, the contract's checks as for any change.
+    /// </summary>
+    public async Task<ChangeBase<T>> LoadForUpsertAsync(string? orgcode, string key, long? expectedRevision, CancellationToken ct = default)
+    {
+        var loaded = await GetAsync(orgcode, key, ct: ct);
+        if (loaded is null)
+        {
+            return expectedRevision is null or 0 ? new ChangeBase<T>(null, null) : new ChangeBase<T>(null, ApiProblem.RevisionMismatch(0));
+        }
+        return expectedRevision is null ? new ChangeBase<T>(null, ApiProblem.ExpectedRevisionRequired()) : Check(loaded, expectedRevision.Value, null);
+    }
+
+    /// <summary>
+    /// The revision check of a change whose record was loaded and its access checked elsewhere (an org, by the org
+    /// gate): missing is 400 <c>expected_revision_required</c>, another is 409 <c>revision_mismatch</c>.
+    /// </summary>
+    public static ChangeBase<T> CheckRevision(Loaded<T> loaded, long? expectedRevision) =>
+        expectedRevision is null ? new ChangeBase<T>(null, ApiProblem.ExpectedRevisionRequired())
+        : loaded.Record.Revision != expectedRevision ? new ChangeBase<T>(null, ApiProblem.RevisionMismatch(loaded.Record.Revision))
+        : new ChangeBase<T>(loaded, null);
+
     private ChangeBase<T> Check(Loaded<T>? loaded, long expectedRevision, Func<T, bool>? visible)
     {
         if (loaded is null || (visible is not null && !visible(loaded.Record)))
