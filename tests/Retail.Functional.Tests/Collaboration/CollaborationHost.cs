@@ -126,23 +126,6 @@ internal sealed class SwitchableInvoker(IServiceInvoker inner, CollaborationHost
 
 public static class CollaborationCalls
 {
-    public static async Task<JsonElement> Ok(this Task<HttpResponseMessage> call, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        using var response = await call;
-        var json = await response.JsonAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {json}");
-        return json;
-    }
-
-    public static async Task<JsonElement> Problem(this Task<HttpResponseMessage> call, HttpStatusCode status, string code)
-    {
-        using var response = await call;
-        var json = await response.JsonAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status} {code}, got {(int)response.StatusCode}: {json}");
-        Assert.Equal(code, json.GetProperty("code").GetString());
-        return json;
-    }
-
     public static Task<HttpResponseMessage> Post(this HttpClient client, string path, object body) =>
         client.PostJsonAsync(path, body, HttpJson.Headers(("Idempotency-Key", Guid.NewGuid().ToString())));
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -33,6 +34,25 @@ public static class HttpJson
     {
         var json = await response.JsonAsync();
         return json.ValueKind == JsonValueKind.Object && json.TryGetProperty("code", out var code) ? code.GetString() : null;
+    }
+
+    /// <summary>The answer's JSON, after checking its status.</summary>
+    public static async Task<JsonElement> Ok(this Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await call;
+        var body = await response.JsonAsync();
+        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        return body;
+    }
+
+    public static async Task<JsonElement> Problem(this Task<HttpResponseMessage> call, HttpStatusCode status, string code)
+    {
+        using var response = await call;
+        var body = await response.JsonAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(code, body.GetProperty("code").GetString());
+        return body;
     }
 
     public static Dictionary<string, string> Headers(params (string Name, string Value)[] headers) =>

@@ -73,24 +73,6 @@ internal static class UasSteps
     public static Task<HttpResponseMessage> ChangePasscode(this HttpClient client, string email, string current, string passcode) =>
         client.PostJsonAsync("/uas/passcode/set", new { email, passcode, current_passcode = current });
 
-    public static async Task<JsonElement> Ok(this Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await call;
-        var body = await response.JsonAsync();
-        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");
-        return body;
-    }
-
-    public static async Task<JsonElement> Problem(this Task<HttpResponseMessage> call, HttpStatusCode status, string code)
-    {
-        using var response = await call;
-        var body = await response.JsonAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, body.GetProperty("code").GetString());
-        return body;
-    }
-
     /// <summary>Create → verify with the mailed token; answers the user guid and the passcode token.</summary>
     public static async Task<(string UserGuid, string PasscodeToken)> SignUpAndVerify(this UasHost host, string email)
     {
