@@ -55,10 +55,12 @@ internal sealed class RecordIndexBuilder(IServiceProvider services, IEnumerable<
 {
     private Task _built = Task.CompletedTask;
 
+    // Awaited: the app's own start (and a test server's first request) waits for its indexes; a listening server
+    // reports not ready meanwhile.
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _built = BuildAsync(cancellationToken);
-        return Task.CompletedTask;
+        return _built;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
