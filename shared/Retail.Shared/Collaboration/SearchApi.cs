@@ -26,9 +26,9 @@ public sealed class SearchRequestValidator : AbstractValidator<SearchRequest>
 public static class SearchApi
 {
     public static async Task<Results<Ok<Page<CommentView>>, ProblemHttpResult>> SearchComments(SearchRequest request, CollaborationKit kit,
-        CancellationToken ct)
+        PageTokens tokens, CancellationToken ct)
     {
-        var (keys, token, problem) = await SearchAsync(kit, Comment.Type.Entity, request, ct);
+        var (keys, token, problem) = await SearchAsync(kit, tokens, Comment.Type.Entity, request, ct);
         if (problem is not null)
         {
             return problem;
@@ -45,9 +45,9 @@ public static class SearchApi
     }
 
     public static async Task<Results<Ok<Page<InboxItemView>>, ProblemHttpResult>> SearchInbox(SearchRequest request, CollaborationKit kit,
-        CancellationToken ct)
+        PageTokens tokens, CancellationToken ct)
     {
-        var (keys, token, problem) = await SearchAsync(kit, InboxItem.Type.Entity, request, ct);
+        var (keys, token, problem) = await SearchAsync(kit, tokens, InboxItem.Type.Entity, request, ct);
         if (problem is not null)
         {
             return problem;
@@ -63,14 +63,17 @@ public static class SearchApi
         return TypedResults.Ok(new Page<InboxItemView>(items, token));
     }
 
-    private static async Task<(IReadOnlyList<string> Keys, string? Token, ProblemHttpResult? Problem)> SearchAsync(CollaborationKit kit, string entity,
-        SearchRequest request, CancellationToken ct)
+    private static async Task<(IReadOnlyList<string> Keys, string? Token, ProblemHttpResult? Problem)> SearchAsync(CollaborationKit kit,
+        PageTokens tokens, string entity, SearchRequest request, CancellationToken ct)
     {
         var terms = CollaborationRules.Terms(request.Query);
+        // The index's cursor names a record key; the client gets it sealed and bound to this app, org, entity and query.
+        var list = $"search\n{kit.AppId}\n{entity}\n{kit.OrgOfRequest}\n{string.Join(' ', terms)}";
         try
         {
-            var page = await kit.Search.SearchAsync(new TextSearchQuery(entity, kit.OrgOfRequest, terms, Paging.LimitOf(request), request.NextToken), ct);
-            return (page.Keys, page.Token, null);
+            var after = await tokens.OpenAsync(request.NextToken, list, ct);
+            var page = await kit.Search.SearchAsync(new TextSearchQuery(entity, kit.OrgOfRequest, terms, Paging.LimitOf(request), after), ct);
+            return (page.Keys, await tokens.SealAsync(page.Token, list, ct), null);
         }
         catch (ArgumentException ex) when (CollaborationProblems.IsBadToken(ex))
         {

@@ -34,7 +34,7 @@ public sealed class SearchAnswerTests : IDisposable
             new RecordStore<InboxItem>(_store, InboxItem.Type, TimeProvider.System, context, Records.RecordKit.TokensWith("k")),
             new NoSubjects(), new NoAssignees(), new DaprTextSearch("ics"), new NoInvoker(), context);
 
-        var answer = await SearchApi.SearchComments(new SearchRequest("blue", null, null), kit, TestContext.Current.CancellationToken);
+        var answer = await SearchApi.SearchComments(new SearchRequest("blue", null, null), kit, Records.RecordKit.TokensWith("k"), TestContext.Current.CancellationToken);
 
         var problem = Assert.IsType<ProblemHttpResult>(answer.Result);
         Assert.Equal(501, problem.StatusCode);
