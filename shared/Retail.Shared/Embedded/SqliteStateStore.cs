@@ -13,6 +13,7 @@ namespace Retail.Shared.Embedded;
 public sealed class SqliteStateStore : IStateStore, IDisposable
 {
     private readonly TimeProvider _time;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _built = new(StringComparer.Ordinal);
 
     public SqliteStateStore(string appId, RetailOptions options, TimeProvider? timeProvider = null)
     {
@@ -86,18 +87,20 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         return commit;
     }
 
+    // A query reads through the index it names only once this store has built it; otherwise SQLite plans on its own.
     public Task<StateQueryPage> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
-        StateQueryRunner.RunAsync(Database, query, NowMs, cancellationToken);
+        StateQueryRunner.RunAsync(Database, query.Index is { } index && !_built.ContainsKey(index) ? query with { Index = null } : query,
+            NowMs, cancellationToken);
 
     /// <summary>
     /// Builds the declared indexes that are missing and drops the record indexes (<c>ix_…</c>) no longer declared, so an
     /// index a type gave up stops costing every write.
     /// </summary>
-    public Task EnsureIndexesAsync(IReadOnlyList<StateIndex> indexes, CancellationToken cancellationToken = default)
+    public async Task EnsureIndexesAsync(IReadOnlyList<StateIndex> indexes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(indexes);
         var declared = indexes.DistinctBy(i => i.Name).ToDictionary(i => "ix_" + i.Name, StateQueryRunner.CreateIndexSql, StringComparer.Ordinal);
-        return Database.WriteAsync(batch =>
+        await Database.WriteAsync(batch =>
         {
             var existing = new Dictionary<string, string>(StringComparer.Ordinal);
             using (var reader = batch.Command("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'state' AND substr(name, 1, 3) = 'ix_'").ExecuteReader())
@@ -122,7 +125,11 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             batch.Command("PRAGMA analysis_limit = 1000").ExecuteNonQuery();
             batch.Command("ANALYZE state").ExecuteNonQuery();
             return true;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var index in indexes)
+        {
+            _built[index.Name] = true;
+        }
     }
 
     /// <summary>Deletes entries whose TTL has passed (reads already hide them); returns how many.</summary>

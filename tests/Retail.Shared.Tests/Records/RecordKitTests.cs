@@ -117,6 +117,15 @@ public sealed class RecordIndexTests : IDisposable
         Assert.Equal(["org1", "org2"], due.Items.Select(i => i.Orgcode).Order());
     }
 
+    [Fact]
+    public async Task a_list_whose_declared_index_is_not_built_yet_still_answers()
+    {
+        var unbuilt = new RecordType<Shelf>("shelf_unbuilt", s => [new UniqueValue("shelf_code", s.ShelfCode)]).IndexBy("aisle");
+        var shelves = _kit.Store(unbuilt);
+        await shelves.CreateAsync("org1", Shelf.New("s1", aisle: "a9"));
+        Assert.Single((await shelves.ListAsync("org1", [StateFilter.Eq("aisle", "a9")])).Items);
+    }
+
     [Theory]
     [InlineData("""SELECT key FROM state WHERE json_extract(value, '$."entity"') = 'shelf' AND json_extract(value, '$."orgcode"') = 'org1' AND json_extract(value, '$."data"."aisle"') = 'a1' ORDER BY key""", "ix_shelf_aisle")]
     [InlineData("""SELECT key FROM state WHERE json_extract(value, '$."entity"') = 'shelf' AND json_extract(value, '$."orgcode"') = 'org1' ORDER BY key""", "ix_records")]
