@@ -51,25 +51,7 @@ public static partial class ChannelRules
     public const string ConfigContentType = "application/json";
     public const long MaxConfigBytes = 256 * 1024;
 
-    // BCP 47: language, optional script, optional region (or UN M.49 area), e.g. en, en-GB, zh-Hant-TW, es-419.
-    [System.Text.RegularExpressions.GeneratedRegex("^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex LocalePattern();
-
-    public static bool IsLocale(string? tag)
-    {
-        if (tag is null || !LocalePattern().IsMatch(tag.Trim()))
-        {
-            return false;
-        }
-        try
-        {
-            return !CultureInfo.GetCultureInfo(tag.Trim(), predefinedOnly: true).Equals(CultureInfo.InvariantCulture);
-        }
-        catch (CultureNotFoundException)
-        {
-            return false;
-        }
-    }
+    public static bool IsLocale(string? tag) => tag is not null && RequestRules.IsLocale(tag);
 
     /// <summary>The canonical casing of a tag: language lower, script title, region upper ("en-GB", "zh-Hant-TW").</summary>
     public static string NormalizeLocale(string tag)

@@ -167,13 +167,8 @@ public static partial class MembersApi
     }
 
     private static async Task<ProblemHttpResult?> LogicalProblemAsync(RecordStore<LogicalFacility> logicals, string orgcode, string code,
-        CancellationToken ct)
-    {
-        var logical = await logicals.FindAsync(orgcode, LogicalFacility.CodeName, code, ct);
-        return logical is null || logical.Record.Status != MasterStatus.Active
-            ? OfmProblems.UnknownReference("facility_code", $"No active logical facility '{code}' in this org.")
-            : null;
-    }
+        CancellationToken ct) =>
+        OfmMasterData.Missing(await logicals.FindAsync(orgcode, LogicalFacility.CodeName, code, ct), "facility_code", $"logical facility '{code}'");
 
     private static DomainEvent AccessChanged(string orgcode, string change, string userGuid) =>
         new(OfmEvents.OrgAccessChanged, new OrgAccessChanged(orgcode, change, userGuid));

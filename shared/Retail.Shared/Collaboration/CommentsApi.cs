@@ -79,15 +79,8 @@ public static class CommentsApi
         {
             filters.Add(StateFilter.Eq("reported", reported));
         }
-        try
-        {
-            var page = await kit.Comments.ListAsync(kit.OrgOfRequest, filters, Paging.LimitOf(request), request.NextToken, ct: ct);
-            return TypedResults.Ok(new Page<CommentView>(page.Items.Select(c => CommentView.For(c, kit.Role)).ToList(), page.NextToken));
-        }
-        catch (ArgumentException ex) when (CollaborationProblems.IsBadToken(ex))
-        {
-            return CollaborationProblems.BadNextToken();
-        }
+        var page = await kit.Comments.ListAsync(kit.OrgOfRequest, filters, Paging.LimitOf(request), request.NextToken, ct: ct);
+        return TypedResults.Ok(new Page<CommentView>(page.Items.Select(c => CommentView.For(c, kit.Role)).ToList(), page.NextToken));
     }
 
     public static async Task<Results<Ok<CommentView>, ProblemHttpResult>> ReviseComment(ReviseCommentRequest request, CollaborationKit kit,

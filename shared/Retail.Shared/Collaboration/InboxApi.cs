@@ -66,15 +66,8 @@ public static class InboxApi
         {
             filters.Add(StateFilter.Below("due_ms", dueBefore.ToUnixTimeMilliseconds()));
         }
-        try
-        {
-            var page = await kit.Inbox.ListAsync(kit.OrgOfRequest, filters, Paging.LimitOf(request), request.NextToken, ct: ct);
-            return TypedResults.Ok(new Page<InboxItemView>(page.Items.Select(InboxItemView.From).ToList(), page.NextToken));
-        }
-        catch (ArgumentException ex) when (CollaborationProblems.IsBadToken(ex))
-        {
-            return CollaborationProblems.BadNextToken();
-        }
+        var page = await kit.Inbox.ListAsync(kit.OrgOfRequest, filters, Paging.LimitOf(request), request.NextToken, ct: ct);
+        return TypedResults.Ok(new Page<InboxItemView>(page.Items.Select(InboxItemView.From).ToList(), page.NextToken));
     }
 
     public static async Task<Results<Ok<InboxItemView>, ProblemHttpResult>> SetInboxStatus(InboxStatusRequest request, CollaborationKit kit,

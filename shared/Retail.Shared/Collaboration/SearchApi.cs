@@ -75,10 +75,6 @@ public static class SearchApi
             var page = await kit.Search.SearchAsync(new TextSearchQuery(entity, kit.OrgOfRequest, terms, Paging.LimitOf(request), after), ct);
             return (page.Keys, await tokens.SealAsync(page.Token, list, ct), null);
         }
-        catch (ArgumentException ex) when (CollaborationProblems.IsBadToken(ex))
-        {
-            return ([], null, CollaborationProblems.BadNextToken());
-        }
         catch (TextSearchUnavailableException ex)
         {
             return ([], null, CollaborationProblems.NotAvailable(ex.Message));

@@ -196,8 +196,10 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     public async Task<Page<T>> ListAsync(string? orgcode, IReadOnlyList<StateFilter>? filters = null, int limit = 50, string? token = null,
         bool includeDoomed = false, IReadOnlyList<StateSort>? sort = null, CancellationToken ct = default)
     {
-        var all = new List<StateFilter> { StateFilter.Eq("entity", Entity), StateFilter.Eq("orgcode", orgcode ?? RecordKeys.NoOrg) };
-        return await QueryRecordsAsync(all, orgcode ?? RecordKeys.NoOrg, filters, limit, token, includeDoomed, sort, ct);
+        var org = orgcode ?? RecordKeys.NoOrg;
+        var all = RecordFilters([StateFilter.Eq("entity", Entity), StateFilter.Eq("orgcode", org)], filters ?? [], includeDoomed);
+        var (page, next) = await PageAsync(org, all, Order(sort), limit, token, type.IndexFor(all, acrossOrgs: false) ?? "records", ct);
+        return new Page<T>(page.Items.Select(e => ReadData(e.Value)).ToList(), next);
     }
 
     /// <summary>
@@ -207,19 +209,12 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     public async Task<Page<(string Orgcode, T Record)>> ListAcrossOrgsAsync(IReadOnlyList<StateFilter> filters, int limit = 50, string? token = null,
         bool includeDoomed = false, IReadOnlyList<StateSort>? sort = null, CancellationToken ct = default)
     {
-        var all = new List<StateFilter> { StateFilter.Eq("entity", Entity) };
-        if (!includeDoomed)
-        {
-            all.Add(StateFilter.Eq("doomed", false));
-        }
-        all.AddRange(filters.Select(f => f with { Path = type.PathOf(f.Path) }));
+        var all = RecordFilters([StateFilter.Eq("entity", Entity)], filters, includeDoomed);
         // A range (due before now) is read in its own order, so its index gives both the rows and their order.
         var order = sort is null && filters.FirstOrDefault(f => f.IsRange) is { } range ? [new StateSort(type.PathOf(range.Path)), new StateSort("key")] : Order(sort);
-        var list = ListIdentity("*", all, order);
-        var page = await store.QueryAsync(new StateQuery(all, order, limit, await tokens.OpenAsync(token, list, ct),
-            type.IndexFor(all, acrossOrgs: true)), ct);
+        var (page, next) = await PageAsync("*", all, order, limit, token, type.IndexFor(all, acrossOrgs: true), ct);
         var items = page.Items.Select(e => JsonSerializer.Deserialize<Stored<T>>(e.Value, RetailJson.Storage)!).Select(s => (s.Orgcode, s.Data)).ToList();
-        return new Page<(string, T)>(items, await tokens.SealAsync(page.Token, list, ct));
+        return new Page<(string, T)>(items, next);
     }
 
     /// <summary>A page of the org's records that hold <paramref name="value"/> in the value set <paramref name="set"/> (a tag, a team member).</summary>
@@ -231,40 +226,38 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
             throw new ArgumentException($"{Entity} declares no value set '{set}'", nameof(set));
         }
         var org = orgcode ?? RecordKeys.NoOrg;
-        var filters = new List<StateFilter> { StateFilter.Eq("entity", $"{Entity}#{set}"), StateFilter.Eq("orgcode", org), StateFilter.Eq("data.value", value) };
-        var order = new List<StateSort> { new("key") };
-        var list = ListIdentity(org, filters, order);
-        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct),
-            $"{Entity.Replace('.', '_')}_by_{set}"), ct);
+        var (page, next) = await PageAsync(org, [StateFilter.Eq("entity", $"{Entity}#{set}"), StateFilter.Eq("orgcode", org), StateFilter.Eq("data.value", value)],
+            [new StateSort("key")], limit, token, $"{Entity.Replace('.', '_')}_by_{set}", ct);
         var keys = page.Items.Select(e => JsonSerializer.Deserialize<Stored<ValueEntry>>(e.Value, RetailJson.Storage)!.Data.RecordKey).ToList();
-        return new Page<T>(await GetManyAsync(orgcode, keys, includeDoomed, ct), await tokens.SealAsync(page.Token, list, ct));
+        return new Page<T>(await GetManyAsync(orgcode, keys, includeDoomed, ct), next);
     }
 
     public async Task<Page<HistoryEntry>> HistoryAsync(string? orgcode, string key, int limit = 50, string? token = null, CancellationToken ct = default)
     {
         var org = orgcode ?? RecordKeys.NoOrg;
-        List<StateFilter> filters = [StateFilter.Eq("entity", HistoryEntity), StateFilter.Eq("orgcode", org), StateFilter.Eq("key", key)];
-        List<StateSort> order = [new StateSort("data.revision")];
-        var list = ListIdentity(org, filters, order);
-        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct), "history"), ct);
-        return new Page<HistoryEntry>(
-            page.Items.Select(e => JsonSerializer.Deserialize<Stored<HistoryEntry>>(e.Value, RetailJson.Storage)!.Data).ToList(),
-            await tokens.SealAsync(page.Token, list, ct));
+        var (page, next) = await PageAsync(org, [StateFilter.Eq("entity", HistoryEntity), StateFilter.Eq("orgcode", org), StateFilter.Eq("key", key)],
+            [new StateSort("data.revision")], limit, token, "history", ct);
+        return new Page<HistoryEntry>(page.Items.Select(e => JsonSerializer.Deserialize<Stored<HistoryEntry>>(e.Value, RetailJson.Storage)!.Data).ToList(), next);
     }
 
-    private async Task<Page<T>> QueryRecordsAsync(List<StateFilter> all, string org, IReadOnlyList<StateFilter>? filters, int limit, string? token,
-        bool includeDoomed, IReadOnlyList<StateSort>? sort, CancellationToken ct)
+    /// <summary>The record-level filters, live records only unless asked, then the caller's on their stored paths.</summary>
+    private List<StateFilter> RecordFilters(List<StateFilter> scope, IReadOnlyList<StateFilter> filters, bool includeDoomed)
     {
         if (!includeDoomed)
         {
-            all.Add(StateFilter.Eq("doomed", false));
+            scope.Add(StateFilter.Eq("doomed", false));
         }
-        all.AddRange((filters ?? []).Select(f => f with { Path = type.PathOf(f.Path) }));
-        var order = Order(sort);
-        var list = ListIdentity(org, all, order);
-        var page = await store.QueryAsync(new StateQuery(all, order, limit, await tokens.OpenAsync(token, list, ct),
-            type.IndexFor(all, acrossOrgs: false) ?? "records"), ct);
-        return new Page<T>(page.Items.Select(e => ReadData(e.Value)).ToList(), await tokens.SealAsync(page.Token, list, ct));
+        scope.AddRange(filters.Select(f => f with { Path = type.PathOf(f.Path) }));
+        return scope;
+    }
+
+    /// <summary>One page of a query: the client's token opened for this very list, the store's next one sealed for it.</summary>
+    private async Task<(StateQueryPage Page, string? Next)> PageAsync(string org, IReadOnlyList<StateFilter> filters, IReadOnlyList<StateSort> order,
+        int limit, string? token, string? index, CancellationToken ct)
+    {
+        var list = ListIdentity(org, filters, order);
+        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct), index), ct);
+        return (page, await tokens.SealAsync(page.Token, list, ct));
     }
 
     private List<StateSort> Order(IReadOnlyList<StateSort>? sort) =>

@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using FluentValidation;
 using Retail.Shared.Contract;
 
 namespace Retail.Shared.Validation;
 
 /// <summary>The field rules every service's validators share: codes, guids, bounded text, country, currency, locale.</summary>
-public static class RequestRules
+public static partial class RequestRules
 {
     public static IRuleBuilderOptions<T, string?> BusinessCode<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().WithMessage("is required").Must(c => Codes.IsValid(Codes.Normalize(c))).WithMessage($"must match {Codes.PatternText}");
@@ -52,15 +53,20 @@ public static class RequestRules
 
     public static bool IsCurrency(string currency) => currency.Trim() is { Length: 3 } c && c.All(char.IsAsciiLetter) && KnownCurrencies.Contains(c.ToUpperInvariant());
 
+    /// <summary>
+    /// A BCP 47 tag of language, optional script and optional region or UN M.49 area (en, en-GB, zh-Hant-TW, es-419)
+    /// that the system knows as a culture.
+    /// </summary>
     public static bool IsLocale(string locale)
     {
-        if (locale.Length is 0 or > 35 || !locale.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        var tag = locale.Trim();
+        if (!LocalePattern().IsMatch(tag))
         {
             return false;
         }
         try
         {
-            return !CultureInfo.GetCultureInfo(locale, predefinedOnly: true).Equals(CultureInfo.InvariantCulture);
+            return !CultureInfo.GetCultureInfo(tag, predefinedOnly: true).Equals(CultureInfo.InvariantCulture);
         }
         catch (CultureNotFoundException)
         {
@@ -70,6 +76,9 @@ public static class RequestRules
 
     /// <summary>Null for blank, otherwise trimmed: how optional text is stored.</summary>
     public static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    [GeneratedRegex("^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex LocalePattern();
 
     private static bool IsFormat(char c) => char.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
