@@ -1,5 +1,6 @@
 using Retail.Mrs;
 using Retail.Ofm;
+using Retail.Pvm;
 using Retail.Shared.Hosting;
 using Retail.Uas;
 using Retail.Usm;
@@ -16,6 +17,7 @@ internal static class HostModules
         new UsmModule(),
         new OfmModule(),
         new MrsModule(),
+        new PvmModule(),
         new WorkflowsModule(),
     ];
 }

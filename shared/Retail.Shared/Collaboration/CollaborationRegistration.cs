@@ -56,13 +56,13 @@ public static class CollaborationRegistration
     {
         ArgumentNullException.ThrowIfNull(options);
         var group = routes.MapGroup("");
-        void Map(CollaborationEndpoints endpoint, Delegate handler, string tag, Role role, bool write = false, string? description = null)
+        void Map(CollaborationEndpoints endpoint, Delegate handler, string tag, Role role, string summary, bool write = false, string? description = null)
         {
             if (!options.Lists(endpoint))
             {
                 return;
             }
-            var builder = group.MapPost(CommentsAndInboxOptions.Paths[endpoint], handler).WithTags(tag).RequireRole(role);
+            var builder = group.MapPost(CommentsAndInboxOptions.Paths[endpoint], handler).WithTags(tag).RequireRole(role).WithSummary(summary);
             if (description is not null)
             {
                 builder.WithDescription(description);
@@ -72,23 +72,23 @@ public static class CollaborationRegistration
                 builder.AsWrite();
             }
         }
-        Map(CollaborationEndpoints.Comment, CommentsApi.CreateComment, "Comments", Role.Member, write: true);
-        Map(CollaborationEndpoints.CommentGet, CommentsApi.GetComment, "Comments", Role.Viewer,
+        Map(CollaborationEndpoints.Comment, CommentsApi.CreateComment, "Comments", Role.Member, "Comment on a record, with MRS attachments.", write: true);
+        Map(CollaborationEndpoints.CommentGet, CommentsApi.GetComment, "Comments", Role.Viewer, "Read a comment (and its revisions on request).",
             description: "Below admin, a hidden or redacted comment's body and attachments are withheld.");
-        Map(CollaborationEndpoints.CommentList, CommentsApi.ListComments, "Comments", Role.Viewer,
+        Map(CollaborationEndpoints.CommentList, CommentsApi.ListComments, "Comments", Role.Viewer, "List the comments on a record, by status.",
             description: "Redacted comments are never listed; listing hidden or reported comments needs an admin.");
-        Map(CollaborationEndpoints.CommentRevise, CommentsApi.ReviseComment, "Comments", Role.Member, write: true);
+        Map(CollaborationEndpoints.CommentRevise, CommentsApi.ReviseComment, "Comments", Role.Member, "Revise a comment's body; every body stays in its history.", write: true);
         // Members resolve and reopen; moving into or out of moderation needs an admin, checked by the handler.
-        Map(CollaborationEndpoints.CommentStatus, CommentsApi.SetCommentStatus, "Comments", Role.Member, write: true,
+        Map(CollaborationEndpoints.CommentStatus, CommentsApi.SetCommentStatus, "Comments", Role.Member, "Resolve, reopen, hide or redact a comment.", write: true,
             description: "Members resolve and reopen; hiding, un-hiding and redacting need an admin. Redaction is final.");
-        Map(CollaborationEndpoints.CommentReport, CommentsApi.ReportComment, "Comments", Role.Member, write: true);
-        Map(CollaborationEndpoints.InboxCreate, InboxApi.CreateInboxItem, "Inbox", Role.Member, write: true);
-        Map(CollaborationEndpoints.InboxGet, InboxApi.GetInboxItem, "Inbox", Role.Viewer);
-        Map(CollaborationEndpoints.InboxList, InboxApi.ListInbox, "Inbox", Role.Viewer);
-        Map(CollaborationEndpoints.InboxStatus, InboxApi.SetInboxStatus, "Inbox", Role.Member, write: true);
-        Map(CollaborationEndpoints.InboxState, InboxApi.SetInboxState, "Inbox", Role.Member, write: true);
-        Map(CollaborationEndpoints.SearchComments, SearchApi.SearchComments, "Search", Role.Viewer);
-        Map(CollaborationEndpoints.SearchInbox, SearchApi.SearchInbox, "Search", Role.Viewer);
+        Map(CollaborationEndpoints.CommentReport, CommentsApi.ReportComment, "Comments", Role.Member, "Report a comment to the org's admins.", write: true);
+        Map(CollaborationEndpoints.InboxCreate, InboxApi.CreateInboxItem, "Inbox", Role.Member, "Put an item in a member's or team's inbox.", write: true);
+        Map(CollaborationEndpoints.InboxGet, InboxApi.GetInboxItem, "Inbox", Role.Viewer, "Read an inbox item.");
+        Map(CollaborationEndpoints.InboxList, InboxApi.ListInbox, "Inbox", Role.Viewer, "List inbox items by assignee, state, subject, status or due time.");
+        Map(CollaborationEndpoints.InboxStatus, InboxApi.SetInboxStatus, "Inbox", Role.Member, "Archive or restore an inbox item.", write: true);
+        Map(CollaborationEndpoints.InboxState, InboxApi.SetInboxState, "Inbox", Role.Member, "Move an inbox item through its work states.", write: true);
+        Map(CollaborationEndpoints.SearchComments, SearchApi.SearchComments, "Search", Role.Viewer, "Search the org's comments by words.");
+        Map(CollaborationEndpoints.SearchInbox, SearchApi.SearchInbox, "Search", Role.Viewer, "Search the org's inbox items by words.");
         return group;
     }
 }

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace Retail.Shared.MasterData;
 
 /// <summary>
-/// A JSON contract modifier: on a request about master record <c>T</c> (<see cref="IMasterRef{T}"/>), the generic
+/// A JSON contract modifier: on a request about coded record <c>T</c> (<see cref="IMasterRef{T}"/>), the generic
 /// <c>guid</c> and <c>code</c> properties go by <c>T</c>'s own names, so one request type serves every master record
 /// and the wire (and the OpenAPI document, which reads the same contract) still says <c>facility_code</c>.
 /// </summary>
@@ -38,8 +38,8 @@ public static class MasterFieldNames
             return null;
         }
         var record = reference.GetGenericArguments()[0];
-        var key = (string)record.GetProperty(nameof(IMasterRecord<>.KeyName), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-        var code = (string)record.GetProperty(nameof(IMasterRecord<>.CodeName), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        var key = (string)record.GetProperty(nameof(ICodedRecord<>.KeyName), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        var code = (string)record.GetProperty(nameof(ICodedRecord<>.CodeName), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
         return (key, code);
     });
 }

@@ -24,10 +24,10 @@ public static class MasterLifecycle
 }
 
 /// <summary>
-/// A coded master record: a guid key, a code unique within its org, the shared lifecycle. Its requests name it by
-/// <see cref="KeyName"/> or <see cref="CodeName"/> (for example <c>facility_guid</c> or <c>facility_code</c>).
+/// A coded record: a guid key and a code unique within its org. Its requests name it by <see cref="KeyName"/> or
+/// <see cref="CodeName"/> (for example <c>facility_guid</c> or <c>facility_code</c>).
 /// </summary>
-public interface IMasterRecord<T> where T : Record, IMasterRecord<T>
+public interface ICodedRecord<T> where T : Record, ICodedRecord<T>
 {
     static abstract RecordType<T> Type { get; }
 
@@ -36,15 +36,30 @@ public interface IMasterRecord<T> where T : Record, IMasterRecord<T>
 
     /// <summary>The request field of its code, and the unique value its code is kept under ("facility_code").</summary>
     static abstract string CodeName { get; }
+}
 
-    MasterStatus Status { get; }
+/// <summary>
+/// A coded record with a lifecycle of its own (a supplier's <c>pending → active</c>, a style's <c>draft → active →
+/// discontinued → retired</c>): the kit's status change checks <see cref="Lifecycle"/> and stamps the move.
+/// </summary>
+public interface ILifecycleRecord<T, TStatus> : ICodedRecord<T> where T : Record, ILifecycleRecord<T, TStatus> where TStatus : struct, Enum
+{
+    static abstract StateMachine<TStatus> Lifecycle { get; }
 
-    T WithStatus(MasterStatus status, string? reason);
+    TStatus Status { get; }
+
+    T WithStatus(TStatus status, string? reason);
+}
+
+/// <summary>A coded master record with the shared lifecycle (<see cref="MasterLifecycle"/>).</summary>
+public interface IMasterRecord<T> : ILifecycleRecord<T, MasterStatus> where T : Record, IMasterRecord<T>
+{
+    static StateMachine<MasterStatus> ILifecycleRecord<T, MasterStatus>.Lifecycle => MasterLifecycle.Machine;
 }
 
 public static class MasterRecords
 {
-    /// <summary>The record's code: its unique value named <see cref="IMasterRecord{T}.CodeName"/>.</summary>
-    public static string CodeOf<T>(T record) where T : Record, IMasterRecord<T> =>
+    /// <summary>The record's code: its unique value named <see cref="ICodedRecord{T}.CodeName"/>.</summary>
+    public static string CodeOf<T>(T record) where T : Record, ICodedRecord<T> =>
         T.Type.UniquesOf(record).First(u => u.Name == T.CodeName).Value;
 }

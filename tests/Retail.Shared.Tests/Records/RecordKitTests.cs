@@ -210,7 +210,7 @@ public sealed class MasterFieldNameTests
     [Fact]
     public void a_generic_master_request_goes_by_the_records_own_field_names()
     {
-        var json = JsonSerializer.Serialize(new MasterStatusChange<Shelf>("g-1", "front", MasterStatus.Inactive, null, 3), RetailJson.Api);
+        var json = JsonSerializer.Serialize(new StatusChange<Shelf, MasterStatus>("g-1", "front", MasterStatus.Inactive, null, 3), RetailJson.Api);
         Assert.Contains("\"shelf_guid\":\"g-1\"", json, StringComparison.Ordinal);
         Assert.Contains("\"shelf_code\":\"front\"", json, StringComparison.Ordinal);
         var read = JsonSerializer.Deserialize<MasterKey<Shelf>>("""{"shelf_code":"front"}""", RetailJson.Api)!;

@@ -1,0 +1,6 @@
+namespace Retail.Pvm.Catalog;
+
+public static class StylesApi
+{
+    public static IEndpointRouteBuilder MapStyles(this IEndpointRouteBuilder routes) => routes;
+}

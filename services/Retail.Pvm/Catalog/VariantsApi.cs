@@ -1,0 +1,6 @@
+namespace Retail.Pvm.Catalog;
+
+public static class VariantsApi
+{
+    public static IEndpointRouteBuilder MapVariants(this IEndpointRouteBuilder routes) => routes;
+}

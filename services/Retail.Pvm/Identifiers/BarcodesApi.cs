@@ -1,0 +1,6 @@
+namespace Retail.Pvm.Identifiers;
+
+public static class BarcodesApi
+{
+    public static IEndpointRouteBuilder MapBarcodes(this IEndpointRouteBuilder routes) => routes;
+}

@@ -1,0 +1,6 @@
+namespace Retail.Pvm.Identifiers;
+
+public static class IdentifiersApi
+{
+    public static IEndpointRouteBuilder MapIdentifiers(this IEndpointRouteBuilder routes) => routes;
+}
