@@ -1,3 +1,4 @@
+using Retail.Ics;
 using Retail.Mrs;
 using Retail.Ofm;
 using Retail.Pvm;
@@ -18,6 +19,7 @@ internal static class HostModules
         new OfmModule(),
         new MrsModule(),
         new PvmModule(),
+        new IcsModule(),
         new WorkflowsModule(),
     ];
 }

@@ -53,14 +53,16 @@ internal static class PvmSteps
     /// <summary>A vendor, created pending and then activated by an admin.</summary>
     public static async Task<JsonElement> ActiveVendor(this TestUser admin, string orgcode, string code, string country = "DE")
     {
-        await admin.Create(orgcode, "/pvm/vendor", new { vendor_code = code, name = $"Vendor {code}", country });
-        return await admin.Client.Post("/pvm/vendor/status", new { vendor_code = code, status = "active" }, orgcode).Ok();
+        var vendor = await admin.Create(orgcode, "/pvm/vendor", new { vendor_code = code, name = $"Vendor {code}", country });
+        return await admin.Client.Post("/pvm/vendor/status",
+            new { vendor_code = code, status = "active", expected_revision = vendor.Revision() }, orgcode).Ok();
     }
 
     public static async Task<JsonElement> ActiveManufacturer(this TestUser admin, string orgcode, string code, string country = "PT")
     {
-        await admin.Create(orgcode, "/pvm/manufacturer", new { manufacturer_code = code, name = $"Maker {code}", country });
-        return await admin.Client.Post("/pvm/manufacturer/status", new { manufacturer_code = code, status = "active" }, orgcode).Ok();
+        var maker = await admin.Create(orgcode, "/pvm/manufacturer", new { manufacturer_code = code, name = $"Maker {code}", country });
+        return await admin.Client.Post("/pvm/manufacturer/status",
+            new { manufacturer_code = code, status = "active", expected_revision = maker.Revision() }, orgcode).Ok();
     }
 
     /// <summary>A brand linked to the vendor and the manufacturer, each as its primary.</summary>
@@ -108,7 +110,7 @@ internal static class PvmSteps
             },
         });
         return await admin.Client.Post("/pvm/ogm/status",
-            new { ogm_guid = ogm.GetProperty("ogm_guid").GetString(), status = "active" }, orgcode).Ok();
+            new { ogm_guid = ogm.GetProperty("ogm_guid").GetString(), status = "active", expected_revision = ogm.Revision() }, orgcode).Ok();
     }
 
     /// <summary>Everything a style needs (suppliers, brand, taxonomy, OGM), then an active style on it.</summary>
@@ -119,7 +121,7 @@ internal static class PvmSteps
         await admin.LinkedBrand(orgcode, "northwind", "acme", "mill");
         await admin.Taxonomy(orgcode);
         var ogm = await admin.ActiveOgm(orgcode);
-        await admin.Create(orgcode, "/pvm/style", new
+        var style = await admin.Create(orgcode, "/pvm/style", new
         {
             style_code = styleCode,
             name = "Classic tee",
@@ -130,7 +132,8 @@ internal static class PvmSteps
             ogm_guid = ogm.GetProperty("ogm_guid").GetString(),
             compliance = new { country_of_origin = "PT", hs_code = "610910" },
         });
-        return await admin.Client.Post("/pvm/style/status", new { style_code = styleCode, status = "active" }, orgcode).Ok();
+        return await admin.Client.Post("/pvm/style/status",
+            new { style_code = styleCode, status = "active", expected_revision = style.Revision() }, orgcode).Ok();
     }
 
     /// <summary>An active variant of the style, optionally with a GTIN-13 as its primary barcode.</summary>
@@ -144,6 +147,8 @@ internal static class PvmSteps
             status = "active",
             barcodes = gtin13 is null ? null : new[] { new { barcode = gtin13, primary = true } },
         });
+
+    public static long Revision(this JsonElement record) => record.GetProperty("revision").GetInt64();
 
     /// <summary>A valid GTIN-13 from a 12-digit payload (the check digit computed).</summary>
     public static string Gtin13(long payload)

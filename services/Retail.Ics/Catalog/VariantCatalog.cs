@@ -1,0 +1,198 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Retail.Shared.Invocation;
+using Retail.Shared.Json;
+
+namespace Retail.Ics.Catalog;
+
+/// <summary>A component of a kit as ICS reserves it: one kit holds <see cref="Quantity"/> of the variant.</summary>
+public sealed record KitPart(string VariantGuid, int Quantity);
+
+/// <summary>
+/// ICS's own projection of a PVM variant (keyed by its guid): what stock operations check, read by key on every hot path
+/// instead of calling PVM. Kept current by PVM's events (<c>pvm.variant.*</c>, <c>pvm.kit.changed</c>); each keeps the
+/// newest revision it has seen, so a late or repeated delivery changes nothing.
+/// </summary>
+public sealed record CatalogVariant : Record
+{
+    public required string VariantGuid { get; init; }
+
+    public string? VariantCode { get; init; }
+
+    public string? StyleGuid { get; init; }
+
+    /// <summary>PVM's lifecycle status (draft, active, discontinued, retired).</summary>
+    public string? Status { get; init; }
+
+    public bool IsKit { get; init; }
+
+    public IReadOnlyList<KitPart> Components { get; init; } = [];
+
+    /// <summary>The PVM variant revision this projection holds (0: only the kit composition is known yet).</summary>
+    public long VariantRevision { get; init; }
+
+    public long KitRevision { get; init; }
+
+    [JsonIgnore]
+    public override string Key => VariantGuid;
+
+    [JsonIgnore]
+    public bool IsActive => Status == "active";
+
+    public static RecordType<CatalogVariant> Type { get; } = new("catalog_variant");
+}
+
+/// <summary>
+/// The variants ICS knows. <see cref="GetAsync"/> reads the projection by key; a variant PVM has not told ICS about yet
+/// (an event still on its way) is asked of PVM once (<c>/variant/get</c>, then kept), so a write naming a fresh variant
+/// does not fail. Hot paths never call PVM for a variant already known.
+/// </summary>
+public sealed class VariantCatalog(RecordStore<CatalogVariant> store, IServiceInvoker invoker)
+{
+    public const string PvmAppId = "pvm";
+
+    /// <summary>The variant, or null when PVM does not know it in this org. Throws <see cref="DependencyUnavailableException"/> when PVM cannot answer.</summary>
+    public async Task<CatalogVariant?> GetAsync(string orgcode, string variantGuid, CancellationToken ct = default)
+    {
+        if (!Guid.TryParse(variantGuid, out _))
+        {
+            return null;
+        }
+        var known = await store.GetAsync(orgcode, variantGuid, ct: ct);
+        if (known is { Record.VariantRevision: > 0 })
+        {
+            return known.Record;
+        }
+        var answer = await invoker.InvokeAsync(PvmAppId, "/variant/get", new { variant_guid = variantGuid }, new InvocationOptions(orgcode), ct);
+        if (answer.StatusCode == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        if (!answer.IsSuccess)
+        {
+            throw new DependencyUnavailableException("The product service (PVM)");
+        }
+        var variant = answer.ReadAs<VariantChanged>();
+        await ApplyAsync(orgcode, variant, ct);
+        return (await store.GetAsync(orgcode, variantGuid, ct: ct))?.Record;
+    }
+
+    /// <summary>Several variants by guid, each as <see cref="GetAsync"/>; answers the ones that exist.</summary>
+    public async Task<IReadOnlyDictionary<string, CatalogVariant>> GetManyAsync(string orgcode, IEnumerable<string> variantGuids, CancellationToken ct = default)
+    {
+        var found = new Dictionary<string, CatalogVariant>(StringComparer.Ordinal);
+        foreach (var guid in variantGuids.Distinct(StringComparer.Ordinal))
+        {
+            if (await GetAsync(orgcode, guid, ct) is { } variant)
+            {
+                found[guid] = variant;
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Keeps a variant snapshot unless the projection already holds the same or a newer revision.</summary>
+    public async Task ApplyAsync(string orgcode, VariantChanged changed, CancellationToken ct = default)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await store.GetAsync(orgcode, changed.VariantGuid, ct: ct);
+            if (current is not null && current.Record.VariantRevision >= changed.Revision)
+            {
+                return;
+            }
+            var next = (current?.Record ?? new CatalogVariant { VariantGuid = changed.VariantGuid }) with
+            {
+                VariantCode = changed.VariantCode,
+                StyleGuid = changed.StyleGuid,
+                Status = changed.Status,
+                IsKit = changed.IsKit,
+                VariantRevision = changed.Revision,
+            };
+            var write = current is null ? await store.CreateAsync(orgcode, next, ct: ct) : await store.UpdateAsync(orgcode, current, next, ct: ct);
+            if (write.Succeeded)
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException($"variant {changed.VariantGuid} kept changing while its projection was written");
+    }
+
+    /// <summary>Keeps a kit's composition unless the projection already holds the same or a newer kit revision.</summary>
+    public async Task ApplyAsync(string orgcode, KitChanged changed, CancellationToken ct = default)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await store.GetAsync(orgcode, changed.KitVariantGuid, ct: ct);
+            if (current is not null && current.Record.KitRevision >= changed.Revision)
+            {
+                return;
+            }
+            var next = (current?.Record ?? new CatalogVariant { VariantGuid = changed.KitVariantGuid, IsKit = true }) with
+            {
+                Components = changed.Components.Select(c => new KitPart(c.VariantGuid, c.Quantity)).ToList(),
+                KitRevision = changed.Revision,
+            };
+            var write = current is null ? await store.CreateAsync(orgcode, next, ct: ct) : await store.UpdateAsync(orgcode, current, next, ct: ct);
+            if (write.Succeeded)
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException($"kit {changed.KitVariantGuid} kept changing while its projection was written");
+    }
+}
+
+/// <summary>PVM's variant snapshot as ICS reads it (the fields it keeps); also the shape of <c>/pvm/variant/get</c>.</summary>
+public sealed record VariantChanged(string VariantGuid, string? VariantCode, string? StyleGuid, string? Status, bool IsKit, long Revision);
+
+public sealed record KitChangedPart(string VariantGuid, int Quantity);
+
+/// <summary>PVM's <c>pvm.kit.changed</c>: the kit's whole composition.</summary>
+public sealed record KitChanged(string KitVariantGuid, IReadOnlyList<KitChangedPart> Components, long Revision);
+
+
+/// <summary>PVM's variant and kit events, applied to the projection (Dapr <c>.WithTopic</c> subscribers; the embedded bus delivers the same).</summary>
+public static class CatalogSubscribers
+{
+    public static readonly string[] VariantTopics = ["pvm.variant.created", "pvm.variant.updated", "pvm.variant.status_changed"];
+    public const string KitTopic = "pvm.kit.changed";
+
+    public static async Task<Results<Ok, BadRequest>> OnVariantChanged(HttpContext http, VariantCatalog catalog, CancellationToken ct)
+    {
+        var (orgcode, body) = await ReadAsync(http, ct);
+        if (orgcode is null || body is not { } json || json.Deserialize<VariantChanged>(RetailJson.Storage) is not { VariantGuid: not null } changed)
+        {
+            return TypedResults.BadRequest();
+        }
+        await catalog.ApplyAsync(orgcode, changed, ct);
+        return TypedResults.Ok();
+    }
+
+    public static async Task<Results<Ok, BadRequest>> OnKitChanged(HttpContext http, VariantCatalog catalog, CancellationToken ct)
+    {
+        var (orgcode, body) = await ReadAsync(http, ct);
+        if (orgcode is null || body is not { } json || json.Deserialize<KitChanged>(RetailJson.Storage) is not { KitVariantGuid: not null } changed)
+        {
+            return TypedResults.BadRequest();
+        }
+        await catalog.ApplyAsync(orgcode, changed, ct);
+        return TypedResults.Ok();
+    }
+
+    private static async Task<(string? Orgcode, JsonElement? Body)> ReadAsync(HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
+            var body = document.RootElement.Clone();
+            var orgcode = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("orgcode", out var org) ? org.GetString() : null;
+            return (orgcode, body);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+}

@@ -1,0 +1,355 @@
+using Microsoft.Extensions.Logging;
+
+namespace Retail.Ics.Stock;
+
+/// <summary>One change of stock: a quantity of a variant at a facility leaves a state (or enters the facility) for another.</summary>
+/// <param name="From">The state it leaves; null when it enters the facility (a receipt, found stock).</param>
+/// <param name="To">The state it enters; null when it leaves the facility (shipped, consumed, written off).</param>
+/// <param name="FromBin">The bin it is taken from, when the change is also a physical move out of a bin.</param>
+/// <param name="ToBin">The bin it is put into.</param>
+public sealed record StockMove(string FacilityCode, string VariantGuid, StockState? From, StockState? To, long Quantity,
+    string? FromBin = null, string? ToBin = null);
+
+/// <summary>Why stock moved: the reason code, what it answers to, a note.</summary>
+public sealed record MoveReason(string Reason, StockReference? Reference = null, string? Note = null);
+
+/// <summary>A state (or bin) the change would take below zero.</summary>
+public sealed record Shortfall(string FacilityCode, string VariantGuid, string State, long Requested, long Available, string? BinCode = null);
+
+/// <summary>The outcome of <see cref="StockLedger.ApplyAsync"/>: the positions and movements as committed, or why not.</summary>
+public sealed record LedgerResult(ProblemHttpResult? Problem, IReadOnlyList<Position> Positions, IReadOnlyList<Movement> Movements,
+    IReadOnlyList<Shortfall> Shortfalls)
+{
+    public bool Succeeded => Problem is null;
+}
+
+/// <summary>
+/// The one write path of stock. Every change of a balance is a set of movements committed in ONE transaction with the
+/// positions and bin balances they change (ETag-checked), the caller's own records (a reservation, a receipt) and the
+/// <c>stock.changed</c> events, so the ledger and the balances can never disagree and nothing is half-applied.
+///
+/// Concurrency: callers in this process queue on the positions they touch (striped locks taken in one global order, so
+/// two changes of overlapping positions never deadlock), which keeps a hot variant from burning retries; the ETags keep
+/// it correct across processes (Dapr mode with several replicas), where a conflict re-reads and re-checks.
+/// </summary>
+public sealed class StockLedger(
+    RecordStore<Position> positions,
+    RecordStore<BinBalance> bins,
+    RecordStore<Movement> movements,
+    RecordStore<FacilityPolicy> policies,
+    PositionLocks locks,
+    RequestContext context,
+    ILogger<StockLedger> logger)
+{
+    public const int MaxMovesPerChange = 500;
+    private const int MaxAttempts = 8;
+
+    /// <summary>
+    /// Applies <paramref name="moves"/> all or nothing. A state or bin that would go below zero refuses the whole change
+    /// with 409 <c>insufficient_stock</c> naming each shortfall — except <c>available</c> at a facility whose policy allows
+    /// it, which then says so on the movement. <paramref name="stage"/> adds the caller's records to the same
+    /// transaction; it may run more than once (once per attempt), so it must only stage, never write.
+    /// </summary>
+    public async Task<LedgerResult> ApplyAsync(string orgcode, IReadOnlyList<StockMove> moves, MoveReason why,
+        Action<RecordBatch, IReadOnlyList<Position>>? stage = null, CancellationToken ct = default)
+    {
+        if (moves.Count == 0 || moves.Count > MaxMovesPerChange)
+        {
+            throw new ArgumentException($"a change has 1 to {MaxMovesPerChange} moves", nameof(moves));
+        }
+        foreach (var move in moves)
+        {
+            if (move.Quantity <= 0 || (move.From is null && move.To is null) || (move.From == move.To && move.FromBin == move.ToBin))
+            {
+                throw new ArgumentException($"not a movement: {move}", nameof(moves));
+            }
+        }
+        var positionKeys = moves.Select(m => Position.KeyOf(m.FacilityCode, m.VariantGuid)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        using var held = await locks.AcquireAsync(orgcode, positionKeys, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await TryApplyAsync(orgcode, moves, why, positionKeys, stage, ct);
+            if (result is not null)
+            {
+                return result;
+            }
+            if (attempt == MaxAttempts)
+            {
+                logger.LogWarning("Stock change for {Count} positions in {Orgcode} kept conflicting; gave up after {Attempts} attempts",
+                    positionKeys.Count, orgcode, attempt);
+                return Refused(ApiProblem.Create(StatusCodes.Status409Conflict, "stock_contended", "The stock changed while this change was applied.",
+                    "Retry the request with the same Idempotency-Key."));
+            }
+        }
+    }
+
+    /// <summary>One attempt: null when a balance changed underneath (retry), else the outcome.</summary>
+    private async Task<LedgerResult?> TryApplyAsync(string orgcode, IReadOnlyList<StockMove> moves, MoveReason why,
+        IReadOnlyList<string> positionKeys, Action<RecordBatch, IReadOnlyList<Position>>? stage, CancellationToken ct)
+    {
+        var loadedPositions = await LoadAsync(positions, orgcode, positionKeys, ct);
+        var binKeys = moves.SelectMany(m => new[] { m.FromBin, m.ToBin }.Where(b => b is not null)
+                .Select(b => BinBalance.KeyOf(m.FacilityCode, b!, m.VariantGuid)))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var loadedBins = binKeys.Count == 0 ? [] : await LoadAsync(bins, orgcode, binKeys, ct);
+        var facilities = moves.Select(m => m.FacilityCode).Distinct(StringComparer.Ordinal).ToList();
+        var negativeAllowed = (await policies.GetManyAsync(orgcode, facilities, ct: ct))
+            .Where(p => p.AllowNegativeAvailable).Select(p => p.FacilityCode).ToHashSet(StringComparer.Ordinal);
+
+        var next = new Dictionary<string, Position>(StringComparer.Ordinal);
+        foreach (var key in positionKeys)
+        {
+            next[key] = loadedPositions.TryGetValue(key, out var current) ? current.Record : NewPosition(key, moves);
+        }
+        var nextBins = new Dictionary<string, BinBalance>(StringComparer.Ordinal);
+        foreach (var key in binKeys)
+        {
+            nextBins[key] = loadedBins.TryGetValue(key, out var current) ? current.Record : NewBin(key, moves);
+        }
+        var wentNegative = new HashSet<StockMove>();
+        foreach (var move in moves)
+        {
+            var key = Position.KeyOf(move.FacilityCode, move.VariantGuid);
+            var position = next[key];
+            if (move.From is { } from)
+            {
+                position = position.With(from, position[from] - move.Quantity);
+            }
+            if (move.To is { } to)
+            {
+                position = position.With(to, position[to] + move.Quantity);
+            }
+            next[key] = position;
+            if (move.FromBin is { } fromBin)
+            {
+                var binKey = BinBalance.KeyOf(move.FacilityCode, fromBin, move.VariantGuid);
+                nextBins[binKey] = nextBins[binKey] with { Quantity = nextBins[binKey].Quantity - move.Quantity };
+            }
+            if (move.ToBin is { } toBin)
+            {
+                var binKey = BinBalance.KeyOf(move.FacilityCode, toBin, move.VariantGuid);
+                nextBins[binKey] = nextBins[binKey] with { Quantity = nextBins[binKey].Quantity + move.Quantity };
+            }
+        }
+
+        var shortfalls = new List<Shortfall>();
+        foreach (var (key, position) in next)
+        {
+            var before = loadedPositions.TryGetValue(key, out var loaded) ? loaded.Record : NewPosition(key, moves);
+            foreach (var state in Enum.GetValues<StockState>())
+            {
+                if (position[state] >= 0 || position[state] >= before[state])
+                {
+                    continue; // not negative, or not made more negative by this change
+                }
+                if (state == StockState.Available && negativeAllowed.Contains(position.FacilityCode))
+                {
+                    foreach (var move in moves.Where(m => m.From == StockState.Available && Position.KeyOf(m.FacilityCode, m.VariantGuid) == key))
+                    {
+                        wentNegative.Add(move);
+                    }
+                    continue;
+                }
+                var requested = moves.Where(m => m.From == state && Position.KeyOf(m.FacilityCode, m.VariantGuid) == key).Sum(m => m.Quantity);
+                shortfalls.Add(new Shortfall(position.FacilityCode, position.VariantGuid, Retail.Shared.Json.SnakeCase.Name(state), requested,
+                    Math.Max(0, before[state])));
+            }
+        }
+        foreach (var (key, bin) in nextBins)
+        {
+            var before = loadedBins.TryGetValue(key, out var loaded) ? loaded.Record.Quantity : 0;
+            if (bin.Quantity < 0 && bin.Quantity < before && !negativeAllowed.Contains(bin.FacilityCode))
+            {
+                var requested = moves.Where(m => m.FromBin == bin.BinCode && m.FacilityCode == bin.FacilityCode && m.VariantGuid == bin.VariantGuid)
+                    .Sum(m => m.Quantity);
+                shortfalls.Add(new Shortfall(bin.FacilityCode, bin.VariantGuid, "bin", requested, Math.Max(0, before), bin.BinCode));
+            }
+        }
+        if (shortfalls.Count > 0)
+        {
+            return new LedgerResult(IcsProblems.InsufficientStock(shortfalls), [], [], shortfalls);
+        }
+
+        var batch = new RecordBatch();
+        var changeGuid = Guid.CreateVersion7().ToString();
+        var actor = context.Principal?.Id ?? "system";
+        var written = new List<Position>(next.Count);
+        foreach (var (key, position) in next)
+        {
+            var staged = loadedPositions.TryGetValue(key, out var current)
+                ? positions.Update(batch, orgcode, current, position, "moved", [IcsEvents.StockChangedOf(orgcode, position, current.Record.Revision + 1)])
+                : positions.Create(batch, orgcode, position, [IcsEvents.StockChangedOf(orgcode, position, 1)]);
+            written.Add(staged);
+        }
+        foreach (var (key, bin) in nextBins)
+        {
+            if (loadedBins.TryGetValue(key, out var current))
+            {
+                bins.Update(batch, orgcode, current, bin, "moved");
+            }
+            else
+            {
+                bins.Create(batch, orgcode, bin);
+            }
+        }
+        var lines = new List<Movement>(moves.Count);
+        foreach (var move in moves)
+        {
+            lines.Add(movements.Create(batch, orgcode, new Movement
+            {
+                MovementGuid = Guid.CreateVersion7().ToString(),
+                ChangeGuid = changeGuid,
+                FacilityCode = move.FacilityCode,
+                VariantGuid = move.VariantGuid,
+                FromState = move.From,
+                ToState = move.To,
+                Quantity = move.Quantity,
+                FromBin = move.FromBin,
+                ToBin = move.ToBin,
+                Reason = why.Reason,
+                Reference = why.Reference,
+                Note = why.Note,
+                Actor = actor,
+                WentNegative = wentNegative.Contains(move),
+            }));
+        }
+        stage?.Invoke(batch, written);
+        var write = await batch.CommitAsync(ct);
+        if (write.Succeeded)
+        {
+            return new LedgerResult(null, written, lines, []);
+        }
+        if (write.Outcome == RecordWriteOutcome.RevisionMismatch && write.Entity is "stock_position" or "bin_balance")
+        {
+            return null; // another process moved the same stock: read again and re-check
+        }
+        if (write.Outcome == RecordWriteOutcome.Duplicate && write.Entity is "stock_position" or "bin_balance")
+        {
+            return null; // created by another process at the same moment
+        }
+        return Refused(write.Problem());
+    }
+
+    /// <summary>
+    /// Rebuilds a position from its movements and compares: the ledger is the truth, the position its running sum. Answers
+    /// the position as the movements add it up and whether the stored one agrees. Reads every movement of the pair, page
+    /// by page (an audit path, not a hot one).
+    /// </summary>
+    public async Task<(Position Rebuilt, Position? Stored, bool Agrees)> ReconcileAsync(string orgcode, string facilityCode, string variantGuid,
+        CancellationToken ct = default)
+    {
+        var rebuilt = new Position { FacilityCode = facilityCode, VariantGuid = variantGuid };
+        string? token = null;
+        do
+        {
+            var page = await movements.ListAsync(orgcode,
+                [StateFilter.Eq("facility_code", facilityCode), StateFilter.Eq("variant_guid", variantGuid)], 500, token, ct: ct);
+            foreach (var line in page.Items)
+            {
+                if (line.FromState is { } from)
+                {
+                    rebuilt = rebuilt.With(from, rebuilt[from] - line.Quantity);
+                }
+                if (line.ToState is { } to)
+                {
+                    rebuilt = rebuilt.With(to, rebuilt[to] + line.Quantity);
+                }
+            }
+            token = page.NextToken;
+        }
+        while (token is not null);
+        var stored = (await positions.GetAsync(orgcode, Position.KeyOf(facilityCode, variantGuid), ct: ct))?.Record;
+        var agrees = Enum.GetValues<StockState>().All(s => rebuilt[s] == (stored?[s] ?? 0));
+        return (rebuilt, stored, agrees);
+    }
+
+    private static LedgerResult Refused(ProblemHttpResult problem) => new(problem, [], [], []);
+
+    private static async Task<Dictionary<string, Loaded<T>>> LoadAsync<T>(RecordStore<T> store, string orgcode, IReadOnlyList<string> keys,
+        CancellationToken ct) where T : Record
+    {
+        var found = new Dictionary<string, Loaded<T>>(StringComparer.Ordinal);
+        // Point reads: each carries its ETag, which the batch's conditional writes need.
+        foreach (var key in keys)
+        {
+            if (await store.GetAsync(orgcode, key, ct: ct) is { } loaded)
+            {
+                found[key] = loaded;
+            }
+        }
+        return found;
+    }
+
+    private static Position NewPosition(string key, IReadOnlyList<StockMove> moves)
+    {
+        var move = moves.First(m => Position.KeyOf(m.FacilityCode, m.VariantGuid) == key);
+        return new Position { FacilityCode = move.FacilityCode, VariantGuid = move.VariantGuid };
+    }
+
+    private static BinBalance NewBin(string key, IReadOnlyList<StockMove> moves)
+    {
+        foreach (var move in moves)
+        {
+            foreach (var bin in new[] { move.FromBin, move.ToBin })
+            {
+                if (bin is not null && BinBalance.KeyOf(move.FacilityCode, bin, move.VariantGuid) == key)
+                {
+                    return new BinBalance { FacilityCode = move.FacilityCode, BinCode = bin, VariantGuid = move.VariantGuid };
+                }
+            }
+        }
+        throw new InvalidOperationException($"no move names bin balance {key}");
+    }
+}
+
+/// <summary>
+/// In-process queueing on stock positions: 1,024 striped semaphores by (org, position key). A change takes the stripes of
+/// every position it touches in ascending stripe order, so overlapping changes (two kits sharing a component) queue
+/// instead of deadlocking or retrying.
+/// </summary>
+public sealed class PositionLocks
+{
+    private const int Stripes = 1024;
+    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    public async Task<IDisposable> AcquireAsync(string orgcode, IEnumerable<string> keys, CancellationToken ct)
+    {
+        var indexes = keys.Select(k => (int)((uint)StringComparer.Ordinal.GetHashCode($"{orgcode}|{k}") % Stripes)).Distinct().Order().ToList();
+        var taken = new List<SemaphoreSlim>(indexes.Count);
+        try
+        {
+            foreach (var index in indexes)
+            {
+                await _stripes[index].WaitAsync(ct);
+                taken.Add(_stripes[index]);
+            }
+        }
+        catch
+        {
+            Release(taken);
+            throw;
+        }
+        return new Held(taken);
+    }
+
+    private static void Release(List<SemaphoreSlim> taken)
+    {
+        for (var i = taken.Count - 1; i >= 0; i--)
+        {
+            taken[i].Release();
+        }
+    }
+
+    private sealed class Held(List<SemaphoreSlim> taken) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Release(taken);
+            }
+        }
+    }
+}
