@@ -24,7 +24,7 @@ public sealed class IcsModule : IServiceModule
 
     /// <summary>Comments, inbox and their search on ICS's records (each area adds its subjects in its Add… method).</summary>
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.All }
-        .Subject(Movement.Type).Subject(Position.Type);
+        .Subject(Movement.Type).Subject(Position.Type).Subject(Hold.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -33,6 +33,7 @@ public sealed class IcsModule : IServiceModule
         services.AddRecords(Id, Movement.Type);
         services.AddRecords(Id, FacilityPolicy.Type);
         services.AddRecords(Id, CatalogVariant.Type);
+        services.AddRecords(Id, Hold.Type);
         services.AddSingleton<PositionLocks>();
         services.AddScoped<StockLedger>();
         services.AddScoped<VariantCatalog>();
