@@ -98,7 +98,7 @@ public static class AliasesApi
         {
             aliases.Doom(batch, orgcode, current);
         }
-        var written = holder is null ? aliases.Create(batch, orgcode, alias) : aliases.Update(batch, orgcode, holder, alias);
+        var written = holder is null ? aliases.Create(batch, orgcode, alias) : aliases.Update(batch, orgcode, holder, alias, VariantRefs.Revived);
         var commit = await batch.CommitAsync(ct);
         return commit.Succeeded ? TypedResults.Ok(written) : commit.Problem();
     }

@@ -125,7 +125,7 @@ public static class BarcodesApi
             }
             var written = holder is null
                 ? barcodes.Create(batch, orgcode, barcode, [added])
-                : barcodes.Update(batch, orgcode, holder, barcode, events: [added]);
+                : barcodes.Update(batch, orgcode, holder, barcode, VariantRefs.Revived, [added]);
             var commit = await batch.CommitAsync(ct);
             if (commit.Succeeded)
             {

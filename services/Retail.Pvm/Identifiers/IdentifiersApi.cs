@@ -121,7 +121,7 @@ public static class IdentifiersApi
         };
         var write = holder is null
             ? await identifiers.CreateAsync(orgcode, identifier, ct: ct)
-            : await identifiers.UpdateAsync(orgcode, holder, identifier, ct: ct);
+            : await identifiers.UpdateAsync(orgcode, holder, identifier, VariantRefs.Revived, ct: ct);
         // Two adds of one value race on its key: the loser's record was written by the winner, a duplicate to the caller.
         return write.Succeeded ? TypedResults.Created((string?)null, write.Record!)
             : write.Outcome == RecordWriteOutcome.RevisionMismatch ? ApiProblem.Duplicate($"Identifier {key} was just added by another request.", "value")

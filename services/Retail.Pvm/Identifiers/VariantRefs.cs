@@ -15,6 +15,12 @@ public static class VariantRefs
     public const string ValueCharacters = "letters, digits and -._/:#";
 
     /// <summary>
+    /// The history and CDC op of a doomed record taken up again by a new holder: to a consumer it appears as it did when
+    /// first created (variant create revives doomed barcodes and identifiers the same way); its revision goes on.
+    /// </summary>
+    public const string Revived = "created";
+
+    /// <summary>
     /// The variant a write attaches something to: 422 <c>unknown_reference</c> when the org has no such (live) variant,
     /// 422 <c>reference_not_active</c> when it is retired.
     /// </summary>
