@@ -26,7 +26,7 @@ internal static class IdentifierSteps
     public static async Task<Catalog> CatalogAsync(this PvmHost host, int count = 2)
     {
         var (orgcode, owner) = await host.NewOrgAsync();
-        await owner.ActiveStyle(orgcode);
+        await owner.ActiveStyleAt(orgcode);
         var guids = new Dictionary<string, string>();
         foreach (var (code, size, colour) in Variants.Take(count))
         {
@@ -34,6 +34,56 @@ internal static class IdentifierSteps
             guids[code] = variant.GetProperty("variant_guid").GetString()!;
         }
         return new Catalog(orgcode, owner, guids);
+    }
+
+    /// <summary>
+    /// PvmSteps.ActiveStyle's catalog (vendor, manufacturer, linked brand, taxonomy, OGM, style), each status change sending
+    /// the <c>expected_revision</c> the contract asks for (PvmSteps' own status steps leave it out).
+    /// </summary>
+    public static async Task ActiveStyleAt(this TestUser admin, string orgcode, string styleCode = "tee")
+    {
+        await admin.Activate(orgcode, "/pvm/vendor", new { vendor_code = "acme", name = "Vendor acme", country = "DE" }, "vendor_code", "acme");
+        await admin.Activate(orgcode, "/pvm/manufacturer", new { manufacturer_code = "mill", name = "Maker mill", country = "PT" }, "manufacturer_code", "mill");
+        await admin.LinkedBrand(orgcode, "northwind", "acme", "mill");
+        await admin.Taxonomy(orgcode);
+        await admin.Create(orgcode, "/pvm/option_group", new { option_group_code = "size", name = "Size" });
+        await admin.Create(orgcode, "/pvm/option_group", new { option_group_code = "colour", name = "Colour" });
+        var position = 0;
+        foreach (var (group, option) in new[] { ("size", "s"), ("size", "m"), ("size", "l"), ("colour", "red"), ("colour", "blue") })
+        {
+            await admin.Create(orgcode, "/pvm/option", new { option_group_code = group, option_code = option, name = option, position = position++ });
+        }
+        var ogm = await admin.Create(orgcode, "/pvm/ogm", new
+        {
+            ogm_code = "apparel",
+            name = "Apparel",
+            axes = new object[]
+            {
+                new { option_group_code = "size", option_codes = new[] { "s", "m", "l" } },
+                new { option_group_code = "colour", option_codes = new[] { "red", "blue" } },
+            },
+        });
+        var ogmGuid = ogm.Str("ogm_guid");
+        await admin.Client.Post("/pvm/ogm/status", new { ogm_guid = ogmGuid, status = "active", expected_revision = ogm.Revision() }, orgcode).Ok();
+        var style = await admin.Create(orgcode, "/pvm/style", new
+        {
+            style_code = styleCode,
+            name = "Classic tee",
+            brand_code = "northwind",
+            primary_vendor_code = "acme",
+            primary_manufacturer_code = "mill",
+            category_code = "shirts",
+            ogm_guid = ogmGuid,
+            compliance = new { country_of_origin = "PT", hs_code = "610910" },
+        });
+        await admin.Client.Post("/pvm/style/status", new { style_code = styleCode, status = "active", expected_revision = style.Revision() }, orgcode).Ok();
+    }
+
+    private static async Task Activate(this TestUser admin, string orgcode, string path, object create, string codeField, string code)
+    {
+        var created = await admin.Create(orgcode, path, create);
+        await admin.Client.Post($"{path}/status", new Dictionary<string, object> { [codeField] = code, ["status"] = "active", ["expected_revision"] = created.Revision() },
+            orgcode).Ok();
     }
 
     /// <summary>Retires a variant (admin) as a client would: read its revision, then move it.</summary>
