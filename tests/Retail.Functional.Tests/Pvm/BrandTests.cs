@@ -89,6 +89,36 @@ public sealed class BrandTests(PvmHost host) : IClassFixture<PvmHost>
     }
 
     [Fact]
+    public async Task UC_PVM_002_a_link_a_style_relies_on_cannot_be_removed()
+    {
+        var (orgcode, owner) = await host.NewOrgAsync();
+        await owner.DraftStyle(orgcode);
+        await owner.ActiveSupplier(orgcode, "vendor", "beta");
+        await Link(owner, orgcode, "add", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "beta" }).Ok(HttpStatusCode.Created);
+
+        await Link(owner, orgcode, "remove", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "acme" })
+            .Problem(HttpStatusCode.Conflict, "in_use");
+        await Link(owner, orgcode, "remove", new { brand_code = "northwind", supplier_kind = "manufacturer", supplier_code = "mill" })
+            .Problem(HttpStatusCode.Conflict, "in_use");
+        // A supplier no style of the brand relies on is unlinked at once; moving the primary does not free the style's own.
+        await Link(owner, orgcode, "remove", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "beta" }).Ok();
+        await Link(owner, orgcode, "add", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "beta", primary = true })
+            .Ok(HttpStatusCode.Created);
+        await owner.StyleStatus(orgcode, "active");
+        await Link(owner, orgcode, "remove", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "acme" })
+            .Problem(HttpStatusCode.Conflict, "in_use");
+        var brandRevision = (await Brand(owner, orgcode, "northwind")).GetProperty("revision").GetInt64();
+        await owner.Client.Post("/pvm/brand/status", new { brand_code = "northwind", status = "retired", expected_revision = brandRevision }, orgcode)
+            .Problem(HttpStatusCode.Conflict, "in_use");
+
+        await owner.StyleStatus(orgcode, "retired");
+        await Link(owner, orgcode, "remove", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "acme" }).Ok();
+        var left = await Link(owner, orgcode, "list", new { brand_code = "northwind", supplier_kind = "vendor" }).Ok();
+        Assert.Equal("beta", Assert.Single(left.GetProperty("items").EnumerateArray()).GetProperty("supplier_code").GetString());
+        await owner.SetStatus(orgcode, "brand", "northwind", "retired", brandRevision);
+    }
+
+    [Fact]
     public async Task a_link_names_an_existing_supplier_that_is_not_retired()
     {
         var (orgcode, owner) = await host.NewOrgAsync();

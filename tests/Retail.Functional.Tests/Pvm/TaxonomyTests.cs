@@ -174,6 +174,27 @@ public sealed class TaxonomyTests(PvmHost host) : IClassFixture<PvmHost>
     }
 
     [Fact]
+    public async Task UC_PVM_003_a_category_or_season_with_styles_on_it_cannot_be_retired()
+    {
+        var (orgcode, owner) = await host.NewOrgAsync();
+        await owner.Create(orgcode, "/pvm/season", new { season_code = "ss27", name = "SS27", starts_on = "2027-02-01", ends_on = "2027-07-31" });
+        await owner.DraftStyle(orgcode, seasonCode: "ss27");
+
+        await Post(owner, orgcode, "category/status", new { category_code = "shirts", status = "retired", expected_revision = 1 })
+            .Problem(HttpStatusCode.Conflict, "in_use");
+        // A draft style does not hold its season; an active one does.
+        await owner.StyleStatus(orgcode, "active");
+        await Post(owner, orgcode, "season/status", new { season_code = "ss27", status = "retired", expected_revision = 1 })
+            .Problem(HttpStatusCode.Conflict, "in_use");
+        await Post(owner, orgcode, "category/status", new { category_code = "shirts", status = "retired", expected_revision = 1 })
+            .Problem(HttpStatusCode.Conflict, "in_use");
+
+        await owner.StyleStatus(orgcode, "retired");
+        await owner.SetStatus(orgcode, "season", "ss27", "retired", 1);
+        await owner.SetStatus(orgcode, "category", "shirts", "retired", 1);
+    }
+
+    [Fact]
     public async Task another_org_cannot_read_or_build_on_a_taxonomy()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
