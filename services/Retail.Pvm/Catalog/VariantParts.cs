@@ -13,6 +13,13 @@ public static class VariantParts
     public const int MaxBarcodes = 20;
     public const int MaxIdentifiers = 20;
 
+    /// <summary>The longest record key the store keeps: an identifier's "{id_type}:{value}".</summary>
+    public const int MaxKeyLength = 128;
+
+    /// <summary>An external id value, as identifier/add takes it: 1–128 of letters, digits and <c>-._/:#</c>.</summary>
+    public static bool IsIdentifierValue(string? value) =>
+        value is { Length: > 0 and <= MaxKeyLength } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '/' or ':' or '#');
+
     /// <summary>What a barcode is: the symbology given, else a GTIN by its digit count, else an internal code when it is not all digits.</summary>
     public static BarcodeSymbology? SymbologyOf(BarcodeRequest request)
     {
@@ -51,7 +58,7 @@ public static class VariantParts
     }
 
     public static IReadOnlyList<Identifier> Identifiers(string variantGuid, IReadOnlyList<IdentifierRequest>? requested) =>
-        requested?.Select(i => new Identifier { IdType = Codes.Normalize(i.IdType), Value = i.Value!.Trim(), VariantGuid = variantGuid }).ToList() ?? [];
+        requested?.Select(i => new Identifier { IdType = Codes.Normalize(i.IdType), Value = i.Value!, VariantGuid = variantGuid }).ToList() ?? [];
 
     public static void AddPartRules<T>(this AbstractValidator<T> validator, Func<T, IReadOnlyList<BarcodeRequest>?> barcodes,
         Func<T, IReadOnlyList<IdentifierRequest>?> identifiers)
@@ -70,7 +77,7 @@ public static class VariantParts
         }).OverridePropertyName("barcodes");
         validator.RuleFor(r => identifiers(r)).Must(i => i is null || i.Count <= MaxIdentifiers).WithMessage($"at most {MaxIdentifiers} identifiers")
             .Must(i => i is null || i.Where(x => x?.IdType is not null && x.Value is not null)
-                .Select(x => Identifier.KeyOf(Codes.Normalize(x.IdType), x.Value!.Trim())).Distinct().Count()
+                .Select(x => Identifier.KeyOf(Codes.Normalize(x.IdType), x.Value!)).Distinct().Count()
                 == i.Count(x => x?.IdType is not null && x.Value is not null))
             .WithMessage("names an identifier twice")
             .OverridePropertyName("identifiers");
@@ -78,8 +85,11 @@ public static class VariantParts
         {
             i.RuleFor(x => x).NotNull().WithMessage("is required");
             i.RuleFor(x => x.IdType).BusinessCode().When(x => x is not null);
-            i.RuleFor(x => x.Value).RequiredText(96).Must(v => v is null || !v.Contains('|', StringComparison.Ordinal))
-                .WithMessage("must not contain '|'").When(x => x is not null);
+            i.RuleFor(x => x.Value).NotEmpty().WithMessage("is required").Must(IsIdentifierValue)
+                .WithMessage($"must be 1–{MaxKeyLength} letters, digits and -._/:#").When(x => x is not null);
+            i.RuleFor(x => x.Value).Must((x, v) => Codes.Normalize(x.IdType).Length + 1 + v!.Length <= MaxKeyLength)
+                .WithMessage($"id_type and value together must be at most {MaxKeyLength - 1} characters")
+                .When(x => x is not null && IsIdentifierValue(x.Value));
         }).OverridePropertyName("identifiers");
     }
 

@@ -135,6 +135,8 @@ public static class OgmApi
     }
 
     /// <summary>Creates revision 1 as a draft, or (with ogm_guid) replaces a draft's name and axes.</summary>
+    [EndpointDescription("Without ogm_guid: creates revision 1 of ogm_code as a draft (201). With ogm_guid and expected_revision: replaces the "
+        + "name and axes of that draft (200); an active or retired model is immutable (409 ogm_not_draft), ogm/clone makes its next revision.")]
     public static async Task<Results<Created<Ogm>, Ok<Ogm>, ProblemHttpResult>> SaveOgm(OgmRequest request, RecordStore<Ogm> store,
         RecordStore<OptionGroup> groups, RecordStore<Option> options, RequestContext context, CancellationToken ct)
     {
