@@ -13,10 +13,10 @@ public sealed class KitTests(PvmHost host) : IClassFixture<PvmHost>
     public async Task UC_PVM_008_a_kit_lists_its_components_updates_a_quantity_and_removes_one_each_change_publishing_the_composition()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
-        await owner.ActiveStyle(orgcode);
-        var kit = await owner.Variant(orgcode, "tee", "gift-box", "s", "red", isKit: true);
-        var shirt = await owner.Variant(orgcode, "tee", "tee-m-red", "m", "red");
-        await owner.Variant(orgcode, "tee", "tee-m-blue", "m", "blue");
+        await owner.ReadyStyle(orgcode);
+        var kit = await owner.Variant(orgcode, "tee", "gift-box", "sm", "red", isKit: true);
+        var shirt = await owner.Variant(orgcode, "tee", "tee-m-red", "md", "red");
+        await owner.Variant(orgcode, "tee", "tee-m-blue", "md", "blue");
         var clerk = host.Factory.NewUser("clerk");
         await owner.Join(orgcode, clerk, "member");
         var viewer = host.Factory.NewUser("viewer");
@@ -70,11 +70,11 @@ public sealed class KitTests(PvmHost host) : IClassFixture<PvmHost>
     public async Task UC_PVM_008_a_kit_cannot_contain_itself_directly_or_through_a_nested_kit()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
-        await owner.ActiveStyle(orgcode);
-        await owner.Variant(orgcode, "tee", "box-a", "s", "red", isKit: true);
-        await owner.Variant(orgcode, "tee", "box-b", "s", "blue", isKit: true);
-        await owner.Variant(orgcode, "tee", "box-c", "m", "red", isKit: true);
-        await owner.Variant(orgcode, "tee", "tee-l-red", "l", "red");
+        await owner.ReadyStyle(orgcode);
+        await owner.Variant(orgcode, "tee", "box-a", "sm", "red", isKit: true);
+        await owner.Variant(orgcode, "tee", "box-b", "sm", "blue", isKit: true);
+        await owner.Variant(orgcode, "tee", "box-c", "md", "red", isKit: true);
+        await owner.Variant(orgcode, "tee", "tee-l-red", "lg", "red");
 
         await owner.Client.Post("/pvm/kit/component/add", new { kit_variant_code = "box-a", component_variant_code = "box-a", quantity = 1 }, orgcode)
             .Problem(HttpStatusCode.Conflict, "kit_cycle");
@@ -97,10 +97,10 @@ public sealed class KitTests(PvmHost host) : IClassFixture<PvmHost>
     public async Task UC_PVM_008_a_component_must_be_an_active_variant_and_the_kit_a_kit()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
-        await owner.ActiveStyle(orgcode);
-        await owner.Variant(orgcode, "tee", "box", "s", "red", isKit: true);
-        await owner.Variant(orgcode, "tee", "tee-m-red", "m", "red");
-        await owner.Variant(orgcode, "tee", "tee-l-red", "l", "red", status: "draft");
+        await owner.ReadyStyle(orgcode);
+        await owner.Variant(orgcode, "tee", "box", "sm", "red", isKit: true);
+        await owner.Variant(orgcode, "tee", "tee-m-red", "md", "red");
+        await owner.Variant(orgcode, "tee", "tee-l-red", "lg", "red", status: "draft");
 
         var inactive = await owner.Client.Post("/pvm/kit/component/add", new { kit_variant_code = "box", component_variant_code = "tee-l-red", quantity = 1 }, orgcode)
             .Problem(HttpStatusCode.UnprocessableEntity, "reference_not_active");
@@ -147,11 +147,58 @@ public sealed class KitTests(PvmHost host) : IClassFixture<PvmHost>
     }
 }
 
-/// <summary>Variants as the link and kit tests need them (on a style of <see cref="PvmSteps.ActiveStyle"/>: sizes s, m, l; colours red, blue).</summary>
+/// <summary>Variants as the link and kit tests need them (on a style of <see cref="ReadyStyle"/>: sizes sm, md, lg; colours red, blue).</summary>
 internal static class LinkSteps
 {
+    /// <summary>
+    /// As <see cref="PvmSteps.ActiveStyle"/>, with every status change naming the revision it is based on (the contract's
+    /// <c>expected_revision</c>): active suppliers, a linked brand, a taxonomy, an active OGM (size sm, md, lg × colour
+    /// red, blue) and an active style on them.
+    /// </summary>
+    public static async Task<JsonElement> ReadyStyle(this TestUser admin, string orgcode, string styleCode = "tee")
+    {
+        await admin.Create(orgcode, "/pvm/vendor", new { vendor_code = "acme", name = "Vendor acme", country = "DE" });
+        await admin.Client.Post("/pvm/vendor/status", new { vendor_code = "acme", status = "active", expected_revision = 1 }, orgcode).Ok();
+        await admin.Create(orgcode, "/pvm/manufacturer", new { manufacturer_code = "mill", name = "Maker mill", country = "PT" });
+        await admin.Client.Post("/pvm/manufacturer/status", new { manufacturer_code = "mill", status = "active", expected_revision = 1 }, orgcode).Ok();
+        await admin.LinkedBrand(orgcode, "northwind", "acme", "mill");
+        await admin.Taxonomy(orgcode);
+        await admin.Create(orgcode, "/pvm/option_group", new { option_group_code = "size", name = "Size" });
+        await admin.Create(orgcode, "/pvm/option_group", new { option_group_code = "colour", name = "Colour" });
+        var position = 0;
+        foreach (var (group, option) in new[] { ("size", "sm"), ("size", "md"), ("size", "lg"), ("colour", "red"), ("colour", "blue") })
+        {
+            await admin.Create(orgcode, "/pvm/option", new { option_group_code = group, option_code = option, name = option, position = position++ });
+        }
+        var ogm = await admin.Create(orgcode, "/pvm/ogm", new
+        {
+            ogm_code = "apparel",
+            name = "Apparel",
+            axes = new object[]
+            {
+                new { option_group_code = "size", option_codes = new[] { "sm", "md", "lg" } },
+                new { option_group_code = "colour", option_codes = new[] { "red", "blue" } },
+            },
+        });
+        var ogmGuid = ogm.GetProperty("ogm_guid").GetString();
+        await admin.Client.Post("/pvm/ogm/status", new { ogm_guid = ogmGuid, status = "active", expected_revision = ogm.GetProperty("revision").GetInt64() }, orgcode)
+            .Ok();
+        var style = await admin.Create(orgcode, "/pvm/style", new
+        {
+            style_code = styleCode,
+            name = "Classic tee",
+            brand_code = "northwind",
+            primary_vendor_code = "acme",
+            primary_manufacturer_code = "mill",
+            category_code = "shirts",
+            ogm_guid = ogmGuid,
+        });
+        return await admin.Client.Post("/pvm/style/status",
+            new { style_code = styleCode, status = "active", expected_revision = style.GetProperty("revision").GetInt64() }, orgcode).Ok();
+    }
+
     public static Task<JsonElement> Variant(this TestUser admin, string orgcode, string styleCode, string variantCode, string size, string colour,
-        bool isKit = false, string status = "active") =>
+        bool isKit = false, string status = "active", string? gtin13 = null) =>
         admin.Create(orgcode, "/pvm/variant", new
         {
             style_code = styleCode,
@@ -159,5 +206,6 @@ internal static class LinkSteps
             options = new[] { new { option_group_code = "size", option_code = size }, new { option_group_code = "colour", option_code = colour } },
             status,
             is_kit = isKit,
+            barcodes = gtin13 is null ? null : new[] { new { barcode = gtin13, primary = true } },
         });
 }

@@ -26,7 +26,7 @@ public sealed class PvmCommentTests
         await @operator.ActiveOrg(orgcode, owner.UserGuid);
         var clerk = factory.NewUser("clerk");
         await owner.Join(orgcode, clerk, "member");
-        var style = await owner.ActiveStyle(orgcode);
+        var style = await owner.ReadyStyle(orgcode);
 
         // A photo uploaded through MRS (presign → upload → complete), and a note that already expires in a day.
         var gzip = OfmUseCaseTests.Gzip(Encoding.UTF8.GetBytes("a photo of the swing tag"));

@@ -12,8 +12,8 @@ public sealed class PvmRecordTests(PvmHost host) : IClassFixture<PvmHost>
     public async Task the_history_and_status_of_a_variant_follow_its_changes_by_guid_or_code()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
-        await owner.ActiveStyle(orgcode);
-        var variant = await owner.ActiveVariant(orgcode, "tee", "tee-m-red", "m", "red", PvmSteps.Gtin13(400_000_000_001));
+        await owner.ReadyStyle(orgcode);
+        var variant = await owner.Variant(orgcode, "tee", "tee-m-red", "md", "red", gtin13: PvmSteps.Gtin13(400_000_000_001));
         var guid = variant.GetProperty("variant_guid").GetString()!;
         var viewer = host.Factory.NewUser("viewer");
         await owner.Join(orgcode, viewer, "viewer");
@@ -51,9 +51,9 @@ public sealed class PvmRecordTests(PvmHost host) : IClassFixture<PvmHost>
     public async Task the_status_of_a_barcode_is_its_own_and_its_history_starts_at_its_creation()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
-        await owner.ActiveStyle(orgcode);
+        await owner.ReadyStyle(orgcode);
         var gtin = PvmSteps.Gtin13(400_000_000_002);
-        await owner.ActiveVariant(orgcode, "tee", "tee-s-blue", "s", "blue", gtin);
+        await owner.Variant(orgcode, "tee", "tee-s-blue", "sm", "blue", gtin13: gtin);
 
         var status = await owner.Client.Post("/pvm/status", new { entity = "barcode", key = gtin }, orgcode).Ok();
         Assert.Equal("active", status.GetProperty("status").GetString());
@@ -65,7 +65,7 @@ public sealed class PvmRecordTests(PvmHost host) : IClassFixture<PvmHost>
         Assert.Equal(gtin, created.GetProperty("record").GetProperty("value").GetString());
 
         // A record without a lifecycle of its own is "live".
-        await owner.Variant(orgcode, "tee", "box", "l", "red", isKit: true);
+        await owner.Variant(orgcode, "tee", "box", "lg", "red", isKit: true);
         var box = await owner.Client.Post("/pvm/kit/component/add", new { kit_variant_code = "box", component_variant_code = "tee-s-blue", quantity = 1 }, orgcode).Ok();
         var kit = await owner.Client.Post("/pvm/status", new { entity = "kit", key = box.GetProperty("kit_variant_guid").GetString() }, orgcode).Ok();
         Assert.Equal("live", kit.GetProperty("status").GetString());
@@ -75,9 +75,9 @@ public sealed class PvmRecordTests(PvmHost host) : IClassFixture<PvmHost>
     public async Task an_unknown_entity_is_refused_and_a_record_of_another_org_is_not_found()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
-        await owner.ActiveStyle(orgcode);
+        await owner.ReadyStyle(orgcode);
         var gtin = PvmSteps.Gtin13(400_000_000_003);
-        var variant = await owner.ActiveVariant(orgcode, "tee", "tee-l-red", "l", "red", gtin);
+        var variant = await owner.Variant(orgcode, "tee", "tee-l-red", "lg", "red", gtin13: gtin);
         var guid = variant.GetProperty("variant_guid").GetString()!;
 
         var unknown = await owner.Client.Post("/pvm/history", new { entity = "spaceship", key = guid }, orgcode).Problem(HttpStatusCode.BadRequest, "validation_failed");

@@ -12,11 +12,11 @@ public sealed class VariantLinkTests(PvmHost host) : IClassFixture<PvmHost>
     public async Task UC_PVM_008_alternatives_list_in_rank_order_move_through_their_status_and_a_retired_one_can_be_added_again()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
-        await owner.ActiveStyle(orgcode);
-        await owner.Variant(orgcode, "tee", "tee-s-red", "s", "red");
-        await owner.Variant(orgcode, "tee", "tee-s-blue", "s", "blue");
-        await owner.Variant(orgcode, "tee", "tee-m-red", "m", "red");
-        await owner.Variant(orgcode, "tee", "tee-m-blue", "m", "blue");
+        await owner.ReadyStyle(orgcode);
+        await owner.Variant(orgcode, "tee", "tee-s-red", "sm", "red");
+        await owner.Variant(orgcode, "tee", "tee-s-blue", "sm", "blue");
+        await owner.Variant(orgcode, "tee", "tee-m-red", "md", "red");
+        await owner.Variant(orgcode, "tee", "tee-m-blue", "md", "blue");
         var clerk = host.Factory.NewUser("clerk");
         await owner.Join(orgcode, clerk, "member");
 
@@ -74,10 +74,10 @@ public sealed class VariantLinkTests(PvmHost host) : IClassFixture<PvmHost>
     public async Task UC_PVM_008_a_link_names_two_different_live_variants_once_and_supplementary_links_are_kept_apart()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
-        await owner.ActiveStyle(orgcode);
-        await owner.Variant(orgcode, "tee", "tee-s-red", "s", "red");
-        await owner.Variant(orgcode, "tee", "tee-s-blue", "s", "blue");
-        var retired = await owner.Variant(orgcode, "tee", "tee-l-red", "l", "red");
+        await owner.ReadyStyle(orgcode);
+        await owner.Variant(orgcode, "tee", "tee-s-red", "sm", "red");
+        await owner.Variant(orgcode, "tee", "tee-s-blue", "sm", "blue");
+        var retired = await owner.Variant(orgcode, "tee", "tee-l-red", "lg", "red");
         await owner.Client.Post("/pvm/variant/status",
             new { variant_code = "tee-l-red", status = "retired", expected_revision = retired.GetProperty("revision").GetInt64() }, orgcode).Ok();
 
