@@ -104,25 +104,26 @@ public sealed record StyleReferences(
     Loaded<Ogm>? Ogm,
     StyleReferenceState State);
 
-public sealed class StyleReferenceLoader(
-    RecordStore<Brand> brands,
-    RecordStore<Vendor> vendors,
-    RecordStore<Manufacturer> manufacturers,
-    RecordStore<Category> categories,
-    RecordStore<Season> seasons,
-    RecordStore<Ogm> ogms,
-    RecordStore<BrandLink> links)
+/// <summary>The stores a style's references live in (bound as a parameter bundle).</summary>
+public sealed record StyleReferenceLoader(
+    RecordStore<Brand> Brands,
+    RecordStore<Vendor> Vendors,
+    RecordStore<Manufacturer> Manufacturers,
+    RecordStore<Category> Categories,
+    RecordStore<Season> Seasons,
+    RecordStore<Ogm> Ogms,
+    RecordStore<BrandLink> Links)
 {
     public async Task<StyleReferences> LoadAsync(string orgcode, StyleReferenceNames names, CancellationToken ct)
     {
-        var brand = await MasterDataApi.LoadAsync(brands, orgcode, new MasterKey<Brand>(names.Brand.Guid, names.Brand.Code), ct);
-        var vendor = await MasterDataApi.LoadAsync(vendors, orgcode, new MasterKey<Vendor>(names.Vendor.Guid, names.Vendor.Code), ct);
-        var manufacturer = await MasterDataApi.LoadAsync(manufacturers, orgcode,
+        var brand = await MasterDataApi.LoadAsync(Brands, orgcode, new MasterKey<Brand>(names.Brand.Guid, names.Brand.Code), ct);
+        var vendor = await MasterDataApi.LoadAsync(Vendors, orgcode, new MasterKey<Vendor>(names.Vendor.Guid, names.Vendor.Code), ct);
+        var manufacturer = await MasterDataApi.LoadAsync(Manufacturers, orgcode,
             new MasterKey<Manufacturer>(names.Manufacturer.Guid, names.Manufacturer.Code), ct);
-        var category = await MasterDataApi.LoadAsync(categories, orgcode, new MasterKey<Category>(names.Category.Guid, names.Category.Code), ct);
+        var category = await MasterDataApi.LoadAsync(Categories, orgcode, new MasterKey<Category>(names.Category.Guid, names.Category.Code), ct);
         var seasonNamed = names.Season.Guid is not null || names.Season.Code is not null;
-        var season = seasonNamed ? await MasterDataApi.LoadAsync(seasons, orgcode, new MasterKey<Season>(names.Season.Guid, names.Season.Code), ct) : null;
-        var ogm = await OgmApi.FindAsync(ogms, orgcode, names.Ogm.Guid, names.Ogm.Code, names.OgmRevision, ct);
+        var season = seasonNamed ? await MasterDataApi.LoadAsync(Seasons, orgcode, new MasterKey<Season>(names.Season.Guid, names.Season.Code), ct) : null;
+        var ogm = await OgmApi.FindAsync(Ogms, orgcode, names.Ogm.Guid, names.Ogm.Code, names.OgmRevision, ct);
 
         var vendorLinked = false;
         var manufacturerLinked = false;
@@ -130,7 +131,7 @@ public sealed class StyleReferenceLoader(
         {
             var vendorLink = BrandLink.KeyOf(brand.Record.BrandGuid, SupplierKind.Vendor, vendor.Record.VendorGuid);
             var manufacturerLink = BrandLink.KeyOf(brand.Record.BrandGuid, SupplierKind.Manufacturer, manufacturer.Record.ManufacturerGuid);
-            var found = await links.GetManyAsync(orgcode, [vendorLink, manufacturerLink], ct: ct);
+            var found = await Links.GetManyAsync(orgcode, [vendorLink, manufacturerLink], ct: ct);
             vendorLinked = found.Any(l => l.Key == vendorLink);
             manufacturerLinked = found.Any(l => l.Key == manufacturerLink);
         }

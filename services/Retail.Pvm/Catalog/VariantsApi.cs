@@ -49,7 +49,7 @@ public static class VariantRequestRules
         {
             o.RuleFor(x => x).NotNull().WithMessage("is required");
             o.RuleFor(x => x.OptionGroupCode).BusinessCode().When(x => x is not null);
-            o.RuleFor(x => x.OptionCode).BusinessCode().When(x => x is not null);
+            o.RuleFor(x => x.OptionCode).OptionCode().When(x => x is not null);
         }).OverridePropertyName("options");
     }
 

@@ -49,7 +49,7 @@ public static class OgmRules
                 .WithMessage($"at most {MaxOptionsPerAxis} options").When(x => x is not null);
             axis.RuleFor(x => x.OptionCodes).Must(c => c is null || c.Select(Codes.Normalize).Distinct().Count() == c.Count)
                 .WithMessage("names an option twice").When(x => x is not null);
-            axis.RuleForEach(x => x.OptionCodes).BusinessCode().When(x => x is not null);
+            axis.RuleForEach(x => x.OptionCodes).OptionCode().When(x => x is not null);
         }).OverridePropertyName("axes");
     }
 }
@@ -60,9 +60,9 @@ public sealed class OgmRequestValidator : AbstractValidator<OgmRequest>
     {
         RuleFor(r => r.OgmGuid).OptionalGuid();
         RuleFor(r => r.OgmCode).BusinessCode().When(r => r.OgmGuid is null);
-        RuleFor(r => r.OgmCode).OptionalCode();
+        RuleFor(r => r.OgmCode).OptionalCode().When(r => r.OgmGuid is not null);
         RuleFor(r => r.Name).RequiredText().When(r => r.OgmGuid is null);
-        RuleFor(r => r.Name).Text();
+        RuleFor(r => r.Name).Text().When(r => r.OgmGuid is not null);
         this.AddAxesRules(r => r.Axes, required: false);
         RuleFor(r => r.Axes).NotNull().WithMessage("is required").When(r => r.OgmGuid is null);
         RuleFor(r => r.ExpectedRevision).GreaterThan(0).When(r => r.ExpectedRevision is not null);

@@ -52,7 +52,7 @@ internal static class OptionCodes
     {
         validator.RuleFor(r => guid(r)).OptionalGuid().OverridePropertyName("option_guid");
         validator.RuleFor(r => group(r)).OptionalCode().OverridePropertyName("option_group_code");
-        validator.RuleFor(r => code(r)).OptionalCode().OverridePropertyName("option_code");
+        validator.RuleFor(r => code(r)).OptionalOptionCode().OverridePropertyName("option_code");
         validator.RuleFor(r => r).Must(r => !string.IsNullOrWhiteSpace(guid(r)) || (group(r) is not null && code(r) is not null))
             .OverridePropertyName("option_guid").WithMessage("name the option by option_guid, or by option_group_code and option_code");
     }
@@ -88,7 +88,7 @@ public sealed class CreateOptionRequestValidator : AbstractValidator<CreateOptio
     public CreateOptionRequestValidator()
     {
         RuleFor(r => r.OptionGroupCode).BusinessCode();
-        RuleFor(r => r.OptionCode).BusinessCode();
+        RuleFor(r => r.OptionCode).OptionCode();
         RuleFor(r => r.Name).RequiredText();
         RuleFor(r => r.Position).InclusiveBetween(0, 1_000_000).When(r => r.Position is not null);
     }
@@ -221,4 +221,24 @@ public static class OptionsApi
         }
         return TypedResults.Ok(await MasterDataApi.ListAsync(store, orgcode, request, filters, ct));
     }
+}
+
+/// <summary>
+/// An option's code is a value of its axis ("s", "m", "10.5"), so one character is enough: 1–64 of a-z, 0-9, '_', '-'
+/// and '.', starting with a letter or digit; trimmed and lower-cased like every code.
+/// </summary>
+public static partial class OptionCodeRules
+{
+    public const string PatternText = "^[a-z0-9][a-z0-9_.-]{0,63}$";
+
+    public static bool IsValid(string? raw) => raw is not null && Pattern().IsMatch(Codes.Normalize(raw));
+
+    public static IRuleBuilderOptions<T, string?> OptionCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().WithMessage("is required").Must(IsValid).WithMessage($"must match {PatternText}");
+
+    public static IRuleBuilderOptions<T, string?> OptionalOptionCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(c => c is null || IsValid(c)).WithMessage($"must match {PatternText}");
+
+    [System.Text.RegularExpressions.GeneratedRegex(PatternText, System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex Pattern();
 }

@@ -23,6 +23,34 @@ internal static class MasterDataSteps
         });
         return await admin.SetStatus(orgcode, kind, code, "active", created.GetProperty("revision").GetInt64());
     }
+
+    /// <summary>
+    /// A draft style "tee" of brand northwind (linked to vendor acme and manufacturer mill, both primary) in category
+    /// shirts, on an active size OGM, optionally in a season.
+    /// </summary>
+    public static async Task<JsonElement> DraftStyle(this TestUser admin, string orgcode, string? seasonCode = null)
+    {
+        await admin.ActiveSupplier(orgcode, "vendor", "acme");
+        await admin.ActiveSupplier(orgcode, "manufacturer", "mill", "PT");
+        await admin.LinkedBrand(orgcode, "northwind", "acme", "mill");
+        await admin.Taxonomy(orgcode);
+        await admin.Options(orgcode);
+        var ogm = await admin.ActiveModel(orgcode, "sized", ("size", ["s", "m", "l"]));
+        return await admin.Create(orgcode, "/pvm/style", new
+        {
+            style_code = "tee",
+            name = "Classic tee",
+            brand_code = "northwind",
+            primary_vendor_code = "acme",
+            primary_manufacturer_code = "mill",
+            category_code = "shirts",
+            season_code = seasonCode,
+            ogm_guid = ogm.GetProperty("ogm_guid").GetString(),
+        });
+    }
+
+    public static Task<JsonElement> StyleStatus(this TestUser admin, string orgcode, string status) =>
+        admin.SetStatus(orgcode, "/pvm/style", new { style_code = "tee" }, status);
 }
 
 public sealed class SupplierTests(PvmHost host) : IClassFixture<PvmHost>
@@ -149,6 +177,24 @@ public sealed class SupplierTests(PvmHost host) : IClassFixture<PvmHost>
         await member.Client.Post("/pvm/vendor/status", new { vendor_code = "acme", status = "active", expected_revision = 1 }, orgcode)
             .Problem(HttpStatusCode.Forbidden, "forbidden");
         Assert.Equal("pending", created.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task a_supplier_a_draft_or_active_style_names_as_primary_cannot_be_retired()
+    {
+        var (orgcode, owner) = await host.NewOrgAsync();
+        await owner.DraftStyle(orgcode);
+        await owner.Client.Post("/pvm/vendor/status", new { vendor_code = "acme", status = "retired", expected_revision = 2 }, orgcode)
+            .Problem(HttpStatusCode.Conflict, "in_use");
+        await owner.StyleStatus(orgcode, "active");
+        await owner.Client.Post("/pvm/manufacturer/status", new { manufacturer_code = "mill", status = "retired", expected_revision = 2 }, orgcode)
+            .Problem(HttpStatusCode.Conflict, "in_use");
+        // Going inactive is allowed: it only stops new styles from naming the supplier.
+        await owner.SetStatus(orgcode, "vendor", "acme", "inactive", 2);
+
+        await owner.StyleStatus(orgcode, "retired");
+        Assert.Equal("retired", (await owner.SetStatus(orgcode, "vendor", "acme", "retired", 3)).GetProperty("status").GetString());
+        Assert.Equal("retired", (await owner.SetStatus(orgcode, "manufacturer", "mill", "retired", 2)).GetProperty("status").GetString());
     }
 
     [Fact]
