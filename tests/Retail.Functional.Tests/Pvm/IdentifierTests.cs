@@ -96,8 +96,6 @@ internal static class IdentifierSteps
 
     public static string Str(this JsonElement json, string property) => json.GetProperty(property).GetString()!;
 
-    public static long Revision(this JsonElement json) => json.GetProperty("revision").GetInt64();
-
     public static IReadOnlyList<JsonElement> Items(this JsonElement page) => [.. page.GetProperty("items").EnumerateArray()];
 }
 
