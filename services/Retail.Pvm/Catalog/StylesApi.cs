@@ -84,9 +84,9 @@ public static class StyleRequestRules
                 .WithMessage("must be 6 to 10 digits");
             c.RuleFor(x => x!.AgeRestriction).InclusiveBetween(0, 21).When(x => x!.AgeRestriction is not null);
             c.RuleFor(x => x!.Materials).Must(m => m is null || m.Count <= 20).WithMessage("at most 20 materials");
-            c.RuleForEach(x => x!.Materials).Text(100);
+            c.RuleForEach(x => x!.Materials).RequiredText(100);
             c.RuleFor(x => x!.Certifications).Must(m => m is null || m.Count <= 20).WithMessage("at most 20 certifications");
-            c.RuleForEach(x => x!.Certifications).Text(100);
+            c.RuleForEach(x => x!.Certifications).RequiredText(100);
         }).When(r => compliance(r) is not null).OverridePropertyName("compliance");
     }
 
@@ -217,7 +217,9 @@ public static class StylesApi
         }
         var current = loaded!.Record;
         var found = await references.LoadAsync(orgcode, request.Names(current), ct);
-        if (StyleRules.Check(found.State) is { } refused)
+        // The OGM moves only through style/ogm/set; a discontinued style keeps being editable after its model retired.
+        var state = found.State with { Ogm = found.State.Ogm with { Usable = found.State.Ogm.Exists } };
+        if (StyleRules.Check(state) is { } refused)
         {
             return refused.ToProblem();
         }

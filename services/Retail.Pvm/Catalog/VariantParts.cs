@@ -68,6 +68,7 @@ public static class VariantParts
             .Must(b => b is null || b.Where(x => x?.Barcode is not null).Select(x => x.Barcode!.Trim()).Distinct().Count() == b.Count(x => x?.Barcode is not null))
             .WithMessage("names a barcode twice")
             .OverridePropertyName("barcodes");
+        validator.RuleForEach(r => barcodes(r)).NotNull().WithMessage("is required").OverridePropertyName("barcodes");
         validator.RuleForEach(r => barcodes(r)).ChildRules(b =>
         {
             b.RuleFor(x => x).NotNull().WithMessage("is required");
@@ -81,6 +82,7 @@ public static class VariantParts
                 == i.Count(x => x?.IdType is not null && x.Value is not null))
             .WithMessage("names an identifier twice")
             .OverridePropertyName("identifiers");
+        validator.RuleForEach(r => identifiers(r)).NotNull().WithMessage("is required").OverridePropertyName("identifiers");
         validator.RuleForEach(r => identifiers(r)).ChildRules(i =>
         {
             i.RuleFor(x => x).NotNull().WithMessage("is required");

@@ -45,6 +45,7 @@ public static class VariantRequestRules
                 == o.Count(x => x?.OptionGroupCode is not null))
             .WithMessage("names an option group twice")
             .OverridePropertyName("options");
+        validator.RuleForEach(r => options(r)).NotNull().WithMessage("is required").OverridePropertyName("options");
         validator.RuleForEach(r => options(r)).ChildRules(o =>
         {
             o.RuleFor(x => x).NotNull().WithMessage("is required");

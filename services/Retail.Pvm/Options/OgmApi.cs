@@ -40,6 +40,7 @@ public static class OgmRules
         validator.RuleFor(r => axes(r)).Must(a => a is null || a.Where(x => x?.OptionGroupCode is not null)
                 .Select(x => Codes.Normalize(x.OptionGroupCode)).Distinct().Count() == a.Count(x => x?.OptionGroupCode is not null))
             .WithMessage("names an option group twice").OverridePropertyName("axes");
+        validator.RuleForEach(r => axes(r)).NotNull().WithMessage("is required").OverridePropertyName("axes");
         validator.RuleForEach(r => axes(r)).ChildRules(axis =>
         {
             axis.RuleFor(x => x).NotNull().WithMessage("is required");

@@ -223,17 +223,19 @@ public sealed class IdentifierTests(PvmHost host) : IClassFixture<PvmHost>
             variant_code = "tee-l-blue",
             options = new[] { new { option_group_code = "size", option_code = "l" }, new { option_group_code = "colour", option_code = "blue" } },
             status = "active",
-            identifiers = new[] { new { id_type = "supplier", value = "ACME 77" } },
+            identifiers = new[] { new { id_type = "supplier", value = "ACME-77" } },
         });
-        var resolved = await catalog.Ok("/pvm/identifier/resolve", new { id_type = "supplier", value = "ACME 77" });
+        var resolved = await catalog.Ok("/pvm/identifier/resolve", new { id_type = "supplier", value = "ACME-77" });
         Assert.True(resolved.GetProperty("live").GetBoolean());
         Assert.Equal(created.Str("variant_guid"), resolved.GetProperty("variant").Str("variant_guid"));
         Assert.Single((await catalog.Ok("/pvm/identifier/list", new { variant_code = "tee-l-blue" })).Items());
-        var moved = await catalog.Ok("/pvm/identifier/transfer", new { id_type = "supplier", value = "ACME 77", to_variant_code = "tee-s-red", expected_revision = 1 });
+        var moved = await catalog.Ok("/pvm/identifier/transfer", new { id_type = "supplier", value = "ACME-77", to_variant_code = "tee-s-red", expected_revision = 1 });
         Assert.Equal(catalog.Guid("tee-s-red"), moved.Str("variant_guid"));
-        // A value with a space names the stored record; a new one must be letters, digits and -._/:#.
+        // Both add paths hold one value rule, and a value taken at variant create is taken for identifier/add too.
         await catalog.Problem("/pvm/identifier/add", new { variant_code = "tee-s-red", id_type = "supplier", value = "ACME 78" },
             HttpStatusCode.BadRequest, "validation_failed");
+        await catalog.Problem("/pvm/identifier/add", new { variant_code = "tee-l-blue", id_type = "supplier", value = "ACME-77" },
+            HttpStatusCode.Conflict, "duplicate");
     }
 
     [Fact]

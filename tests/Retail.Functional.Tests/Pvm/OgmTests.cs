@@ -95,6 +95,11 @@ public sealed class OgmTests(PvmHost host) : IClassFixture<PvmHost>
             .Problem(HttpStatusCode.BadRequest, "validation_failed");
         await owner.Client.Post("/pvm/ogm", CatalogSteps.Model("basic", ("g1", ["s"]), ("g2", ["s"]), ("g3", ["s"]), ("g4", ["s"]), ("g5", ["s"]), ("g6", ["s"])), orgcode)
             .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        var nullAxis = await owner.Client.Post("/pvm/ogm", """{"ogm_code":"basic","name":"Basic","axes":[null]}""", orgcode)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(nullAxis.GetProperty("errors").TryGetProperty("axes[0]", out _), nullAxis.ToString());
+        await owner.Client.Post("/pvm/ogm", """{"ogm_code":"basic","name":"Basic","axes":[{"option_group_code":"size","option_codes":["s",null]}]}""", orgcode)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
         var unknown = await owner.Client.Post("/pvm/ogm", CatalogSteps.Model("basic", ("size", ["s", "xxl"])), orgcode)
             .Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
         Assert.Equal("axes[0].option_codes[1]", unknown.GetProperty("field").GetString());

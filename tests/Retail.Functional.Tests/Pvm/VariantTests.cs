@@ -100,6 +100,19 @@ public sealed class VariantTests(PvmHost host) : IClassFixture<PvmHost>
     }
 
     [Theory]
+    [InlineData("""{"style_code":"tee","variant_code":"tee-a","options":[null]}""", "options[0]")]
+    [InlineData("""{"style_code":"tee","variant_code":"tee-a","options":[{"option_group_code":"size","option_code":"m"}],"barcodes":[null]}""", "barcodes[0]")]
+    [InlineData("""{"style_code":"tee","variant_code":"tee-a","options":[{"option_group_code":"size","option_code":"m"}],"identifiers":[{"id_type":"sku","value":"a b"}]}""", "identifiers[0].value")]
+    [InlineData("""{"style_code":"tee","variant_code":"tee-a","options":[{"option_group_code":"size","option_code":"m"}],"barcodes":[{"barcode":"96385074","primary":true},{"barcode":"036000291452","primary":true}]}""", "barcodes")]
+    [InlineData("""{"style_code":"tee","variant_code":"tee-a","options":[{"option_group_code":"size","option_code":"m"}],"status":"retired"}""", "status")]
+    public async Task malformed_variant_bodies_are_400_naming_the_field(string body, string field)
+    {
+        var (orgcode, owner) = await host.NewOrgAsync();
+        var problem = await owner.Client.Post("/pvm/variant", body, orgcode).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Theory]
     [InlineData("4006381333931", true, null)]
     [InlineData("4006381333932", false, "wrong check digit 2: it should be 1")]
     [InlineData("96385074", true, null)]
