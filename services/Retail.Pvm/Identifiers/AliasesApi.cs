@@ -27,7 +27,7 @@ public sealed class RemoveAliasRequestValidator : AbstractValidator<RemoveAliasR
 {
     public RemoveAliasRequestValidator()
     {
-        this.AddTypedValueRules(r => r.Tag, r => r.Value, "tag");
+        this.AddTypedKeyRules(r => r.Tag, r => r.Value, "tag");
         RuleFor(r => r.ExpectedRevision).GreaterThan(0).When(r => r.ExpectedRevision is not null);
     }
 }
@@ -44,7 +44,7 @@ public sealed class AliasListRequestValidator : AbstractValidator<AliasListReque
 
 public sealed class AliasKeyRequestValidator : AbstractValidator<AliasKeyRequest>
 {
-    public AliasKeyRequestValidator() => this.AddTypedValueRules(r => r.Tag, r => r.Value, "tag");
+    public AliasKeyRequestValidator() => this.AddTypedKeyRules(r => r.Tag, r => r.Value, "tag");
 }
 
 /// <summary>

@@ -28,14 +28,14 @@ public sealed class AddIdentifierRequestValidator : AbstractValidator<AddIdentif
 
 public sealed class IdentifierKeyRequestValidator : AbstractValidator<IdentifierKeyRequest>
 {
-    public IdentifierKeyRequestValidator() => this.AddTypedValueRules(r => r.IdType, r => r.Value, "id_type");
+    public IdentifierKeyRequestValidator() => this.AddTypedKeyRules(r => r.IdType, r => r.Value, "id_type");
 }
 
 public sealed class RemoveIdentifierRequestValidator : AbstractValidator<RemoveIdentifierRequest>
 {
     public RemoveIdentifierRequestValidator()
     {
-        this.AddTypedValueRules(r => r.IdType, r => r.Value, "id_type");
+        this.AddTypedKeyRules(r => r.IdType, r => r.Value, "id_type");
         RuleFor(r => r.ExpectedRevision).GreaterThan(0).When(r => r.ExpectedRevision is not null);
     }
 }
@@ -44,7 +44,7 @@ public sealed class TransferIdentifierRequestValidator : AbstractValidator<Trans
 {
     public TransferIdentifierRequestValidator()
     {
-        this.AddTypedValueRules(r => r.IdType, r => r.Value, "id_type");
+        this.AddTypedKeyRules(r => r.IdType, r => r.Value, "id_type");
         RuleFor(r => r.ToVariantGuid).OptionalGuid();
         RuleFor(r => r.ToVariantCode).OptionalCode();
         RuleFor(r => r.ToVariantGuid).Must((r, guid) => !string.IsNullOrWhiteSpace(guid) || !string.IsNullOrWhiteSpace(r.ToVariantCode))
@@ -68,7 +68,7 @@ public sealed class IdentifierHistoryRequestValidator : AbstractValidator<Identi
 {
     public IdentifierHistoryRequestValidator()
     {
-        this.AddTypedValueRules(r => r.IdType, r => r.Value, "id_type");
+        this.AddTypedKeyRules(r => r.IdType, r => r.Value, "id_type");
         this.AddPagingRules();
     }
 }

@@ -57,6 +57,18 @@ public static class VariantRefs
             .WithMessage($"{typeField} and value together must be at most {MaxKeyLength - 1} characters").OverridePropertyName("value");
     }
 
+    /// <summary>
+    /// A typed value a request names to find a record (resolve, history, remove, transfer): looser than what add and set
+    /// take, so a value another path stored (variant create's identifiers are free text) can still be named; an unknown one is 404.
+    /// </summary>
+    public static void AddTypedKeyRules<T>(this AbstractValidator<T> validator, Func<T, string?> type, Func<T, string?> value, string typeField)
+    {
+        validator.RuleFor(r => type(r)).BusinessCode().OverridePropertyName(typeField);
+        validator.RuleFor(r => value(r)).NotEmpty().WithMessage("is required")
+            .Must(v => v is not null && v.Length <= MaxKeyLength && !v.Any(c => c == '|' || char.IsControl(c)))
+            .WithMessage($"must be 1–{MaxKeyLength} characters without '|' or control characters").OverridePropertyName("value");
+    }
+
     /// <summary>A request naming its variant by guid or code, each well formed.</summary>
     public static void AddVariantRules<T>(this AbstractValidator<T> validator) where T : IMasterRef<Variant> =>
         validator.AddRefRules<T, Variant>();

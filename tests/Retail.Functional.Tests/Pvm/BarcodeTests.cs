@@ -12,7 +12,7 @@ public sealed class BarcodeTests(PvmHost host) : IClassFixture<PvmHost>
     /// <summary>A GTIN-13 no other test of this host uses.</summary>
     private static string NewGtin13() => PvmSteps.Gtin13(Interlocked.Increment(ref _payload));
 
-    private static async Task<IReadOnlyList<JsonElement>> Barcodes(Catalog catalog, string variantCode) =>
+    private static async Task<IReadOnlyList<JsonElement>> Barcodes(IdentifierCatalog catalog, string variantCode) =>
         (await catalog.Ok("/pvm/barcode/list", new { variant_code = variantCode })).Items();
 
     [Fact]

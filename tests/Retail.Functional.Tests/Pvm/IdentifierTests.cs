@@ -6,7 +6,7 @@ using Retail.Functional.Tests.Ofm;
 namespace Retail.Functional.Tests.Pvm;
 
 /// <summary>An org with the active style "tee" and active variants of it, for the identifier, barcode and resolver tests.</summary>
-internal sealed record Catalog(string Orgcode, TestUser Owner, IReadOnlyDictionary<string, string> VariantGuids)
+internal sealed record IdentifierCatalog(string Orgcode, TestUser Owner, IReadOnlyDictionary<string, string> VariantGuids)
 {
     public string Guid(string variantCode) => VariantGuids[variantCode];
 
@@ -23,7 +23,7 @@ internal static class IdentifierSteps
         [("tee-s-red", "s", "red"), ("tee-m-red", "m", "red"), ("tee-l-red", "l", "red"), ("tee-s-blue", "s", "blue")];
 
     /// <summary>A fresh org, its style "tee" and <paramref name="count"/> active variants (tee-s-red, tee-m-red, …) through PVM's API.</summary>
-    public static async Task<Catalog> CatalogAsync(this PvmHost host, int count = 2)
+    public static async Task<IdentifierCatalog> CatalogAsync(this PvmHost host, int count = 2)
     {
         var (orgcode, owner) = await host.NewOrgAsync();
         await owner.ActiveStyleAt(orgcode);
@@ -33,7 +33,7 @@ internal static class IdentifierSteps
             var variant = await owner.ActiveVariant(orgcode, "tee", code, size, colour);
             guids[code] = variant.GetProperty("variant_guid").GetString()!;
         }
-        return new Catalog(orgcode, owner, guids);
+        return new IdentifierCatalog(orgcode, owner, guids);
     }
 
     /// <summary>
@@ -87,7 +87,7 @@ internal static class IdentifierSteps
     }
 
     /// <summary>Retires a variant (admin) as a client would: read its revision, then move it.</summary>
-    public static async Task RetireVariant(this Catalog catalog, string variantCode)
+    public static async Task RetireVariant(this IdentifierCatalog catalog, string variantCode)
     {
         var variant = await catalog.Ok("/pvm/variant/get", new { variant_code = variantCode });
         await catalog.Ok("/pvm/variant/status",
@@ -213,6 +213,29 @@ public sealed class IdentifierTests(PvmHost host) : IClassFixture<PvmHost>
         var refused = await catalog.Problem("/pvm/identifier/transfer", new { id_type = "sku", value = "X1", to_variant_code = "tee-m-red", expected_revision = 1 },
             HttpStatusCode.UnprocessableEntity, "reference_not_active");
         Assert.Equal("to_variant_code", refused.Str("field"));
+    }
+
+    [Fact]
+    public async Task an_identifier_given_at_variant_create_is_resolved_listed_and_transferred_like_one_added_later()
+    {
+        var catalog = await host.CatalogAsync(1);
+        var created = await catalog.Owner.Create(catalog.Orgcode, "/pvm/variant", new
+        {
+            style_code = "tee",
+            variant_code = "tee-l-blue",
+            options = new[] { new { option_group_code = "size", option_code = "l" }, new { option_group_code = "colour", option_code = "blue" } },
+            status = "active",
+            identifiers = new[] { new { id_type = "supplier", value = "ACME 77" } },
+        });
+        var resolved = await catalog.Ok("/pvm/identifier/resolve", new { id_type = "supplier", value = "ACME 77" });
+        Assert.True(resolved.GetProperty("live").GetBoolean());
+        Assert.Equal(created.Str("variant_guid"), resolved.GetProperty("variant").Str("variant_guid"));
+        Assert.Single((await catalog.Ok("/pvm/identifier/list", new { variant_code = "tee-l-blue" })).Items());
+        var moved = await catalog.Ok("/pvm/identifier/transfer", new { id_type = "supplier", value = "ACME 77", to_variant_code = "tee-s-red", expected_revision = 1 });
+        Assert.Equal(catalog.Guid("tee-s-red"), moved.Str("variant_guid"));
+        // A value with a space names the stored record; a new one must be letters, digits and -._/:#.
+        await catalog.Problem("/pvm/identifier/add", new { variant_code = "tee-s-red", id_type = "supplier", value = "ACME 78" },
+            HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [Fact]
