@@ -122,7 +122,7 @@ public sealed class HoldChanges(StockLedger ledger, RecordStore<Hold> holds, Var
             return problem;
         }
         var (ended, refused) = await EndAsync(orgcode, loaded!, to, reason, ct);
-        return refused ?? (Results<Ok<Hold>, ProblemHttpResult>)TypedResults.Ok(ended!);
+        return refused is null ? TypedResults.Ok(ended!) : refused;
     }
 
     /// <summary>Ends a loaded hold; the sweeper's path too. The hold's ETag makes a concurrent end (release, another sweep) a 409.</summary>
