@@ -82,6 +82,11 @@ public sealed class HoldTests(IcsHost host) : IClassFixture<IcsHost>
         Assert.Equal((2, 0), (stock.GetProperty("available").GetInt64(), stock.GetProperty("reserved").GetInt64()));
         Assert.Equal(0, (await org.Post("/ics/hold/list", new { facility_code = "store-1", variant_guid = tee }).Ok()).GetProperty("items").GetArrayLength());
 
+        await org.Post("/ics/hold/list", new { }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.Post("/ics/hold/list", new { facility_code = "store-1" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.Post("/ics/hold/list", new { facility_code = "store-1", variant_guid = tee, reference = new { kind = "order", id = "o-1" } })
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+
         var viewer = host.Factory.NewUser("viewer");
         await org.Owner.Join(org.Orgcode, viewer, "viewer");
         await viewer.Client.Post("/ics/reservation/create",
@@ -207,5 +212,8 @@ public sealed class HoldTests(IcsHost host) : IClassFixture<IcsHost>
         Assert.Equal((5, 0), (shirts.GetProperty("available").GetInt64(), shirts.GetProperty("reserved").GetInt64()));
         Assert.True((await host.Factory.ReconcileAsync(org.Orgcode, "store-1", shirt)).Agrees);
         Assert.True((await host.Factory.ReconcileAsync(org.Orgcode, "store-1", cap)).Agrees);
+
+        var empty = await org.KitAsync(host.Factory, "empty-box", "m", "red");
+        await org.Reserve(empty, 1).Problem(HttpStatusCode.UnprocessableEntity, "kit_has_no_components");
     }
 }
