@@ -8,6 +8,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["bus"] = BusBenchmark.RunAsync,
     ["lists"] = ListBenchmark.RunAsync,
     ["catalog"] = CatalogBenchmark.RunAsync,
+    ["reservations"] = ReservationBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -58,6 +58,12 @@ public sealed record Hold : Record
     /// <summary>The hold this one continued (a reservation allocated, an allocation committed).</summary>
     public string? FromHoldGuid { get; init; }
 
+    /// <summary>
+    /// The hold this one continued into: set when a reservation is allocated or committed (or an allocation committed),
+    /// which marks this one <c>released</c> with <see cref="StatusReason"/> <c>allocated</c> or <c>committed</c>.
+    /// </summary>
+    public string? NextHoldGuid { get; init; }
+
     public string? StatusReason { get; init; }
 
     [JsonIgnore]
@@ -78,3 +84,10 @@ public sealed record Hold : Record
         .IndexBy("reference.kind", "reference.id")
         .IndexBy("facility_code", "variant_guid", "status");
 }
+
+/// <summary>
+/// <c>reservation.expired</c>: a hold's time ran out (the sweeper) or an admin expired it; its stock is back in
+/// <c>available</c>. <see cref="Stage"/> says whether it was a reservation or an allocation.
+/// </summary>
+public sealed record ReservationExpired(string Orgcode, string HoldGuid, HoldStage Stage, string FacilityCode, string VariantGuid, long Quantity,
+    IReadOnlyList<HoldLine> Lines, StockReference Reference, DateTimeOffset? ExpiresAt);

@@ -11,7 +11,8 @@ public sealed record StockMove(string FacilityCode, string VariantGuid, StockSta
     string? FromBin = null, string? ToBin = null);
 
 /// <summary>Why stock moved: the reason code, what it answers to, a note.</summary>
-public sealed record MoveReason(string Reason, StockReference? Reference = null, string? Note = null);
+/// <param name="ChangeGuid">The change's guid when the caller names it in the records it stages (a receipt, an adjustment); else made.</param>
+public sealed record MoveReason(string Reason, StockReference? Reference = null, string? Note = null, string? ChangeGuid = null);
 
 /// <summary>A state (or bin) the change would take below zero.</summary>
 public sealed record Shortfall(string FacilityCode, string VariantGuid, string State, long Requested, long Available, string? BinCode = null);
@@ -171,7 +172,7 @@ public sealed class StockLedger(
         }
 
         var batch = new RecordBatch();
-        var changeGuid = Guid.CreateVersion7().ToString();
+        var changeGuid = why.ChangeGuid ?? Guid.CreateVersion7().ToString();
         var actor = context.Principal?.Id ?? "system";
         var written = new List<Position>(next.Count);
         foreach (var (key, position) in next)

@@ -1,0 +1,307 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Retail.Bench;
+
+/// <summary>
+/// `reservations [--variants 500] [--stock 1000] [--hot-stock 1000000] [--concurrency 64] [--seconds 10] [--url http://…] [--operator-key …]`: ICS
+/// reservations per second (UC-ICS-002) over real HTTP. Starts its own Release host on a temporary data folder unless
+/// <c>--url</c> names a running one, bootstraps an org with a logical facility and <c>--variants</c> active variants (PVM,
+/// created with <c>--concurrency</c> clients), receives <c>--stock</c> units of each (<c>--hot-stock</c> of the first, the hot
+/// one, so that its phase measures reservations rather than refusals), then measures
+/// <c>/ics/reservation/create</c> of one unit on ONE hot variant, <c>GET /ics/stat</c>, and reservations spread over all the
+/// variants, each phase with <c>--concurrency</c> clients, printing p50/p99 and each rate ÷ stat. A refused reservation
+/// (409 <c>insufficient_stock</c>: the variant ran out) is counted apart from errors. At the end every position is
+/// reconciled with its ledger (<c>/ics/stock/reconcile</c>) and nothing may be oversold: reserved + available equals what
+/// was received and the positions' reserved sum to the reservations that succeeded. Use <c>--variants 10000</c> for the
+/// issue's spread figure.
+/// </summary>
+internal static class ReservationBenchmark
+{
+    private const int VariantsPerStyle = 100;
+    private const string Facility = "store-1";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = new BenchArgs(args);
+        var variantCount = options.Int("variants", 500);
+        var stock = options.Int("stock", 1000);
+        var hotStock = options.Int("hot-stock", 1_000_000);
+        var concurrency = options.Int("concurrency", 64);
+        var seconds = options.Int("seconds", 10);
+        var url = options.Text("url");
+        var operatorKey = options.Text("operator-key") ?? "bench-operator-key";
+        if (variantCount < 1 || stock < 1 || hotStock < 1 || concurrency < 1 || seconds < 1)
+        {
+            Console.Error.WriteLine("reservations: --variants, --stock, --concurrency and --seconds ≥ 1");
+            return 2;
+        }
+        Process? host = null;
+        string? dataDir = null;
+        if (url is null)
+        {
+            url = "http://127.0.0.1:5097";
+            dataDir = Path.Combine(Path.GetTempPath(), "retail-bench-" + Guid.NewGuid().ToString("N"));
+            host = HttpBenchmark.StartHost(url, dataDir, operatorKey);
+        }
+        using var client = HttpBenchmark.NewClient(url, concurrency);
+        try
+        {
+            await HttpBenchmark.WaitUntilAliveAsync(client, "/healthz");
+            var api = new Api(client, operatorKey, "bench-" + Guid.NewGuid().ToString("N")[..10]);
+            var setup = Stopwatch.StartNew();
+            await BootstrapAsync(api);
+            var variants = await VariantsAsync(api, variantCount, concurrency);
+            long StockOf(int index) => index == 0 ? hotStock : stock;
+            await ReceiveAsync(api, variants, StockOf, concurrency);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"reservations: {url}, org {api.Orgcode}, {variants.Count:N0} variants × {stock:N0} units at {Facility}, {concurrency} concurrent clients, " +
+                $"{seconds} s per phase, {Environment.ProcessorCount} cores (setup {setup.Elapsed.TotalSeconds:N0} s)"));
+
+            var hot = variants[0];
+            var placed = new long[variants.Count];
+            var hotPhase = await ReservePhaseAsync(api, "hot", seconds, concurrency, variants, placed, () => 0);
+            Console.WriteLine(hotPhase.Report);
+            var stat = await HttpBenchmark.PhaseAsync("stat", seconds, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Get, "/ics/stat", null, null));
+            Console.WriteLine(stat);
+            var spreadPhase = await ReservePhaseAsync(api, "spread", seconds, concurrency, variants, placed, () => Random.Shared.Next(variants.Count));
+            Console.WriteLine(spreadPhase.Report);
+            var statRate = Rate(stat);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"hot reservations ÷ stat = {Rate(hotPhase.Report) / statRate:0.000}   spread reservations ÷ stat = {Rate(spreadPhase.Report) / statRate:0.000}"));
+
+            var (checkedPositions, problems) = await CheckAsync(api, variants, placed, StockOf, concurrency);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"check: {checkedPositions:N0} positions reconciled with their ledger (hot variant {hot}: {placed[0]:N0} reserved of {hotStock:N0}), " +
+                $"{problems.Count} problems, oversold {(problems.Any(p => p.Contains("oversold", StringComparison.Ordinal)) ? "YES" : "0")}"));
+            foreach (var problem in problems.Take(10))
+            {
+                Console.WriteLine("  " + problem);
+            }
+            return problems.Count == 0 && hotPhase.Errors == 0 && spreadPhase.Errors == 0 ? 0 : 1;
+        }
+        finally
+        {
+            if (host is not null)
+            {
+                host.Kill(entireProcessTree: true);
+                await host.WaitForExitAsync();
+                host.Dispose();
+            }
+            if (dataDir is not null && Directory.Exists(dataDir))
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+        }
+    }
+
+    private static double Rate(string report) =>
+        double.Parse(report.Split("ops/s")[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], NumberStyles.Number, CultureInfo.InvariantCulture);
+
+    /// <summary>The org, its facility spine, and PVM's suppliers, brand, taxonomy and an OGM of one axis of 100 sizes.</summary>
+    private static async Task BootstrapAsync(Api api)
+    {
+        var org = await api.PostAsync("/ofm/org/create",
+            new { orgcode = api.Orgcode, legal_name = "Bench Retail GmbH", owner_user_guid = Guid.CreateVersion7().ToString() }, orgScoped: false);
+        await api.PostAsync("/ofm/org/status/set", new { status = "active", expected_revision = org.GetProperty("revision").GetInt64() });
+        await api.PostAsync("/ofm/facility/physical/create", new { facility_code = "site-1", name = "Main street site", time_zone = "Europe/Berlin" });
+        await api.PostAsync("/ofm/facility/legal/create", new { facility_code = "entity-1", legal_name = "Bench Retail GmbH", country = "DE" });
+        await api.PostAsync("/ofm/facility/logical/create",
+            new { facility_code = Facility, name = "Flagship store", kind = "store", physical_facility_code = "site-1", legal_facility_code = "entity-1" });
+        await api.PostAsync("/pvm/vendor", new { vendor_code = "acme", name = "Acme", country = "DE" });
+        await api.PostAsync("/pvm/vendor/status", new { vendor_code = "acme", status = "active", expected_revision = 1 });
+        await api.PostAsync("/pvm/manufacturer", new { manufacturer_code = "mill", name = "Mill", country = "PT" });
+        await api.PostAsync("/pvm/manufacturer/status", new { manufacturer_code = "mill", status = "active", expected_revision = 1 });
+        await api.PostAsync("/pvm/brand", new { brand_code = "northwind", name = "Northwind" });
+        await api.PostAsync("/pvm/brand/link/add", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "acme", primary = true });
+        await api.PostAsync("/pvm/brand/link/add", new { brand_code = "northwind", supplier_kind = "manufacturer", supplier_code = "mill", primary = true });
+        await api.PostAsync("/pvm/division", new { division_code = "apparel", name = "Apparel" });
+        await api.PostAsync("/pvm/department", new { department_code = "tops", division_code = "apparel", name = "Tops" });
+        await api.PostAsync("/pvm/category", new { category_code = "shirts", department_code = "tops", name = "Shirts" });
+        await api.PostAsync("/pvm/option_group", new { option_group_code = "size", name = "Size" });
+        var sizes = Enumerable.Range(0, VariantsPerStyle).Select(SizeCode).ToArray();
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            await api.PostAsync("/pvm/option", new { option_group_code = "size", option_code = sizes[i], name = sizes[i], position = i });
+        }
+        var ogm = await api.PostAsync("/pvm/ogm",
+            new { ogm_code = "apparel", name = "Apparel", axes = new[] { new { option_group_code = "size", option_codes = sizes } } });
+        await api.PostAsync("/pvm/ogm/status", new { ogm_guid = ogm.GetProperty("ogm_guid").GetString(), status = "active", expected_revision = 1 });
+        api.OgmGuid = ogm.GetProperty("ogm_guid").GetString()!;
+    }
+
+    private static string SizeCode(int i) => $"sz{i:D2}";
+
+    /// <summary>Styles of up to 100 active variants, created by <paramref name="concurrency"/> clients a style at a time; answers the variant guids.</summary>
+    private static async Task<List<string>> VariantsAsync(Api api, int count, int concurrency)
+    {
+        var styles = (count + VariantsPerStyle - 1) / VariantsPerStyle;
+        var guids = new string?[count];
+        long next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, styles)).Select(async _ =>
+        {
+            long s;
+            while ((s = Interlocked.Increment(ref next)) < styles)
+            {
+                var styleCode = $"st{s:D6}";
+                await api.PostAsync("/pvm/style", new
+                {
+                    style_code = styleCode,
+                    name = $"Style {s}",
+                    brand_code = "northwind",
+                    primary_vendor_code = "acme",
+                    primary_manufacturer_code = "mill",
+                    category_code = "shirts",
+                    ogm_guid = api.OgmGuid,
+                });
+                await api.PostAsync("/pvm/style/status", new { style_code = styleCode, status = "active", expected_revision = 1 });
+                for (var v = 0; v < VariantsPerStyle && s * VariantsPerStyle + v < count; v++)
+                {
+                    var variant = await api.PostAsync("/pvm/variant", new
+                    {
+                        style_code = styleCode,
+                        variant_code = $"{styleCode}-{SizeCode(v)}",
+                        options = new[] { new { option_group_code = "size", option_code = SizeCode(v) } },
+                        status = "active",
+                    });
+                    guids[s * VariantsPerStyle + v] = variant.GetProperty("variant_guid").GetString();
+                }
+            }
+        }));
+        return [.. guids.Select(g => g!)];
+    }
+
+    /// <summary>Receipts of up to 100 lines, each variant's stock straight into available.</summary>
+    private static async Task ReceiveAsync(Api api, List<string> variants, Func<int, long> stockOf, int concurrency)
+    {
+        var batches = variants.Select((v, i) => (Variant: v, Quantity: stockOf(i))).Chunk(100).ToList();
+        long next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, batches.Count)).Select(async _ =>
+        {
+            long b;
+            while ((b = Interlocked.Increment(ref next)) < batches.Count)
+            {
+                await api.PostAsync("/ics/receive/record", new
+                {
+                    facility_code = Facility,
+                    reference = new { kind = "po", id = $"po-{b}" },
+                    lines = batches[(int)b].Select(l => new { variant_guid = l.Variant, quantity = l.Quantity, state = "available" }).ToArray(),
+                });
+            }
+        }));
+    }
+
+    private sealed record ReservePhase(string Report, long Errors);
+
+    /// <summary>
+    /// Reservations of one unit for <paramref name="seconds"/>, the variant chosen by <paramref name="pick"/>; a 201 counts
+    /// into <paramref name="placed"/>, a 409 <c>insufficient_stock</c> is a refusal (stock ran out), anything else an error.
+    /// </summary>
+    private static async Task<ReservePhase> ReservePhaseAsync(Api api, string name, int seconds, int concurrency, List<string> variants, long[] placed,
+        Func<int> pick)
+    {
+        long refused = 0;
+        long errors = 0;
+        var counter = 0L;
+        var report = await HttpBenchmark.PhaseAsync(name, seconds, concurrency, async () =>
+        {
+            var index = pick();
+            var n = Interlocked.Increment(ref counter);
+            var body = Encoding.UTF8.GetBytes(
+                $$"""{"facility_code":"{{Facility}}","variant_guid":"{{variants[index]}}","quantity":1,"reference":{"kind":"order","id":"{{name}}-{{n}}"},"ttl_seconds":3600}""");
+            var status = await api.SendRawAsync("/ics/reservation/create", body);
+            switch (status)
+            {
+                case HttpStatusCode.Created:
+                    Interlocked.Increment(ref placed[index]);
+                    return true;
+                case HttpStatusCode.Conflict:
+                    Interlocked.Increment(ref refused);
+                    return true;
+                default:
+                    Interlocked.Increment(ref errors);
+                    return false;
+            }
+        });
+        return new ReservePhase($"{report}   refused (sold out) {refused}", errors);
+    }
+
+    /// <summary>Every position against its ledger, and against what was received and reserved: nothing oversold, nothing lost.</summary>
+    private static async Task<(int Checked, List<string> Problems)> CheckAsync(Api api, List<string> variants, long[] placed, Func<int, long> stockOf,
+        int concurrency)
+    {
+        var problems = new List<string>();
+        long next = -1;
+        var done = 0;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            long i;
+            while ((i = Interlocked.Increment(ref next)) < variants.Count)
+            {
+                var view = await api.PostAsync("/ics/stock/reconcile", new { facility_code = Facility, variant_guid = variants[(int)i] });
+                var stored = view.GetProperty("stored");
+                var (available, reserved) = (stored.GetProperty("available").GetInt64(), stored.GetProperty("reserved").GetInt64());
+                var found = new List<string>();
+                var stock = stockOf((int)i);
+                if (!view.GetProperty("agrees").GetBoolean())
+                {
+                    found.Add($"{variants[(int)i]}: the position does not equal its ledger");
+                }
+                if (reserved > stock || available < 0)
+                {
+                    found.Add($"{variants[(int)i]}: oversold: {reserved} reserved, {available} available of {stock} received");
+                }
+                if (available + reserved != stock || reserved != Interlocked.Read(ref placed[i]))
+                {
+                    found.Add($"{variants[(int)i]}: {available} available + {reserved} reserved, {placed[i]} reservations succeeded, {stock} received");
+                }
+                lock (problems)
+                {
+                    problems.AddRange(found);
+                    done++;
+                }
+            }
+        }));
+        return (done, problems);
+    }
+
+    /// <summary>JSON calls as the operator acting in the bench org.</summary>
+    private sealed class Api(HttpClient client, string operatorKey, string orgcode)
+    {
+        public string Orgcode => orgcode;
+
+        public string OgmGuid { get; set; } = "";
+
+        public async Task<JsonElement> PostAsync(string path, object body, bool orgScoped = true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+            request.Headers.Add("x-api-key", operatorKey);
+            if (orgScoped)
+            {
+                request.Headers.Add("x-orgcode", orgcode);
+            }
+            using var response = await client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
+            }
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+
+        public async Task<HttpStatusCode> SendRawAsync(string path, byte[] body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.Add("x-api-key", operatorKey);
+            request.Headers.Add("x-orgcode", orgcode);
+            using var response = await client.SendAsync(request);
+            await response.Content.CopyToAsync(Stream.Null);
+            return response.StatusCode;
+        }
+    }
+}
