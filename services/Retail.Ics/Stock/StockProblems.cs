@@ -1,6 +1,6 @@
 namespace Retail.Ics.Stock;
 
-/// <summary>The codes of stock, warehouse and consignment operations beside <see cref="IcsProblems"/>. Listed in README.md.</summary>
+/// <summary>The codes of stock, warehouse and consignment operations beside <see cref="IcsProblems"/>.</summary>
 public static class StockProblems
 {
     /// <summary>422: reserved, allocated and committed stock moves only through holds (reservation, allocation, commit and their releases).</summary>
