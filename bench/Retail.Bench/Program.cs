@@ -7,6 +7,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["http"] = HttpBenchmark.RunAsync,
     ["bus"] = BusBenchmark.RunAsync,
     ["lists"] = ListBenchmark.RunAsync,
+    ["catalog"] = CatalogBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

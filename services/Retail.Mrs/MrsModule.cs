@@ -1,3 +1,4 @@
+using Dapr;
 using Microsoft.Extensions.Options;
 using Retail.Mrs.Records;
 using Retail.Shared.Hosting;
@@ -28,5 +29,11 @@ public sealed class MrsModule : IServiceModule
         services.AddHostedService(sp => sp.GetRequiredService<RecordSweeper>());
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapRecords();
+    public void MapEndpoints(IEndpointRouteBuilder routes)
+    {
+        routes.MapRecords();
+        var pubSub = routes.ServiceProvider.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName;
+        routes.MapPost("/events/comment-redacted", CommentRetentionSubscriber.OnCommentRedacted)
+            .WithTopic(pubSub, CommentRetentionSubscriber.Topic).RequireInternal().ExcludeFromDescription();
+    }
 }

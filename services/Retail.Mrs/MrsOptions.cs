@@ -30,6 +30,9 @@ public sealed class MrsOptions
     public string BlobBindingName { get; set; } = "blobstore";
 
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long the attachments of a redacted comment are kept before they expire and are swept.</summary>
+    public TimeSpan CommentAttachmentRetention { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>
@@ -53,6 +56,10 @@ public sealed class MrsOptionsValidator : IValidateOptions<MrsOptions>
         if (options.SweepInterval <= TimeSpan.Zero)
         {
             errors.Add($"{MrsOptions.Section}:{nameof(options.SweepInterval)} must be positive");
+        }
+        if (options.CommentAttachmentRetention <= TimeSpan.Zero)
+        {
+            errors.Add($"{MrsOptions.Section}:{nameof(options.CommentAttachmentRetention)} must be positive");
         }
         if (options.PublicBaseUrl is { } url
             && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))

@@ -25,6 +25,13 @@ public static class Gtin
         _ => 0,
     };
 
+    /// <summary>
+    /// The symbology a barcode given without one has: a GTIN when it is all digits of a GTIN's length, otherwise an
+    /// internal code (letters, or a digit count no GTIN has).
+    /// </summary>
+    public static BarcodeSymbology Infer(string value) =>
+        value.Length > 0 && value.All(char.IsAsciiDigit) && SymbologyOf(value) is { } gtin ? gtin : BarcodeSymbology.Internal;
+
     /// <summary>The check digit of the payload (the GTIN without its last digit).</summary>
     public static int CheckDigitOf(ReadOnlySpan<char> payload)
     {

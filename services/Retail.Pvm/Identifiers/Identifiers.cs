@@ -14,6 +14,12 @@ public sealed record Identifier : Record
 
     public required string VariantGuid { get; init; }
 
+    /// <summary>The variant that held it before its last transfer or revival, so each history entry shows from and to.</summary>
+    public string? PreviousVariantGuid { get; init; }
+
+    /// <summary>Why it last moved (a transfer's reason).</summary>
+    public string? TransferReason { get; init; }
+
     [JsonIgnore]
     public override string Key => KeyOf(IdType, Value);
 

@@ -33,7 +33,10 @@ public enum VariantLinkKind
     Supplementary,
 }
 
-/// <summary>A directed link between two variants, keyed "{kind}:{from}:{to}".</summary>
+/// <summary>
+/// A directed link between two variants, keyed "{kind}:{from}:{to}". Retiring it dooms it (it leaves lists, and adding
+/// the pair again revives it with its history); lists of a variant's links read in rank order from the index.
+/// </summary>
 public sealed record VariantLink : Record
 {
     public required VariantLinkKind Kind { get; init; }
@@ -41,6 +44,11 @@ public sealed record VariantLink : Record
     public required string FromVariantGuid { get; init; }
 
     public required string ToVariantGuid { get; init; }
+
+    /// <summary>The codes of both variants when linked (a variant's code does not change), so a list needs no second read.</summary>
+    public string? FromVariantCode { get; init; }
+
+    public string? ToVariantCode { get; init; }
 
     public int Rank { get; init; }
 
@@ -55,5 +63,5 @@ public sealed record VariantLink : Record
 
     public static string KeyOf(VariantLinkKind kind, string from, string to) => $"{Retail.Shared.Json.SnakeCase.Name(kind)}:{from}:{to}";
 
-    public static RecordType<VariantLink> Type { get; } = new RecordType<VariantLink>("variant_link").IndexBy("from_variant_guid", "kind", "status");
+    public static RecordType<VariantLink> Type { get; } = new RecordType<VariantLink>("variant_link").IndexBy("from_variant_guid", "kind", "status", "rank");
 }

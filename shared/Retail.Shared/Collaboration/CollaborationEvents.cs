@@ -14,8 +14,11 @@ public sealed record CommentCreated(string Orgcode, string AppId, string Comment
 
 public sealed record CommentRevised(string Orgcode, string AppId, string CommentGuid, long Revision, string? RevisedBy);
 
-/// <summary>Carries no body: consumers must not learn what was redacted.</summary>
-public sealed record CommentRedacted(string Orgcode, string AppId, string CommentGuid, string? RedactedBy);
+/// <summary>
+/// Carries no body: consumers must not learn what was redacted. <see cref="Attachments"/> are the comment's MRS record
+/// guids, so MRS can give them a retention TTL (redaction is final).
+/// </summary>
+public sealed record CommentRedacted(string Orgcode, string AppId, string CommentGuid, string? RedactedBy, IReadOnlyList<string> Attachments);
 
 public sealed record InboxItemStateChanged(string Orgcode, string AppId, string InboxItemGuid, InboxState From, InboxState To, string? ChangedBy,
     AssigneeKind AssigneeKind, string AssigneeId);

@@ -132,7 +132,7 @@ public static class CommentsApi
         // An admin's decision is the review a report asked for.
         var next = comment with { Status = to, Reported = comment.Reported && kit.Role < Role.Admin };
         DomainEvent[] events = to == CommentStatus.Redacted
-            ? [new DomainEvent(CollaborationEvents.CommentRedacted, new CommentRedacted(orgcode, kit.AppId, comment.CommentGuid, kit.PrincipalId))]
+            ? [new DomainEvent(CollaborationEvents.CommentRedacted, new CommentRedacted(orgcode, kit.AppId, comment.CommentGuid, kit.PrincipalId, comment.Attachments))]
             : [];
         var write = await kit.Comments.UpdateAsync(orgcode, loaded, next, "status_changed", events, ct);
         return write.Succeeded ? TypedResults.Ok(CommentView.For(write.Record!, kit.Role)) : write.Problem();

@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Retail.Bench;
+
+/// <summary>
+/// `catalog [--styles 10000] [--variants 10] [--concurrency 16] [--seconds 10] [--url http://…] [--operator-key …]`: PVM's
+/// catalog load (playbook B) over real HTTP. Starts its own Release host on a temporary data folder unless <c>--url</c>
+/// names a running one, bootstraps an org (operator: create, activate), the suppliers, brand, taxonomy and an OGM of one
+/// axis with <c>--variants</c> options, then builds <c>--styles</c> styles (create, activate) of <c>--variants</c> active
+/// variants each, every variant with a GTIN-13 as its primary barcode inline on <c>/pvm/variant</c>, with
+/// <c>--concurrency</c> clients, printing progress (variants/s, ETA) and the final rate. Then measures
+/// <c>/pvm/resolve/barcode</c> on random barcodes of that catalog beside <c>GET /pvm/stat</c> in the same run, and their ratio.
+/// </summary>
+internal static class CatalogBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = new BenchArgs(args);
+        var styles = options.Int("styles", 10_000);
+        var variantsPerStyle = options.Int("variants", 10);
+        var concurrency = options.Int("concurrency", 16);
+        var seconds = options.Int("seconds", 10);
+        var url = options.Text("url");
+        var operatorKey = options.Text("operator-key") ?? "bench-operator-key";
+        if (styles < 1 || variantsPerStyle is < 1 or > 100 || concurrency < 1)
+        {
+            Console.Error.WriteLine("catalog: --styles ≥ 1, --variants 1–100, --concurrency ≥ 1");
+            return 2;
+        }
+        Process? host = null;
+        string? dataDir = null;
+        if (url is null)
+        {
+            url = "http://127.0.0.1:5093";
+            dataDir = Path.Combine(Path.GetTempPath(), "retail-bench-" + Guid.NewGuid().ToString("N"));
+            host = HttpBenchmark.StartHost(url, dataDir, operatorKey);
+        }
+        using var client = HttpBenchmark.NewClient(url, concurrency);
+        try
+        {
+            await HttpBenchmark.WaitUntilAliveAsync(client, "/healthz");
+            var orgcode = "bench-" + Guid.NewGuid().ToString("N")[..10];
+            var api = new Api(client, operatorKey, orgcode);
+            await BootstrapAsync(api, variantsPerStyle);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"catalog: {url}, org {orgcode}, {styles:N0} styles × {variantsPerStyle} variants, {concurrency} concurrent clients, {Environment.ProcessorCount} cores"));
+
+            var total = (long)styles * variantsPerStyle;
+            var load = await LoadAsync(api, styles, variantsPerStyle, concurrency, total);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"loaded {load.Variants:N0} variants ({styles:N0} styles) in {load.Elapsed.TotalSeconds:N1} s: {load.Variants / load.Elapsed.TotalSeconds:N0} variants/s, " +
+                $"{load.Errors} errors"));
+            if (load.Variants == 0)
+            {
+                return 1;
+            }
+
+            var headers = new Dictionary<string, string> { ["x-orgcode"] = orgcode };
+            var stat = await HttpBenchmark.PhaseAsync("stat GET /pvm/stat", seconds, concurrency,
+                () => HttpBenchmark.Send(client, HttpMethod.Get, "/pvm/stat", null, null));
+            Console.WriteLine(stat);
+            var resolve = await HttpBenchmark.PhaseAsync("resolve POST /pvm/resolve/barcode", seconds, concurrency, () =>
+            {
+                var n = Random.Shared.NextInt64(total);
+                return HttpBenchmark.Send(client, HttpMethod.Post, "/pvm/resolve/barcode",
+                    Encoding.UTF8.GetBytes($$"""{"barcode":"{{Gtin13(n)}}"}"""), operatorKey, headers);
+            });
+            Console.WriteLine(resolve);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resolve/barcode ÷ stat = {Rate(resolve) / Rate(stat):0.000}"));
+            return load.Errors == 0 ? 0 : 1;
+        }
+        finally
+        {
+            if (host is not null)
+            {
+                host.Kill(entireProcessTree: true);
+                await host.WaitForExitAsync();
+                host.Dispose();
+            }
+            if (dataDir is not null && Directory.Exists(dataDir))
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The variant number <paramref name="n"/>'s GTIN-13: "2" (in-store range) and 11 digits of n, then its check digit.</summary>
+    internal static string Gtin13(long n)
+    {
+        var payload = "2" + n.ToString("D11", CultureInfo.InvariantCulture);
+        var sum = 0;
+        for (var i = 0; i < payload.Length; i++)
+        {
+            // From the right of the payload the weights are 3, 1, 3, …
+            sum += (payload[payload.Length - 1 - i] - '0') * (i % 2 == 0 ? 3 : 1);
+        }
+        return payload + ((10 - (sum % 10)) % 10).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static double Rate(string report) =>
+        double.Parse(report.Split("ops/s")[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], NumberStyles.Number, CultureInfo.InvariantCulture);
+
+    /// <summary>The org, its owner (made up; the operator acts for it), suppliers, brand, taxonomy, and the OGM every style uses.</summary>
+    private static async Task BootstrapAsync(Api api, int variantsPerStyle)
+    {
+        var org = await api.PostAsync("/ofm/org/create",
+            new { orgcode = api.Orgcode, legal_name = "Bench Retail GmbH", owner_user_guid = Guid.CreateVersion7().ToString() }, orgScoped: false);
+        await api.PostAsync("/ofm/org/status/set", new { status = "active", expected_revision = org.GetProperty("revision").GetInt64() });
+        await api.PostAsync("/pvm/vendor", new { vendor_code = "acme", name = "Acme", country = "DE" });
+        await api.PostAsync("/pvm/vendor/status", new { vendor_code = "acme", status = "active", expected_revision = 1 });
+        await api.PostAsync("/pvm/manufacturer", new { manufacturer_code = "mill", name = "Mill", country = "PT" });
+        await api.PostAsync("/pvm/manufacturer/status", new { manufacturer_code = "mill", status = "active", expected_revision = 1 });
+        await api.PostAsync("/pvm/brand", new { brand_code = "northwind", name = "Northwind" });
+        await api.PostAsync("/pvm/brand/link/add", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "acme", primary = true });
+        await api.PostAsync("/pvm/brand/link/add", new { brand_code = "northwind", supplier_kind = "manufacturer", supplier_code = "mill", primary = true });
+        await api.PostAsync("/pvm/division", new { division_code = "apparel", name = "Apparel" });
+        await api.PostAsync("/pvm/department", new { department_code = "tops", division_code = "apparel", name = "Tops" });
+        await api.PostAsync("/pvm/category", new { category_code = "shirts", department_code = "tops", name = "Shirts" });
+        await api.PostAsync("/pvm/option_group", new { option_group_code = "size", name = "Size" });
+        var sizes = Enumerable.Range(0, variantsPerStyle).Select(SizeCode).ToArray();
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            await api.PostAsync("/pvm/option", new { option_group_code = "size", option_code = sizes[i], name = sizes[i], position = i });
+        }
+        var ogm = await api.PostAsync("/pvm/ogm",
+            new { ogm_code = "apparel", name = "Apparel", axes = new[] { new { option_group_code = "size", option_codes = sizes } } });
+        await api.PostAsync("/pvm/ogm/status", new { ogm_guid = ogm.GetProperty("ogm_guid").GetString(), status = "active", expected_revision = 1 });
+        api.OgmGuid = ogm.GetProperty("ogm_guid").GetString()!;
+    }
+
+    private static string SizeCode(int i) => $"sz{i:D2}";
+
+    private sealed record LoadResult(long Variants, long Errors, TimeSpan Elapsed);
+
+    /// <summary>Each client takes the next style, creates and activates it, then creates its variants one by one.</summary>
+    private static async Task<LoadResult> LoadAsync(Api api, int styles, int variantsPerStyle, int concurrency, long total)
+    {
+        long nextStyle = -1;
+        long variants = 0;
+        long errors = 0;
+        var stopwatch = Stopwatch.StartNew();
+        using var done = new CancellationTokenSource();
+        var progress = Task.Run(async () =>
+        {
+            var last = (At: TimeSpan.Zero, Count: 0L);
+            while (!done.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), done.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                var count = Interlocked.Read(ref variants);
+                var elapsed = stopwatch.Elapsed;
+                var overall = count / elapsed.TotalSeconds;
+                var recent = (count - last.Count) / (elapsed - last.At).TotalSeconds;
+                var eta = overall > 0 ? TimeSpan.FromSeconds((total - count) / overall) : TimeSpan.Zero;
+                var width = 30;
+                var filled = (int)(width * count / total);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[{new string('#', filled)}{new string('.', width - filled)}] {count:N0}/{total:N0} variants  {recent:N0}/s now, {overall:N0}/s overall  ETA {eta:mm\\:ss}  errors {Interlocked.Read(ref errors)}"));
+                last = (elapsed, count);
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            long s;
+            while ((s = Interlocked.Increment(ref nextStyle)) < styles)
+            {
+                var styleCode = $"st{s:D6}";
+                if (!await api.TryPostAsync("/pvm/style", new
+                    {
+                        style_code = styleCode,
+                        name = $"Style {s}",
+                        brand_code = "northwind",
+                        primary_vendor_code = "acme",
+                        primary_manufacturer_code = "mill",
+                        category_code = "shirts",
+                        ogm_guid = api.OgmGuid,
+                    })
+                    || !await api.TryPostAsync("/pvm/style/status", new { style_code = styleCode, status = "active", expected_revision = 1 }))
+                {
+                    Interlocked.Add(ref errors, 1);
+                    continue;
+                }
+                for (var v = 0; v < variantsPerStyle; v++)
+                {
+                    var n = (s * variantsPerStyle) + v;
+                    var created = await api.TryPostAsync("/pvm/variant", new
+                    {
+                        style_code = styleCode,
+                        variant_code = $"{styleCode}-{SizeCode(v)}",
+                        options = new[] { new { option_group_code = "size", option_code = SizeCode(v) } },
+                        status = "active",
+                        barcodes = new[] { new { barcode = Gtin13(n), primary = true } },
+                    });
+                    if (created)
+                    {
+                        Interlocked.Increment(ref variants);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+            }
+        }));
+        var elapsed = stopwatch.Elapsed;
+        await done.CancelAsync();
+        await progress;
+        return new LoadResult(variants, errors, elapsed);
+    }
+
+    /// <summary>JSON calls as the operator acting in the bench org; the first failures are printed with their problem.</summary>
+    private sealed class Api(HttpClient client, string operatorKey, string orgcode)
+    {
+        private int _reported;
+
+        public string Orgcode => orgcode;
+
+        public string OgmGuid { get; set; } = "";
+
+        public async Task<JsonElement> PostAsync(string path, object body, bool orgScoped = true)
+        {
+            using var response = await SendAsync(path, body, orgScoped);
+            var text = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
+            }
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+
+        public async Task<bool> TryPostAsync(string path, object body)
+        {
+            try
+            {
+                using var response = await SendAsync(path, body, orgScoped: true);
+                if (response.IsSuccessStatusCode)
+                {
+                    await response.Content.CopyToAsync(Stream.Null);
+                    return true;
+                }
+                if (Interlocked.Increment(ref _reported) <= 5)
+                {
+                    Console.Error.WriteLine($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+                return false;
+            }
+            catch (HttpRequestException ex)
+            {
+                if (Interlocked.Increment(ref _reported) <= 5)
+                {
+                    Console.Error.WriteLine($"{path}: {ex.Message}");
+                }
+                return false;
+            }
+        }
+
+        private async Task<HttpResponseMessage> SendAsync(string path, object body, bool orgScoped)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+            request.Headers.Add("x-api-key", operatorKey);
+            if (orgScoped)
+            {
+                request.Headers.Add("x-orgcode", orgcode);
+            }
+            return await client.SendAsync(request);
+        }
+    }
+}
