@@ -7,8 +7,9 @@ namespace Retail.Ics.Stock;
 /// <param name="To">The state it enters; null when it leaves the facility (shipped, consumed, written off).</param>
 /// <param name="FromBin">The bin it is taken from, when the change is also a physical move out of a bin.</param>
 /// <param name="ToBin">The bin it is put into.</param>
+/// <param name="Reason">This movement's own reason code where it differs from the change's (a transfer receipt's short quantity is a loss).</param>
 public sealed record StockMove(string FacilityCode, string VariantGuid, StockState? From, StockState? To, long Quantity,
-    string? FromBin = null, string? ToBin = null);
+    string? FromBin = null, string? ToBin = null, string? Reason = null);
 
 /// <summary>Why stock moved: the reason code, what it answers to, a note.</summary>
 /// <param name="ChangeGuid">The change's guid when the caller names it in the records it stages (a receipt, an adjustment); else made.</param>
@@ -207,7 +208,7 @@ public sealed class StockLedger(
                 Quantity = move.Quantity,
                 FromBin = move.FromBin,
                 ToBin = move.ToBin,
-                Reason = why.Reason,
+                Reason = move.Reason ?? why.Reason,
                 Reference = why.Reference,
                 Note = why.Note,
                 Actor = actor,
