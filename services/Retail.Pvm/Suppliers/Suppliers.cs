@@ -28,8 +28,22 @@ public sealed record SupplierContact(string Name, string? Email, string? Phone, 
 /// <summary>Trading terms: lead time, the return-to-vendor window, the currency it invoices in, payment terms.</summary>
 public sealed record SupplierTerms(int? LeadTimeDays, int? RtvWindowDays, string? Currency, string? PaymentTerms);
 
+/// <summary>What vendors and manufacturers share, so one set of handlers and rules serves both.</summary>
+public interface ISupplierRecord<T> : ILifecycleRecord<T, SupplierStatus> where T : Record, ISupplierRecord<T>
+{
+    string Name { get; }
+
+    string Country { get; }
+
+    IReadOnlyList<SupplierContact> Contacts { get; }
+
+    SupplierTerms? Terms { get; }
+
+    T WithDetails(string name, string country, IReadOnlyList<SupplierContact> contacts, SupplierTerms? terms);
+}
+
 /// <summary>A vendor: who the org buys from (purchase orders, returns to vendor, consignment).</summary>
-public sealed record Vendor : Record, ILifecycleRecord<Vendor, SupplierStatus>
+public sealed record Vendor : Record, ISupplierRecord<Vendor>
 {
     public required string VendorGuid { get; init; }
 
@@ -60,10 +74,13 @@ public sealed record Vendor : Record, ILifecycleRecord<Vendor, SupplierStatus>
     public static StateMachine<SupplierStatus> Lifecycle => SupplierLifecycle.Machine;
 
     public Vendor WithStatus(SupplierStatus status, string? reason) => this with { Status = status, StatusReason = reason };
+
+    public Vendor WithDetails(string name, string country, IReadOnlyList<SupplierContact> contacts, SupplierTerms? terms) =>
+        this with { Name = name, Country = country, Contacts = contacts, Terms = terms };
 }
 
 /// <summary>A manufacturer: who makes the product (compliance, recalls); may differ from the vendor.</summary>
-public sealed record Manufacturer : Record, ILifecycleRecord<Manufacturer, SupplierStatus>
+public sealed record Manufacturer : Record, ISupplierRecord<Manufacturer>
 {
     public required string ManufacturerGuid { get; init; }
 
@@ -94,4 +111,7 @@ public sealed record Manufacturer : Record, ILifecycleRecord<Manufacturer, Suppl
     public static StateMachine<SupplierStatus> Lifecycle => SupplierLifecycle.Machine;
 
     public Manufacturer WithStatus(SupplierStatus status, string? reason) => this with { Status = status, StatusReason = reason };
+
+    public Manufacturer WithDetails(string name, string country, IReadOnlyList<SupplierContact> contacts, SupplierTerms? terms) =>
+        this with { Name = name, Country = country, Contacts = contacts, Terms = terms };
 }
