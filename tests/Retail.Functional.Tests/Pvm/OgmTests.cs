@@ -163,7 +163,7 @@ internal static class CatalogSteps
             orgcode).Ok();
     }
 
-    public static async Task<JsonElement> MoveStatus(this TestUser admin, string orgcode, string path, object key, string status)
+    public static async Task<JsonElement> SetStatus(this TestUser admin, string orgcode, string path, object key, string status)
     {
         var body = JsonSerializer.SerializeToElement(key).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
         var current = await admin.Client.Post($"{path}/get", body, orgcode).Ok();

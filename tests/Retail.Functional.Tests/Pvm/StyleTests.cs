@@ -41,11 +41,11 @@ public sealed class StyleTests(PvmHost host) : IClassFixture<PvmHost>
             .Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
         Assert.Equal("category_code", unknown.GetProperty("field").GetString());
 
-        await owner.MoveStatus(orgcode, "/pvm/category", new { category_code = "shirts" }, "inactive");
+        await owner.SetStatus(orgcode, "/pvm/category", new { category_code = "shirts" }, "inactive");
         var inactive = await owner.Client.Post("/pvm/style", StyleSteps.Body("tee", ogm), orgcode)
             .Problem(HttpStatusCode.UnprocessableEntity, "reference_not_active");
         Assert.Equal("category_code", inactive.GetProperty("field").GetString());
-        await owner.MoveStatus(orgcode, "/pvm/category", new { category_code = "shirts" }, "active");
+        await owner.SetStatus(orgcode, "/pvm/category", new { category_code = "shirts" }, "active");
 
         var draft = await owner.Create(orgcode, "/pvm/ogm", CatalogSteps.Model("draft-model", ("size", ["s"])));
         var notActive = await owner.Client.Post("/pvm/style", StyleSteps.Body("tee", draft), orgcode)
@@ -63,17 +63,17 @@ public sealed class StyleTests(PvmHost host) : IClassFixture<PvmHost>
         var ogm = await owner.CatalogBasics(orgcode);
         var style = await owner.Create(orgcode, "/pvm/style", StyleSteps.Body("tee", ogm));
 
-        await owner.MoveStatus(orgcode, "/pvm/category", new { category_code = "shirts" }, "inactive");
+        await owner.SetStatus(orgcode, "/pvm/category", new { category_code = "shirts" }, "inactive");
         var refused = await owner.Client.Post("/pvm/style/status", new { style_code = "tee", status = "active", expected_revision = 1 }, orgcode)
             .Problem(HttpStatusCode.UnprocessableEntity, "reference_not_active");
         Assert.Equal("category_guid", refused.GetProperty("field").GetString());
-        await owner.MoveStatus(orgcode, "/pvm/category", new { category_code = "shirts" }, "active");
+        await owner.SetStatus(orgcode, "/pvm/category", new { category_code = "shirts" }, "active");
 
-        await owner.MoveStatus(orgcode, "/pvm/manufacturer", new { manufacturer_code = "mill" }, "inactive");
+        await owner.SetStatus(orgcode, "/pvm/manufacturer", new { manufacturer_code = "mill" }, "inactive");
         refused = await owner.Client.Post("/pvm/style/status", new { style_code = "tee", status = "active", expected_revision = 1 }, orgcode)
             .Problem(HttpStatusCode.UnprocessableEntity, "reference_not_active");
         Assert.Equal("primary_manufacturer_guid", refused.GetProperty("field").GetString());
-        await owner.MoveStatus(orgcode, "/pvm/manufacturer", new { manufacturer_code = "mill" }, "active");
+        await owner.SetStatus(orgcode, "/pvm/manufacturer", new { manufacturer_code = "mill" }, "active");
 
         var active = await owner.Client.Post("/pvm/style/status", new { style_code = "tee", status = "active", expected_revision = 1 }, orgcode).Ok();
         Assert.Equal("active", active.GetProperty("status").GetString());
