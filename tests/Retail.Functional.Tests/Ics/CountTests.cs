@@ -164,6 +164,34 @@ public sealed class CountTests(IcsHost host) : IClassFixture<IcsHost>
     }
 
     [Fact]
+    public async Task UC_ICS_004_a_shortfall_found_at_approval_refuses_it_unless_the_facility_allows_negative_available()
+    {
+        var (org, member) = await CountSteps.OrgWithMemberAsync(host);
+        await org.BinAsync("store-1", "k1");
+        await host.SeedAsync(org, "store-1", org.Variants[4], 5, "k1");
+        var headers = OfmSteps.Org(org.Orgcode, ("Idempotency-Key", $"count-{Guid.NewGuid():N}"));
+        var body = new { facility_code = "store-1", bin_codes = new[] { "k1" } };
+        var guid = (await member.Client.PostJsonAsync("/ics/count/create", body, headers).Ok(HttpStatusCode.Created)).GetProperty("count_guid").GetString();
+        Assert.Equal(guid, (await member.Client.PostJsonAsync("/ics/count/create", body, headers).Ok(HttpStatusCode.Created)).GetProperty("count_guid").GetString());
+        Assert.Single((await org.Post("/ics/count/list", new { facility_code = "store-1" }).Ok()).GetProperty("items").EnumerateArray());
+        await member.Client.Post("/ics/count/submit", new { count_guid = guid, expected_revision = 1, lines = new[] { new { variant_guid = org.Variants[4], bin_code = "k1", counted = 0 } } },
+            org.Orgcode).Ok();
+
+        // Three were shipped after the snapshot: booking the snapshot's variance (-5) would take available and the bin below zero.
+        await host.TakeAsync(org, "store-1", org.Variants[4], 3, "k1");
+        var refused = await org.Post("/ics/count/approve", new { count_guid = guid, expected_revision = 2 }).Problem(HttpStatusCode.Conflict, "insufficient_stock");
+        Assert.NotEmpty(refused.GetProperty("shortfalls").EnumerateArray());
+        var still = await org.Post("/ics/count/get", new { count_guid = guid }).Ok();
+        Assert.Equal(("submitted", 2L), (still.GetProperty("status").GetString(), still.GetProperty("revision").GetInt64()));
+        Assert.Equal(2, (await host.PositionAsync(org, "store-1", org.Variants[4]))!.Available);
+
+        await org.Post("/ics/facility/policy/set", new { facility_code = "store-1", allow_negative_available = true }).Ok();
+        await org.Post("/ics/count/approve", new { count_guid = guid, expected_revision = 2 }).Ok();
+        Assert.Equal(-3, (await host.PositionAsync(org, "store-1", org.Variants[4]))!.Available);
+        Assert.True(Assert.Single(await host.MovementsOfCountAsync(org, guid!)).WentNegative);
+    }
+
+    [Fact]
     public async Task UC_ICS_004_plans_are_set_by_code_with_revisions_and_counts_refuse_what_they_cannot_count()
     {
         var (org, member) = await CountSteps.OrgWithMemberAsync(host);
