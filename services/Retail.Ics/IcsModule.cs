@@ -22,9 +22,19 @@ public sealed class IcsModule : IServiceModule
 
     public string Title => "Inventory Control";
 
-    /// <summary>Comments, inbox and their search on ICS's records (each area adds its subjects in its Add… method).</summary>
+    /// <summary>
+    /// Comments, inbox and their search on ICS's records. Built once, here: a module's services are added once per host
+    /// and tests build hosts in parallel, so nothing adds to it later.
+    /// </summary>
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.All }
-        .Subject(Movement.Type).Subject(Position.Type).Subject(Hold.Type);
+        .Subject(Movement.Type).Subject(Position.Type).Subject(Hold.Type)
+        .Subject(Receipt.Type).Subject(Pack.Type).Subject(Shipment.Type)
+        .Subject(Transfer.Type).Subject(TransferShipment.Type)
+        .Subject(Adjustment.Type)
+        .Subject(CountPlan.Type).Subject(StockCount.Type)
+        .Subject(StorageZone.Type).Subject(Bin.Type)
+        .Subject(ReplenishmentRule.Type)
+        .Subject(ConsignmentLedger.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {

@@ -20,7 +20,7 @@ public static class IcsProblems
     public static ProblemHttpResult ReferenceNotActive(string field, string detail) =>
         ApiProblem.Business("reference_not_active", "A referenced record is not active.", detail, [new("field", field)]);
 
-    /// <summary>403: the approver is the requester (four eyes).</summary>
-    public static ProblemHttpResult SameActor(string detail) =>
-        ApiProblem.Create(StatusCodes.Status403Forbidden, "same_actor", "Someone else must approve this.", detail);
+    /// <summary>403 <c>segregation_of_duties</c> (CONTRACT.md): whoever submitted a thing for approval cannot approve it.</summary>
+    public static ProblemHttpResult SegregationOfDuties(string detail) =>
+        ApiProblem.Create(StatusCodes.Status403Forbidden, ProblemCodes.SegregationOfDuties, "Someone else must approve this.", detail);
 }

@@ -51,7 +51,7 @@ public sealed class TransferRuleTests
     [Fact]
     public void a_receipt_names_every_shipped_variant_once_and_never_more_than_shipped()
     {
-        var shipment = Shipment(new ShipmentLine(Tees, 5), new ShipmentLine(Polos, 2));
+        var shipment = TransferShipment(new ShipmentLine(Tees, 5), new ShipmentLine(Polos, 2));
         Assert.Equal("receipt_lines_mismatch", Code(TransferRules.Receive(shipment, [new ReceivedQuantity(Tees, 5)]).Problem));
         Assert.Equal("over_receipt", Code(TransferRules.Receive(shipment, [new ReceivedQuantity(Tees, 6), new ReceivedQuantity(Polos, 2)]).Problem));
         var (lines, problem) = TransferRules.Receive(shipment, [new ReceivedQuantity(Tees.ToUpperInvariant(), 3), new ReceivedQuantity(Polos, 2)]);
@@ -62,7 +62,7 @@ public sealed class TransferRuleTests
     [Fact]
     public void a_short_receipt_brings_in_what_arrived_and_writes_off_the_rest_as_a_transfer_short_loss()
     {
-        var shipment = Shipment(new ShipmentLine(Tees, 5), new ShipmentLine(Polos, 2));
+        var shipment = TransferShipment(new ShipmentLine(Tees, 5), new ShipmentLine(Polos, 2));
         var moves = TransferRules.ReceiptMoves(shipment, [new ShipmentLine(Tees, 5, 3, 2), new ShipmentLine(Polos, 2, 0, 2)]);
         Assert.Equal(
         [
@@ -97,7 +97,7 @@ public sealed class TransferRuleTests
     public void the_lifecycle_allows_only_its_moves(TransferStatus from, TransferStatus to, bool allowed) =>
         Assert.Equal(allowed, Transfer.Lifecycle.CanMove(from, to));
 
-    private static Shipment Shipment(params ShipmentLine[] lines) => new()
+    private static TransferShipment TransferShipment(params ShipmentLine[] lines) => new()
     {
         ShipmentGuid = "0190a000-0000-7000-8000-0000000000aa",
         TransferGuid = "0190a000-0000-7000-8000-0000000000ff",

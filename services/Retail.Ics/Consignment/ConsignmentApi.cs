@@ -14,7 +14,6 @@ public static class ConsignmentApi
     public static IServiceCollection AddConsignment(this IServiceCollection services)
     {
         services.AddRecords(IcsModule.Id, ConsignmentLedger.Type);
-        IcsModule.Collaboration.Subject(ConsignmentLedger.Type);
         return services;
     }
 

@@ -35,7 +35,6 @@ public static class CountsApi
     {
         services.AddMasterRecord<CountPlan>(IcsModule.Id);
         services.AddRecords(IcsModule.Id, StockCount.Type);
-        IcsModule.Collaboration.Subject(CountPlan.Type).Subject(StockCount.Type);
         return services;
     }
 
@@ -308,7 +307,7 @@ public static class CountsApi
         var actor = context.RequirePrincipal().Id;
         if (count.SubmittedBy == actor)
         {
-            return IcsProblems.SameActor("Whoever submitted a count cannot approve it.");
+            return IcsProblems.SegregationOfDuties("Whoever submitted a count cannot approve it.");
         }
         var moves = CountRules.Adjustments(count);
         if (moves.Count > StockLedger.MaxMovesPerChange)

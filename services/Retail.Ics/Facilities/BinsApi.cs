@@ -10,7 +10,6 @@ public static class BinsApi
         services.AddMasterRecord<StorageZone>(IcsModule.Id);
         services.AddMasterRecord<Bin>(IcsModule.Id);
         services.AddScoped<BinCheck>();
-        IcsModule.Collaboration.Subject(StorageZone.Type).Subject(Bin.Type);
         return services;
     }
 

@@ -21,7 +21,6 @@ public static class ReplenishmentApi
     {
         services.AddRecords(IcsModule.Id, ReplenishmentRule.Type);
         services.AddRecords(IcsModule.Id, ReplenishmentRecord.Type);
-        IcsModule.Collaboration.Subject(ReplenishmentRule.Type);
         return services;
     }
 

@@ -12,7 +12,6 @@ public static class StockApi
     public static IServiceCollection AddStock(this IServiceCollection services)
     {
         services.AddRecords(IcsModule.Id, Adjustment.Type);
-        IcsModule.Collaboration.Subject(Adjustment.Type);
         return services;
     }
 

@@ -104,7 +104,7 @@ public sealed record Transfer : Record
 public sealed record ShipmentLine(string VariantGuid, long Quantity, long? Received = null, long? Short = null);
 
 /// <summary>Stock of a transfer on its way: left the source's <c>available</c>, sits in the destination's <c>in_transit</c>.</summary>
-public sealed record Shipment : Record
+public sealed record TransferShipment : Record
 {
     public required string ShipmentGuid { get; init; }
 
@@ -137,7 +137,7 @@ public sealed record Shipment : Record
         [ShipmentStatus.Received] = [],
     });
 
-    public static RecordType<Shipment> Type { get; } = new RecordType<Shipment>("transfer_shipment")
+    public static RecordType<TransferShipment> Type { get; } = new RecordType<TransferShipment>("transfer_shipment")
         .IndexBy("transfer_guid", "status")
         .IndexBy("status");
 }
@@ -198,7 +198,7 @@ public static class TransferRules
     /// The shipment's lines as received: each shipment line named exactly once, received no more than shipped. A 422
     /// otherwise (<c>over_receipt</c>, or <c>receipt_lines_mismatch</c> when the lines do not name the shipment's variants).
     /// </summary>
-    public static (IReadOnlyList<ShipmentLine>? Lines, ProblemHttpResult? Problem) Receive(Shipment shipment, IReadOnlyList<ReceivedQuantity> received)
+    public static (IReadOnlyList<ShipmentLine>? Lines, ProblemHttpResult? Problem) Receive(TransferShipment shipment, IReadOnlyList<ReceivedQuantity> received)
     {
         var given = received.ToDictionary(r => GuidKey(r.VariantGuid!), r => r.Received!.Value, StringComparer.Ordinal);
         var shipped = shipment.Lines.Select(l => l.VariantGuid).ToHashSet(StringComparer.Ordinal);
@@ -250,7 +250,7 @@ public static class TransferRules
         }).ToList();
 
     /// <summary>The stock moves of a receipt at the destination: received into <c>available</c>, the short quantity out as a loss.</summary>
-    public static IReadOnlyList<StockMove> ReceiptMoves(Shipment shipment, IReadOnlyList<ShipmentLine> lines)
+    public static IReadOnlyList<StockMove> ReceiptMoves(TransferShipment shipment, IReadOnlyList<ShipmentLine> lines)
     {
         var moves = new List<StockMove>();
         foreach (var line in lines)

@@ -10,7 +10,7 @@ public sealed record TransferChanged(string Orgcode, string TransferGuid, string
 
 public static class TransferEvents
 {
-    public static DomainEvent Of(string type, string orgcode, Transfer transfer, long revision, Shipment? shipment = null) =>
+    public static DomainEvent Of(string type, string orgcode, Transfer transfer, long revision, TransferShipment? shipment = null) =>
         new(type, new TransferChanged(orgcode, transfer.TransferGuid, transfer.FromFacilityCode, transfer.ToFacilityCode, transfer.Status, revision,
             transfer.Lines, shipment?.ShipmentGuid, shipment?.Lines), $"transfer/{transfer.TransferGuid}");
 }

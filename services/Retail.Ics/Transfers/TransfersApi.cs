@@ -5,7 +5,7 @@ using Retail.Ics.Stock;
 namespace Retail.Ics.Transfers;
 
 /// <summary>A shipment or receipt as committed, with the transfer it changed (its new revision for the next change).</summary>
-public sealed record ShipmentOutcome(Shipment Shipment, Transfer Transfer);
+public sealed record ShipmentOutcome(TransferShipment TransferShipment, Transfer Transfer);
 
 /// <summary>
 /// Transfers between logical facilities (UC-ICS-003): request, submit, approve by someone else, ship (one ledger change:
@@ -18,8 +18,7 @@ public static class TransfersApi
     public static IServiceCollection AddTransfers(this IServiceCollection services)
     {
         services.AddRecords(IcsModule.Id, Transfer.Type);
-        services.AddRecords(IcsModule.Id, Shipment.Type);
-        IcsModule.Collaboration.Subject(Transfer.Type).Subject(Shipment.Type);
+        services.AddRecords(IcsModule.Id, TransferShipment.Type);
         return services;
     }
 
@@ -118,7 +117,7 @@ public static class TransfersApi
         var approver = context.RequirePrincipal().Id;
         if (approver == current.RequestedBy || approver == current.SubmittedBy)
         {
-            return IcsProblems.SameActor("Whoever requested or submitted a transfer cannot approve or reject it.");
+            return IcsProblems.SegregationOfDuties("Whoever requested or submitted a transfer cannot approve or reject it.");
         }
         var next = current with { Status = to, DecidedBy = approver, DecisionNote = RequestRules.Trimmed(request.Note) };
         return (await store.UpdateAsync(orgcode, loaded, next, "status_changed",
@@ -183,7 +182,7 @@ public static class TransfersApi
     }
 
     public static async Task<Results<Created<ShipmentOutcome>, ProblemHttpResult>> RecordShipment(RecordShipmentRequest request,
-        RecordStore<Transfer> transfers, RecordStore<Shipment> shipments, StockLedger ledger, RequestContext context, CancellationToken ct)
+        RecordStore<Transfer> transfers, RecordStore<TransferShipment> shipments, StockLedger ledger, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (loaded, problem) = await transfers.LoadForChangeAsync(orgcode, TransferRules.GuidKey(request.TransferGuid!), request.ExpectedRevision, ct: ct);
@@ -201,7 +200,7 @@ public static class TransfersApi
         {
             return tooMuch;
         }
-        var shipment = new Shipment
+        var shipment = new TransferShipment
         {
             ShipmentGuid = Guid.CreateVersion7().ToString(),
             TransferGuid = transfer.TransferGuid,
@@ -227,7 +226,7 @@ public static class TransfersApi
     }
 
     public static async Task<Results<Ok<ShipmentOutcome>, ProblemHttpResult>> ReceiveShipment(ReceiveShipmentRequest request,
-        RecordStore<Transfer> transfers, RecordStore<Shipment> shipments, StockLedger ledger, RequestContext context, TimeProvider clock,
+        RecordStore<Transfer> transfers, RecordStore<TransferShipment> shipments, StockLedger ledger, RequestContext context, TimeProvider clock,
         CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
@@ -237,7 +236,7 @@ public static class TransfersApi
             return problem;
         }
         var shipment = loaded!.Record;
-        if (Shipment.Lifecycle.Check(shipment.Status, ShipmentStatus.Received) is { } refused)
+        if (TransferShipment.Lifecycle.Check(shipment.Status, ShipmentStatus.Received) is { } refused)
         {
             return refused;
         }
@@ -271,13 +270,13 @@ public static class TransfersApi
         return result.Problem is { } failed ? failed : TypedResults.Ok(outcome!);
     }
 
-    public static async Task<Results<Ok<Shipment>, ProblemHttpResult>> GetShipment(ShipmentKey request, RecordStore<Shipment> store,
+    public static async Task<Results<Ok<TransferShipment>, ProblemHttpResult>> GetShipment(ShipmentKey request, RecordStore<TransferShipment> store,
         RequestContext context, CancellationToken ct) =>
         await store.GetAsync(context.RequireOrgcode(), TransferRules.GuidKey(request.ShipmentGuid!), ct: ct) is { } loaded
             ? TypedResults.Ok(loaded.Record)
             : ApiProblem.NotFound("No such shipment.");
 
-    public static async Task<Ok<Page<Shipment>>> ListShipments(ShipmentListRequest request, RecordStore<Shipment> store, RequestContext context,
+    public static async Task<Ok<Page<TransferShipment>>> ListShipments(ShipmentListRequest request, RecordStore<TransferShipment> store, RequestContext context,
         CancellationToken ct)
     {
         var filters = new List<StateFilter>();

@@ -13,7 +13,6 @@ public static class WarehouseApi
         services.AddRecords(IcsModule.Id, Receipt.Type);
         services.AddRecords(IcsModule.Id, Pack.Type);
         services.AddRecords(IcsModule.Id, Shipment.Type);
-        IcsModule.Collaboration.Subject(Receipt.Type).Subject(Pack.Type).Subject(Shipment.Type);
         return services;
     }
 

@@ -149,7 +149,7 @@ public sealed class CountTests(IcsHost host) : IClassFixture<IcsHost>
         await org.Post("/ics/count/reject", new { count_guid = guid, expected_revision = 1, reason = "Not counted yet." }).Problem(HttpStatusCode.Conflict, "invalid_transition");
         await org.Post("/ics/count/submit", new { count_guid = guid, expected_revision = 1, lines = new[] { new { variant_guid = org.Variants[5], bin_code = "c1", counted = 0 } } }).Ok();
 
-        await org.Post("/ics/count/approve", new { count_guid = guid, expected_revision = 2 }).Problem(HttpStatusCode.Forbidden, "same_actor");
+        await org.Post("/ics/count/approve", new { count_guid = guid, expected_revision = 2 }).Problem(HttpStatusCode.Forbidden, "segregation_of_duties");
         await org.Post("/ics/count/reject", new { count_guid = guid, expected_revision = 2 }).Problem(HttpStatusCode.BadRequest, "validation_failed");
         var rejected = await org.Post("/ics/count/reject", new { count_guid = guid, expected_revision = 2, reason = "Pallet hidden behind the door." }).Ok();
         Assert.Equal(("rejected", "Pallet hidden behind the door."), (rejected.GetProperty("status").GetString(), rejected.GetProperty("reject_reason").GetString()));

@@ -89,7 +89,7 @@ public sealed class TransferTests(IcsHost host) : IClassFixture<IcsHost>
         Assert.Equal("submitted", submitted.GetProperty("status").GetString());
 
         await org.Post("/ics/transfer/request/approve", new { transfer_guid = guid, expected_revision = 2, approve = true })
-            .Problem(HttpStatusCode.Forbidden, "same_actor");
+            .Problem(HttpStatusCode.Forbidden, "segregation_of_duties");
         var approved = await admin.As(org, "/ics/transfer/request/approve", new { transfer_guid = guid, expected_revision = 2, approve = true, note = "ok" })
             .Ok();
         Assert.Equal("approved", approved.GetProperty("status").GetString());
