@@ -37,6 +37,7 @@ public sealed record LedgerResult(ProblemHttpResult? Problem, IReadOnlyList<Posi
 public sealed class StockLedger(
     RecordStore<Position> positions,
     RecordStore<BinBalance> bins,
+    RecordStore<Facilities.Bin> binRecords,
     RecordStore<Movement> movements,
     RecordStore<FacilityPolicy> policies,
     PositionLocks locks,
@@ -65,6 +66,10 @@ public sealed class StockLedger(
             {
                 throw new ArgumentException($"not a movement: {move}", nameof(moves));
             }
+        }
+        if (await BinProblemAsync(orgcode, moves, ct) is { } noBin)
+        {
+            return Refused(noBin);
         }
         var positionKeys = moves.Select(m => Position.KeyOf(m.FacilityCode, m.VariantGuid)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         using var held = await locks.AcquireAsync(orgcode, positionKeys, ct);
@@ -266,6 +271,32 @@ public sealed class StockLedger(
     }
 
     private static LedgerResult Refused(ProblemHttpResult problem) => new(problem, [], [], []);
+
+    /// <summary>
+    /// Every bin a change names must be a bin of its facility (422 <c>unknown_reference</c>); stock is only put into an
+    /// active one (422 <c>reference_not_active</c>), while an inactive bin can still be emptied. Checked here, once, so no
+    /// flow (receipt, putaway, pick, ship, adjustment, count, transfer) can move stock into a bin that does not exist.
+    /// </summary>
+    private async Task<ProblemHttpResult?> BinProblemAsync(string orgcode, IReadOnlyList<StockMove> moves, CancellationToken ct)
+    {
+        var named = moves.SelectMany(m => new[] { (m.FacilityCode, Bin: m.FromBin, Into: false), (m.FacilityCode, Bin: m.ToBin, Into: true) })
+            .Where(b => b.Bin is not null)
+            .GroupBy(b => (b.FacilityCode, b.Bin))
+            .Select(g => (g.Key.FacilityCode, Bin: g.Key.Bin!, Into: g.Any(b => b.Into)));
+        foreach (var (facility, bin, into) in named)
+        {
+            var record = await binRecords.FindAsync(orgcode, Facilities.Bin.CodeName, Facilities.FacilityCodes.Of(facility, bin), ct);
+            if (record is null)
+            {
+                return IcsProblems.UnknownReference("bin_code", $"No bin '{bin}' at facility '{facility}' in this org.");
+            }
+            if (into && record.Record.Status != MasterStatus.Active)
+            {
+                return IcsProblems.ReferenceNotActive("bin_code", $"Bin '{bin}' at facility '{facility}' is not active; stock cannot be put into it.");
+            }
+        }
+        return null;
+    }
 
     private static async Task<Dictionary<string, Loaded<T>>> LoadAsync<T>(RecordStore<T> store, string orgcode, IReadOnlyList<string> keys,
         CancellationToken ct) where T : Record

@@ -5,7 +5,7 @@ using Retail.Ics.Stock;
 namespace Retail.Ics.Transfers;
 
 /// <summary>A shipment or receipt as committed, with the transfer it changed (its new revision for the next change).</summary>
-public sealed record ShipmentOutcome(TransferShipment TransferShipment, Transfer Transfer);
+public sealed record ShipmentOutcome(TransferShipment Shipment, Transfer Transfer);
 
 /// <summary>
 /// Transfers between logical facilities (UC-ICS-003): request, submit, approve by someone else, ship (one ledger change:

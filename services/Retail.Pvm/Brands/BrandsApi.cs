@@ -236,13 +236,12 @@ public static class BrandsApi
             return PvmProblems.InUse($"A {StyleUse.Names(StyleUse.DraftOrActive)} style of this brand has {Kind(request)} '{supplier.Code}' as its primary.");
         }
 
+        // The brand is written with every removal (its primary cleared when it was this supplier), so a set_primary
+        // racing this removal conflicts on the brand's ETag instead of leaving the primary on a removed link.
         var batch = new RecordBatch();
         var doomed = stores.Links.Doom(batch, orgcode, link);
-        var after = brand.Record;
-        if (BrandLinkRules.PrimaryOf(brand.Record, kind) == supplier.Guid)
-        {
-            after = stores.Brands.Update(batch, orgcode, brand, BrandLinkRules.WithPrimary(brand.Record, kind, null));
-        }
+        var next = BrandLinkRules.PrimaryOf(brand.Record, kind) == supplier.Guid ? BrandLinkRules.WithPrimary(brand.Record, kind, null) : brand.Record;
+        var after = stores.Brands.Update(batch, orgcode, brand, next, "link_removed");
         var commit = await batch.CommitAsync(ct);
         return commit.Succeeded ? TypedResults.Ok(BrandLinkRules.ViewOf(after, doomed)) : commit.Problem();
     }

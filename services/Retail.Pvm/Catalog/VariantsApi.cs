@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Pvm.Identifiers;
+using Retail.Pvm.Links;
 using Retail.Pvm.Options;
 
 namespace Retail.Pvm.Catalog;
@@ -237,6 +238,15 @@ public static class VariantsApi
     private static async Task<ProblemHttpResult?> GuardStatus(IServiceProvider services, string orgcode, Variant current, ProductStatus to,
         CancellationToken ct)
     {
+        if (to == ProductStatus.Retired)
+        {
+            // A kit sells through its components: a component cannot go while a kit still names it (remove it from the
+            // kit first; /kit/component/remove accepts any component). Discontinuing one is allowed.
+            var kits = await services.GetRequiredService<RecordStore<Kit>>().ListByValueAsync(orgcode, "component", current.VariantGuid, 1, ct: ct);
+            return kits.Items is [var kit, ..]
+                ? PvmProblems.InUse($"Variant '{current.VariantCode}' is a component of kit '{kit.KitVariantCode}'; remove it from the kit first.")
+                : null;
+        }
         if (to != ProductStatus.Active)
         {
             return null;

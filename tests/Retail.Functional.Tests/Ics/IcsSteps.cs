@@ -78,6 +78,15 @@ internal static class IcsSteps
             lines = new[] { new { variant_guid = variantGuid, quantity, bin_code = binCode, state } },
         }).Ok(HttpStatusCode.Created);
 
+    /// <summary>Active bins (kind <c>pick</c>) at a facility: stock only goes into bins that exist.</summary>
+    public static async Task Bins(this IcsOrg org, string facilityCode, params string[] binCodes)
+    {
+        foreach (var binCode in binCodes)
+        {
+            await org.Post("/ics/bin/create", new { facility_code = facilityCode, bin_code = binCode, kind = "pick" }).Ok(HttpStatusCode.Created);
+        }
+    }
+
     /// <summary>The variant's balance at the facility, by state (<c>/ics/stock/get</c>).</summary>
     public static Task<JsonElement> Stock(this IcsOrg org, string facilityCode, string variantGuid) =>
         org.Post("/ics/stock/get", new { facility_code = facilityCode, variant_guid = variantGuid }).Ok();

@@ -45,10 +45,14 @@ internal static class StockSteps
 
 public sealed class StockTests(IcsHost host) : IClassFixture<IcsHost>
 {
+    private static readonly string[] StandardBins = ["a-01", "a-02", "b-01", "b-02", "p-01", "p-09", "stage-1"];
+
     [Fact]
     public async Task a_variant_never_stocked_reads_as_zeros_at_revision_0_and_another_org_never_sees_stock()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         var other = await host.NewOrgAsync();
         var variant = org.Variants[0];
         var empty = await org.Stock("store-1", variant);
@@ -75,6 +79,8 @@ public sealed class StockTests(IcsHost host) : IClassFixture<IcsHost>
     public async Task stock_list_filters_by_facility_variant_and_state()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         await org.Receive("store-1", org.Variants[0], 5);
         await org.Receive("store-1", org.Variants[1], 3, state: "qc_hold");
         await org.Receive("dc-1", org.Variants[0], 9);
@@ -104,6 +110,8 @@ public sealed class StockTests(IcsHost host) : IClassFixture<IcsHost>
     public async Task an_admin_transitions_stock_between_states_but_never_into_or_out_of_the_hold_states()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         var variant = org.Variants[0];
         await org.Receive("store-1", variant, 10);
 
@@ -145,6 +153,8 @@ public sealed class StockTests(IcsHost host) : IClassFixture<IcsHost>
     public async Task adjustments_book_damage_shrink_found_and_corrections_each_with_its_movement()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         var variant = org.Variants[2];
         await org.Receive("store-1", variant, 20, binCode: "a-01");
 
@@ -194,6 +204,8 @@ public sealed class StockTests(IcsHost host) : IClassFixture<IcsHost>
     public async Task an_adjustment_repeated_with_its_idempotency_key_books_once()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         var variant = org.Variants[3];
         var body = new { facility_code = "store-1", variant_guid = variant, quantity = 6, reason = "found" };
         var first = await org.PostWithKey("/ics/adjustment/create", body, "found-1").Ok(HttpStatusCode.Created);
@@ -208,6 +220,8 @@ public sealed class StockTests(IcsHost host) : IClassFixture<IcsHost>
     public async Task available_goes_negative_only_where_the_facility_policy_allows_it_and_the_movement_says_so()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         var variant = org.Variants[4];
         await org.Receive("store-1", variant, 2);
         await org.Receive("dc-1", variant, 2);
@@ -231,6 +245,8 @@ public sealed class StockTests(IcsHost host) : IClassFixture<IcsHost>
     public async Task reconcile_rebuilds_a_position_from_its_movements_and_is_for_admins()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         var variant = org.Variants[5];
         await org.Receive("store-1", variant, 9, state: "qc_hold");
         await org.Receive("store-1", variant, 4);

@@ -7,6 +7,8 @@ namespace Retail.Functional.Tests.Ics;
 
 public sealed class WarehouseTests(IcsHost host) : IClassFixture<IcsHost>
 {
+    private static readonly string[] StandardBins = ["a-01", "a-02", "b-01", "b-02", "p-01", "p-09", "stage-1"];
+
     private static object Receipt(string facility, string po, params object[] lines) =>
         new { facility_code = facility, reference = new { kind = "po", id = po }, lines };
 
@@ -15,6 +17,8 @@ public sealed class WarehouseTests(IcsHost host) : IClassFixture<IcsHost>
     public async Task UC_ICS_001_received_goods_pass_qc_are_put_away_and_every_movement_is_on_the_stock_card()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         var (tee, other) = (org.Variants[0], org.Variants[1]);
         var receipt = await org.Post("/ics/receive/record", Receipt("dc-1", "PO-1001",
             new { variant_guid = tee, quantity = 10, state = "qc_hold" },
@@ -79,6 +83,8 @@ public sealed class WarehouseTests(IcsHost host) : IClassFixture<IcsHost>
     public async Task receiving_needs_an_active_facility_and_known_unretired_variants_and_is_listed_by_reference()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         var variant = org.Variants[2];
         var unknown = await org.Post("/ics/receive/record", Receipt("store-1", "PO-7", new { variant_guid = variant, quantity = 1 },
             new { variant_guid = Guid.NewGuid().ToString(), quantity = 1 })).Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
@@ -115,6 +121,8 @@ public sealed class WarehouseTests(IcsHost host) : IClassFixture<IcsHost>
     public async Task a_commitment_is_picked_packed_and_shipped_out_of_the_facility_in_one_change()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         var variant = org.Variants[3];
         await org.Receive("dc-1", variant, 5, binCode: "p-01");
         var hold = await org.Post("/ics/commit/create",
@@ -126,6 +134,15 @@ public sealed class WarehouseTests(IcsHost host) : IClassFixture<IcsHost>
             .Problem(HttpStatusCode.UnprocessableEntity, "quantity_exceeds_open");
         await org.Post("/ics/pick/record", new { facility_code = "dc-1", hold_guid = holdGuid, variant_guid = variant, quantity = 3, from_bin = "p-09", to_bin = "stage-1" })
             .Problem(HttpStatusCode.Conflict, "insufficient_stock");
+        // A bin that does not exist at the facility is no place for stock (the ledger checks every bin a change names).
+        await org.Post("/ics/pick/record", new { facility_code = "dc-1", hold_guid = holdGuid, variant_guid = variant, quantity = 3, from_bin = "p-01", to_bin = "p-99" })
+            .Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
+        await org.Post("/ics/receive/record", new
+        {
+            facility_code = "store-1",
+            reference = new { kind = "po", id = "po-nowhere" },
+            lines = new[] { new { variant_guid = variant, quantity = 1, bin_code = "z-99" } },
+        }).Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
         await org.Post("/ics/pick/record", new { facility_code = "store-1", hold_guid = holdGuid, variant_guid = variant, quantity = 3, from_bin = "p-01" })
             .Problem(HttpStatusCode.UnprocessableEntity, "hold_not_committed");
         var picked = await org.Post("/ics/pick/record",
@@ -169,6 +186,8 @@ public sealed class WarehouseTests(IcsHost host) : IClassFixture<IcsHost>
     public async Task a_reservation_is_not_shipped_and_another_org_cannot_ship_a_commitment()
     {
         var org = await host.NewOrgAsync();
+        await org.Bins("dc-1", StandardBins);
+        await org.Bins("store-1", StandardBins);
         var variant = org.Variants[4];
         await org.Receive("store-1", variant, 2);
         var reservation = await org.Post("/ics/reservation/create",

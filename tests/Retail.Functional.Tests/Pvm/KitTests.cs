@@ -67,6 +67,30 @@ public sealed class KitTests(PvmHost host) : IClassFixture<PvmHost>
     }
 
     [Fact]
+    public async Task A_component_cannot_be_retired_while_a_kit_names_it_but_can_once_removed()
+    {
+        var (orgcode, owner) = await host.NewOrgAsync();
+        await owner.ReadyStyle(orgcode);
+        await owner.Variant(orgcode, "tee", "gift-box", "sm", "red", isKit: true);
+        await owner.Variant(orgcode, "tee", "tee-m-red", "md", "red");
+        await owner.Client.Post("/pvm/kit/component/add", new { kit_variant_code = "gift-box", component_variant_code = "tee-m-red", quantity = 1 }, orgcode)
+            .Ok();
+
+        var shirt = await owner.Client.Post("/pvm/variant/get", new { variant_code = "tee-m-red" }, orgcode).Ok();
+        var refused = await owner.Client.Post("/pvm/variant/status",
+            new { variant_code = "tee-m-red", status = "retired", expected_revision = shirt.Revision() }, orgcode).Problem(HttpStatusCode.Conflict, "in_use");
+        Assert.Contains("gift-box", refused.GetProperty("detail").GetString());
+        // Discontinuing a component is allowed; retiring it once no kit names it too.
+        var discontinued = await owner.Client.Post("/pvm/variant/status",
+            new { variant_code = "tee-m-red", status = "discontinued", expected_revision = shirt.Revision() }, orgcode).Ok();
+        await owner.Client.Post("/pvm/kit/component/remove",
+            new { kit_variant_code = "gift-box", component_variant_code = "tee-m-red", expected_revision = 1 }, orgcode).Ok();
+        var retired = await owner.Client.Post("/pvm/variant/status",
+            new { variant_code = "tee-m-red", status = "retired", expected_revision = discontinued.Revision() }, orgcode).Ok();
+        Assert.Equal("retired", retired.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task UC_PVM_008_a_kit_cannot_contain_itself_directly_or_through_a_nested_kit()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
