@@ -18,6 +18,25 @@ public sealed record MoveReason(string Reason, StockReference? Reference = null,
 /// <summary>A state (or bin) the change would take below zero.</summary>
 public sealed record Shortfall(string FacilityCode, string VariantGuid, string State, long Requested, long Available, string? BinCode = null);
 
+/// <summary>One caller's change as the ledger queues it; <see cref="Outcome"/> completes when it is committed or refused.</summary>
+internal sealed class StockChange(string orgcode, IReadOnlyList<string> positionKeys, IReadOnlyList<StockMove> moves, MoveReason why,
+    Action<RecordBatch, IReadOnlyList<Position>>? stage, string actor)
+{
+    public string Orgcode { get; } = orgcode;
+
+    public IReadOnlyList<string> PositionKeys { get; } = positionKeys;
+
+    public IReadOnlyList<StockMove> Moves { get; } = moves;
+
+    public MoveReason Why { get; } = why;
+
+    public Action<RecordBatch, IReadOnlyList<Position>>? Stage { get; } = stage;
+
+    public string Actor { get; } = actor;
+
+    public TaskCompletionSource<LedgerResult> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
 /// <summary>The outcome of <see cref="StockLedger.ApplyAsync"/>: the positions and movements as committed, or why not.</summary>
 public sealed record LedgerResult(ProblemHttpResult? Problem, IReadOnlyList<Position> Positions, IReadOnlyList<Movement> Movements,
     IReadOnlyList<Shortfall> Shortfalls)
@@ -53,6 +72,13 @@ public sealed class StockLedger(
     /// it, which then says so on the movement. <paramref name="stage"/> adds the caller's records to the same
     /// transaction; it may run more than once (once per attempt), so it must only stage, never write.
     /// </summary>
+    /// <remarks>
+    /// Changes of a single position (a reservation, a pick) combine: while one change of a position is being committed,
+    /// the changes queued behind it on the same lock are evaluated one after another against the running balance and
+    /// committed together in one transaction, each accepted or refused on its own. A hot variant then costs one commit
+    /// per queue, not one per change. If the combined commit fails on a caller's own record, each change is applied
+    /// alone, so one change's conflict never refuses another.
+    /// </remarks>
     public async Task<LedgerResult> ApplyAsync(string orgcode, IReadOnlyList<StockMove> moves, MoveReason why,
         Action<RecordBatch, IReadOnlyList<Position>>? stage = null, CancellationToken ct = default)
     {
@@ -72,48 +98,221 @@ public sealed class StockLedger(
             return Refused(noBin);
         }
         var positionKeys = moves.Select(m => Position.KeyOf(m.FacilityCode, m.VariantGuid)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        using var held = await locks.AcquireAsync(orgcode, positionKeys, ct);
-        for (var attempt = 1; ; attempt++)
+        var change = new StockChange(orgcode, positionKeys, moves, why, stage, context.Principal?.Id ?? "system");
+        if (positionKeys.Count == 1)
         {
-            var result = await TryApplyAsync(orgcode, moves, why, positionKeys, stage, ct);
-            if (result is not null)
+            locks.Enqueue(change);
+        }
+        IDisposable held;
+        try
+        {
+            held = await locks.AcquireAsync(orgcode, positionKeys, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            if (positionKeys.Count == 1)
             {
-                return result;
+                locks.Remove(change);
             }
-            if (attempt == MaxAttempts)
+            throw;
+        }
+        using (held)
+        {
+            if (!change.Outcome.Task.IsCompleted)
             {
-                logger.LogWarning("Stock change for {Count} positions in {Orgcode} kept conflicting; gave up after {Attempts} attempts",
-                    positionKeys.Count, orgcode, attempt);
-                return Refused(ApiProblem.Create(StatusCodes.Status409Conflict, "stock_contended", "The stock changed while this change was applied.",
-                    "Retry the request with the same Idempotency-Key."));
+                // This change leads: it takes the changes queued on its lock for its position (its own among them).
+                var group = positionKeys.Count == 1 ? locks.Take(change) : [change];
+                // Once taken, a group is applied to the end whatever happens to the leader's request: the others wait on it.
+                await ApplyGroupAsync(orgcode, positionKeys, group, group.Count == 1 ? ct : CancellationToken.None);
+            }
+        }
+        return await change.Outcome.Task;
+    }
+
+    /// <summary>Applies a group of changes of the same positions, retrying on another process's conflict; completes every change.</summary>
+    private async Task ApplyGroupAsync(string orgcode, IReadOnlyList<string> positionKeys, IReadOnlyList<StockChange> group, CancellationToken ct)
+    {
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var outcome = await TryApplyAsync(orgcode, positionKeys, group, ct);
+                if (outcome == GroupOutcome.Done)
+                {
+                    return;
+                }
+                if (outcome == GroupOutcome.OneByOne)
+                {
+                    foreach (var change in group.Where(c => !c.Outcome.Task.IsCompleted))
+                    {
+                        await ApplyGroupAsync(orgcode, positionKeys, [change], ct);
+                    }
+                    return;
+                }
+                if (attempt == MaxAttempts)
+                {
+                    logger.LogWarning("Stock change for {Count} positions in {Orgcode} kept conflicting; gave up after {Attempts} attempts",
+                        positionKeys.Count, orgcode, attempt);
+                    foreach (var change in group)
+                    {
+                        change.Outcome.TrySetResult(Refused(ApiProblem.Create(StatusCodes.Status409Conflict, "stock_contended",
+                            "The stock changed while this change was applied.", "Retry the request with the same Idempotency-Key.")));
+                    }
+                    return;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var change in group)
+            {
+                change.Outcome.TrySetException(ex);
             }
         }
     }
 
-    /// <summary>One attempt: null when a balance changed underneath (retry), else the outcome.</summary>
-    private async Task<LedgerResult?> TryApplyAsync(string orgcode, IReadOnlyList<StockMove> moves, MoveReason why,
-        IReadOnlyList<string> positionKeys, Action<RecordBatch, IReadOnlyList<Position>>? stage, CancellationToken ct)
+    private enum GroupOutcome
     {
+        Done,
+        Retry,
+        OneByOne,
+    }
+
+    /// <summary>
+    /// One attempt: loads the balances once, evaluates each change in order against the running balances (a change that
+    /// would go short is refused alone), stages the accepted ones in one batch and commits it.
+    /// </summary>
+    private async Task<GroupOutcome> TryApplyAsync(string orgcode, IReadOnlyList<string> positionKeys, IReadOnlyList<StockChange> group,
+        CancellationToken ct)
+    {
+        var allMoves = group.SelectMany(c => c.Moves).ToList();
         var loadedPositions = await LoadAsync(positions, orgcode, positionKeys, ct);
-        var binKeys = moves.SelectMany(m => new[] { m.FromBin, m.ToBin }.Where(b => b is not null)
+        var binKeys = allMoves.SelectMany(m => new[] { m.FromBin, m.ToBin }.Where(b => b is not null)
                 .Select(b => BinBalance.KeyOf(m.FacilityCode, b!, m.VariantGuid)))
             .Distinct(StringComparer.Ordinal).ToList();
         var loadedBins = binKeys.Count == 0 ? [] : await LoadAsync(bins, orgcode, binKeys, ct);
-        var facilities = moves.Select(m => m.FacilityCode).Distinct(StringComparer.Ordinal).ToList();
+        var facilities = allMoves.Select(m => m.FacilityCode).Distinct(StringComparer.Ordinal).ToList();
         var negativeAllowed = (await policies.GetManyAsync(orgcode, facilities, ct: ct))
             .Where(p => p.AllowNegativeAvailable).Select(p => p.FacilityCode).ToHashSet(StringComparer.Ordinal);
 
-        var next = new Dictionary<string, Position>(StringComparer.Ordinal);
+        var running = new Dictionary<string, Position>(StringComparer.Ordinal);
         foreach (var key in positionKeys)
         {
-            next[key] = loadedPositions.TryGetValue(key, out var current) ? current.Record : NewPosition(key, moves);
+            running[key] = loadedPositions.TryGetValue(key, out var current) ? current.Record : NewPosition(key, allMoves);
         }
-        var nextBins = new Dictionary<string, BinBalance>(StringComparer.Ordinal);
+        var runningBins = new Dictionary<string, BinBalance>(StringComparer.Ordinal);
         foreach (var key in binKeys)
         {
-            nextBins[key] = loadedBins.TryGetValue(key, out var current) ? current.Record : NewBin(key, moves);
+            runningBins[key] = loadedBins.TryGetValue(key, out var current) ? current.Record : NewBin(key, allMoves);
         }
-        var wentNegative = new HashSet<StockMove>();
+        var accepted = new List<(StockChange Change, HashSet<StockMove> WentNegative)>(group.Count);
+        var refused = new List<(StockChange Change, IReadOnlyList<Shortfall> Shortfalls)>();
+        foreach (var change in group)
+        {
+            var (next, nextBins, wentNegative, shortfalls) = Evaluate(change.Moves, running, runningBins, negativeAllowed);
+            if (shortfalls.Count > 0)
+            {
+                refused.Add((change, shortfalls));
+                continue;
+            }
+            running = next;
+            runningBins = nextBins;
+            accepted.Add((change, wentNegative));
+        }
+        if (accepted.Count == 0)
+        {
+            Complete(refused);
+            return GroupOutcome.Done;
+        }
+
+        var batch = new RecordBatch();
+        var written = new List<Position>(running.Count);
+        foreach (var (key, position) in running)
+        {
+            var staged = loadedPositions.TryGetValue(key, out var current)
+                ? positions.Update(batch, orgcode, current, position, "moved", [IcsEvents.StockChangedOf(orgcode, position, current.Record.Revision + 1)])
+                : positions.Create(batch, orgcode, position, [IcsEvents.StockChangedOf(orgcode, position, 1)]);
+            written.Add(staged);
+        }
+        foreach (var (key, bin) in runningBins)
+        {
+            if (loadedBins.TryGetValue(key, out var current))
+            {
+                bins.Update(batch, orgcode, current, bin, "moved");
+            }
+            else
+            {
+                bins.Create(batch, orgcode, bin);
+            }
+        }
+        var lines = new List<IReadOnlyList<Movement>>(accepted.Count);
+        foreach (var (change, wentNegative) in accepted)
+        {
+            var changeGuid = change.Why.ChangeGuid ?? Guid.CreateVersion7().ToString();
+            var changeLines = new List<Movement>(change.Moves.Count);
+            foreach (var move in change.Moves)
+            {
+                changeLines.Add(movements.Create(batch, orgcode, new Movement
+                {
+                    MovementGuid = Guid.CreateVersion7().ToString(),
+                    ChangeGuid = changeGuid,
+                    FacilityCode = move.FacilityCode,
+                    VariantGuid = move.VariantGuid,
+                    FromState = move.From,
+                    ToState = move.To,
+                    Quantity = move.Quantity,
+                    FromBin = move.FromBin,
+                    ToBin = move.ToBin,
+                    Reason = move.Reason ?? change.Why.Reason,
+                    Reference = change.Why.Reference,
+                    Note = change.Why.Note,
+                    Actor = change.Actor,
+                    WentNegative = wentNegative.Contains(move),
+                }));
+            }
+            lines.Add(changeLines);
+            change.Stage?.Invoke(batch, written);
+        }
+        var write = await batch.CommitAsync(ct);
+        if (write.Succeeded)
+        {
+            for (var i = 0; i < accepted.Count; i++)
+            {
+                accepted[i].Change.Outcome.TrySetResult(new LedgerResult(null, written, lines[i], []));
+            }
+            Complete(refused);
+            return GroupOutcome.Done;
+        }
+        if (write.Outcome is RecordWriteOutcome.RevisionMismatch or RecordWriteOutcome.Duplicate && write.Entity is "stock_position" or "bin_balance")
+        {
+            return GroupOutcome.Retry; // another process moved the same stock: read again and re-check
+        }
+        if (group.Count > 1)
+        {
+            return GroupOutcome.OneByOne; // a caller's own record conflicted: apply each alone so it refuses only its own change
+        }
+        group[0].Outcome.TrySetResult(Refused(write.Problem()));
+        return GroupOutcome.Done;
+    }
+
+    private static void Complete(List<(StockChange Change, IReadOnlyList<Shortfall> Shortfalls)> refused)
+    {
+        foreach (var (change, shortfalls) in refused)
+        {
+            change.Outcome.TrySetResult(new LedgerResult(IcsProblems.InsufficientStock(shortfalls), [], [], shortfalls));
+        }
+    }
+
+    /// <summary>
+    /// The balances after <paramref name="moves"/>, and what would go short: a state or bin taken below zero (or further
+    /// below), except available where the facility's policy allows it (those moves are marked).
+    /// </summary>
+    private static (Dictionary<string, Position> Next, Dictionary<string, BinBalance> NextBins, HashSet<StockMove> WentNegative, List<Shortfall> Shortfalls)
+        Evaluate(IReadOnlyList<StockMove> moves, IReadOnlyDictionary<string, Position> before, IReadOnlyDictionary<string, BinBalance> beforeBins,
+            IReadOnlySet<string> negativeAllowed)
+    {
+        var next = new Dictionary<string, Position>(before, StringComparer.Ordinal);
+        var nextBins = new Dictionary<string, BinBalance>(beforeBins, StringComparer.Ordinal);
         foreach (var move in moves)
         {
             var key = Position.KeyOf(move.FacilityCode, move.VariantGuid);
@@ -138,14 +337,15 @@ public sealed class StockLedger(
                 nextBins[binKey] = nextBins[binKey] with { Quantity = nextBins[binKey].Quantity + move.Quantity };
             }
         }
-
+        var wentNegative = new HashSet<StockMove>();
         var shortfalls = new List<Shortfall>();
-        foreach (var (key, position) in next)
+        foreach (var key in moves.Select(m => Position.KeyOf(m.FacilityCode, m.VariantGuid)).Distinct(StringComparer.Ordinal))
         {
-            var before = loadedPositions.TryGetValue(key, out var loaded) ? loaded.Record : NewPosition(key, moves);
+            var position = next[key];
+            var was = before[key];
             foreach (var state in Enum.GetValues<StockState>())
             {
-                if (position[state] >= 0 || position[state] >= before[state])
+                if (position[state] >= 0 || position[state] >= was[state])
                 {
                     continue; // not negative, or not made more negative by this change
                 }
@@ -159,82 +359,22 @@ public sealed class StockLedger(
                 }
                 var requested = moves.Where(m => m.From == state && Position.KeyOf(m.FacilityCode, m.VariantGuid) == key).Sum(m => m.Quantity);
                 shortfalls.Add(new Shortfall(position.FacilityCode, position.VariantGuid, Retail.Shared.Json.SnakeCase.Name(state), requested,
-                    Math.Max(0, before[state])));
+                    Math.Max(0, was[state])));
             }
         }
-        foreach (var (key, bin) in nextBins)
+        foreach (var key in moves.SelectMany(m => new[] { m.FromBin, m.ToBin }.Where(b => b is not null)
+                     .Select(b => BinBalance.KeyOf(m.FacilityCode, b!, m.VariantGuid))).Distinct(StringComparer.Ordinal))
         {
-            var before = loadedBins.TryGetValue(key, out var loaded) ? loaded.Record.Quantity : 0;
-            if (bin.Quantity < 0 && bin.Quantity < before && !negativeAllowed.Contains(bin.FacilityCode))
+            var bin = nextBins[key];
+            var was = beforeBins[key].Quantity;
+            if (bin.Quantity < 0 && bin.Quantity < was && !negativeAllowed.Contains(bin.FacilityCode))
             {
                 var requested = moves.Where(m => m.FromBin == bin.BinCode && m.FacilityCode == bin.FacilityCode && m.VariantGuid == bin.VariantGuid)
                     .Sum(m => m.Quantity);
-                shortfalls.Add(new Shortfall(bin.FacilityCode, bin.VariantGuid, "bin", requested, Math.Max(0, before), bin.BinCode));
+                shortfalls.Add(new Shortfall(bin.FacilityCode, bin.VariantGuid, "bin", requested, Math.Max(0, was), bin.BinCode));
             }
         }
-        if (shortfalls.Count > 0)
-        {
-            return new LedgerResult(IcsProblems.InsufficientStock(shortfalls), [], [], shortfalls);
-        }
-
-        var batch = new RecordBatch();
-        var changeGuid = why.ChangeGuid ?? Guid.CreateVersion7().ToString();
-        var actor = context.Principal?.Id ?? "system";
-        var written = new List<Position>(next.Count);
-        foreach (var (key, position) in next)
-        {
-            var staged = loadedPositions.TryGetValue(key, out var current)
-                ? positions.Update(batch, orgcode, current, position, "moved", [IcsEvents.StockChangedOf(orgcode, position, current.Record.Revision + 1)])
-                : positions.Create(batch, orgcode, position, [IcsEvents.StockChangedOf(orgcode, position, 1)]);
-            written.Add(staged);
-        }
-        foreach (var (key, bin) in nextBins)
-        {
-            if (loadedBins.TryGetValue(key, out var current))
-            {
-                bins.Update(batch, orgcode, current, bin, "moved");
-            }
-            else
-            {
-                bins.Create(batch, orgcode, bin);
-            }
-        }
-        var lines = new List<Movement>(moves.Count);
-        foreach (var move in moves)
-        {
-            lines.Add(movements.Create(batch, orgcode, new Movement
-            {
-                MovementGuid = Guid.CreateVersion7().ToString(),
-                ChangeGuid = changeGuid,
-                FacilityCode = move.FacilityCode,
-                VariantGuid = move.VariantGuid,
-                FromState = move.From,
-                ToState = move.To,
-                Quantity = move.Quantity,
-                FromBin = move.FromBin,
-                ToBin = move.ToBin,
-                Reason = move.Reason ?? why.Reason,
-                Reference = why.Reference,
-                Note = why.Note,
-                Actor = actor,
-                WentNegative = wentNegative.Contains(move),
-            }));
-        }
-        stage?.Invoke(batch, written);
-        var write = await batch.CommitAsync(ct);
-        if (write.Succeeded)
-        {
-            return new LedgerResult(null, written, lines, []);
-        }
-        if (write.Outcome == RecordWriteOutcome.RevisionMismatch && write.Entity is "stock_position" or "bin_balance")
-        {
-            return null; // another process moved the same stock: read again and re-check
-        }
-        if (write.Outcome == RecordWriteOutcome.Duplicate && write.Entity is "stock_position" or "bin_balance")
-        {
-            return null; // created by another process at the same moment
-        }
-        return Refused(write.Problem());
+        return (next, nextBins, wentNegative, shortfalls);
     }
 
     /// <summary>
@@ -343,11 +483,60 @@ public sealed class StockLedger(
 public sealed class PositionLocks
 {
     private const int Stripes = 1024;
+
+    /// <summary>At most this many queued changes of one position commit together.</summary>
+    public const int MaxCombined = 64;
+
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, Stripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    private readonly List<StockChange>[] _queued = Enumerable.Range(0, Stripes).Select(_ => new List<StockChange>()).ToArray();
+
+    private static int StripeOf(string orgcode, string key) => (int)((uint)StringComparer.Ordinal.GetHashCode($"{orgcode}|{key}") % Stripes);
+
+    /// <summary>Queues a change of one position before its caller waits for the lock, so the leader ahead of it can take it along.</summary>
+    internal void Enqueue(StockChange change)
+    {
+        var queue = _queued[StripeOf(change.Orgcode, change.PositionKeys[0])];
+        lock (queue)
+        {
+            queue.Add(change);
+        }
+    }
+
+    /// <summary>Drops a queued change whose caller gave up waiting (cancelled) before anyone took it.</summary>
+    internal void Remove(StockChange change)
+    {
+        var queue = _queued[StripeOf(change.Orgcode, change.PositionKeys[0])];
+        lock (queue)
+        {
+            queue.Remove(change);
+        }
+    }
+
+    /// <summary>
+    /// The leader's group, in arrival order: its own change and up to <see cref="MaxCombined"/> queued changes of the same
+    /// org and position (another position sharing the stripe waits for its own leader).
+    /// </summary>
+    internal IReadOnlyList<StockChange> Take(StockChange leader)
+    {
+        var queue = _queued[StripeOf(leader.Orgcode, leader.PositionKeys[0])];
+        lock (queue)
+        {
+            var group = queue.Where(c => c.Orgcode == leader.Orgcode && c.PositionKeys[0] == leader.PositionKeys[0]).Take(MaxCombined).ToList();
+            if (!group.Contains(leader))
+            {
+                group.Insert(0, leader);
+            }
+            foreach (var change in group)
+            {
+                queue.Remove(change);
+            }
+            return group;
+        }
+    }
 
     public async Task<IDisposable> AcquireAsync(string orgcode, IEnumerable<string> keys, CancellationToken ct)
     {
-        var indexes = keys.Select(k => (int)((uint)StringComparer.Ordinal.GetHashCode($"{orgcode}|{k}") % Stripes)).Distinct().Order().ToList();
+        var indexes = keys.Select(k => StripeOf(orgcode, k)).Distinct().Order().ToList();
         var taken = new List<SemaphoreSlim>(indexes.Count);
         try
         {
