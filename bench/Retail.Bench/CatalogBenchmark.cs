@@ -44,7 +44,7 @@ internal static class CatalogBenchmark
         {
             await HttpBenchmark.WaitUntilAliveAsync(client, "/healthz");
             var orgcode = "bench-" + Guid.NewGuid().ToString("N")[..10];
-            var api = new Api(client, operatorKey, orgcode);
+            var api = new BenchApi(client, operatorKey, orgcode);
             await BootstrapAsync(api, variantsPerStyle);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"catalog: {url}, org {orgcode}, {styles:N0} styles × {variantsPerStyle} variants, {concurrency} concurrent clients, {Environment.ProcessorCount} cores"));
@@ -104,40 +104,17 @@ internal static class CatalogBenchmark
     private static double Rate(string report) =>
         double.Parse(report.Split("ops/s")[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], NumberStyles.Number, CultureInfo.InvariantCulture);
 
-    /// <summary>The org, its owner (made up; the operator acts for it), suppliers, brand, taxonomy, and the OGM every style uses.</summary>
-    private static async Task BootstrapAsync(Api api, int variantsPerStyle)
+    /// <summary>The org and the catalog setup every style uses.</summary>
+    private static async Task BootstrapAsync(BenchApi api, int variantsPerStyle)
     {
-        var org = await api.PostAsync("/ofm/org/create",
-            new { orgcode = api.Orgcode, legal_name = "Bench Retail GmbH", owner_user_guid = Guid.CreateVersion7().ToString() }, orgScoped: false);
-        await api.PostAsync("/ofm/org/status/set", new { status = "active", expected_revision = org.GetProperty("revision").GetInt64() });
-        await api.PostAsync("/pvm/vendor", new { vendor_code = "acme", name = "Acme", country = "DE" });
-        await api.PostAsync("/pvm/vendor/status", new { vendor_code = "acme", status = "active", expected_revision = 1 });
-        await api.PostAsync("/pvm/manufacturer", new { manufacturer_code = "mill", name = "Mill", country = "PT" });
-        await api.PostAsync("/pvm/manufacturer/status", new { manufacturer_code = "mill", status = "active", expected_revision = 1 });
-        await api.PostAsync("/pvm/brand", new { brand_code = "northwind", name = "Northwind" });
-        await api.PostAsync("/pvm/brand/link/add", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "acme", primary = true });
-        await api.PostAsync("/pvm/brand/link/add", new { brand_code = "northwind", supplier_kind = "manufacturer", supplier_code = "mill", primary = true });
-        await api.PostAsync("/pvm/division", new { division_code = "apparel", name = "Apparel" });
-        await api.PostAsync("/pvm/department", new { department_code = "tops", division_code = "apparel", name = "Tops" });
-        await api.PostAsync("/pvm/category", new { category_code = "shirts", department_code = "tops", name = "Shirts" });
-        await api.PostAsync("/pvm/option_group", new { option_group_code = "size", name = "Size" });
-        var sizes = Enumerable.Range(0, variantsPerStyle).Select(SizeCode).ToArray();
-        for (var i = 0; i < sizes.Length; i++)
-        {
-            await api.PostAsync("/pvm/option", new { option_group_code = "size", option_code = sizes[i], name = sizes[i], position = i });
-        }
-        var ogm = await api.PostAsync("/pvm/ogm",
-            new { ogm_code = "apparel", name = "Apparel", axes = new[] { new { option_group_code = "size", option_codes = sizes } } });
-        await api.PostAsync("/pvm/ogm/status", new { ogm_guid = ogm.GetProperty("ogm_guid").GetString(), status = "active", expected_revision = 1 });
-        api.OgmGuid = ogm.GetProperty("ogm_guid").GetString()!;
+        await api.CreateOrgAsync();
+        await api.CatalogAsync(variantsPerStyle);
     }
-
-    private static string SizeCode(int i) => $"sz{i:D2}";
 
     private sealed record LoadResult(long Variants, long Errors, TimeSpan Elapsed);
 
     /// <summary>Each client takes the next style, creates and activates it, then creates its variants one by one.</summary>
-    private static async Task<LoadResult> LoadAsync(Api api, int styles, int variantsPerStyle, int concurrency, long total)
+    private static async Task<LoadResult> LoadAsync(BenchApi api, int styles, int variantsPerStyle, int concurrency, long total)
     {
         long nextStyle = -1;
         long variants = 0;
@@ -189,8 +166,8 @@ internal static class CatalogBenchmark
                     var created = await api.TryPostAsync("/pvm/variant", new
                     {
                         style_code = styleCode,
-                        variant_code = $"{styleCode}-{SizeCode(v)}",
-                        options = new[] { new { option_group_code = "size", option_code = SizeCode(v) } },
+                        variant_code = $"{styleCode}-{BenchApi.SizeCode(v)}",
+                        options = new[] { new { option_group_code = "size", option_code = BenchApi.SizeCode(v) } },
                         status = "active",
                         barcodes = new[] { new { barcode = Gtin13(n), primary = true } },
                     });
@@ -209,63 +186,5 @@ internal static class CatalogBenchmark
         await done.CancelAsync();
         await progress;
         return new LoadResult(variants, errors, elapsed);
-    }
-
-    /// <summary>JSON calls as the operator acting in the bench org; the first failures are printed with their problem.</summary>
-    private sealed class Api(HttpClient client, string operatorKey, string orgcode)
-    {
-        private int _reported;
-
-        public string Orgcode => orgcode;
-
-        public string OgmGuid { get; set; } = "";
-
-        public async Task<JsonElement> PostAsync(string path, object body, bool orgScoped = true)
-        {
-            using var response = await SendAsync(path, body, orgScoped);
-            var text = await response.Content.ReadAsStringAsync();
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
-            }
-            return JsonDocument.Parse(text).RootElement.Clone();
-        }
-
-        public async Task<bool> TryPostAsync(string path, object body)
-        {
-            try
-            {
-                using var response = await SendAsync(path, body, orgScoped: true);
-                if (response.IsSuccessStatusCode)
-                {
-                    await response.Content.CopyToAsync(Stream.Null);
-                    return true;
-                }
-                if (Interlocked.Increment(ref _reported) <= 5)
-                {
-                    Console.Error.WriteLine($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                }
-                return false;
-            }
-            catch (HttpRequestException ex)
-            {
-                if (Interlocked.Increment(ref _reported) <= 5)
-                {
-                    Console.Error.WriteLine($"{path}: {ex.Message}");
-                }
-                return false;
-            }
-        }
-
-        private async Task<HttpResponseMessage> SendAsync(string path, object body, bool orgScoped)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-            request.Headers.Add("x-api-key", operatorKey);
-            if (orgScoped)
-            {
-                request.Headers.Add("x-orgcode", orgcode);
-            }
-            return await client.SendAsync(request);
-        }
     }
 }

@@ -52,7 +52,7 @@ internal static class ReservationBenchmark
         try
         {
             await HttpBenchmark.WaitUntilAliveAsync(client, "/healthz");
-            var api = new Api(client, operatorKey, "bench-" + Guid.NewGuid().ToString("N")[..10]);
+            var api = new BenchApi(client, operatorKey, "bench-" + Guid.NewGuid().ToString("N")[..10]);
             var setup = Stopwatch.StartNew();
             await BootstrapAsync(api);
             var variants = await VariantsAsync(api, variantCount, concurrency);
@@ -103,41 +103,18 @@ internal static class ReservationBenchmark
         double.Parse(report.Split("ops/s")[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], NumberStyles.Number, CultureInfo.InvariantCulture);
 
     /// <summary>The org, its facility spine, and PVM's suppliers, brand, taxonomy and an OGM of one axis of 100 sizes.</summary>
-    private static async Task BootstrapAsync(Api api)
+    private static async Task BootstrapAsync(BenchApi api)
     {
-        var org = await api.PostAsync("/ofm/org/create",
-            new { orgcode = api.Orgcode, legal_name = "Bench Retail GmbH", owner_user_guid = Guid.CreateVersion7().ToString() }, orgScoped: false);
-        await api.PostAsync("/ofm/org/status/set", new { status = "active", expected_revision = org.GetProperty("revision").GetInt64() });
+        await api.CreateOrgAsync();
         await api.PostAsync("/ofm/facility/physical/create", new { facility_code = "site-1", name = "Main street site", time_zone = "Europe/Berlin" });
         await api.PostAsync("/ofm/facility/legal/create", new { facility_code = "entity-1", legal_name = "Bench Retail GmbH", country = "DE" });
         await api.PostAsync("/ofm/facility/logical/create",
             new { facility_code = Facility, name = "Flagship store", kind = "store", physical_facility_code = "site-1", legal_facility_code = "entity-1" });
-        await api.PostAsync("/pvm/vendor", new { vendor_code = "acme", name = "Acme", country = "DE" });
-        await api.PostAsync("/pvm/vendor/status", new { vendor_code = "acme", status = "active", expected_revision = 1 });
-        await api.PostAsync("/pvm/manufacturer", new { manufacturer_code = "mill", name = "Mill", country = "PT" });
-        await api.PostAsync("/pvm/manufacturer/status", new { manufacturer_code = "mill", status = "active", expected_revision = 1 });
-        await api.PostAsync("/pvm/brand", new { brand_code = "northwind", name = "Northwind" });
-        await api.PostAsync("/pvm/brand/link/add", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "acme", primary = true });
-        await api.PostAsync("/pvm/brand/link/add", new { brand_code = "northwind", supplier_kind = "manufacturer", supplier_code = "mill", primary = true });
-        await api.PostAsync("/pvm/division", new { division_code = "apparel", name = "Apparel" });
-        await api.PostAsync("/pvm/department", new { department_code = "tops", division_code = "apparel", name = "Tops" });
-        await api.PostAsync("/pvm/category", new { category_code = "shirts", department_code = "tops", name = "Shirts" });
-        await api.PostAsync("/pvm/option_group", new { option_group_code = "size", name = "Size" });
-        var sizes = Enumerable.Range(0, VariantsPerStyle).Select(SizeCode).ToArray();
-        for (var i = 0; i < sizes.Length; i++)
-        {
-            await api.PostAsync("/pvm/option", new { option_group_code = "size", option_code = sizes[i], name = sizes[i], position = i });
-        }
-        var ogm = await api.PostAsync("/pvm/ogm",
-            new { ogm_code = "apparel", name = "Apparel", axes = new[] { new { option_group_code = "size", option_codes = sizes } } });
-        await api.PostAsync("/pvm/ogm/status", new { ogm_guid = ogm.GetProperty("ogm_guid").GetString(), status = "active", expected_revision = 1 });
-        api.OgmGuid = ogm.GetProperty("ogm_guid").GetString()!;
+        await api.CatalogAsync(VariantsPerStyle);
     }
 
-    private static string SizeCode(int i) => $"sz{i:D2}";
-
     /// <summary>Styles of up to 100 active variants, created by <paramref name="concurrency"/> clients a style at a time; answers the variant guids.</summary>
-    private static async Task<List<string>> VariantsAsync(Api api, int count, int concurrency)
+    private static async Task<List<string>> VariantsAsync(BenchApi api, int count, int concurrency)
     {
         var styles = (count + VariantsPerStyle - 1) / VariantsPerStyle;
         var guids = new string?[count];
@@ -164,8 +141,8 @@ internal static class ReservationBenchmark
                     var variant = await api.PostAsync("/pvm/variant", new
                     {
                         style_code = styleCode,
-                        variant_code = $"{styleCode}-{SizeCode(v)}",
-                        options = new[] { new { option_group_code = "size", option_code = SizeCode(v) } },
+                        variant_code = $"{styleCode}-{BenchApi.SizeCode(v)}",
+                        options = new[] { new { option_group_code = "size", option_code = BenchApi.SizeCode(v) } },
                         status = "active",
                     });
                     guids[s * VariantsPerStyle + v] = variant.GetProperty("variant_guid").GetString();
@@ -176,7 +153,7 @@ internal static class ReservationBenchmark
     }
 
     /// <summary>Receipts of up to 100 lines, each variant's stock straight into available.</summary>
-    private static async Task ReceiveAsync(Api api, List<string> variants, Func<int, long> stockOf, int concurrency)
+    private static async Task ReceiveAsync(BenchApi api, List<string> variants, Func<int, long> stockOf, int concurrency)
     {
         var batches = variants.Select((v, i) => (Variant: v, Quantity: stockOf(i))).Chunk(100).ToList();
         long next = -1;
@@ -201,7 +178,7 @@ internal static class ReservationBenchmark
     /// Reservations of one unit for <paramref name="seconds"/>, the variant chosen by <paramref name="pick"/>; a 201 counts
     /// into <paramref name="placed"/>, a 409 <c>insufficient_stock</c> is a refusal (stock ran out), anything else an error.
     /// </summary>
-    private static async Task<ReservePhase> ReservePhaseAsync(Api api, string name, int seconds, int concurrency, List<string> variants, long[] placed,
+    private static async Task<ReservePhase> ReservePhaseAsync(BenchApi api, string name, int seconds, int concurrency, List<string> variants, long[] placed,
         Func<int> pick)
     {
         long refused = 0;
@@ -231,7 +208,7 @@ internal static class ReservationBenchmark
     }
 
     /// <summary>Every position against its ledger, and against what was received and reserved: nothing oversold, nothing lost.</summary>
-    private static async Task<(int Checked, List<string> Problems)> CheckAsync(Api api, List<string> variants, long[] placed, Func<int, long> stockOf,
+    private static async Task<(int Checked, List<string> Problems)> CheckAsync(BenchApi api, List<string> variants, long[] placed, Func<int, long> stockOf,
         int concurrency)
     {
         var problems = new List<string>();
@@ -270,38 +247,4 @@ internal static class ReservationBenchmark
     }
 
     /// <summary>JSON calls as the operator acting in the bench org.</summary>
-    private sealed class Api(HttpClient client, string operatorKey, string orgcode)
-    {
-        public string Orgcode => orgcode;
-
-        public string OgmGuid { get; set; } = "";
-
-        public async Task<JsonElement> PostAsync(string path, object body, bool orgScoped = true)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-            request.Headers.Add("x-api-key", operatorKey);
-            if (orgScoped)
-            {
-                request.Headers.Add("x-orgcode", orgcode);
-            }
-            using var response = await client.SendAsync(request);
-            var text = await response.Content.ReadAsStringAsync();
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
-            }
-            return JsonDocument.Parse(text).RootElement.Clone();
-        }
-
-        public async Task<HttpStatusCode> SendRawAsync(string path, byte[] body)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            request.Headers.Add("x-api-key", operatorKey);
-            request.Headers.Add("x-orgcode", orgcode);
-            using var response = await client.SendAsync(request);
-            await response.Content.CopyToAsync(Stream.Null);
-            return response.StatusCode;
-        }
-    }
 }

@@ -6,6 +6,19 @@ using Retail.Shared.Json;
 
 namespace Retail.Ics.Catalog;
 
+/// <summary>What an operation needs of the variant it names.</summary>
+public enum VariantNeed
+{
+    /// <summary>PVM knows it, whatever its status.</summary>
+    Known,
+
+    /// <summary>Known and not retired.</summary>
+    NotRetired,
+
+    /// <summary>Known and active (sellable).</summary>
+    Active,
+}
+
 /// <summary>A component of a kit as ICS reserves it: one kit holds <see cref="Quantity"/> of the variant.</summary>
 public sealed record KitPart(string VariantGuid, int Quantity);
 
@@ -76,6 +89,45 @@ public sealed class VariantCatalog(RecordStore<CatalogVariant> store, IServiceIn
         var variant = answer.ReadAs<VariantChanged>();
         await ApplyAsync(orgcode, variant, ct);
         return (await store.GetAsync(orgcode, variantGuid, ct: ct))?.Record;
+    }
+
+    /// <summary>
+    /// The variant a request names, checked for what the operation needs of it: null and the 422 naming
+    /// <paramref name="field"/> when PVM does not know it (<c>unknown_reference</c>) or its status does not serve
+    /// (<c>reference_not_active</c>). Stock of a retired variant may still be moved or written off (<see cref="VariantNeed.Known"/>);
+    /// none is received (<see cref="VariantNeed.NotRetired"/>); only an active one is held or transferred (<see cref="VariantNeed.Active"/>).
+    /// </summary>
+    public async Task<(CatalogVariant? Variant, ProblemHttpResult? Problem)> CheckAsync(string orgcode, string variantGuid, string field,
+        VariantNeed need, CancellationToken ct = default)
+    {
+        var variant = await GetAsync(orgcode, variantGuid, ct);
+        if (variant is null)
+        {
+            return (null, IcsProblems.UnknownReference(field, $"No variant '{variantGuid}' in this org."));
+        }
+        var serves = need switch
+        {
+            VariantNeed.Active => variant.IsActive,
+            VariantNeed.NotRetired => variant.Status != "retired",
+            _ => true,
+        };
+        return serves
+            ? (variant, null)
+            : (null, IcsProblems.ReferenceNotActive(field, $"Variant '{variant.VariantCode ?? variantGuid}' is {variant.Status ?? "not active"}."));
+    }
+
+    /// <summary>As <see cref="CheckAsync"/> for each of several variants; the first problem, or null.</summary>
+    public async Task<ProblemHttpResult?> ProblemAsync(string orgcode, IEnumerable<string> variantGuids, string field, VariantNeed need,
+        CancellationToken ct = default)
+    {
+        foreach (var guid in variantGuids.Distinct(StringComparer.Ordinal))
+        {
+            if ((await CheckAsync(orgcode, guid, field, need, ct)).Problem is { } problem)
+            {
+                return problem;
+            }
+        }
+        return null;
     }
 
     /// <summary>Several variants by guid, each as <see cref="GetAsync"/>; answers the ones that exist.</summary>

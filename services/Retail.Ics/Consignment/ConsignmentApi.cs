@@ -42,7 +42,7 @@ public static class ConsignmentApi
         var lines = request.Lines!.Select(l => (VariantGuid: StockRules.Guid(l.VariantGuid), Quantity: l.Quantity!.Value)).ToList();
         for (var i = 0; i < lines.Count; i++)
         {
-            if (await StockRules.VariantProblemAsync(catalog, orgcode, lines[i].VariantGuid, $"lines[{i}].variant_guid", allowRetired: false, ct) is { } noVariant)
+            if ((await catalog.CheckAsync(orgcode, lines[i].VariantGuid, $"lines[{i}].variant_guid", VariantNeed.NotRetired, ct)).Problem is { } noVariant)
             {
                 return noVariant;
             }

@@ -26,14 +26,10 @@ public sealed class HoldChanges(StockLedger ledger, RecordStore<Hold> holds, Var
         {
             return noFacility;
         }
-        var variant = await catalog.GetAsync(orgcode, variantGuid, ct);
+        var (variant, noVariant) = await catalog.CheckAsync(orgcode, variantGuid, "variant_guid", VariantNeed.Active, ct);
         if (variant is null)
         {
-            return IcsProblems.UnknownReference("variant_guid", $"No variant '{variantGuid}' in this org.");
-        }
-        if (!variant.IsActive)
-        {
-            return IcsProblems.ReferenceNotActive("variant_guid", $"Variant '{variant.VariantCode ?? variantGuid}' is {variant.Status ?? "not active"}.");
+            return noVariant!;
         }
         var (perKit, kitProblem) = variant.IsKit ? await ComponentsAsync(orgcode, variant, ct) : (null, null);
         if (kitProblem is not null)
@@ -162,15 +158,10 @@ public sealed class HoldChanges(StockLedger ledger, RecordStore<Hold> holds, Var
         var pending = new Queue<(HoldLine Part, int Depth)>(kit.Components.Select(c => (new HoldLine(c.VariantGuid, c.Quantity), 1)));
         while (pending.TryDequeue(out var item))
         {
-            var component = await catalog.GetAsync(orgcode, item.Part.VariantGuid, ct);
+            var (component, noComponent) = await catalog.CheckAsync(orgcode, item.Part.VariantGuid, "variant_guid", VariantNeed.Active, ct);
             if (component is null)
             {
-                return (null, IcsProblems.UnknownReference("variant_guid", $"Kit component '{item.Part.VariantGuid}' is not known in this org."));
-            }
-            if (!component.IsActive)
-            {
-                return (null, IcsProblems.ReferenceNotActive("variant_guid",
-                    $"Kit component '{component.VariantCode ?? component.VariantGuid}' is {component.Status ?? "not active"}."));
+                return (null, noComponent);
             }
             if (!component.IsKit || component.Components.Count == 0)
             {

@@ -61,7 +61,7 @@ public static class ReplenishmentApi
             {
                 return noFacility;
             }
-            if (await VariantChecks.ActiveAsync(catalog, orgcode, [variant], "variant_guid", ct) is { } badVariant)
+            if (await catalog.ProblemAsync(orgcode, [variant], "variant_guid", VariantNeed.Active, ct) is { } badVariant)
             {
                 return badVariant;
             }
@@ -147,9 +147,9 @@ public static class ReplenishmentApi
         {
             return noFacility;
         }
-        if (await catalog.GetAsync(orgcode, variant, ct) is null)
+        if ((await catalog.CheckAsync(orgcode, variant, "variant_guid", VariantNeed.Known, ct)).Problem is { } noVariant)
         {
-            return IcsProblems.UnknownReference("variant_guid", $"No variant {variant} in this org.");
+            return noVariant;
         }
         var record = new ReplenishmentRecord
         {
@@ -219,9 +219,9 @@ public static class ReplenishmentApi
     {
         var orgcode = context.RequireOrgcode();
         var variant = TransferRules.GuidKey(request.VariantGuid!);
-        if (await catalog.GetAsync(orgcode, variant, ct) is null)
+        if ((await catalog.CheckAsync(orgcode, variant, "variant_guid", VariantNeed.Known, ct)).Problem is { } noVariant)
         {
-            return IcsProblems.UnknownReference("variant_guid", $"No variant {variant} in this org.");
+            return noVariant;
         }
         IReadOnlyList<Position> candidates = request.FacilityCodes is { } codes
             ? await positions.GetManyAsync(orgcode, codes.Select(c => Position.KeyOf(Codes.Normalize(c), variant)).Distinct(StringComparer.Ordinal).ToList(),

@@ -87,7 +87,7 @@ public static class StockApi
         {
             return noFacility;
         }
-        if (await StockRules.VariantProblemAsync(catalog, orgcode, variantGuid, "variant_guid", allowRetired: true, ct) is { } noVariant)
+        if ((await catalog.CheckAsync(orgcode, variantGuid, "variant_guid", VariantNeed.Known, ct)).Problem is { } noVariant)
         {
             return noVariant;
         }
@@ -124,7 +124,7 @@ public static class StockApi
         {
             return noFacility;
         }
-        if (await StockRules.VariantProblemAsync(catalog, orgcode, adjustment.VariantGuid, "variant_guid", allowRetired: true, ct) is { } noVariant)
+        if ((await catalog.CheckAsync(orgcode, adjustment.VariantGuid, "variant_guid", VariantNeed.Known, ct)).Problem is { } noVariant)
         {
             return noVariant;
         }

@@ -48,21 +48,6 @@ public static class StockRules
 
     public static StockReference? Normalized(StockReference? reference) =>
         reference is null ? null : new StockReference(Codes.Normalize(reference.Kind), reference.Id.Trim());
-
-    /// <summary>
-    /// Null when the variant is known to the catalog (and, unless <paramref name="allowRetired"/>, not retired); else the
-    /// 422 naming <paramref name="field"/>. Stock of a retired variant may still be moved, written off or shipped; none is received.
-    /// </summary>
-    public static async Task<ProblemHttpResult?> VariantProblemAsync(VariantCatalog catalog, string orgcode, string variantGuid, string field,
-        bool allowRetired, CancellationToken ct)
-    {
-        var variant = await catalog.GetAsync(orgcode, variantGuid, ct);
-        if (variant is null)
-        {
-            return IcsProblems.UnknownReference(field, $"No variant '{variantGuid}' in this org.");
-        }
-        return !allowRetired && variant.Status == "retired" ? IcsProblems.ReferenceNotActive(field, $"Variant '{variantGuid}' is retired.") : null;
-    }
 }
 
 public sealed class StockKeyRequestValidator : AbstractValidator<StockKeyRequest>

@@ -62,7 +62,7 @@ public static class TransfersApi
             return noDestination;
         }
         var lines = TransferRules.LinesOf(request.Lines!);
-        if (await VariantChecks.ActiveAsync(catalog, orgcode, lines.Select(l => l.VariantGuid), "lines.variant_guid", ct) is { } badVariant)
+        if (await catalog.ProblemAsync(orgcode, lines.Select(l => l.VariantGuid), "lines.variant_guid", VariantNeed.Active, ct) is { } badVariant)
         {
             return badVariant;
         }

@@ -49,7 +49,7 @@ public static class WarehouseApi
             l.BinCode is null ? null : Codes.Normalize(l.BinCode))).ToList();
         for (var i = 0; i < lines.Count; i++)
         {
-            if (await StockRules.VariantProblemAsync(catalog, orgcode, lines[i].VariantGuid, $"lines[{i}].variant_guid", allowRetired: false, ct) is { } noVariant)
+            if ((await catalog.CheckAsync(orgcode, lines[i].VariantGuid, $"lines[{i}].variant_guid", VariantNeed.NotRetired, ct)).Problem is { } noVariant)
             {
                 return noVariant;
             }

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Pvm.Catalog;
+using Retail.Pvm.Identifiers;
 
 namespace Retail.Pvm.Links;
 
@@ -78,35 +79,38 @@ public static class VariantLinksApi
         RecordStore<VariantLink> store, RecordStore<Variant> variants, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var from = await VariantRefs.LoadAsync(variants, orgcode, request.FromVariantGuid, request.FromVariantCode, ct);
-        if (Unusable(from, "from", request.FromVariantGuid, request.FromVariantCode) is { } fromProblem)
+        // A link names existing variants that are not retired.
+        var (from, fromProblem) = await Identifiers.VariantRefs.ForWriteAsync(variants, orgcode,
+            new VariantRef(request.FromVariantGuid, request.FromVariantCode), ct, prefix: "from_");
+        if (from is null)
         {
-            return fromProblem;
+            return fromProblem!;
         }
-        var to = await VariantRefs.LoadAsync(variants, orgcode, request.ToVariantGuid, request.ToVariantCode, ct);
-        if (Unusable(to, "to", request.ToVariantGuid, request.ToVariantCode) is { } toProblem)
+        var (to, toProblem) = await Identifiers.VariantRefs.ForWriteAsync(variants, orgcode,
+            new VariantRef(request.ToVariantGuid, request.ToVariantCode), ct, prefix: "to_");
+        if (to is null)
         {
-            return toProblem;
+            return toProblem!;
         }
-        if (from!.Record.VariantGuid == to!.Record.VariantGuid)
+        if (from.VariantGuid == to.VariantGuid)
         {
             return ApiProblem.Business("link_to_self", "A variant cannot be linked to itself.",
-                $"Variant '{from.Record.VariantCode}' cannot be its own {SnakeName(kind)}.", [new("field", VariantRefs.Field("to", request.ToVariantGuid))]);
+                $"Variant '{from.VariantCode}' cannot be its own {SnakeName(kind)}.", [new("field", VariantRefs.Field("to", request.ToVariantGuid))]);
         }
         var link = new VariantLink
         {
             Kind = kind,
-            FromVariantGuid = from.Record.VariantGuid,
-            FromVariantCode = from.Record.VariantCode,
-            ToVariantGuid = to.Record.VariantGuid,
-            ToVariantCode = to.Record.VariantCode,
+            FromVariantGuid = from.VariantGuid,
+            FromVariantCode = from.VariantCode,
+            ToVariantGuid = to.VariantGuid,
+            ToVariantCode = to.VariantCode,
             Rank = request.Rank!.Value,
             Note = RequestRules.Trimmed(request.Note),
         };
         var existing = await store.GetAsync(orgcode, link.Key, includeDoomed: true, ct);
         if (existing is { Record.IsDoomed: false })
         {
-            return ApiProblem.Duplicate($"Variant '{from.Record.VariantCode}' already has '{to.Record.VariantCode}' as its {SnakeName(kind)}.",
+            return ApiProblem.Duplicate($"Variant '{from.VariantCode}' already has '{to.VariantCode}' as its {SnakeName(kind)}.",
                 VariantRefs.Field("to", request.ToVariantGuid));
         }
         // A retired (doomed) link of the same pair comes back as a new revision of the same record, its history kept.
@@ -163,13 +167,6 @@ public static class VariantLinksApi
             includeDoomed: request.Status == MasterStatus.Retired, sort: [new StateSort("rank")], ct: ct);
         return TypedResults.Ok(page);
     }
-
-    /// <summary>A link names existing variants that are not retired.</summary>
-    private static ProblemHttpResult? Unusable(Loaded<Variant>? variant, string role, string? guid, string? code) =>
-        variant is null ? VariantRefs.Unknown(role, guid, code)
-        : variant.Record.Status == ProductStatus.Retired
-            ? PvmProblems.ReferenceNotActive(VariantRefs.Field(role, guid), $"Variant '{variant.Record.VariantCode}' is retired.")
-            : null;
 
     private static string SnakeName(VariantLinkKind kind) => Retail.Shared.Json.SnakeCase.Name(kind);
 }

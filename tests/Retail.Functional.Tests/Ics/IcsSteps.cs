@@ -8,27 +8,9 @@ using Retail.Functional.Tests.Pvm;
 namespace Retail.Functional.Tests.Ics;
 
 /// <summary>One host per test class: OFM (orgs and facilities), MRS, PVM (the variants ICS names) and ICS.</summary>
-public sealed class IcsHost : IAsyncLifetime
+public sealed class IcsHost() : ServiceHost(Modules)
 {
-    public RetailHostFactory Factory { get; private set; } = null!;
-
-    public HttpClient Operator { get; private set; } = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        Factory = Start();
-        Operator = Factory.CreateOperatorClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Operator.Dispose();
-        await Factory.DisposeAsync();
-    }
-
-    internal static RetailHostFactory Start(Action<IServiceCollection>? services = null) =>
-        new() { ConfigureServices = s => { TestSessions.Add(s); services?.Invoke(s); }, Modules = Modules };
+    internal static RetailHostFactory Start(Action<IServiceCollection>? services = null) => Start(Modules, services);
 
     internal static IReadOnlyList<string> Modules { get; } = [.. RetailHostFactory.Orgs, "mrs", "pvm", "ics"];
 

@@ -12,27 +12,9 @@ namespace Retail.Functional.Tests.Ofm;
 /// One host per test class. Users sign in through <see cref="TestSessions"/> (a session header the test mints), so the
 /// OFM rules are exercised without depending on USM; the playbook test signs in through USM itself.
 /// </summary>
-public sealed class OfmHost : IAsyncLifetime
+public sealed class OfmHost() : ServiceHost(Modules)
 {
-    public RetailHostFactory Factory { get; private set; } = null!;
-
-    public HttpClient Operator { get; private set; } = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        Factory = Start();
-        Operator = Factory.CreateOperatorClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Operator.Dispose();
-        await Factory.DisposeAsync();
-    }
-
-    internal static RetailHostFactory Start(Action<IServiceCollection>? services = null) =>
-        new() { ConfigureServices = s => { TestSessions.Add(s); services?.Invoke(s); }, Modules = Modules };
+    internal static RetailHostFactory Start(Action<IServiceCollection>? services = null) => Start(Modules, services);
 
     /// <summary>OFM with the identity it checks callers through and MRS, which channel assets and the MRS tests use.</summary>
     internal static IReadOnlyList<string> Modules { get; } = [.. RetailHostFactory.Orgs, "mrs"];

@@ -7,27 +7,9 @@ using Retail.Functional.Tests.Ofm;
 namespace Retail.Functional.Tests.Pvm;
 
 /// <summary>One host per test class: OFM (the org directory), MRS (comment attachments) and PVM.</summary>
-public sealed class PvmHost : IAsyncLifetime
+public sealed class PvmHost() : ServiceHost(Modules)
 {
-    public RetailHostFactory Factory { get; private set; } = null!;
-
-    public HttpClient Operator { get; private set; } = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        Factory = Start();
-        Operator = Factory.CreateOperatorClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Operator.Dispose();
-        await Factory.DisposeAsync();
-    }
-
-    internal static RetailHostFactory Start(Action<IServiceCollection>? services = null) =>
-        new() { ConfigureServices = s => { TestSessions.Add(s); services?.Invoke(s); }, Modules = Modules };
+    internal static RetailHostFactory Start(Action<IServiceCollection>? services = null) => Start(Modules, services);
 
     internal static IReadOnlyList<string> Modules { get; } = [.. RetailHostFactory.Orgs, "mrs", "pvm"];
 

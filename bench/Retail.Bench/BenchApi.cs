@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Retail.Bench;
+
+/// <summary>
+/// JSON calls as the operator acting in a bench org (the first failures of <see cref="TryPostAsync"/> are printed with
+/// their problem), and the setup the catalog and stock benchmarks share.
+/// </summary>
+internal sealed class BenchApi(HttpClient client, string operatorKey, string orgcode)
+{
+    private int _reported;
+
+    public string Orgcode => orgcode;
+
+    /// <summary>The active OGM every bench style uses (set by <see cref="CatalogAsync"/>).</summary>
+    public string OgmGuid { get; private set; } = "";
+
+    /// <summary>The option code of size <paramref name="i"/> on the bench OGM's one axis.</summary>
+    public static string SizeCode(int i) => $"sz{i:D2}";
+
+    public async Task<JsonElement> PostAsync(string path, object body, bool orgScoped = true)
+    {
+        using var response = await SendAsync(path, body, orgScoped);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {text}");
+        }
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<bool> TryPostAsync(string path, object body)
+    {
+        try
+        {
+            using var response = await SendAsync(path, body, orgScoped: true);
+            if (response.IsSuccessStatusCode)
+            {
+                await response.Content.CopyToAsync(Stream.Null);
+                return true;
+            }
+            if (Interlocked.Increment(ref _reported) <= 5)
+            {
+                Console.Error.WriteLine($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            return false;
+        }
+        catch (HttpRequestException ex)
+        {
+            if (Interlocked.Increment(ref _reported) <= 5)
+            {
+                Console.Error.WriteLine($"{path}: {ex.Message}");
+            }
+            return false;
+        }
+    }
+
+    /// <summary>A body already serialised (the hot loops build theirs once), answering only the status.</summary>
+    public async Task<HttpStatusCode> SendRawAsync(string path, byte[] body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("x-api-key", operatorKey);
+        request.Headers.Add("x-orgcode", orgcode);
+        using var response = await client.SendAsync(request);
+        await response.Content.CopyToAsync(Stream.Null);
+        return response.StatusCode;
+    }
+
+    /// <summary>The bench org (its owner made up; the operator acts for it), created and activated.</summary>
+    public async Task CreateOrgAsync()
+    {
+        var org = await PostAsync("/ofm/org/create",
+            new { orgcode, legal_name = "Bench Retail GmbH", owner_user_guid = Guid.CreateVersion7().ToString() }, orgScoped: false);
+        await PostAsync("/ofm/org/status/set", new { status = "active", expected_revision = org.GetProperty("revision").GetInt64() });
+    }
+
+    /// <summary>PVM's suppliers, brand, taxonomy and an active OGM of one size axis with <paramref name="sizes"/> options.</summary>
+    public async Task CatalogAsync(int sizes)
+    {
+        await PostAsync("/pvm/vendor", new { vendor_code = "acme", name = "Acme", country = "DE" });
+        await PostAsync("/pvm/vendor/status", new { vendor_code = "acme", status = "active", expected_revision = 1 });
+        await PostAsync("/pvm/manufacturer", new { manufacturer_code = "mill", name = "Mill", country = "PT" });
+        await PostAsync("/pvm/manufacturer/status", new { manufacturer_code = "mill", status = "active", expected_revision = 1 });
+        await PostAsync("/pvm/brand", new { brand_code = "northwind", name = "Northwind" });
+        await PostAsync("/pvm/brand/link/add", new { brand_code = "northwind", supplier_kind = "vendor", supplier_code = "acme", primary = true });
+        await PostAsync("/pvm/brand/link/add", new { brand_code = "northwind", supplier_kind = "manufacturer", supplier_code = "mill", primary = true });
+        await PostAsync("/pvm/division", new { division_code = "apparel", name = "Apparel" });
+        await PostAsync("/pvm/department", new { department_code = "tops", division_code = "apparel", name = "Tops" });
+        await PostAsync("/pvm/category", new { category_code = "shirts", department_code = "tops", name = "Shirts" });
+        await PostAsync("/pvm/option_group", new { option_group_code = "size", name = "Size" });
+        var codes = Enumerable.Range(0, sizes).Select(SizeCode).ToArray();
+        for (var i = 0; i < codes.Length; i++)
+        {
+            await PostAsync("/pvm/option", new { option_group_code = "size", option_code = codes[i], name = codes[i], position = i });
+        }
+        var ogm = await PostAsync("/pvm/ogm",
+            new { ogm_code = "apparel", name = "Apparel", axes = new[] { new { option_group_code = "size", option_codes = codes } } });
+        await PostAsync("/pvm/ogm/status", new { ogm_guid = ogm.GetProperty("ogm_guid").GetString(), status = "active", expected_revision = 1 });
+        OgmGuid = ogm.GetProperty("ogm_guid").GetString()!;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string path, object body, bool orgScoped)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("x-api-key", operatorKey);
+        if (orgScoped)
+        {
+            request.Headers.Add("x-orgcode", orgcode);
+        }
+        return await client.SendAsync(request);
+    }
+}
