@@ -1,6 +1,7 @@
 using Retail.Ics;
 using Retail.Mrs;
 using Retail.Ofm;
+using Retail.Ppm;
 using Retail.Pvm;
 using Retail.Shared.Hosting;
 using Retail.Uas;
@@ -20,6 +21,7 @@ internal static class HostModules
         new MrsModule(),
         new PvmModule(),
         new IcsModule(),
+        new PpmModule(),
         new WorkflowsModule(),
     ];
 }
