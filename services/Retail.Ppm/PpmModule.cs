@@ -40,6 +40,7 @@ public sealed class PpmModule : IServiceModule
         services.AddRecords(Id, CatalogVariant.Type);
         services.AddRecords(Id, CatalogStyle.Type);
         services.AddSingleton<PricingSnapshots>();
+        services.AddScoped<PriceCatalog>();
         services.AddCommentsAndInbox(Id, Collaboration);
     }
 

@@ -1,0 +1,136 @@
+using System.Net;
+using Retail.Shared.Invocation;
+
+namespace Retail.Ppm.Catalog;
+
+/// <summary>What an operation needs of the variant it names.</summary>
+public enum VariantNeed
+{
+    /// <summary>PVM knows it, whatever its status.</summary>
+    Known,
+
+    /// <summary>Known and not retired (a price may be set ahead of launch).</summary>
+    NotRetired,
+
+    /// <summary>Known and active (sellable).</summary>
+    Active,
+}
+
+/// <summary>
+/// The variants PPM knows. <see cref="GetAsync"/> reads the projection by key; a variant PVM has not told PPM about yet
+/// (an event still on its way) is asked of PVM once (<c>/variant/get</c>, then kept), so a write naming a fresh variant
+/// does not fail. Hot paths never call PVM for a variant already known.
+/// </summary>
+public sealed class PriceCatalog(RecordStore<CatalogVariant> store, IServiceInvoker invoker)
+{
+    public const string PvmAppId = "pvm";
+
+    /// <summary>The variant, or null when PVM does not know it in this org. Throws <see cref="DependencyUnavailableException"/> when PVM cannot answer.</summary>
+    public async Task<CatalogVariant?> GetAsync(string orgcode, string variantGuid, CancellationToken ct = default)
+    {
+        if (!Guid.TryParse(variantGuid, out _))
+        {
+            return null;
+        }
+        var known = await store.GetAsync(orgcode, variantGuid, ct: ct);
+        if (known is { Record.VariantRevision: > 0 })
+        {
+            return known.Record;
+        }
+        var answer = await invoker.InvokeAsync(PvmAppId, "/variant/get", new { variant_guid = variantGuid }, new InvocationOptions(orgcode), ct);
+        if (answer.StatusCode == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        if (!answer.IsSuccess)
+        {
+            throw new DependencyUnavailableException("The product service (PVM)");
+        }
+        var variant = answer.ReadAs<VariantChanged>();
+        await ApplyAsync(orgcode, variant, ct);
+        return (await store.GetAsync(orgcode, variantGuid, ct: ct))?.Record;
+    }
+
+    /// <summary>
+    /// The variant a request names, checked for what the operation needs of it: null and the 422 naming
+    /// <paramref name="field"/> when PVM does not know it (<c>unknown_reference</c>) or its status does not serve
+    /// (<c>reference_not_active</c>). Stock of a retired variant may still be moved or written off (<see cref="VariantNeed.Known"/>);
+    /// none is received (<see cref="VariantNeed.NotRetired"/>); only an active one is held or transferred (<see cref="VariantNeed.Active"/>).
+    /// </summary>
+    public async Task<(CatalogVariant? Variant, ProblemHttpResult? Problem)> CheckAsync(string orgcode, string variantGuid, string field,
+        VariantNeed need, CancellationToken ct = default)
+    {
+        var variant = await GetAsync(orgcode, variantGuid, ct);
+        if (variant is null)
+        {
+            return (null, PpmProblems.UnknownReference(field, $"No variant '{variantGuid}' in this org."));
+        }
+        var serves = need switch
+        {
+            VariantNeed.Active => variant.IsActive,
+            VariantNeed.NotRetired => variant.Status != "retired",
+            _ => true,
+        };
+        return serves
+            ? (variant, null)
+            : (null, PpmProblems.ReferenceNotActive(field, $"Variant '{variant.VariantCode ?? variantGuid}' is {variant.Status ?? "not active"}."));
+    }
+
+    /// <summary>As <see cref="CheckAsync"/> for each of several variants; the first problem, or null.</summary>
+    public async Task<ProblemHttpResult?> ProblemAsync(string orgcode, IEnumerable<string> variantGuids, string field, VariantNeed need,
+        CancellationToken ct = default)
+    {
+        foreach (var guid in variantGuids.Distinct(StringComparer.Ordinal))
+        {
+            if ((await CheckAsync(orgcode, guid, field, need, ct)).Problem is { } problem)
+            {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Several variants by guid, each as <see cref="GetAsync"/>; answers the ones that exist.</summary>
+    public async Task<IReadOnlyDictionary<string, CatalogVariant>> GetManyAsync(string orgcode, IEnumerable<string> variantGuids, CancellationToken ct = default)
+    {
+        var found = new Dictionary<string, CatalogVariant>(StringComparer.Ordinal);
+        foreach (var guid in variantGuids.Distinct(StringComparer.Ordinal))
+        {
+            if (await GetAsync(orgcode, guid, ct) is { } variant)
+            {
+                found[guid] = variant;
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Keeps a variant snapshot unless the projection already holds the same or a newer revision.</summary>
+    public async Task ApplyAsync(string orgcode, VariantChanged changed, CancellationToken ct = default)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await store.GetAsync(orgcode, changed.VariantGuid, ct: ct);
+            if (current is not null && current.Record.VariantRevision >= changed.Revision)
+            {
+                return;
+            }
+            var next = (current?.Record ?? new CatalogVariant { VariantGuid = changed.VariantGuid }) with
+            {
+                VariantCode = changed.VariantCode,
+                StyleGuid = changed.StyleGuid,
+                Status = changed.Status,
+                VariantRevision = changed.Revision,
+            };
+            var write = current is null ? await store.CreateAsync(orgcode, next, ct: ct) : await store.UpdateAsync(orgcode, current, next, ct: ct);
+            if (write.Succeeded)
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException($"variant {changed.VariantGuid} kept changing while its projection was written");
+    }
+
+}
+
+/// <summary>PVM's variant snapshot as PPM reads it (the fields it keeps); also the shape of <c>/pvm/variant/get</c>.</summary>
+public sealed record VariantChanged(string VariantGuid, string? VariantCode, string? StyleGuid, string? Status, long Revision);
