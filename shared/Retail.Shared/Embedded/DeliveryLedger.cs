@@ -37,9 +37,8 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         var unregistered = subscribers.Where(s => !_registered.Contains(s.Id)).ToList();
         if (unregistered.Count == 0 && _fannedUpTo >= 0)
         {
-            await using var connection = database.OpenReader();
-            await using var probe = connection.CreateCommand();
-            probe.CommandText = "SELECT coalesce(max(seq), 0) FROM outbox";
+            using var connection = database.RentReader();
+            var probe = connection.Command("SELECT coalesce(max(seq), 0) FROM outbox");
             var last = Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             if (last <= _fannedUpTo)
             {

@@ -80,6 +80,7 @@ internal sealed class EmbeddedDatabase : IDisposable
     private readonly Task _writeLoop;
     private readonly SqliteConnection _writer;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentBag<ReadConnection> _readers = [];
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropWrite,
@@ -133,6 +134,39 @@ internal sealed class EmbeddedDatabase : IDisposable
         connection.Open();
         return connection;
     }
+
+    /// <summary>
+    /// An open reader connection with the statements it has prepared, for one caller until it disposes the lease.
+    /// Reads on hot paths use this: SQLite parses and plans a statement once per connection instead of on every read.
+    /// </summary>
+    public ReadConnection RentReader()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_readers.TryTake(out var reader))
+        {
+            return reader;
+        }
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        return new ReadConnection(this, connection);
+    }
+
+    internal void Return(ReadConnection reader)
+    {
+        if (_disposed || _readers.Count >= MaxIdleReaders)
+        {
+            reader.Close();
+            return;
+        }
+        _readers.Add(reader);
+        if (_disposed && _readers.TryTake(out var late))
+        {
+            late.Close();
+        }
+    }
+
+    // More than the thread pool keeps busy on a small machine; a burst beyond it opens connections that are closed after.
+    private const int MaxIdleReaders = 32;
 
     /// <summary>
     /// Runs <paramref name="work"/> atomically on the writer connection: its changes commit, unless it calls
@@ -307,10 +341,26 @@ internal sealed class EmbeddedDatabase : IDisposable
         {
             command = _writer.CreateCommand();
             command.CommandText = sql;
+            TryPrepare(command);
             _commands[sql] = command;
         }
         command.Parameters.Clear();
         return command;
+    }
+
+    /// <summary>
+    /// Prepares a cached command once: Microsoft.Data.Sqlite otherwise parses and plans its SQL again on every execution.
+    /// A text whose later statements name what its earlier ones create cannot be prepared ahead; it stays unprepared.
+    /// </summary>
+    internal static void TryPrepare(SqliteCommand command)
+    {
+        try
+        {
+            command.Prepare();
+        }
+        catch (SqliteException)
+        {
+        }
     }
 
     private void Execute(string sql)
@@ -336,6 +386,10 @@ internal sealed class EmbeddedDatabase : IDisposable
         }
         _commands.Clear();
         _writer.Dispose();
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Close();
+        }
         // Close the pooled handles too, so the file is released (tests delete it; a new host reopens it).
         SqliteConnection.ClearPool(_writer);
     }
@@ -380,4 +434,49 @@ internal sealed class WriteBatch(EmbeddedDatabase database, long etagSeq)
     public string NextETag() => (++ETagSeq).ToString(CultureInfo.InvariantCulture);
 
     public void Abort() => Aborted = true;
+}
+
+/// <summary>
+/// A reader connection lent by <see cref="EmbeddedDatabase.RentReader"/>: <see cref="Command"/> answers the same
+/// prepared command for the same SQL each time (parameters cleared). Used by one caller at a time; disposing returns it.
+/// </summary>
+internal sealed class ReadConnection(EmbeddedDatabase database, SqliteConnection connection) : IDisposable
+{
+    // Statements differ by shape (filters, IN-list sizes), not by value; a connection that somehow collects more starts over.
+    private const int MaxStatements = 128;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            if (_commands.Count >= MaxStatements)
+            {
+                DisposeCommands();
+            }
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            EmbeddedDatabase.TryPrepare(command);
+            _commands[sql] = command;
+        }
+        command.Parameters.Clear();
+        return command;
+    }
+
+    public void Dispose() => database.Return(this);
+
+    internal void Close()
+    {
+        DisposeCommands();
+        connection.Dispose();
+    }
+
+    private void DisposeCommands()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+        _commands.Clear();
+    }
 }

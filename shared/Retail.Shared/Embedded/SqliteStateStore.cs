@@ -36,13 +36,11 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     public async Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var connection = Database.OpenReader();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT key, value, etag FROM state WHERE key = $k AND (expires_at IS NULL OR expires_at > $now)";
+        using var connection = Database.RentReader();
+        var command = connection.Command("SELECT key, value, etag, expires_at FROM state WHERE key = $k");
         command.Parameters.AddWithValue("$k", key);
-        command.Parameters.AddWithValue("$now", NowMs);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadEntry(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && IsLive(reader, NowMs) ? ReadEntry(reader) : null;
     }
 
     public async Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
@@ -53,27 +51,42 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         {
             return result;
         }
-        await using var connection = Database.OpenReader();
-        // Chunks keep the statement under SQLite's parameter limit.
-        foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(500))
+        using var connection = Database.RentReader();
+        var now = NowMs;
+        // Chunks keep the statement under SQLite's parameter limit; each chunk is padded (repeating its last key) to a
+        // power of two, so a connection prepares at most ten shapes of this statement.
+        foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(BulkChunk))
         {
-            await using var command = connection.CreateCommand();
-            var names = new string[chunk.Length];
-            for (var i = 0; i < chunk.Length; i++)
+            var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)chunk.Length);
+            var command = connection.Command(BulkSql(size));
+            for (var i = 0; i < size; i++)
             {
-                names[i] = "$k" + i.ToString(CultureInfo.InvariantCulture);
-                command.Parameters.AddWithValue(names[i], chunk[i]);
+                command.Parameters.AddWithValue(BulkNames[i], chunk[Math.Min(i, chunk.Length - 1)]);
             }
-            command.Parameters.AddWithValue("$now", NowMs);
-            command.CommandText = $"SELECT key, value, etag FROM state WHERE key IN ({string.Join(',', names)}) AND (expires_at IS NULL OR expires_at > $now)";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                result.Add(ReadEntry(reader));
+                if (IsLive(reader, now))
+                {
+                    result.Add(ReadEntry(reader));
+                }
             }
         }
         return result;
     }
+
+    private const int BulkChunk = 512;
+
+    private static readonly string[] BulkNames = Enumerable.Range(0, BulkChunk).Select(i => "$k" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> BulkStatements = new();
+
+    private static string BulkSql(int size) => BulkStatements.GetOrAdd(size, n =>
+        $"SELECT key, value, etag, expires_at FROM state WHERE key IN ({string.Join(',', BulkNames.Take(n))})");
+
+    // Expiry is checked here, not in SQL: a bound "now" next to the partial expiry index makes SQLite plan the statement
+    // again on every execution (the value decides whether that index could serve), which undoes preparing it once.
+    private static bool IsLive(SqliteDataReader reader, long now) => reader.IsDBNull(3) || reader.GetInt64(3) > now;
 
     public async Task<StateCommit> TransactAsync(StateTransaction transaction, CancellationToken cancellationToken = default)
     {
@@ -163,7 +176,8 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         var etags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var operation in transaction.Operations)
         {
-            var current = batch.Command("SELECT etag FROM state WHERE key = $k AND (expires_at IS NULL OR expires_at > $now)");
+            // The live row's ETag (an expired row counts as absent); expiry compared here for the reason IsLive gives.
+            var current = batch.Command("SELECT CASE WHEN expires_at IS NULL OR expires_at > $now THEN etag END FROM state WHERE key = $k");
             current.Parameters.AddWithValue("$k", operation.Key);
             current.Parameters.AddWithValue("$now", now);
             var currentETag = current.ExecuteScalar() as string;

@@ -22,9 +22,8 @@ internal static class StateQueryRunner
         var signature = Signature(query.Sort);
         var after = query.Token is null ? null : PageToken.Decode(query.Token, signature, query.Sort.Count);
 
-        await using var connection = database.OpenReader();
-        await using var command = connection.CreateCommand();
-        var parameters = command.Parameters;
+        using var connection = database.RentReader();
+        var parameters = new QueryParameters();
         var sql = new StringBuilder("SELECT key, value, etag");
         for (var i = 0; i < query.Sort.Count; i++)
         {
@@ -37,7 +36,8 @@ internal static class StateQueryRunner
             // also gives the order; the record layer knows which index a list was declared for.
             sql.Append(" INDEXED BY ").Append(IndexName(index));
         }
-        sql.Append(" WHERE (expires_at IS NULL OR expires_at > $now)");
+        // coalesce keeps "now" out of anything an index could match, so the prepared statement is not planned again per value.
+        sql.Append(" WHERE coalesce(expires_at, 9223372036854775807) > $now");
         parameters.AddWithValue("$now", now);
 
         for (var f = 0; f < query.Filters.Count; f++)
@@ -102,7 +102,9 @@ internal static class StateQueryRunner
         }
         sql.Append("key LIMIT $limit");
         parameters.AddWithValue("$limit", query.Limit + 1);
-        command.CommandText = sql.ToString();
+        // Same shape, same SQL: the connection's prepared statement is reused and only the values are bound anew.
+        var command = connection.Command(sql.ToString());
+        command.Parameters.AddRange(parameters);
 
         var items = new List<StateEntry>(Math.Min(query.Limit, 1000));
         object?[]? lastSortValues = null;
@@ -129,7 +131,7 @@ internal static class StateQueryRunner
     }
 
     /// <summary>"Rows after the last one" for ORDER BY s0, s1, …, key, with SQLite's NULLs-first ascending order.</summary>
-    private static string KeysetCondition(IReadOnlyList<StateSort> sort, PageToken after, SqliteParameterCollection parameters)
+    private static string KeysetCondition(IReadOnlyList<StateSort> sort, PageToken after, QueryParameters parameters)
     {
         var alternatives = new List<string>();
         var equalSoFar = new List<string>();
@@ -282,4 +284,10 @@ internal static class StateQueryRunner
             }
         }
     }
+}
+
+/// <summary>The values a query binds, collected while its SQL is built (the prepared command is picked by the finished SQL).</summary>
+internal sealed class QueryParameters : List<SqliteParameter>
+{
+    public void AddWithValue(string name, object? value) => Add(new SqliteParameter(name, value ?? DBNull.Value));
 }
