@@ -20,7 +20,7 @@ public sealed class PpmModule : IServiceModule
     public string Title => "Pricing and Promotions";
 
     /// <summary>Comments, inbox and their search on PPM's records; built once, here (hosts are built in parallel in tests).</summary>
-    public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.All }
+    public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
         .Subject(PriceList.Type).Subject(PriceZone.Type).Subject(PriceEntry.Type).Subject(PriceApproval.Type)
         .Subject(DynamicRule.Type).Subject(Promotion.Type).Subject(Uom.Type).Subject(PricingPolicy.Type);
 
