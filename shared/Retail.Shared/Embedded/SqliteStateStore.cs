@@ -23,7 +23,10 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         _time = timeProvider ?? TimeProvider.System;
         var path = Path.Combine(options.FullDataDir, "state", appId + ".db");
         Database = new EmbeddedDatabase(appId, path, options.State);
+        _cache = new StateReadCache(options.State.ReadCacheEntries);
     }
+
+    private readonly StateReadCache _cache;
 
     public string AppId { get; }
 
@@ -36,11 +39,22 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     public async Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (_cache.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+        var stamp = _cache.Stamp(key);
         using var connection = Database.RentReader();
         var command = connection.Command("SELECT key, value, etag, expires_at FROM state WHERE key = $k");
         command.Parameters.AddWithValue("$k", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && IsLive(reader, NowMs) ? ReadEntry(reader) : null;
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || !IsLive(reader, NowMs))
+        {
+            return null;
+        }
+        var entry = ReadEntry(reader);
+        Keep(reader, entry, stamp);
+        return entry;
     }
 
     public async Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
@@ -51,11 +65,27 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         {
             return result;
         }
+        var stamps = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            if (_cache.TryGet(key, out var cached))
+            {
+                result.Add(cached);
+            }
+            else
+            {
+                stamps.TryAdd(key, _cache.Stamp(key));
+            }
+        }
+        if (stamps.Count == 0)
+        {
+            return result;
+        }
         using var connection = Database.RentReader();
         var now = NowMs;
         // Chunks keep the statement under SQLite's parameter limit; each chunk is padded (repeating its last key) to a
         // power of two, so a connection prepares at most ten shapes of this statement.
-        foreach (var chunk in keys.Distinct(StringComparer.Ordinal).Chunk(BulkChunk))
+        foreach (var chunk in stamps.Keys.Chunk(BulkChunk))
         {
             var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)chunk.Length);
             var command = connection.Command(BulkSql(size));
@@ -68,11 +98,22 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             {
                 if (IsLive(reader, now))
                 {
-                    result.Add(ReadEntry(reader));
+                    var entry = ReadEntry(reader);
+                    Keep(reader, entry, stamps[entry.Key]);
+                    result.Add(entry);
                 }
             }
         }
         return result;
+    }
+
+    // Entries with a TTL are left to SQLite, which knows when they lapse.
+    private void Keep(SqliteDataReader reader, StateEntry entry, long stamp)
+    {
+        if (_cache.Enabled && reader.IsDBNull(3))
+        {
+            _cache.Offer(entry, stamp);
+        }
     }
 
     private const int BulkChunk = 512;
@@ -92,7 +133,19 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var now = NowMs;
-        var commit = await Database.WriteAsync(batch => Apply(batch, transaction, now), cancellationToken).ConfigureAwait(false);
+        StateCommit commit;
+        try
+        {
+            commit = await Database.WriteAsync(batch => Apply(batch, transaction, now), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // After the commit, before the writer hears of it (also when the outcome is unknown): see StateReadCache.
+            if (_cache.Enabled)
+            {
+                _cache.Invalidate(transaction.Operations.Select(o => o.Key));
+            }
+        }
         if (commit.Committed && transaction.Messages.Count > 0)
         {
             Database.Signal();

@@ -90,4 +90,11 @@ public sealed class EmbeddedStateOptions
 
     /// <summary>How often expired entries are deleted and delivered outbox messages purged.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How many entries (without a TTL) each app's store keeps in memory after reading them, so hot keys (a variant's
+    /// projection, a price, a position) are served without SQLite; 0 turns the cache off. Every commit of this process
+    /// drops the keys it wrote before the writer is answered.
+    /// </summary>
+    public int ReadCacheEntries { get; set; } = 50_000;
 }
