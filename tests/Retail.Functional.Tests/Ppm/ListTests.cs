@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Functional.Tests.Ofm;
 
@@ -22,6 +23,24 @@ internal static class ListSteps
     public static string Code(JsonElement list) => list.GetProperty("price_list_code").GetString()!;
 
     public static long Revision(JsonElement record) => record.GetProperty("revision").GetInt64();
+
+    /// <summary>The business events of <paramref name="type"/> PPM committed for the org, in commit order (its outbox, as a consumer receives them).</summary>
+    public static IReadOnlyList<JsonElement> Events(this PpmHost host, PpmOrg org, string type)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(host.Factory.DataDir, "state", "ppm.db")};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data FROM outbox WHERE type = $type AND orgcode = $orgcode ORDER BY seq";
+        command.Parameters.AddWithValue("$type", type);
+        command.Parameters.AddWithValue("$orgcode", org.Orgcode);
+        using var reader = command.ExecuteReader();
+        var events = new List<JsonElement>();
+        while (reader.Read())
+        {
+            events.Add(JsonDocument.Parse((byte[])reader["data"]).RootElement.Clone());
+        }
+        return events;
+    }
 
     /// <summary>The (list code, priority) pairs of a channel's assignments, in the order answered.</summary>
     public static IReadOnlyList<(string, int)> Pairs(JsonElement channelLists) =>
@@ -156,6 +175,13 @@ public sealed class ListTests(PpmHost host) : IClassFixture<PpmHost>
         Assert.Equal(new[] { "pos", "web" }, ofList.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("channel_code").GetString()!).Order().ToArray());
         var empty = await org.Post("/ppm/price-list/assignments", new { price_list_code = "staff" }).Ok();
         Assert.Equal(0, empty.GetProperty("items").GetArrayLength());
+
+        // One event per change: the re-assignment at the same priority changed nothing and said nothing.
+        var assigned = host.Events(org, "ppm.price_list.assigned");
+        Assert.Equal(new[] { ("web", "retail", 10), ("web", "promo", 5), ("web", "retail", 1), ("pos", "retail", 0) },
+            assigned.Select(e => (e.GetProperty("channel_code").GetString()!, e.GetProperty("price_list_code").GetString()!, e.GetProperty("priority").GetInt32()))
+                .ToArray());
+        Assert.Equal(10, assigned[2].GetProperty("previous_priority").GetInt32());
     }
 
     [Fact]
@@ -175,6 +201,8 @@ public sealed class ListTests(PpmHost host) : IClassFixture<PpmHost>
         Assert.Equal(0, cleared.GetProperty("assignments").GetArrayLength());
         Assert.Equal(2, ListSteps.Revision(cleared));
         await org.ResolveList("web").Problem(HttpStatusCode.UnprocessableEntity, "no_price_list");
+        var unassigned = Assert.Single(host.Events(org, "ppm.price_list.unassigned"));
+        Assert.Equal(("web", "retail"), (unassigned.GetProperty("channel_code").GetString(), unassigned.GetProperty("price_list_code").GetString()));
 
         var retired = await org.SetListStatus("retail", "retired", ListSteps.Revision(retail));
         Assert.Equal("retired", retired.GetProperty("status").GetString());

@@ -45,6 +45,9 @@ public sealed class PolicyTests(PpmHost host) : IClassFixture<PpmHost>
         Assert.Equal(new[] { 1L, 2L }, history.Select(h => h.GetProperty("revision").GetInt64()).ToArray());
         Assert.Equal(40m, history[0].GetProperty("record").GetProperty("max_discount_percent").GetDecimal());
         Assert.Equal(org.Owner.UserGuid, history[1].GetProperty("principal_id").GetString());
+        var changed = host.Events(org, "ppm.policy.changed");
+        Assert.Equal(new[] { 1L, 2L }, changed.Select(e => e.GetProperty("revision").GetInt64()).ToArray());
+        Assert.Equal("exclusive", changed[1].GetProperty("stacking").GetProperty("mode").GetString());
         var paged = await org.Post("/ppm/policy/get", new { include_history = true, limit = 1 }).Ok();
         Assert.Single(paged.GetProperty("history").GetProperty("items").EnumerateArray());
         Assert.NotEqual(JsonValueKind.Null, paged.GetProperty("history").GetProperty("next_token").ValueKind);

@@ -80,6 +80,13 @@ public sealed class ZoneTests(PpmHost host) : IClassFixture<PpmHost>
         var back = await org.AssignZone("store-2", "airport").Ok();
         Assert.Equal(4, ZoneSteps.Revision(back));
         Assert.Equal("airport", ZoneSteps.ZoneOf(await org.ResolveZone("store-2")));
+
+        var assignedEvents = host.Events(org, "ppm.price_zone.assigned")
+            .Where(e => e.GetProperty("facility_code").GetString() == "store-2")
+            .Select(e => (e.GetProperty("price_zone_code").GetString(), e.GetProperty("previous_price_zone_code").GetString())).ToArray();
+        Assert.Equal(new (string?, string?)[] { ("airport", null), ("city", "airport"), ("airport", null) }, assignedEvents);
+        var unassigned = Assert.Single(host.Events(org, "ppm.price_zone.unassigned"));
+        Assert.Equal(("store-2", "city"), (unassigned.GetProperty("facility_code").GetString(), unassigned.GetProperty("price_zone_code").GetString()));
     }
 
     [Fact]
