@@ -95,6 +95,7 @@ public sealed class PriceListAssignmentsRequestValidator : AbstractValidator<Pri
         RuleFor(r => r.PriceListCode).OptionalCode();
         RuleFor(r => r.ChannelCode).Must((r, channel) => (channel is null) != (r.PriceListCode is null))
             .WithMessage("name exactly one of channel_code and price_list_code");
+        RuleFor(r => r.NextToken).Null().When(r => r.ChannelCode is not null).WithMessage("pages the channels of a list; a channel's lists are one page");
         this.AddPagingRules();
     }
 }

@@ -80,6 +80,7 @@ public sealed class PriceZoneAssignmentsRequestValidator : AbstractValidator<Pri
         RuleFor(r => r.FacilityCode).OptionalCode();
         RuleFor(r => r.PriceZoneCode).Must((r, zone) => (zone is null) != (r.FacilityCode is null))
             .WithMessage("name exactly one of price_zone_code and facility_code");
+        RuleFor(r => r.NextToken).Null().When(r => r.FacilityCode is not null).WithMessage("pages the facilities of a zone; a facility has one zone");
         this.AddPagingRules();
     }
 }

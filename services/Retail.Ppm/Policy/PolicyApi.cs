@@ -55,7 +55,13 @@ public sealed class SetPolicyRequestValidator : AbstractValidator<SetPolicyReque
 
 public sealed class GetPolicyRequestValidator : AbstractValidator<GetPolicyRequest>
 {
-    public GetPolicyRequestValidator() => this.AddPagingRules();
+    public GetPolicyRequestValidator()
+    {
+        this.AddPagingRules();
+        // Paging is of the history: without it a token would be ignored rather than refused.
+        RuleFor(r => r.Limit).Null().When(r => r.IncludeHistory != true).WithMessage("pages the history; send include_history: true");
+        RuleFor(r => r.NextToken).Null().When(r => r.IncludeHistory != true).WithMessage("pages the history; send include_history: true");
+    }
 }
 
 public static class PercentRules

@@ -50,7 +50,11 @@ public sealed class PolicyTests(PpmHost host) : IClassFixture<PpmHost>
         Assert.Equal("exclusive", changed[1].GetProperty("stacking").GetProperty("mode").GetString());
         var paged = await org.Post("/ppm/policy/get", new { include_history = true, limit = 1 }).Ok();
         Assert.Single(paged.GetProperty("history").GetProperty("items").EnumerateArray());
-        Assert.NotEqual(JsonValueKind.Null, paged.GetProperty("history").GetProperty("next_token").ValueKind);
+        var token = paged.GetProperty("history").GetProperty("next_token").GetString();
+        var next = await org.Post("/ppm/policy/get", new { include_history = true, limit = 1, next_token = token }).Ok();
+        Assert.Equal(2, next.GetProperty("history").GetProperty("items")[0].GetProperty("revision").GetInt64());
+        await org.Post("/ppm/policy/get", new { next_token = token }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.Post("/ppm/policy/get", new { include_history = true, next_token = "forged" }).Problem(HttpStatusCode.BadRequest, "invalid_next_token");
     }
 
     [Fact]
