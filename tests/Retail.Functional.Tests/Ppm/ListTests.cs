@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.Ppm.Prices;
+using Retail.Shared.Records;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Functional.Tests.Ofm;
 
@@ -89,6 +92,29 @@ public sealed class ListTests(PpmHost host) : IClassFixture<PpmHost>
         Assert.Equal(2, paged.GetProperty("items").GetArrayLength());
         var rest = await org.Post("/ppm/price-list/list", new { limit = 2, next_token = paged.GetProperty("next_token").GetString() }).Ok();
         Assert.Equal(1, rest.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task a_list_currency_is_locked_once_the_list_holds_a_price()
+    {
+        var org = await host.NewOrgAsync();
+        var retail = await org.NewList("retail", "EUR");
+        // The price goes straight into PPM's store: the price endpoints are another part's; this is what they write.
+        using (var scope = host.Factory.Services.CreateScope())
+        {
+            var prices = scope.ServiceProvider.GetRequiredService<RecordStore<PriceEntry>>();
+            var write = await prices.CreateAsync(org.Orgcode, new PriceEntry
+            {
+                VariantGuid = org.Variants[0], PriceListCode = "retail", PriceZoneCode = PriceEntry.NoZone, UomCode = "each", Currency = "EUR",
+            });
+            Assert.True(write.Succeeded);
+        }
+        var locked = await org.Post("/ppm/price-list/set", new { price_list_code = "retail", currency = "USD", expected_revision = ListSteps.Revision(retail) })
+            .Problem(HttpStatusCode.Conflict, "currency_locked");
+        Assert.Equal("currency", locked.GetProperty("field").GetString());
+        // Everything but the currency may still change, and naming the same currency is no change of it.
+        var renamed = await org.Post("/ppm/price-list/set", new { price_list_code = "retail", name = "Shelf", currency = "eur", expected_revision = 1 }).Ok();
+        Assert.Equal(("Shelf", "EUR"), (renamed.GetProperty("name").GetString(), renamed.GetProperty("currency").GetString()));
     }
 
     [Fact]
