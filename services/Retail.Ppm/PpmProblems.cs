@@ -22,4 +22,33 @@ public static class PpmProblems
     /// <summary>403 <c>segregation_of_duties</c> (CONTRACT.md; the issue's <c>same_actor</c>): whoever submitted a price change cannot approve it.</summary>
     public static ProblemHttpResult SegregationOfDuties(string detail) =>
         ApiProblem.Create(StatusCodes.Status403Forbidden, ProblemCodes.SegregationOfDuties, "Someone else must approve this.", detail);
+
+    // Lists, zones, units and policy (lists helper).
+
+    /// <summary>409: a list still assigned to a channel, or a zone still assigned to a facility, cannot be retired.</summary>
+    public static ProblemHttpResult InUse(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "in_use", "The record is still in use.", detail);
+
+    /// <summary>409: a price list's currency cannot change once any price exists on the list.</summary>
+    public static ProblemHttpResult CurrencyLocked(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "currency_locked", "The price list's currency can no longer change.", detail,
+            [new("field", "currency")]);
+
+    /// <summary>409: another list is already assigned to the channel at this priority.</summary>
+    public static ProblemHttpResult PriorityTaken(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "priority_taken", "Another price list of the channel has this priority.", detail,
+            [new("field", "priority")]);
+
+    /// <summary>409: the facility is already in another price zone (move it by naming its assignment's expected_revision).</summary>
+    public static ProblemHttpResult AlreadyAssigned(string detail, long currentRevision) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "already_assigned", "The facility is already in another price zone.", detail,
+            [new("current_revision", currentRevision)]);
+
+    /// <summary>422: no active price list is assigned to the channel.</summary>
+    public static ProblemHttpResult NoPriceList(string detail) =>
+        ApiProblem.Business("no_price_list", "No active price list applies to the channel.", detail, [new("field", "channel_code")]);
+
+    /// <summary>422: the built-in unit <c>each</c> is one base unit, for every variant; it cannot be set.</summary>
+    public static ProblemHttpResult UomFixed(string detail) =>
+        ApiProblem.Business("uom_fixed", "The unit 'each' is fixed at one base unit.", detail, [new("field", "uom_code")]);
 }

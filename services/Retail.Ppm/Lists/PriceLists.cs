@@ -23,7 +23,9 @@ public sealed record PriceList : Record, IMasterRecord<PriceList>
     [JsonIgnore]
     public override string Key => PriceListGuid;
 
-    public static RecordType<PriceList> Type { get; } = new("price_list", l => [new UniqueValue("price_list_code", l.PriceListCode)]);
+    /// <summary>Listed by currency (and status, which every master record is indexed by).</summary>
+    public static RecordType<PriceList> Type { get; } = new RecordType<PriceList>("price_list", l => [new UniqueValue("price_list_code", l.PriceListCode)])
+        .IndexBy("currency", "status");
 
     public static string KeyName => "price_list_guid";
 

@@ -22,7 +22,11 @@ public sealed record Uom : Record
     [JsonIgnore]
     public override string Key => UomCode;
 
-    public static RecordType<Uom> Type { get; } = new("uom");
+    /// <summary>Units are listed by status (active ones for pickers).</summary>
+    public static RecordType<Uom> Type { get; } = new RecordType<Uom>("uom").IndexBy("status");
+
+    /// <summary><c>each</c> as it is answered: never stored (revision 0), one base unit, active.</summary>
+    public static Uom BuiltInEach { get; } = new() { UomCode = Each, Name = "Each", BaseUnits = 1 };
 }
 
 /// <summary>One variant's own count of base units in a unit (a case of this variant holds 24, not the unit's default 12).</summary>
