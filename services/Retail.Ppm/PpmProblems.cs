@@ -22,4 +22,10 @@ public static class PpmProblems
     /// <summary>403 <c>segregation_of_duties</c> (CONTRACT.md; the issue's <c>same_actor</c>): whoever submitted a price change cannot approve it.</summary>
     public static ProblemHttpResult SegregationOfDuties(string detail) =>
         ApiProblem.Create(StatusCodes.Status403Forbidden, ProblemCodes.SegregationOfDuties, "Someone else must approve this.", detail);
+
+    // Prices and approvals (prices helper).
+
+    /// <summary>409: the price approval was already approved or rejected.</summary>
+    public static ProblemHttpResult ApprovalNotPending(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "approval_not_pending", "The approval is not pending.", detail);
 }
