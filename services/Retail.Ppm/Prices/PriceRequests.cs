@@ -52,8 +52,9 @@ public sealed record SetPriceRequest(string? VariantGuid, string? PriceListCode,
 
 /// <param name="PriceZoneCode">Absent or <c>*</c>: the list's own price.</param>
 /// <param name="At">Which window <c>in_effect</c> shows; absent: now.</param>
+/// <param name="Limit">With <paramref name="IncludeHistory"/>: the history's page size (its <c>next_token</c> reads on).</param>
 public sealed record GetPriceRequest(string? VariantGuid, string? PriceListCode, string? PriceZoneCode, string? UomCode, DateTimeOffset? At,
-    bool? IncludeHistory);
+    bool? IncludeHistory, int? Limit, string? NextToken) : IPagedRequest;
 
 /// <summary>The entries of a variant, or of a list (and zone: <c>*</c> for the list's own prices); <see cref="Status"/> keeps those with such a window.</summary>
 public sealed record ListPricesRequest(string? VariantGuid, string? PriceListCode, string? PriceZoneCode, PriceWindowStatus? Status, DateTimeOffset? At,
@@ -120,6 +121,7 @@ public sealed class GetPriceRequestValidator : AbstractValidator<GetPriceRequest
         RuleFor(r => r.PriceListCode).BusinessCode();
         RuleFor(r => r.PriceZoneCode).ZoneFilter();
         RuleFor(r => r.UomCode).OptionalCode();
+        this.AddPagingRules();
     }
 }
 

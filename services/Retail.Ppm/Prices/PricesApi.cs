@@ -2,12 +2,12 @@ using Retail.Ppm.Uoms;
 
 namespace Retail.Ppm.Prices;
 
-/// <summary>An entry as the API shows it: its key, every window, and the active one at the time asked (<c>in_effect</c>).</summary>
+/// <summary>An entry as the API shows it: its key, every window, the active one at the time asked (<c>in_effect</c>), its history when asked.</summary>
 public sealed record PriceEntryView(string PriceKey, string VariantGuid, string PriceListCode, string PriceZoneCode, string UomCode, string Currency,
     IReadOnlyList<PriceWindow> Windows, PriceWindow? InEffect, long Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    IReadOnlyList<HistoryEntry>? History)
+    Page<HistoryEntry>? History)
 {
-    public static PriceEntryView Of(PriceEntry entry, DateTimeOffset at, IReadOnlyList<HistoryEntry>? history = null) =>
+    public static PriceEntryView Of(PriceEntry entry, DateTimeOffset at, Page<HistoryEntry>? history = null) =>
         new(entry.Key, entry.VariantGuid, entry.PriceListCode, entry.PriceZoneCode, entry.UomCode, entry.Currency, entry.Windows,
             PriceRules.InEffect(entry, at), entry.Revision, entry.CreatedAt, entry.UpdatedAt, history);
 }
@@ -89,7 +89,7 @@ public static class PricesApi
         {
             return ApiProblem.NotFound("No price for this variant, list, zone and unit.");
         }
-        var history = request.IncludeHistory == true ? (await entries.HistoryAsync(orgcode, key, Paging.MaxLimit, ct: ct)).Items : null;
+        var history = request.IncludeHistory == true ? await entries.HistoryAsync(orgcode, key, Paging.LimitOf(request), request.NextToken, ct) : null;
         return TypedResults.Ok(PriceEntryView.Of(loaded.Record, request.At ?? clock.GetUtcNow(), history));
     }
 
