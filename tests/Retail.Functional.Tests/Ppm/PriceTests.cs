@@ -150,6 +150,27 @@ public sealed class PriceTests(PpmHost host) : IClassFixture<PpmHost>
 
     [Fact]
     [Trait("UseCase", "UC-PPM-001")]
+    public async Task UC_PPM_001_a_bulk_set_takes_up_to_1000_lines_several_windows_of_a_key_among_them()
+    {
+        var org = await host.PricedOrgAsync();
+        // Six variants, each with a day's price for 167 (166) consecutive days.
+        var lines = Enumerable.Range(0, 1001).Select(i => new
+        {
+            variant_guid = org.Variants[i % 6], price_list_code = "retail", amount_minor = 1000L + i, currency = "EUR",
+            effective_from = PriceSteps.Day(i / 6), effective_to = PriceSteps.Day((i / 6) + 1), note = "spring price plan",
+        }).ToArray();
+        await org.Post("/ppm/price/set", new { prices = lines }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+
+        var bulk = await org.Post("/ppm/price/set", new { prices = lines[..1000] }).Ok();
+        Assert.Equal(1000, bulk.GetProperty("prices").GetArrayLength());
+        var entry = await org.GetPrice(org.Variants[0], at: PriceSteps.Day(10).AddHours(12));
+        Assert.Equal(1060, entry.InEffect());
+        Assert.Equal(167, entry.GetProperty("windows").GetArrayLength());
+        Assert.Equal(1, entry.Revision());
+    }
+
+    [Fact]
+    [Trait("UseCase", "UC-PPM-001")]
     public async Task UC_PPM_001_a_price_in_another_currency_than_its_list_is_refused()
     {
         var org = await host.PricedOrgAsync();
