@@ -53,7 +53,9 @@ public static class PricesApi
     {
         var prices = routes.MapGroup("/price").WithTags("Prices");
         prices.MapPost("/set", Set).RequireRole(Role.Member).AsWrite().WithBodyLimit(MaxSetBodyBytes)
-            .WithSummary("Set one price, or up to 1000 in prices (all or none); a change beyond the policy's thresholds waits for approval (202).");
+            .WithSummary("Set one price, or up to 1000 in prices (all or none); a change beyond the policy's thresholds waits for approval (202).")
+            .WithDescription("200 answers one price as its entry with the written window's status (PriceSetAnswer), or a bulk set as prices[] with "
+                + "each line's status (PriceSetBulkAnswer); 202 answers one price that waits for approval (PriceSetAnswer with approval_guid).");
         prices.MapPost("/get", Get).RequireRole(Role.Viewer)
             .WithSummary("Read the price entry of a variant, list, zone and unit: every window, the one in effect at `at`, and its history when asked.");
         prices.MapPost("/list", List).RequireRole(Role.Viewer)
