@@ -51,4 +51,10 @@ public static class PpmProblems
     /// <summary>422: the built-in unit <c>each</c> is one base unit, for every variant; it cannot be set.</summary>
     public static ProblemHttpResult UomFixed(string detail) =>
         ApiProblem.Business("uom_fixed", "The unit 'each' is fixed at one base unit.", detail, [new("field", "uom_code")]);
+
+    // Prices and approvals (prices helper).
+
+    /// <summary>409: the price approval was already approved or rejected.</summary>
+    public static ProblemHttpResult ApprovalNotPending(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "approval_not_pending", "The approval is not pending.", detail);
 }
