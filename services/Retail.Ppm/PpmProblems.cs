@@ -22,4 +22,18 @@ public static class PpmProblems
     /// <summary>403 <c>segregation_of_duties</c> (CONTRACT.md; the issue's <c>same_actor</c>): whoever submitted a price change cannot approve it.</summary>
     public static ProblemHttpResult SegregationOfDuties(string detail) =>
         ApiProblem.Create(StatusCodes.Status403Forbidden, ProblemCodes.SegregationOfDuties, "Someone else must approve this.", detail);
+
+    // Promotions and dynamic rules (issue 12, promotions helper).
+
+    /// <summary>422: a promotion whose window has already ended when it is created would never apply.</summary>
+    public static ProblemHttpResult WindowInPast(string detail) =>
+        ApiProblem.Business("window_in_past", "The window has already ended.", detail, [new("field", "ends_at")]);
+
+    /// <summary>409: the promotion has already ended; an ended promotion never applies again.</summary>
+    public static ProblemHttpResult PromotionEnded(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "promotion_ended", "The promotion has already ended.", detail);
+
+    /// <summary>409: a retired dynamic rule is kept as it was; set up a rule under a new code.</summary>
+    public static ProblemHttpResult RuleRetired(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "rule_retired", "The dynamic rule is retired.", detail);
 }
