@@ -171,7 +171,7 @@ public static class PromotionsApi
         };
         var created = new PromotionCreated(orgcode, promotion.PromotionGuid, promotion.PromotionCode, kind, channels, promotion.Window.StartsAt,
             promotion.Window.EndsAt, promotion.Exclusive);
-        return (await store.CreateAsync(orgcode, promotion, [new DomainEvent(PpmEvents.PromotionCreated, created, promotion.PromotionGuid)], ct)).ToCreated();
+        return (await store.CreateAsync(orgcode, promotion, [new DomainEvent(PpmEvents.PromotionCreated, created)], ct)).ToCreated();
     }
 
     public static async Task<Results<Ok<Promotion>, ProblemHttpResult>> GetPromotion(PromotionKey request, RecordStore<Promotion> store,
@@ -232,6 +232,6 @@ public static class PromotionsApi
             Window = current.Window with { EndsAt = closesAt < current.Window.StartsAt ? current.Window.StartsAt : closesAt },
         };
         var data = new PromotionEnded(orgcode, current.PromotionGuid, current.PromotionCode, now, ended.EndReason);
-        return (await store.UpdateAsync(orgcode, loaded, ended, "status_changed", [new DomainEvent(PpmEvents.PromotionEnded, data, current.PromotionGuid)], ct)).ToOk();
+        return (await store.UpdateAsync(orgcode, loaded, ended, "status_changed", [new DomainEvent(PpmEvents.PromotionEnded, data)], ct)).ToOk();
     }
 }

@@ -31,7 +31,7 @@ public sealed class PpmHost() : ServiceHost(Modules)
         foreach (var channel in new[] { "web", "pos" })
         {
             await owner.Client.Post("/ofm/sales-channel/create",
-                new { channel_code = channel, name = channel, kind = channel == "web" ? "ecom" : "store", market_code = "de", locale_codes = new[] { "de-DE" },
+                new { channel_code = channel, name = channel, kind = channel == "web" ? "ecom" : "pos", market_code = "de", locale_codes = new[] { "de-DE" },
                     currency = "EUR", facility_code = "store-1" }, orgcode).Ok(HttpStatusCode.Created);
         }
         var approver = Factory.NewUser("approver");
