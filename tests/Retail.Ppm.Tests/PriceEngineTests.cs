@@ -272,6 +272,33 @@ public sealed class PriceEngineTests
     }
 
     [Fact]
+    public void Rounding_never_takes_a_price_under_a_floor_rule_and_the_max_discount_holds_a_markdown_back()
+    {
+        var rules = new[] { Build.Rule("half", RuleKind.MarkdownPercent, percent: 50), Build.Rule("floor", RuleKind.Floor, amount: 1050),
+            Build.Rule("r99", RuleKind.Rounding, ending: 99) };
+        var floored = Build.One(BestOf, rules, [], Build.Line(0, 2000));
+        Assert.Equal(1050, floored.UnitMinor); // 999 would go under the floor
+        Assert.DoesNotContain(floored.Applied, a => a.Source == "rounding");
+
+        var held = Build.One(Build.Policy(maxDiscount: 30), [Build.Rule("half", RuleKind.MarkdownPercent, percent: 50)], [], Build.Line(0, 2000, 3));
+        Assert.Equal(1400, held.UnitMinor);
+        Assert.Equal(new Applied("cap", "policy", "max_discount", -1200, PriceEngine.CappedByMaxDiscount), held.Applied.Last());
+        Assert.Equal(1800, held.DiscountMinor);
+        Assert.Equal([PriceEngine.CappedByMaxDiscount], held.Notes);
+    }
+
+    [Fact]
+    public void In_additive_mode_a_tie_between_the_stack_and_an_exclusive_promotion_goes_to_the_one_first_by_priority()
+    {
+        var policy = Build.Policy(StackingMode.Additive);
+        var exclusive = Build.Promo("vip", PromotionKind.PercentOff, percent: 30, priority: 0, exclusive: true);
+        var tie = Build.One(policy, [], [Ten, Twenty, exclusive], Build.Line(0, 1000));
+        Assert.Equal("vip", Assert.Single(tie.Applied).Code);
+        var later = exclusive with { Priority = 9 };
+        Assert.Equal(["ten", "twenty"], Build.One(policy, [], [Ten, Twenty, later], Build.Line(0, 1000)).Applied.Select(a => a.Code));
+    }
+
+    [Fact]
     public void Ended_future_past_other_channel_and_untargeted_promotions_never_apply()
     {
         var promotions = new[]

@@ -210,6 +210,37 @@ public sealed class PromotionTests(PpmHost host) : IClassFixture<PpmHost>
     }
 
     [Fact]
+    public async Task Odd_bodies_are_refused_as_bad_requests_never_as_errors()
+    {
+        var org = await host.NewOrgAsync();
+        var bodies = new object[]
+        {
+            PromotionSteps.PercentOff("odd", b => b["targets"] = new object?[] { null }),
+            PromotionSteps.PercentOff("odd", b => b["targets"] = new[] { new { kind = "variant", value = "not-a-guid" } }),
+            PromotionSteps.PercentOff("odd", b => b["targets"] = null),
+            PromotionSteps.PercentOff("odd", b => b["channels"] = new string?[] { null }),
+            PromotionSteps.PercentOff("odd", b => b["percent"] = "ten"),
+            PromotionSteps.PercentOff("odd", b => { b["kind"] = "amount_off"; b.Remove("percent"); b["currency"] = "EUR"; b["amount_minor"] = 1e30; }),
+            PromotionSteps.PercentOff("odd", b => b["starts_at"] = "yesterday"),
+            "{\"promotion_code\": ",
+        };
+        foreach (var body in bodies)
+        {
+            await org.Post("/ppm/promotion/create", body).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        }
+        var rules = new object[]
+        {
+            new { rule_code = "odd", name = "odd", kind = "markdown_percent", percent = 10, target = (object?)null },
+            new { rule_code = "odd", name = "odd", kind = "markdown_percent", percent = 10, target = new { kind = "all" }, window = new { } },
+            new { rule_code = "odd", name = "odd", kind = "markdown_percent", percent = 10, target = new { value = org.Variants[0] } },
+        };
+        foreach (var body in rules)
+        {
+            await org.Post("/ppm/dynamic-rule/set", body).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        }
+    }
+
+    [Fact]
     public async Task A_window_that_has_already_ended_an_unknown_target_and_an_unknown_channel_are_refused()
     {
         var org = await host.NewOrgAsync();
