@@ -109,23 +109,22 @@ public sealed record PromotionReferences(IOrgDirectory Directory, PriceCatalog C
 
     private async Task<ProblemHttpResult?> TargetProblemAsync(string orgcode, Selector target, string field, CancellationToken ct)
     {
-        var (path, body) = target.Kind switch
-        {
-            SelectorKind.Variant => (null, null),
-            SelectorKind.Style => ("/style/get", (object?)new { style_guid = target.Value }),
-            SelectorKind.Category => ("/category/get", new { category_guid = target.Value }),
-            SelectorKind.Brand => ("/brand/get", new { brand_guid = target.Value }),
-            _ => ((string?)null, (object?)null),
-        };
         if (target.Kind == SelectorKind.Variant)
         {
             return (await Catalog.CheckAsync(orgcode, target.Value!, field, VariantNeed.Known, ct)).Problem;
         }
-        if (path is null)
+        (string Path, object Body)? ask = target.Kind switch
+        {
+            SelectorKind.Style => ("/style/get", new { style_guid = target.Value }),
+            SelectorKind.Category => ("/category/get", new { category_guid = target.Value }),
+            SelectorKind.Brand => ("/brand/get", new { brand_guid = target.Value }),
+            _ => null,
+        };
+        if (ask is not { } call)
         {
             return null;
         }
-        var answer = await Invoker.InvokeAsync(PriceCatalog.PvmAppId, path, body, new InvocationOptions(orgcode), ct);
+        var answer = await Invoker.InvokeAsync(PriceCatalog.PvmAppId, call.Path, call.Body, new InvocationOptions(orgcode), ct);
         if (answer.StatusCode == (int)HttpStatusCode.NotFound)
         {
             return PpmProblems.UnknownReference(field, $"No {SnakeCaseName(target.Kind)} '{target.Value}' in this org.");
