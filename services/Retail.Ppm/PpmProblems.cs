@@ -57,4 +57,18 @@ public static class PpmProblems
     /// <summary>409: the price approval was already approved or rejected.</summary>
     public static ProblemHttpResult ApprovalNotPending(string detail) =>
         ApiProblem.Create(StatusCodes.Status409Conflict, "approval_not_pending", "The approval is not pending.", detail);
+
+    // Promotions and dynamic rules (issue 12, promotions helper).
+
+    /// <summary>422: a promotion whose window has already ended when it is created would never apply.</summary>
+    public static ProblemHttpResult WindowInPast(string detail) =>
+        ApiProblem.Business("window_in_past", "The window has already ended.", detail, [new("field", "ends_at")]);
+
+    /// <summary>409: the promotion has already ended; an ended promotion never applies again.</summary>
+    public static ProblemHttpResult PromotionEnded(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "promotion_ended", "The promotion has already ended.", detail);
+
+    /// <summary>409: a retired dynamic rule is kept as it was; set up a rule under a new code.</summary>
+    public static ProblemHttpResult RuleRetired(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "rule_retired", "The dynamic rule is retired.", detail);
 }

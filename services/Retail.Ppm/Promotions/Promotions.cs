@@ -77,7 +77,9 @@ public sealed record DynamicRule : Record, IMasterRecord<DynamicRule>
     [JsonIgnore]
     public override string Key => RuleGuid;
 
-    public static RecordType<DynamicRule> Type { get; } = new("dynamic_rule", r => [new UniqueValue("rule_code", r.RuleCode)]);
+    public static RecordType<DynamicRule> Type { get; } = new RecordType<DynamicRule>("dynamic_rule", r => [new UniqueValue("rule_code", r.RuleCode)])
+        .IndexBy("status", "kind")
+        .IndexBy("kind");
 
     public static string KeyName => "rule_guid";
 
@@ -107,7 +109,7 @@ public enum PromotionStatus
 /// Combines with others by the policy's stacking rule; never breaks the maximum discount or the margin floor.
 /// Ending one closes its window now; an ended promotion never applies again.
 /// </summary>
-public sealed record Promotion : Record
+public sealed record Promotion : Record, ICodedRecord<Promotion>
 {
     public required string PromotionGuid { get; init; }
 
@@ -152,4 +154,8 @@ public sealed record Promotion : Record
 
     public static RecordType<Promotion> Type { get; } = new RecordType<Promotion>("promotion", p => [new UniqueValue("promotion_code", p.PromotionCode)])
         .IndexBy("status");
+
+    public static string KeyName => "promotion_guid";
+
+    public static string CodeName => "promotion_code";
 }
