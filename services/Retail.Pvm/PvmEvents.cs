@@ -21,6 +21,9 @@ public static class PvmEvents
     public const string BarcodeStatusChanged = "pvm.barcode.status_changed";
     public const string KitChanged = "pvm.kit.changed";
 
+    /// <summary>Any write of a style (create, update, status, OGM move): payload <see cref="StyleSnapshot"/>.</summary>
+    public const string StyleChanged = "pvm.style.changed";
+
     /// <summary>A variant event of <paramref name="type"/> carrying the variant as it will be stored (revision included).</summary>
     public static DomainEvent Variant(string type, string orgcode, Variant variant) =>
         new(type, VariantSnapshot.Of(orgcode, variant), variant.VariantGuid);

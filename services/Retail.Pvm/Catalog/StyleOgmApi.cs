@@ -34,7 +34,7 @@ public static class StyleOgmApi
     }
 
     public static async Task<Results<Ok<Style>, ProblemHttpResult>> SetStyleOgm(StyleOgmSetRequest request, RecordStore<Style> styles,
-        RecordStore<Ogm> ogms, RecordStore<Variant> variants, RequestContext context, CancellationToken ct)
+        RecordStore<Ogm> ogms, RecordStore<Variant> variants, RecordStore<Taxonomy.Category> categories, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (loaded, problem) = await MasterDataApi.LoadForChangeAsync(styles, orgcode, new MasterKey<Style>(request.StyleGuid, request.StyleCode),
@@ -84,7 +84,9 @@ public static class StyleOgmApi
         while (token is not null);
 
         var batch = new RecordBatch();
-        var moved = styles.Update(batch, orgcode, loaded, style with { OgmGuid = ogm.Record.OgmGuid });
+        var next = style with { OgmGuid = ogm.Record.OgmGuid };
+        var path = await StyleEvents.CategoryPathAsync(categories, orgcode, style.CategoryGuid, ct);
+        var moved = styles.Update(batch, orgcode, loaded, next, events: [StyleEvents.Changed(orgcode, next with { Revision = style.Revision + 1 }, path)]);
         foreach (var variant in marked)
         {
             var stale = variant.Record with { Stale = true };

@@ -164,6 +164,7 @@ public static class StylesApi
         CreatePath = "",
         Update = UpdateStyle,
         List = ListStyles,
+        Status = SetStyleStatus,
         StatusGuard = GuardStatus,
         StatusEvents = (orgcode, current, to) =>
         [
@@ -181,7 +182,7 @@ public static class StylesApi
     }
 
     public static async Task<Results<Created<Style>, ProblemHttpResult>> CreateStyle(CreateStyleRequest request, RecordStore<Style> store,
-        [AsParameters] StyleReferenceLoader references, RequestContext context, CancellationToken ct)
+        [AsParameters] StyleReferenceLoader references, RecordStore<Taxonomy.Category> categories, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var found = await references.LoadAsync(orgcode, request.Names(), ct);
@@ -203,11 +204,12 @@ public static class StylesApi
             OgmGuid = found.Ogm!.Record.OgmGuid,
             Compliance = request.Compliance?.ToAttributes(),
         };
-        return (await store.CreateAsync(orgcode, style, ct: ct)).ToCreated();
+        var path = await StyleEvents.CategoryPathAsync(categories, orgcode, style.CategoryGuid, ct);
+        return (await store.CreateAsync(orgcode, style, [StyleEvents.Changed(orgcode, style with { Revision = 1 }, path)], ct)).ToCreated();
     }
 
     public static async Task<Results<Ok<Style>, ProblemHttpResult>> UpdateStyle(UpdateStyleRequest request, RecordStore<Style> store,
-        [AsParameters] StyleReferenceLoader references, RequestContext context, CancellationToken ct)
+        [AsParameters] StyleReferenceLoader references, RecordStore<Taxonomy.Category> categories, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (loaded, problem) = await MasterDataApi.LoadForChangeAsync(store, orgcode, request, request.ExpectedRevision, ct);
@@ -234,7 +236,37 @@ public static class StylesApi
             SeasonGuid = found.Season?.Record.SeasonGuid,
             Compliance = request.Compliance?.ToAttributes() ?? current.Compliance,
         };
-        return (await store.UpdateAsync(orgcode, loaded, next, ct: ct)).ToOk();
+        var path = await StyleEvents.CategoryPathAsync(categories, orgcode, next.CategoryGuid, ct);
+        return (await store.UpdateAsync(orgcode, loaded, next, events: [StyleEvents.Changed(orgcode, next with { Revision = current.Revision + 1 }, path)],
+            ct: ct)).ToOk();
+    }
+
+    /// <summary>
+    /// The standard status change, also committing <c>pvm.style.changed</c>: the category path is read from the very
+    /// record the change is checked against (in the guard, which runs after the revision check), so it cannot be older.
+    /// </summary>
+    public static Task<Results<Ok<Style>, ProblemHttpResult>> SetStyleStatus(StatusChange<Style, ProductStatus> request, RecordStore<Style> store,
+        RequestContext context, HttpContext http, CancellationToken ct)
+    {
+        IReadOnlyList<string> path = [];
+        var routes = Routes with
+        {
+            StatusGuard = async (services, orgcode, current, to, token) =>
+            {
+                if (await GuardStatus(services, orgcode, current, to, token) is { } refused)
+                {
+                    return refused;
+                }
+                path = await StyleEvents.CategoryPathAsync(services.GetRequiredService<RecordStore<Taxonomy.Category>>(), orgcode, current.CategoryGuid, token);
+                return null;
+            },
+            StatusEvents = (orgcode, current, to) =>
+            [
+                .. Routes.StatusEvents!(orgcode, current, to),
+                StyleEvents.Changed(orgcode, current.WithStatus(to, null) with { Revision = current.Revision + 1 }, path),
+            ],
+        };
+        return MasterDataApi.SetStatus(request, store, context, routes, http.RequestServices, ct);
     }
 
     /// <summary>Styles by brand or category (and status) through their declared indexes; an unknown brand or category lists nothing.</summary>
