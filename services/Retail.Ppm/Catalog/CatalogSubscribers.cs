@@ -1,7 +1,67 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Retail.Shared.Hosting;
+using Retail.Shared.Json;
+
 namespace Retail.Ppm.Catalog;
 
+/// <summary>
+/// Keeps PPM's catalog projection from PVM's events: <c>pvm.variant.*</c> (status and style of each variant) and
+/// <c>pvm.style.changed</c> (brand and category path of each style). Each keeps the newest revision it has seen, so a
+/// late or repeated delivery changes nothing; resolve reads only the projection.
+/// </summary>
 public static class CatalogSubscribers
 {
-    /// <summary>/events/pvm-variant and /events/pvm-style: keep the catalog projection (issue 12, resolve helper).</summary>
-    public static IEndpointRouteBuilder MapCatalogSubscribers(this IEndpointRouteBuilder routes) => routes;
+    public static readonly string[] VariantTopics = ["pvm.variant.created", "pvm.variant.updated", "pvm.variant.status_changed"];
+    public const string StyleTopic = "pvm.style.changed";
+
+    /// <summary>/events/pvm-variant and /events/pvm-style, internal only and out of the public description.</summary>
+    public static IEndpointRouteBuilder MapCatalogSubscribers(this IEndpointRouteBuilder routes)
+    {
+        var pubSub = routes.ServiceProvider.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName;
+        var variants = routes.MapPost("/events/pvm-variant", OnVariantChanged).RequireInternal().ExcludeFromDescription();
+        foreach (var topic in VariantTopics)
+        {
+            variants.WithTopic(pubSub, topic);
+        }
+        routes.MapPost("/events/pvm-style", OnStyleChanged).WithTopic(pubSub, StyleTopic).RequireInternal().ExcludeFromDescription();
+        return routes;
+    }
+
+    public static async Task<Results<Ok, BadRequest>> OnVariantChanged(HttpContext http, PriceCatalog catalog, CancellationToken ct)
+    {
+        var (orgcode, body) = await ReadAsync(http, ct);
+        if (orgcode is null || body is not { } json || json.Deserialize<VariantChanged>(RetailJson.Storage) is not { VariantGuid: not null } changed)
+        {
+            return TypedResults.BadRequest();
+        }
+        await catalog.ApplyAsync(orgcode, changed, ct);
+        return TypedResults.Ok();
+    }
+
+    public static async Task<Results<Ok, BadRequest>> OnStyleChanged(HttpContext http, PriceCatalog catalog, CancellationToken ct)
+    {
+        var (orgcode, body) = await ReadAsync(http, ct);
+        if (orgcode is null || body is not { } json || json.Deserialize<StyleChanged>(RetailJson.Storage) is not { StyleGuid: not null } changed)
+        {
+            return TypedResults.BadRequest();
+        }
+        await catalog.ApplyAsync(orgcode, changed, ct);
+        return TypedResults.Ok();
+    }
+
+    private static async Task<(string? Orgcode, JsonElement? Body)> ReadAsync(HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
+            var body = document.RootElement.Clone();
+            var orgcode = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("orgcode", out var org) ? org.GetString() : null;
+            return (orgcode, body);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
 }

@@ -21,9 +21,12 @@ public enum VariantNeed
 /// (an event still on its way) is asked of PVM once (<c>/variant/get</c>, then kept), so a write naming a fresh variant
 /// does not fail. Hot paths never call PVM for a variant already known.
 /// </summary>
-public sealed class PriceCatalog(RecordStore<CatalogVariant> store, IServiceInvoker invoker)
+public sealed class PriceCatalog(RecordStore<CatalogVariant> store, RecordStore<CatalogStyle> styles, IServiceInvoker invoker)
 {
     public const string PvmAppId = "pvm";
+
+    /// <summary>How far up PVM's taxonomy a style asked of PVM is walked (as PVM's own <c>pvm.style.changed</c> does).</summary>
+    public const int MaxCategoryDepth = 16;
 
     /// <summary>The variant, or null when PVM does not know it in this org. Throws <see cref="DependencyUnavailableException"/> when PVM cannot answer.</summary>
     public async Task<CatalogVariant?> GetAsync(string orgcode, string variantGuid, CancellationToken ct = default)
@@ -130,7 +133,89 @@ public sealed class PriceCatalog(RecordStore<CatalogVariant> store, IServiceInvo
         throw new InvalidOperationException($"variant {changed.VariantGuid} kept changing while its projection was written");
     }
 
+    /// <summary>
+    /// The style (brand, category path, status), or null when PVM does not know it in this org. Read from the projection;
+    /// a style PVM has not told PPM about yet is asked of PVM once (<c>/style/get</c> and its categories' parents, then kept).
+    /// Throws <see cref="DependencyUnavailableException"/> when PVM cannot answer.
+    /// </summary>
+    public async Task<CatalogStyle?> GetStyleAsync(string orgcode, string styleGuid, CancellationToken ct = default)
+    {
+        if (!Guid.TryParse(styleGuid, out _))
+        {
+            return null;
+        }
+        var known = await styles.GetAsync(orgcode, styleGuid, ct: ct);
+        if (known is { Record.StyleRevision: > 0 })
+        {
+            return known.Record;
+        }
+        var options = new InvocationOptions(orgcode);
+        var answer = await invoker.InvokeAsync(PvmAppId, "/style/get", new { style_guid = styleGuid }, options, ct);
+        if (answer.StatusCode == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        if (!answer.IsSuccess)
+        {
+            throw new DependencyUnavailableException("The product service (PVM)");
+        }
+        var style = answer.ReadAs<PvmStyle>();
+        var path = new List<string>();
+        for (var next = style.CategoryGuid; next is not null && path.Count < MaxCategoryDepth && !path.Contains(next, StringComparer.Ordinal);)
+        {
+            path.Add(next);
+            var category = await invoker.InvokeAsync(PvmAppId, "/category/get", new { category_guid = next }, options, ct);
+            if (!category.IsSuccess)
+            {
+                if (category.StatusCode != (int)HttpStatusCode.NotFound)
+                {
+                    throw new DependencyUnavailableException("The product service (PVM)");
+                }
+                break;
+            }
+            next = category.ReadAs<PvmCategory>().ParentCategoryGuid;
+        }
+        await ApplyAsync(orgcode, new StyleChanged(style.StyleGuid, style.StyleCode, style.BrandGuid, path, style.Status, style.Revision), ct);
+        return (await styles.GetAsync(orgcode, styleGuid, ct: ct))?.Record;
+    }
+
+    /// <summary>Keeps a style snapshot unless the projection already holds the same or a newer revision.</summary>
+    public async Task ApplyAsync(string orgcode, StyleChanged changed, CancellationToken ct = default)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await styles.GetAsync(orgcode, changed.StyleGuid, ct: ct);
+            if (current is not null && current.Record.StyleRevision >= changed.Revision)
+            {
+                return;
+            }
+            var next = (current?.Record ?? new CatalogStyle { StyleGuid = changed.StyleGuid }) with
+            {
+                StyleCode = changed.StyleCode,
+                BrandGuid = changed.BrandGuid,
+                CategoryGuids = changed.CategoryGuids ?? [],
+                Status = changed.Status,
+                StyleRevision = changed.Revision,
+            };
+            var write = current is null ? await styles.CreateAsync(orgcode, next, ct: ct) : await styles.UpdateAsync(orgcode, current, next, ct: ct);
+            if (write.Succeeded)
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException($"style {changed.StyleGuid} kept changing while its projection was written");
+    }
+
 }
 
 /// <summary>PVM's variant snapshot as PPM reads it (the fields it keeps); also the shape of <c>/pvm/variant/get</c>.</summary>
 public sealed record VariantChanged(string VariantGuid, string? VariantCode, string? StyleGuid, string? Status, long Revision);
+
+/// <summary>PVM's <c>pvm.style.changed</c> payload as PPM reads it: the style's brand, category path (its own first) and status.</summary>
+public sealed record StyleChanged(string StyleGuid, string? StyleCode, string? BrandGuid, IReadOnlyList<string>? CategoryGuids, string? Status, long Revision);
+
+/// <summary>The fields PPM reads of <c>/pvm/style/get</c>.</summary>
+internal sealed record PvmStyle(string StyleGuid, string? StyleCode, string? BrandGuid, string? CategoryGuid, string? Status, long Revision);
+
+/// <summary>The field PPM reads of <c>/pvm/category/get</c>.</summary>
+internal sealed record PvmCategory(string CategoryGuid, string? ParentCategoryGuid);
