@@ -9,6 +9,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["lists"] = ListBenchmark.RunAsync,
     ["catalog"] = CatalogBenchmark.RunAsync,
     ["reservations"] = ReservationBenchmark.RunAsync,
+    ["pricing"] = PricingBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
