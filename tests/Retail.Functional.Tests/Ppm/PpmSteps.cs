@@ -61,3 +61,13 @@ public sealed record PpmOrg(string Orgcode, TestUser Owner, TestUser Approver, I
     /// <summary>The same call made by the second admin.</summary>
     public Task<HttpResponseMessage> PostAsApprover(string path, object body) => Approver.Client.Post(path, body, Orgcode);
 }
+
+/// <summary>Reading PPM's answers: the fields every PPM test reads.</summary>
+internal static class PpmJson
+{
+    public static long Revision(this JsonElement record) => record.GetProperty("revision").GetInt64();
+
+    /// <summary>A string field, or null when it is absent or not a string.</summary>
+    public static string? Text(this JsonElement json, string name) =>
+        json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

@@ -49,12 +49,8 @@ internal static class PriceSteps
     public static long? InEffect(this JsonElement entry) =>
         entry.GetProperty("in_effect").ValueKind == JsonValueKind.Null ? null : entry.GetProperty("in_effect").GetProperty("amount_minor").GetInt64();
 
-    public static long Revision(this JsonElement json) => json.GetProperty("revision").GetInt64();
-
-    public static string Text(this JsonElement json, string name) => json.GetProperty(name).GetString()!;
-
     public static IReadOnlyList<string> Statuses(this JsonElement entry) =>
-        entry.GetProperty("windows").EnumerateArray().Select(w => w.Text("status")).ToList();
+        entry.GetProperty("windows").EnumerateArray().Select(w => w.GetProperty("status").GetString()!).ToList();
 
     /// <summary>Midnight UTC <paramref name="days"/> from a fixed day a year ahead: windows that do not collide with "now".</summary>
     public static DateTimeOffset Day(int days) => new DateTimeOffset(DateTime.UtcNow.Year + 1, 3, 1, 0, 0, 0, TimeSpan.Zero).AddDays(days);

@@ -34,8 +34,6 @@ internal static class PromotionSteps
 
     public static string Guid(this JsonElement promotion) => promotion.GetProperty("promotion_guid").GetString()!;
 
-    public static long Revision(this JsonElement record) => record.GetProperty("revision").GetInt64();
-
     public static IReadOnlyList<string> Codes(this JsonElement page, string field = "promotion_code") =>
         page.GetProperty("items").EnumerateArray().Select(p => p.GetProperty(field).GetString()!).ToList();
 

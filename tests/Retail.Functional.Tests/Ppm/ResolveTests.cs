@@ -68,9 +68,6 @@ internal static class ResolveSteps
 
     public static string? Reason(this JsonElement line) => line.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
 
-    public static string? Text(this JsonElement line, string name) =>
-        line.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
     /// <summary>Waits until PPM's projection knows every variant (PVM's events arrive on their own time).</summary>
     public static Task KnowsVariants(this PpmOrg org, string channel) =>
         Waits.UntilAsync(async () =>
