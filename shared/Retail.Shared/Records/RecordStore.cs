@@ -37,7 +37,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         {
             return null;
         }
-        var record = ReadData(entry.Value);
+        var record = Decode(entry.Value);
         return record.IsDoomed && !includeDoomed ? null : new Loaded<T>(record, entry.ETag);
     }
 
@@ -45,7 +45,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     public async Task<IReadOnlyList<T>> GetManyAsync(string? orgcode, IReadOnlyList<string> keys, bool includeDoomed = false, CancellationToken ct = default)
     {
         var entries = await store.GetBulkAsync(keys.Where(IsSafeKey).Select(k => RecordKeys.Record(Entity, orgcode, k)).ToList(), ct);
-        var byKey = entries.Select(e => ReadData(e.Value)).Where(r => includeDoomed || !r.IsDoomed).ToDictionary(r => r.Key, StringComparer.Ordinal);
+        var byKey = entries.Select(e => Decode(e.Value)).Where(r => includeDoomed || !r.IsDoomed).ToDictionary(r => r.Key, StringComparer.Ordinal);
         return keys.Where(byKey.ContainsKey).Select(k => byKey[k]).ToList();
     }
 
@@ -56,7 +56,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     public async Task<IReadOnlyDictionary<string, Loaded<T>>> LoadManyAsync(string? orgcode, IReadOnlyCollection<string> keys, CancellationToken ct = default)
     {
         var entries = await store.GetBulkAsync(keys.Where(IsSafeKey).Select(k => RecordKeys.Record(Entity, orgcode, k)).ToList(), ct);
-        return entries.Select(e => new Loaded<T>(ReadData(e.Value), e.ETag)).Where(l => !l.Record.IsDoomed)
+        return entries.Select(e => new Loaded<T>(Decode(e.Value), e.ETag)).Where(l => !l.Record.IsDoomed)
             .ToDictionary(l => l.Record.Key, StringComparer.Ordinal);
     }
 
@@ -353,6 +353,13 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
 
     private byte[] Wrap(string? orgcode, T record) =>
         RetailJson.ToBytes(new Stored<T>(Entity, orgcode ?? RecordKeys.NoOrg, record.Key, record.IsDoomed, record, type.ComputedOf(record)));
+
+    // Keyed by the stored bytes themselves: a store that answers the same entry again (the embedded store's read cache)
+    // answers the same array, and its record is decoded once. Records are immutable, so sharing the instance is safe;
+    // a decoded record lives as long as its bytes do.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], T> Decoded = new();
+
+    private static T Decode(byte[] value) => Decoded.GetValue(value, static v => ReadData(v));
 
     private static T ReadData(byte[] value) =>
         JsonSerializer.Deserialize<Stored<T>>(value, RetailJson.Storage)?.Data
