@@ -48,7 +48,12 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         var command = connection.Command("SELECT key, value, etag, expires_at FROM state WHERE key = $k");
         command.Parameters.AddWithValue("$k", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || !IsLive(reader, NowMs))
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _cache.Offer(key, null, stamp);
+            return null;
+        }
+        if (!IsLive(reader, NowMs))
         {
             return null;
         }
@@ -70,7 +75,10 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         {
             if (_cache.TryGet(key, out var cached))
             {
-                result.Add(cached);
+                if (cached is not null)
+                {
+                    result.Add(cached);
+                }
             }
             else
             {
@@ -96,23 +104,35 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                var found = reader.GetString(0);
                 if (IsLive(reader, now))
                 {
                     var entry = ReadEntry(reader);
                     Keep(reader, entry, stamps[entry.Key]);
                     result.Add(entry);
                 }
+                stamps[found] = Absent;
+            }
+        }
+        foreach (var (key, stamp) in stamps)
+        {
+            if (stamp != Absent)
+            {
+                _cache.Offer(key, null, stamp);
             }
         }
         return result;
     }
+
+    // Marks a key the bulk read found a row for (stamps are generations, never negative).
+    private const long Absent = -1;
 
     // Entries with a TTL are left to SQLite, which knows when they lapse.
     private void Keep(SqliteDataReader reader, StateEntry entry, long stamp)
     {
         if (_cache.Enabled && reader.IsDBNull(3))
         {
-            _cache.Offer(entry, stamp);
+            _cache.Offer(entry.Key, entry, stamp);
         }
     }
 

@@ -9,34 +9,48 @@ namespace Retail.Shared.Embedded;
 /// each written key's stripe moves to a new generation and the key is dropped. A reader takes the stripe's
 /// generation (<see cref="Stamp"/>) before it reads SQLite and may keep what it read only if the generation is still
 /// the same (<see cref="Offer"/>), so a value read before a commit can never be kept after that commit's invalidation;
-/// one kept just before it is dropped by it. Entries with a TTL are never kept. Bounded: past the capacity an
+/// one kept just before it is dropped by it. Absent keys are kept too (a price a cart looks for and no list has).
+/// Entries with a TTL are never kept. Bounded: past the capacity an
 /// arbitrary tenth is let go (the cache only saves reads, it never decides an answer alone).
 /// </summary>
 internal sealed class StateReadCache(int capacity)
 {
     private const int Stripes = 1024;
-    private readonly ConcurrentDictionary<string, StateEntry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StateEntry?> _entries = new(StringComparer.Ordinal);
     private readonly long[] _generations = new long[Stripes];
     private readonly object[] _locks = Enumerable.Range(0, Stripes).Select(_ => new object()).ToArray();
 
+    // ConcurrentDictionary.Count takes every lock of the dictionary; this count is kept beside it instead (close enough to bound it).
+    private int _count;
+    private int _trimming;
+
     public bool Enabled => capacity > 0;
 
-    public bool TryGet(string key, out StateEntry entry) => _entries.TryGetValue(key, out entry!);
+    /// <summary>Whether the key is known here; <paramref name="entry"/> null: known to be absent.</summary>
+    public bool TryGet(string key, out StateEntry? entry) => _entries.TryGetValue(key, out entry);
 
     public long Stamp(string key) => Volatile.Read(ref _generations[Stripe(key)]);
 
-    public void Offer(StateEntry entry, long stamp)
+    /// <summary>Keeps what a read found for <paramref name="key"/> (null: no entry) if no commit touched its stripe since <paramref name="stamp"/>.</summary>
+    public void Offer(string key, StateEntry? entry, long stamp)
     {
-        var stripe = Stripe(entry.Key);
+        var stripe = Stripe(key);
         lock (_locks[stripe])
         {
             if (_generations[stripe] != stamp)
             {
                 return;
             }
-            _entries[entry.Key] = entry;
+            if (_entries.TryAdd(key, entry))
+            {
+                Interlocked.Increment(ref _count);
+            }
+            else
+            {
+                _entries[key] = entry;
+            }
         }
-        if (_entries.Count > capacity)
+        if (Volatile.Read(ref _count) > capacity)
         {
             Trim();
         }
@@ -50,21 +64,39 @@ internal sealed class StateReadCache(int capacity)
             lock (_locks[stripe])
             {
                 _generations[stripe]++;
-                _entries.TryRemove(key, out _);
+                if (_entries.TryRemove(key, out _))
+                {
+                    Interlocked.Decrement(ref _count);
+                }
             }
         }
     }
 
     private void Trim()
     {
-        var excess = _entries.Count - capacity + capacity / 10;
-        foreach (var key in _entries.Keys)
+        // One trimmer at a time; the others go on (the bound may be passed briefly).
+        if (Interlocked.CompareExchange(ref _trimming, 1, 0) != 0)
         {
-            if (excess-- <= 0)
+            return;
+        }
+        try
+        {
+            var excess = Volatile.Read(ref _count) - capacity + (capacity / 10);
+            foreach (var pair in _entries)
             {
-                break;
+                if (excess-- <= 0)
+                {
+                    break;
+                }
+                if (_entries.TryRemove(pair.Key, out _))
+                {
+                    Interlocked.Decrement(ref _count);
+                }
             }
-            _entries.TryRemove(key, out _);
+        }
+        finally
+        {
+            Volatile.Write(ref _trimming, 0);
         }
     }
 

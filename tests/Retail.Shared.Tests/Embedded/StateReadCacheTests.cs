@@ -106,3 +106,27 @@ public sealed class StateReadCacheTests : IDisposable
         Assert.Equal("1", Json.Text((await store.GetAsync("k", Ct))!.Value));
     }
 }
+
+/// <summary>Keys read while absent: a later create is seen at once.</summary>
+public sealed class StateReadCacheAbsenceTests : IDisposable
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly TempDataDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task a_key_read_while_absent_is_seen_once_created_by_get_and_by_bulk_get()
+    {
+        using var store = _dir.OpenStore();
+        Assert.Null(await store.GetAsync("price/a", Ct));
+        Assert.Empty(await store.GetBulkAsync(["price/a", "price/b"], Ct));
+        Assert.Null(await store.GetAsync("price/b", Ct));
+
+        await store.TransactAsync(new StateTransaction().Upsert("price/a", Json.Bytes("1"), null).Upsert("price/b", Json.Bytes("2"), null), Ct);
+
+        Assert.Equal("1", Json.Text((await store.GetAsync("price/a", Ct))!.Value));
+        Assert.Equal(["1", "2"], (await store.GetBulkAsync(["price/a", "price/b"], Ct)).Select(e => Json.Text(e.Value)).Order());
+    }
+}
