@@ -31,61 +31,38 @@ internal static class CatalogBenchmark
             Console.Error.WriteLine("catalog: --styles ≥ 1, --variants 1–100, --concurrency ≥ 1");
             return 2;
         }
-        Process? host = null;
-        string? dataDir = null;
-        if (url is null)
-        {
-            url = "http://127.0.0.1:5093";
-            dataDir = Path.Combine(Path.GetTempPath(), "retail-bench-" + Guid.NewGuid().ToString("N"));
-            host = HttpBenchmark.StartHost(url, dataDir, operatorKey);
-        }
-        using var client = HttpBenchmark.NewClient(url, concurrency);
-        try
-        {
-            await HttpBenchmark.WaitUntilAliveAsync(client, "/healthz");
-            var orgcode = "bench-" + Guid.NewGuid().ToString("N")[..10];
-            var api = new BenchApi(client, operatorKey, orgcode);
-            await BootstrapAsync(api, variantsPerStyle);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"catalog: {url}, org {orgcode}, {styles:N0} styles × {variantsPerStyle} variants, {concurrency} concurrent clients, {Environment.ProcessorCount} cores"));
+        await using var target = await BenchHost.OpenAsync(url, "http://127.0.0.1:5093", operatorKey, concurrency);
+        var client = target.Client;
+        url = target.Url;
+        var orgcode = "bench-" + Guid.NewGuid().ToString("N")[..10];
+        var api = new BenchApi(client, operatorKey, orgcode);
+        await BootstrapAsync(api, variantsPerStyle);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"catalog: {url}, org {orgcode}, {styles:N0} styles × {variantsPerStyle} variants, {concurrency} concurrent clients, {Environment.ProcessorCount} cores"));
 
-            var total = (long)styles * variantsPerStyle;
-            var load = await LoadAsync(api, styles, variantsPerStyle, concurrency, total);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"loaded {load.Variants:N0} variants ({styles:N0} styles) in {load.Elapsed.TotalSeconds:N1} s: {load.Variants / load.Elapsed.TotalSeconds:N0} variants/s, " +
-                $"{load.Errors} errors"));
-            if (load.Variants == 0)
-            {
-                return 1;
-            }
-
-            var headers = new Dictionary<string, string> { ["x-orgcode"] = orgcode };
-            var stat = await HttpBenchmark.PhaseAsync("stat GET /pvm/stat", seconds, concurrency,
-                () => HttpBenchmark.Send(client, HttpMethod.Get, "/pvm/stat", null, null));
-            Console.WriteLine(stat);
-            var resolve = await HttpBenchmark.PhaseAsync("resolve POST /pvm/resolve/barcode", seconds, concurrency, () =>
-            {
-                var n = Random.Shared.NextInt64(total);
-                return HttpBenchmark.Send(client, HttpMethod.Post, "/pvm/resolve/barcode",
-                    Encoding.UTF8.GetBytes($$"""{"barcode":"{{Gtin13(n)}}"}"""), operatorKey, headers);
-            });
-            Console.WriteLine(resolve);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resolve/barcode ÷ stat = {Rate(resolve) / Rate(stat):0.000}"));
-            return load.Errors == 0 ? 0 : 1;
-        }
-        finally
+        var total = (long)styles * variantsPerStyle;
+        var load = await LoadAsync(api, styles, variantsPerStyle, concurrency, total);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"loaded {load.Variants:N0} variants ({styles:N0} styles) in {load.Elapsed.TotalSeconds:N1} s: {load.Variants / load.Elapsed.TotalSeconds:N0} variants/s, " +
+            $"{load.Errors} errors"));
+        if (load.Variants == 0)
         {
-            if (host is not null)
-            {
-                host.Kill(entireProcessTree: true);
-                await host.WaitForExitAsync();
-                host.Dispose();
-            }
-            if (dataDir is not null && Directory.Exists(dataDir))
-            {
-                Directory.Delete(dataDir, recursive: true);
-            }
+            return 1;
         }
+
+        var headers = new Dictionary<string, string> { ["x-orgcode"] = orgcode };
+        var stat = await HttpBenchmark.PhaseAsync("stat GET /pvm/stat", seconds, concurrency,
+            () => HttpBenchmark.Send(client, HttpMethod.Get, "/pvm/stat", null, null));
+        Console.WriteLine(stat);
+        var resolve = await HttpBenchmark.PhaseAsync("resolve POST /pvm/resolve/barcode", seconds, concurrency, () =>
+        {
+            var n = Random.Shared.NextInt64(total);
+            return HttpBenchmark.Send(client, HttpMethod.Post, "/pvm/resolve/barcode",
+                Encoding.UTF8.GetBytes($$"""{"barcode":"{{Gtin13(n)}}"}"""), operatorKey, headers);
+        });
+        Console.WriteLine(resolve);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resolve/barcode ÷ stat = {PhaseReport.Rate(resolve) / PhaseReport.Rate(stat):0.000}"));
+        return load.Errors == 0 ? 0 : 1;
     }
 
     /// <summary>The variant number <paramref name="n"/>'s GTIN-13: "2" (in-store range) and 11 digits of n, then its check digit.</summary>
@@ -101,8 +78,6 @@ internal static class CatalogBenchmark
         return payload + ((10 - (sum % 10)) % 10).ToString(CultureInfo.InvariantCulture);
     }
 
-    private static double Rate(string report) =>
-        double.Parse(report.Split("ops/s")[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], NumberStyles.Number, CultureInfo.InvariantCulture);
 
     /// <summary>The org and the catalog setup every style uses.</summary>
     private static async Task BootstrapAsync(BenchApi api, int variantsPerStyle)

@@ -41,70 +41,42 @@ internal static class PricingBenchmark
             Console.Error.WriteLine($"pricing: --variants ≥ {CartLines}, --concurrency and --seconds ≥ 1, --promotions ≥ 0");
             return 2;
         }
-        Process? host = null;
-        string? dataDir = null;
-        if (url is null)
-        {
-            url = "http://127.0.0.1:5099";
-            dataDir = Path.Combine(Path.GetTempPath(), "retail-bench-" + Guid.NewGuid().ToString("N"));
-            host = HttpBenchmark.StartHost(url, dataDir, operatorKey);
-        }
-        using var client = HttpBenchmark.NewClient(url, concurrency);
-        try
-        {
-            await HttpBenchmark.WaitUntilAliveAsync(client, "/healthz");
-            var api = new BenchApi(client, operatorKey, "bench-" + Guid.NewGuid().ToString("N")[..10]);
-            var setup = Stopwatch.StartNew();
-            await BootstrapAsync(api);
-            var variants = await VariantsAsync(api, variantCount, concurrency);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"pricing: {url}, org {api.Orgcode}, {variants.Count:N0} variants, {Lists.Length} lists × base + {Zones.Length} zones, {concurrency} concurrent clients, " +
-                $"{seconds} s per phase, {Environment.ProcessorCount} cores (catalog setup {setup.Elapsed.TotalSeconds:N0} s)"));
+        await using var target = await BenchHost.OpenAsync(url, "http://127.0.0.1:5099", operatorKey, concurrency);
+        var client = target.Client;
+        url = target.Url;
+        var api = new BenchApi(client, operatorKey, "bench-" + Guid.NewGuid().ToString("N")[..10]);
+        var setup = Stopwatch.StartNew();
+        await BootstrapAsync(api);
+        var variants = await VariantsAsync(api, variantCount, concurrency);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"pricing: {url}, org {api.Orgcode}, {variants.Count:N0} variants, {Lists.Length} lists × base + {Zones.Length} zones, {concurrency} concurrent clients, " +
+            $"{seconds} s per phase, {Environment.ProcessorCount} cores (catalog setup {setup.Elapsed.TotalSeconds:N0} s)"));
 
-            var load = await LoadPricesAsync(api, variants, concurrency);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"loaded {load.Prices:N0} prices in {load.Elapsed.TotalSeconds:N1} s: {load.Prices / load.Elapsed.TotalSeconds:N0} prices/s, {load.Errors} failed calls"));
-            var created = await PromotionsAsync(api, variants, promotions, concurrency);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"promotions: {created} of {promotions} created"));
+        var load = await LoadPricesAsync(api, variants, concurrency);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"loaded {load.Prices:N0} prices in {load.Elapsed.TotalSeconds:N1} s: {load.Prices / load.Elapsed.TotalSeconds:N0} prices/s, {load.Errors} failed calls"));
+        var created = await PromotionsAsync(api, variants, promotions, concurrency);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"promotions: {created} of {promotions} created"));
 
-            var headers = new Dictionary<string, string> { ["x-orgcode"] = api.Orgcode };
-            // One call first, so the snapshot is loaded before anything is timed.
-            await api.PostAsync("/ppm/price/resolve", new { channel_code = "web", lines = new[] { new { variant_guid = variants[0], quantity = 1 } } });
+        var headers = new Dictionary<string, string> { ["x-orgcode"] = api.Orgcode };
+        // One call first, so the snapshot is loaded before anything is timed.
+        await api.PostAsync("/ppm/price/resolve", new { channel_code = "web", lines = new[] { new { variant_guid = variants[0], quantity = 1 } } });
 
-            var stat = await HttpBenchmark.PhaseAsync("stat", seconds, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Get, "/ppm/stat", null, null));
-            Console.WriteLine(stat);
-            var single = await HttpBenchmark.PhaseAsync("single", seconds, concurrency, () =>
-                HttpBenchmark.Send(client, HttpMethod.Post, "/ppm/price/resolve", ResolveBody(variants, 1), operatorKey, headers));
-            Console.WriteLine(single);
-            var cart = await HttpBenchmark.PhaseAsync("cart20", seconds, concurrency, () =>
-                HttpBenchmark.Send(client, HttpMethod.Post, "/ppm/price/resolve", ResolveBody(variants, CartLines), operatorKey, headers));
-            Console.WriteLine(cart);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"single-line resolve ÷ stat = {Rate(single) / Rate(stat):0.000} (goal ≥ 0.5)   20-line cart p99 {P99(cart):N3} ms (goal ≤ 20 ms)"));
-            return load.Errors == 0 && Errors(single) == 0 && Errors(cart) == 0 ? 0 : 1;
-        }
-        finally
-        {
-            if (host is not null)
-            {
-                host.Kill(entireProcessTree: true);
-                await host.WaitForExitAsync();
-                host.Dispose();
-            }
-            if (dataDir is not null && Directory.Exists(dataDir))
-            {
-                Directory.Delete(dataDir, recursive: true);
-            }
-        }
+        var stat = await HttpBenchmark.PhaseAsync("stat", seconds, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Get, "/ppm/stat", null, null));
+        Console.WriteLine(stat);
+        var single = await HttpBenchmark.PhaseAsync("single", seconds, concurrency, () =>
+            HttpBenchmark.Send(client, HttpMethod.Post, "/ppm/price/resolve", ResolveBody(variants, 1), operatorKey, headers));
+        Console.WriteLine(single);
+        var cart = await HttpBenchmark.PhaseAsync("cart20", seconds, concurrency, () =>
+            HttpBenchmark.Send(client, HttpMethod.Post, "/ppm/price/resolve", ResolveBody(variants, CartLines), operatorKey, headers));
+        Console.WriteLine(cart);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"single-line resolve ÷ stat = {PhaseReport.Rate(single) / PhaseReport.Rate(stat):0.000} (goal ≥ 0.5)   20-line cart p99 {PhaseReport.P99(cart):N3} ms (goal ≤ 20 ms)"));
+        return load.Errors == 0 && PhaseReport.Errors(single) == 0 && PhaseReport.Errors(cart) == 0 ? 0 : 1;
     }
 
-    private static double Rate(string report) =>
-        double.Parse(report.Split("ops/s")[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], NumberStyles.Number, CultureInfo.InvariantCulture);
 
-    private static long Errors(string report) => long.Parse(report.Split("errors")[^1].Trim(), CultureInfo.InvariantCulture);
 
-    private static double P99(string report) =>
-        double.Parse(report.Split("p99")[1].Split("ms")[0].Trim(), NumberStyles.Number, CultureInfo.InvariantCulture);
 
     /// <summary>A resolve of <paramref name="lines"/> random variants (quantity 1–3) on <c>web</c>, at a random facility or none.</summary>
     private static byte[] ResolveBody(List<string> variants, int lines)

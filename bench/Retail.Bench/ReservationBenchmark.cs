@@ -40,67 +40,42 @@ internal static class ReservationBenchmark
             Console.Error.WriteLine("reservations: --variants, --stock, --concurrency and --seconds ≥ 1");
             return 2;
         }
-        Process? host = null;
-        string? dataDir = null;
-        if (url is null)
-        {
-            url = "http://127.0.0.1:5097";
-            dataDir = Path.Combine(Path.GetTempPath(), "retail-bench-" + Guid.NewGuid().ToString("N"));
-            host = HttpBenchmark.StartHost(url, dataDir, operatorKey);
-        }
-        using var client = HttpBenchmark.NewClient(url, concurrency);
-        try
-        {
-            await HttpBenchmark.WaitUntilAliveAsync(client, "/healthz");
-            var api = new BenchApi(client, operatorKey, "bench-" + Guid.NewGuid().ToString("N")[..10]);
-            var setup = Stopwatch.StartNew();
-            await BootstrapAsync(api);
-            var variants = await VariantsAsync(api, variantCount, concurrency);
-            long StockOf(int index) => index == 0 ? hotStock : stock;
-            await ReceiveAsync(api, variants, StockOf, concurrency);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"reservations: {url}, org {api.Orgcode}, {variants.Count:N0} variants × {stock:N0} units at {Facility}, {concurrency} concurrent clients, " +
-                $"{seconds} s per phase, {Environment.ProcessorCount} cores (setup {setup.Elapsed.TotalSeconds:N0} s)"));
+        await using var target = await BenchHost.OpenAsync(url, "http://127.0.0.1:5097", operatorKey, concurrency);
+        var client = target.Client;
+        url = target.Url;
+        var api = new BenchApi(client, operatorKey, "bench-" + Guid.NewGuid().ToString("N")[..10]);
+        var setup = Stopwatch.StartNew();
+        await BootstrapAsync(api);
+        var variants = await VariantsAsync(api, variantCount, concurrency);
+        long StockOf(int index) => index == 0 ? hotStock : stock;
+        await ReceiveAsync(api, variants, StockOf, concurrency);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"reservations: {url}, org {api.Orgcode}, {variants.Count:N0} variants × {stock:N0} units at {Facility}, {concurrency} concurrent clients, " +
+            $"{seconds} s per phase, {Environment.ProcessorCount} cores (setup {setup.Elapsed.TotalSeconds:N0} s)"));
 
-            var hot = variants[0];
-            var placed = new long[variants.Count];
-            var hotPhase = await ReservePhaseAsync(api, "hot", seconds, concurrency, variants, placed, () => 0);
-            Console.WriteLine(hotPhase.Report);
-            var stat = await HttpBenchmark.PhaseAsync("stat", seconds, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Get, "/ics/stat", null, null));
-            Console.WriteLine(stat);
-            var spreadPhase = await ReservePhaseAsync(api, "spread", seconds, concurrency, variants, placed, () => Random.Shared.Next(variants.Count));
-            Console.WriteLine(spreadPhase.Report);
-            var statRate = Rate(stat);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"hot reservations ÷ stat = {Rate(hotPhase.Report) / statRate:0.000}   spread reservations ÷ stat = {Rate(spreadPhase.Report) / statRate:0.000}"));
+        var hot = variants[0];
+        var placed = new long[variants.Count];
+        var hotPhase = await ReservePhaseAsync(api, "hot", seconds, concurrency, variants, placed, () => 0);
+        Console.WriteLine(hotPhase.Report);
+        var stat = await HttpBenchmark.PhaseAsync("stat", seconds, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Get, "/ics/stat", null, null));
+        Console.WriteLine(stat);
+        var spreadPhase = await ReservePhaseAsync(api, "spread", seconds, concurrency, variants, placed, () => Random.Shared.Next(variants.Count));
+        Console.WriteLine(spreadPhase.Report);
+        var statRate = PhaseReport.Rate(stat);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"hot reservations ÷ stat = {PhaseReport.Rate(hotPhase.Report) / statRate:0.000}   spread reservations ÷ stat = {PhaseReport.Rate(spreadPhase.Report) / statRate:0.000}"));
 
-            var (checkedPositions, problems) = await CheckAsync(api, variants, placed, StockOf, concurrency);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"check: {checkedPositions:N0} positions reconciled with their ledger (hot variant {hot}: {placed[0]:N0} reserved of {hotStock:N0}), " +
-                $"{problems.Count} problems, oversold {(problems.Any(p => p.Contains("oversold", StringComparison.Ordinal)) ? "YES" : "0")}"));
-            foreach (var problem in problems.Take(10))
-            {
-                Console.WriteLine("  " + problem);
-            }
-            return problems.Count == 0 && hotPhase.Errors == 0 && spreadPhase.Errors == 0 ? 0 : 1;
-        }
-        finally
+        var (checkedPositions, problems) = await CheckAsync(api, variants, placed, StockOf, concurrency);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"check: {checkedPositions:N0} positions reconciled with their ledger (hot variant {hot}: {placed[0]:N0} reserved of {hotStock:N0}), " +
+            $"{problems.Count} problems, oversold {(problems.Any(p => p.Contains("oversold", StringComparison.Ordinal)) ? "YES" : "0")}"));
+        foreach (var problem in problems.Take(10))
         {
-            if (host is not null)
-            {
-                host.Kill(entireProcessTree: true);
-                await host.WaitForExitAsync();
-                host.Dispose();
-            }
-            if (dataDir is not null && Directory.Exists(dataDir))
-            {
-                Directory.Delete(dataDir, recursive: true);
-            }
+            Console.WriteLine("  " + problem);
         }
+        return problems.Count == 0 && hotPhase.Errors == 0 && spreadPhase.Errors == 0 ? 0 : 1;
     }
 
-    private static double Rate(string report) =>
-        double.Parse(report.Split("ops/s")[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], NumberStyles.Number, CultureInfo.InvariantCulture);
 
     /// <summary>The org, its facility spine, and PVM's suppliers, brand, taxonomy and an OGM of one axis of 100 sizes.</summary>
     private static async Task BootstrapAsync(BenchApi api)
