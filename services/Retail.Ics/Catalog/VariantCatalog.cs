@@ -1,8 +1,7 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using Retail.Shared.Events;
 using Retail.Shared.Invocation;
-using Retail.Shared.Json;
 
 namespace Retail.Ics.Catalog;
 
@@ -213,8 +212,8 @@ public static class CatalogSubscribers
 
     public static async Task<Results<Ok, BadRequest>> OnVariantChanged(HttpContext http, VariantCatalog catalog, CancellationToken ct)
     {
-        var (orgcode, body) = await ReadAsync(http, ct);
-        if (orgcode is null || body is not { } json || json.Deserialize<VariantChanged>(RetailJson.Storage) is not { VariantGuid: not null } changed)
+        var (orgcode, changed) = await OrgEventBody.ReadAsync<VariantChanged>(http, ct);
+        if (orgcode is null || changed is not { VariantGuid: not null })
         {
             return TypedResults.BadRequest();
         }
@@ -224,27 +223,12 @@ public static class CatalogSubscribers
 
     public static async Task<Results<Ok, BadRequest>> OnKitChanged(HttpContext http, VariantCatalog catalog, CancellationToken ct)
     {
-        var (orgcode, body) = await ReadAsync(http, ct);
-        if (orgcode is null || body is not { } json || json.Deserialize<KitChanged>(RetailJson.Storage) is not { KitVariantGuid: not null } changed)
+        var (orgcode, changed) = await OrgEventBody.ReadAsync<KitChanged>(http, ct);
+        if (orgcode is null || changed is not { KitVariantGuid: not null })
         {
             return TypedResults.BadRequest();
         }
         await catalog.ApplyAsync(orgcode, changed, ct);
         return TypedResults.Ok();
-    }
-
-    private static async Task<(string? Orgcode, JsonElement? Body)> ReadAsync(HttpContext http, CancellationToken ct)
-    {
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
-            var body = document.RootElement.Clone();
-            var orgcode = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("orgcode", out var org) ? org.GetString() : null;
-            return (orgcode, body);
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
     }
 }

@@ -1,7 +1,6 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Retail.Shared.Events;
 using Retail.Shared.Hosting;
-using Retail.Shared.Json;
 
 namespace Retail.Ppm.Catalog;
 
@@ -30,8 +29,8 @@ public static class CatalogSubscribers
 
     public static async Task<Results<Ok, BadRequest>> OnVariantChanged(HttpContext http, PriceCatalog catalog, CancellationToken ct)
     {
-        var (orgcode, body) = await ReadAsync(http, ct);
-        if (orgcode is null || body is not { } json || json.Deserialize<VariantChanged>(RetailJson.Storage) is not { VariantGuid: not null } changed)
+        var (orgcode, changed) = await OrgEventBody.ReadAsync<VariantChanged>(http, ct);
+        if (orgcode is null || changed is not { VariantGuid: not null })
         {
             return TypedResults.BadRequest();
         }
@@ -41,27 +40,12 @@ public static class CatalogSubscribers
 
     public static async Task<Results<Ok, BadRequest>> OnStyleChanged(HttpContext http, PriceCatalog catalog, CancellationToken ct)
     {
-        var (orgcode, body) = await ReadAsync(http, ct);
-        if (orgcode is null || body is not { } json || json.Deserialize<StyleChanged>(RetailJson.Storage) is not { StyleGuid: not null } changed)
+        var (orgcode, changed) = await OrgEventBody.ReadAsync<StyleChanged>(http, ct);
+        if (orgcode is null || changed is not { StyleGuid: not null })
         {
             return TypedResults.BadRequest();
         }
         await catalog.ApplyAsync(orgcode, changed, ct);
         return TypedResults.Ok();
-    }
-
-    private static async Task<(string? Orgcode, JsonElement? Body)> ReadAsync(HttpContext http, CancellationToken ct)
-    {
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
-            var body = document.RootElement.Clone();
-            var orgcode = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("orgcode", out var org) ? org.GetString() : null;
-            return (orgcode, body);
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
     }
 }
