@@ -144,55 +144,25 @@ public sealed class VariantCatalog(RecordStore<CatalogVariant> store, IServiceIn
     }
 
     /// <summary>Keeps a variant snapshot unless the projection already holds the same or a newer revision.</summary>
-    public async Task ApplyAsync(string orgcode, VariantChanged changed, CancellationToken ct = default)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var current = await store.GetAsync(orgcode, changed.VariantGuid, ct: ct);
-            if (current is not null && current.Record.VariantRevision >= changed.Revision)
-            {
-                return;
-            }
-            var next = (current?.Record ?? new CatalogVariant { VariantGuid = changed.VariantGuid }) with
+    public Task ApplyAsync(string orgcode, VariantChanged changed, CancellationToken ct = default) =>
+        store.KeepNewestAsync(orgcode, changed.VariantGuid, current => current.VariantRevision >= changed.Revision,
+            current => (current ?? new CatalogVariant { VariantGuid = changed.VariantGuid }) with
             {
                 VariantCode = changed.VariantCode,
                 StyleGuid = changed.StyleGuid,
                 Status = changed.Status,
                 IsKit = changed.IsKit,
                 VariantRevision = changed.Revision,
-            };
-            var write = current is null ? await store.CreateAsync(orgcode, next, ct: ct) : await store.UpdateAsync(orgcode, current, next, ct: ct);
-            if (write.Succeeded)
-            {
-                return;
-            }
-        }
-        throw new InvalidOperationException($"variant {changed.VariantGuid} kept changing while its projection was written");
-    }
+            }, ct);
 
     /// <summary>Keeps a kit's composition unless the projection already holds the same or a newer kit revision.</summary>
-    public async Task ApplyAsync(string orgcode, KitChanged changed, CancellationToken ct = default)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var current = await store.GetAsync(orgcode, changed.KitVariantGuid, ct: ct);
-            if (current is not null && current.Record.KitRevision >= changed.Revision)
-            {
-                return;
-            }
-            var next = (current?.Record ?? new CatalogVariant { VariantGuid = changed.KitVariantGuid, IsKit = true }) with
+    public Task ApplyAsync(string orgcode, KitChanged changed, CancellationToken ct = default) =>
+        store.KeepNewestAsync(orgcode, changed.KitVariantGuid, current => current.KitRevision >= changed.Revision,
+            current => (current ?? new CatalogVariant { VariantGuid = changed.KitVariantGuid, IsKit = true }) with
             {
                 Components = changed.Components.Select(c => new KitPart(c.VariantGuid, c.Quantity)).ToList(),
                 KitRevision = changed.Revision,
-            };
-            var write = current is null ? await store.CreateAsync(orgcode, next, ct: ct) : await store.UpdateAsync(orgcode, current, next, ct: ct);
-            if (write.Succeeded)
-            {
-                return;
-            }
-        }
-        throw new InvalidOperationException($"kit {changed.KitVariantGuid} kept changing while its projection was written");
-    }
+            }, ct);
 }
 
 /// <summary>PVM's variant snapshot as ICS reads it (the fields it keeps); also the shape of <c>/pvm/variant/get</c>.</summary>

@@ -57,8 +57,7 @@ public sealed class PriceCatalog(RecordStore<CatalogVariant> store, RecordStore<
     /// <summary>
     /// The variant a request names, checked for what the operation needs of it: null and the 422 naming
     /// <paramref name="field"/> when PVM does not know it (<c>unknown_reference</c>) or its status does not serve
-    /// (<c>reference_not_active</c>). Stock of a retired variant may still be moved or written off (<see cref="VariantNeed.Known"/>);
-    /// none is received (<see cref="VariantNeed.NotRetired"/>); only an active one is held or transferred (<see cref="VariantNeed.Active"/>).
+    /// (<c>reference_not_active</c>).
     /// </summary>
     public async Task<(CatalogVariant? Variant, ProblemHttpResult? Problem)> CheckAsync(string orgcode, string variantGuid, string field,
         VariantNeed need, CancellationToken ct = default)
@@ -79,59 +78,16 @@ public sealed class PriceCatalog(RecordStore<CatalogVariant> store, RecordStore<
             : (null, PpmProblems.ReferenceNotActive(field, $"Variant '{variant.VariantCode ?? variantGuid}' is {variant.Status ?? "not active"}."));
     }
 
-    /// <summary>As <see cref="CheckAsync"/> for each of several variants; the first problem, or null.</summary>
-    public async Task<ProblemHttpResult?> ProblemAsync(string orgcode, IEnumerable<string> variantGuids, string field, VariantNeed need,
-        CancellationToken ct = default)
-    {
-        foreach (var guid in variantGuids.Distinct(StringComparer.Ordinal))
-        {
-            if ((await CheckAsync(orgcode, guid, field, need, ct)).Problem is { } problem)
-            {
-                return problem;
-            }
-        }
-        return null;
-    }
-
-    /// <summary>Several variants by guid, each as <see cref="GetAsync"/>; answers the ones that exist.</summary>
-    public async Task<IReadOnlyDictionary<string, CatalogVariant>> GetManyAsync(string orgcode, IEnumerable<string> variantGuids, CancellationToken ct = default)
-    {
-        var found = new Dictionary<string, CatalogVariant>(StringComparer.Ordinal);
-        foreach (var guid in variantGuids.Distinct(StringComparer.Ordinal))
-        {
-            if (await GetAsync(orgcode, guid, ct) is { } variant)
-            {
-                found[guid] = variant;
-            }
-        }
-        return found;
-    }
-
     /// <summary>Keeps a variant snapshot unless the projection already holds the same or a newer revision.</summary>
-    public async Task ApplyAsync(string orgcode, VariantChanged changed, CancellationToken ct = default)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var current = await store.GetAsync(orgcode, changed.VariantGuid, ct: ct);
-            if (current is not null && current.Record.VariantRevision >= changed.Revision)
-            {
-                return;
-            }
-            var next = (current?.Record ?? new CatalogVariant { VariantGuid = changed.VariantGuid }) with
+    public Task ApplyAsync(string orgcode, VariantChanged changed, CancellationToken ct = default) =>
+        store.KeepNewestAsync(orgcode, changed.VariantGuid, current => current.VariantRevision >= changed.Revision,
+            current => (current ?? new CatalogVariant { VariantGuid = changed.VariantGuid }) with
             {
                 VariantCode = changed.VariantCode,
                 StyleGuid = changed.StyleGuid,
                 Status = changed.Status,
                 VariantRevision = changed.Revision,
-            };
-            var write = current is null ? await store.CreateAsync(orgcode, next, ct: ct) : await store.UpdateAsync(orgcode, current, next, ct: ct);
-            if (write.Succeeded)
-            {
-                return;
-            }
-        }
-        throw new InvalidOperationException($"variant {changed.VariantGuid} kept changing while its projection was written");
-    }
+            }, ct);
 
     /// <summary>
     /// The style (brand, category path, status), or null when PVM does not know it in this org. Read from the projection;
@@ -180,32 +136,16 @@ public sealed class PriceCatalog(RecordStore<CatalogVariant> store, RecordStore<
     }
 
     /// <summary>Keeps a style snapshot unless the projection already holds the same or a newer revision.</summary>
-    public async Task ApplyAsync(string orgcode, StyleChanged changed, CancellationToken ct = default)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var current = await styles.GetAsync(orgcode, changed.StyleGuid, ct: ct);
-            if (current is not null && current.Record.StyleRevision >= changed.Revision)
-            {
-                return;
-            }
-            var next = (current?.Record ?? new CatalogStyle { StyleGuid = changed.StyleGuid }) with
+    public Task ApplyAsync(string orgcode, StyleChanged changed, CancellationToken ct = default) =>
+        styles.KeepNewestAsync(orgcode, changed.StyleGuid, current => current.StyleRevision >= changed.Revision,
+            current => (current ?? new CatalogStyle { StyleGuid = changed.StyleGuid }) with
             {
                 StyleCode = changed.StyleCode,
                 BrandGuid = changed.BrandGuid,
                 CategoryGuids = changed.CategoryGuids ?? [],
                 Status = changed.Status,
                 StyleRevision = changed.Revision,
-            };
-            var write = current is null ? await styles.CreateAsync(orgcode, next, ct: ct) : await styles.UpdateAsync(orgcode, current, next, ct: ct);
-            if (write.Succeeded)
-            {
-                return;
-            }
-        }
-        throw new InvalidOperationException($"style {changed.StyleGuid} kept changing while its projection was written");
-    }
-
+            }, ct);
 }
 
 /// <summary>PVM's variant snapshot as PPM reads it (the fields it keeps); also the shape of <c>/pvm/variant/get</c>.</summary>

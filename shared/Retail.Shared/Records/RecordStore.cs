@@ -89,6 +89,31 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     }
 
     /// <summary>
+    /// Keeps another service's snapshot in a projection record: written (created or updated, ETag-checked) as
+    /// <paramref name="next"/> makes it from the current record (null: none yet), unless <paramref name="holdsSameOrNewer"/>
+    /// says the current one already holds this or a newer revision, so a late or repeated event changes nothing. A write
+    /// lost to a concurrent one reads again and decides again (five times, then it throws and the event is redelivered).
+    /// </summary>
+    public async Task KeepNewestAsync(string? orgcode, string key, Func<T, bool> holdsSameOrNewer, Func<T?, T> next, CancellationToken ct = default)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await GetAsync(orgcode, key, ct: ct);
+            if (current is not null && holdsSameOrNewer(current.Record))
+            {
+                return;
+            }
+            var record = next(current?.Record);
+            var write = current is null ? await CreateAsync(orgcode, record, ct: ct) : await UpdateAsync(orgcode, current, record, ct: ct);
+            if (write.Succeeded)
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException($"{Entity} {key} kept changing while its projection was written");
+    }
+
+    /// <summary>
     /// The base of a change to a record its first change creates (an org's policy, an account's assignments): with no
     /// record yet, <paramref name="expectedRevision"/> absent or 0 creates it (<see cref="ChangeBase{T}.Loaded"/> and
     /// the problem both null) and any other is 409 at revision 0; with one, the contract's checks as for any change.
