@@ -30,8 +30,8 @@ public sealed class UasConcurrencyTests(UasHost host) : IClassFixture<UasHost>
     public async Task UC_UAS_004_two_primary_switches_on_one_revision_let_exactly_one_win()
     {
         var userGuid = await host.Onboard(UasSteps.NewEmail());
-        await host.Operator.AddCard(userGuid, "pm_" + Guid.NewGuid().ToString("N")).Ok(HttpStatusCode.Created);
-        var second = await host.Operator.AddCard(userGuid, "pm_" + Guid.NewGuid().ToString("N")).Ok(HttpStatusCode.Created);
+        await host.Operator.AddCard(userGuid, UasSteps.NewCardToken()).Ok(HttpStatusCode.Created);
+        var second = await host.Operator.AddCard(userGuid, UasSteps.NewCardToken()).Ok(HttpStatusCode.Created);
         var body = new { user_guid = userGuid, payment_method_guid = second.GetProperty("payment_method_guid").GetString(), expected_revision = 1 };
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => host.Operator.PostJsonAsync("/uas/payment-method/priority/set", body)));

@@ -227,7 +227,7 @@ public sealed class UasFailureTests(UasHost host) : IClassFixture<UasHost>
     public async Task UC_UAS_004_the_same_provider_token_cannot_be_added_twice()
     {
         var userGuid = await host.Onboard(UasSteps.NewEmail());
-        var token = "pm_" + Guid.NewGuid().ToString("N");
+        var token = UasSteps.NewCardToken();
         await Operator.AddCard(userGuid, token).Ok(HttpStatusCode.Created);
         await Operator.AddCard(userGuid, token).Problem(HttpStatusCode.Conflict, "duplicate");
     }
@@ -236,7 +236,7 @@ public sealed class UasFailureTests(UasHost host) : IClassFixture<UasHost>
     public async Task UC_UAS_004_removing_needs_the_current_revision()
     {
         var userGuid = await host.Onboard(UasSteps.NewEmail());
-        var added = await Operator.AddCard(userGuid, "pm_" + Guid.NewGuid().ToString("N")).Ok(HttpStatusCode.Created);
+        var added = await Operator.AddCard(userGuid, UasSteps.NewCardToken()).Ok(HttpStatusCode.Created);
         var guid = added.GetProperty("payment_method_guid").GetString();
         await Operator.PostJsonAsync("/uas/payment-method/remove", new { user_guid = userGuid, payment_method_guid = guid })
             .Problem(HttpStatusCode.BadRequest, "expected_revision_required");
@@ -253,7 +253,7 @@ public sealed class UasFailureTests(UasHost host) : IClassFixture<UasHost>
     {
         var owner = await host.Onboard(UasSteps.NewEmail());
         var other = await host.Onboard(UasSteps.NewEmail("other"));
-        var added = await Operator.AddCard(owner, "pm_" + Guid.NewGuid().ToString("N")).Ok(HttpStatusCode.Created);
+        var added = await Operator.AddCard(owner, UasSteps.NewCardToken()).Ok(HttpStatusCode.Created);
         await Operator.PostJsonAsync("/uas/payment-method/priority/set",
                 new { user_guid = other, payment_method_guid = added.GetProperty("payment_method_guid").GetString(), expected_revision = 1 })
             .Problem(HttpStatusCode.NotFound, "not_found");

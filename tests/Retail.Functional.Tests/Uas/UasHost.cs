@@ -61,6 +61,12 @@ internal static class UasSteps
 
     public static string NewEmail(string who = "owner") => $"{who}-{Guid.NewGuid():N}@example.com";
 
+    /// <summary>
+    /// A fresh provider token with no digits: a random hex one now and then holds 13–19 digits in a row that pass Luhn,
+    /// which UAS rightly refuses as a card number (raw_card_data_refused), making the test that drew it fail by chance.
+    /// </summary>
+    public static string NewCardToken() => "pm_" + string.Concat(Guid.NewGuid().ToString("N").Select(c => char.IsAsciiDigit(c) ? (char)('g' + (c - '0')) : c));
+
     public static Task<HttpResponseMessage> CreateUser(this HttpClient client, string email) =>
         client.PostJsonAsync("/uas/user/create", new { email });
 

@@ -73,8 +73,8 @@ public sealed class UasSecrecyAndAccessTests(UserSessionHost sessions) : IClassF
         Assert.Equal(ada, self.GetProperty("user_guid").GetString());
         await asAda.PostJsonAsync("/uas/user/get", new { user_guid = bob }).Problem(HttpStatusCode.NotFound, "not_found");
 
-        await asAda.AddCard(ada, "pm_" + Guid.NewGuid().ToString("N")).Ok(HttpStatusCode.Created);
-        await asAda.AddCard(bob, "pm_" + Guid.NewGuid().ToString("N")).Problem(HttpStatusCode.NotFound, "not_found");
+        await asAda.AddCard(ada, UasSteps.NewCardToken()).Ok(HttpStatusCode.Created);
+        await asAda.AddCard(bob, UasSteps.NewCardToken()).Problem(HttpStatusCode.NotFound, "not_found");
         await asAda.ListCards(bob).Problem(HttpStatusCode.NotFound, "not_found");
         Assert.Single((await asAda.ListCards(ada).Ok()).GetProperty("items").EnumerateArray());
     }

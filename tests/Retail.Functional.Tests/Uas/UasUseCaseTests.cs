@@ -90,8 +90,8 @@ public sealed class UasUseCaseTests(UasHost host) : IClassFixture<UasHost>
     public async Task UC_UAS_004_payment_methods_are_added_switched_to_primary_and_removed()
     {
         var userGuid = await host.Onboard(UasSteps.NewEmail());
-        var first = await host.Operator.AddCard(userGuid, "pm_" + Guid.NewGuid().ToString("N"), "4242", "Personal").Ok(HttpStatusCode.Created);
-        var second = await host.Operator.AddCard(userGuid, "pm_" + Guid.NewGuid().ToString("N"), "1881").Ok(HttpStatusCode.Created);
+        var first = await host.Operator.AddCard(userGuid, UasSteps.NewCardToken(), "4242", "Personal").Ok(HttpStatusCode.Created);
+        var second = await host.Operator.AddCard(userGuid, UasSteps.NewCardToken(), "1881").Ok(HttpStatusCode.Created);
         Assert.True(first.GetProperty("is_primary").GetBoolean());
         Assert.False(second.GetProperty("is_primary").GetBoolean());
 
