@@ -1,6 +1,7 @@
 using Retail.Ics;
 using Retail.Mrs;
 using Retail.Ofm;
+using Retail.Pmc;
 using Retail.Ppm;
 using Retail.Pvm;
 using Retail.Shared.Hosting;
@@ -22,6 +23,7 @@ internal static class HostModules
         new PvmModule(),
         new IcsModule(),
         new PpmModule(),
+        new PmcModule(),
         new WorkflowsModule(),
     ];
 }
