@@ -16,6 +16,9 @@ public sealed record WrittenRevision(string StyleGuid, int RevisionNo, bool Unch
 public sealed class RevisionWriter(RecordStore<ProductRevision> revisions, RecordStore<ChannelProduct> products, RecordStore<ChannelStats> stats,
     RequestContext context)
 {
+    // The channels whose stats a batch already changes: a record is staged once per batch.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<RecordBatch, HashSet<string>> _statsStaged = new();
+
     /// <summary>Hex SHA-256 of the snapshot's canonical JSON (the storage serializer: snake_case, declaration order).</summary>
     public static string ContentHashOf(ProductSnapshot snapshot) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(snapshot, RetailJson.Storage)));
@@ -24,7 +27,7 @@ public sealed class RevisionWriter(RecordStore<ProductRevision> revisions, Recor
     /// Stages the next revision of each snapshot's product in <paramref name="batch"/> (at most one snapshot per style). A
     /// snapshot equal to its product's latest revision writes nothing (<see cref="WrittenRevision.Unchanged"/>), and so does
     /// one whose product <paramref name="runGuid"/> already wrote (a repeated activity). The caller commits; a revision
-    /// mismatch there means another writer got in first: stage again in a new batch.
+    /// mismatch there means another writer got in first: stage again in a new batch. Once per batch and channel.
     /// </summary>
     public async Task<IReadOnlyList<WrittenRevision>> StageAsync(RecordBatch batch, string orgcode, string channelCode, IReadOnlyList<ProductSnapshot> snapshots,
         string? runGuid, string? reason, CancellationToken ct)
@@ -114,12 +117,19 @@ public sealed class RevisionWriter(RecordStore<ProductRevision> revisions, Recor
         return (null, lost);
     }
 
-    /// <summary>Stages the channel's last run (build/stats) in <paramref name="batch"/>: the run's own finish commits it.</summary>
+    /// <summary>
+    /// Stages the channel's last run (build/stats) in <paramref name="batch"/>: the run's own finish commits it. Not in a
+    /// batch that also stages revisions of the channel (each batch changes the channel's stats once).
+    /// </summary>
     public Task StageRunFinishedAsync(RecordBatch batch, string orgcode, string channelCode, string runGuid, DateTimeOffset finishedAt, CancellationToken ct) =>
         StageStatsAsync(batch, orgcode, channelCode, s => s with { LastRunGuid = runGuid, LastRunFinishedAt = finishedAt }, ct);
 
     private async Task StageStatsAsync(RecordBatch batch, string orgcode, string channelCode, Func<ChannelStats, ChannelStats> change, CancellationToken ct)
     {
+        if (!_statsStaged.GetOrCreateValue(batch).Add(channelCode))
+        {
+            throw new InvalidOperationException($"This batch already changes the stats of channel '{channelCode}': stage revisions and a run's finish in batches of their own.");
+        }
         var current = await stats.GetAsync(orgcode, channelCode, ct: ct);
         if (current is null)
         {
