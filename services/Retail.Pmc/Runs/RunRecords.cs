@@ -158,6 +158,15 @@ public sealed record PublishRun : Record
 
     public string? PackGuid { get; init; }
 
+    /// <summary>Select: PVM's next_token of the style list still to read (null before the first page and after the last).</summary>
+    public string? SelectToken { get; init; }
+
+    /// <summary>The next <see cref="RunItem.Seq"/> select hands out.</summary>
+    public long NextSeq { get; init; }
+
+    /// <summary>Manifest: the last item seq already in a part (-1 before the first).</summary>
+    public long ManifestSeq { get; init; } = -1;
+
     public string? StartedBy { get; init; }
 
     public string? CancelledBy { get; init; }

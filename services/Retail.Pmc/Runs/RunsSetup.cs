@@ -1,3 +1,5 @@
+using Retail.Pmc.Runs.Activities;
+using Retail.Pmc.Runs.Workflow;
 using Retail.Shared.Hosting;
 using Retail.Workflows;
 
@@ -8,20 +10,31 @@ public static class RunsSetup
 {
     public static IServiceCollection AddRuns(this IServiceCollection services, IConfiguration configuration, RetailOptions options)
     {
-        // TODO(runs helper): options (Pmc:Runs), RegisterWorkflow/RegisterActivity.
-        services.AddRetailWorkflows(options, register => { });
+        services.Configure<RunOptions>(configuration.GetSection(RunOptions.Section));
+        services.AddScoped<RunSources>();
+        services.AddScoped<RunLedger>();
+        services.AddRetailWorkflows(options, register =>
+        {
+            register.RegisterWorkflow<PublishRunWorkflow>();
+            register.RegisterActivity<SelectPageActivity>();
+            register.RegisterActivity<EvaluatePageActivity>();
+            register.RegisterActivity<WritePageActivity>();
+            register.RegisterActivity<ManifestPartActivity>();
+            register.RegisterActivity<FinishRunActivity>();
+            register.RegisterActivity<FailRunActivity>();
+        });
         return services;
     }
 
     public static IEndpointRouteBuilder MapProfiles(this IEndpointRouteBuilder routes)
     {
-        // TODO(runs helper): /publish-profile/set|get
+        routes.MapProfileEndpoints();
         return routes;
     }
 
     public static IEndpointRouteBuilder MapRuns(this IEndpointRouteBuilder routes)
     {
-        // TODO(runs helper): /publish/run/start|get|step|cancel, /publish/run/manifest/list|presign
+        routes.MapRunEndpoints();
         return routes;
     }
 }
