@@ -42,7 +42,7 @@ public static class ProductsApi
         RecordStore<ProductRevision> revisions, RecordStore<ChannelProduct> products, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var (product, problem) = await FindAsync(products, context, request, ct);
+        var (product, problem) = await FindAsync(products, context, request, null, ct);
         if (problem is not null)
         {
             return problem;
@@ -57,7 +57,7 @@ public static class ProductsApi
     public static async Task<Results<Ok<ProductPointerView>, ProblemHttpResult>> GetPointer(PointerGetRequest request, RecordStore<ChannelProduct> products,
         RequestContext context, CancellationToken ct)
     {
-        var (product, problem) = await FindAsync(products, context, request, ct);
+        var (product, problem) = await FindAsync(products, context, request, null, ct);
         if (problem is not null)
         {
             return problem;
@@ -71,7 +71,7 @@ public static class ProductsApi
     public static async Task<Results<Ok<ProductPointerView>, ProblemHttpResult>> SetPointer(PointerSetRequest request, RecordStore<ChannelProduct> products,
         ProductSwitch @switch, IOrgDirectory directory, RequestContext context, CancellationToken ct)
     {
-        var (product, problem) = await FindAsync(products, context, request, ct, directory);
+        var (product, problem) = await FindAsync(products, context, request, directory, ct);
         if (problem is not null)
         {
             return problem;
@@ -84,7 +84,7 @@ public static class ProductsApi
     public static async Task<Results<Ok<ProductPointerView>, ProblemHttpResult>> ClearPointer(PointerClearRequest request, RecordStore<ChannelProduct> products,
         ProductSwitch @switch, RequestContext context, CancellationToken ct)
     {
-        var (product, problem) = await FindAsync(products, context, request, ct);
+        var (product, problem) = await FindAsync(products, context, request, null, ct);
         if (problem is not null)
         {
             return problem;
@@ -106,12 +106,14 @@ public static class ProductsApi
     {
         var orgcode = context.RequireOrgcode();
         var storefront = services.GetService<IStorefrontIndex>();
+        // A channel named (body or header) answers for it alone; none answers for every channel the org published in.
+        var named = request.ChannelCode is not null || context.ChannelCode is not null;
         var channel = ProductChannels.BodyOrHeader(request.ChannelCode, context);
-        if (channel.Problem is not null && request.ChannelCode is not null)
+        if (named && channel.Problem is not null)
         {
             return channel.Problem;
         }
-        if (channel.Code is { } code)
+        if (named && channel.Code is { } code)
         {
             if (request.NextToken is not null)
             {
@@ -163,7 +165,7 @@ public static class ProductsApi
     private static async Task<Results<Ok<ProductPointerView>, ProblemHttpResult>> SwitchOnlineAsync(OnlineRequest request, bool online,
         RecordStore<ChannelProduct> products, ProductSwitch @switch, IOrgDirectory? directory, RequestContext context, CancellationToken ct)
     {
-        var (product, problem) = await FindAsync(products, context, request, ct, directory);
+        var (product, problem) = await FindAsync(products, context, request, directory, ct);
         if (problem is not null)
         {
             return problem;
@@ -182,7 +184,7 @@ public static class ProductsApi
     /// sales channel of the org (422 <c>unknown_reference</c>); the header was checked on the way in.
     /// </summary>
     private static async Task<(Loaded<ChannelProduct>? Product, ProblemHttpResult? Problem)> FindAsync(RecordStore<ChannelProduct> products,
-        RequestContext context, IProductRef request, CancellationToken ct, IOrgDirectory? directory = null)
+        RequestContext context, IProductRef request, IOrgDirectory? directory, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (channel, fromHeader, problem) = ProductChannels.BodyOrHeader(request.ChannelCode, context);

@@ -13,8 +13,8 @@ public sealed class PackTests(PmcHost host) : IClassFixture<PmcHost>
     {
         var org = await host.NewOrgAsync();
         var polo = await org.SecondStyleAsync();
-        await host.RevisionsAsync(org, 2);
-        await host.RevisionsAsync(org, 1, polo);
+        await org.RevisionsAsync(2);
+        await org.RevisionsAsync(1, polo);
         await org.SetPointer(2, online: false).Ok();
         var teeBefore = await org.Pointer("web", org.StyleGuid);
 
@@ -64,8 +64,8 @@ public sealed class PackTests(PmcHost host) : IClassFixture<PmcHost>
     {
         var org = await host.NewOrgAsync();
         var polo = await org.SecondStyleAsync();
-        await host.RevisionsAsync(org, 1);
-        await host.RevisionsAsync(org, 1, polo);
+        await org.RevisionsAsync(1);
+        await org.RevisionsAsync(1, polo);
         var teeBefore = await org.Pointer("web", org.StyleGuid);
         var poloBefore = await org.Pointer("web", polo);
 
@@ -96,7 +96,7 @@ public sealed class PackTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task a_pack_completes_once_and_a_stale_revision_is_409()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 2);
+        await org.RevisionsAsync(2);
         var pack = await org.Post("/pmc/pack/create", new { channel_code = "web", name = "One", items = new object[] { new { style_guid = org.StyleGuid, revision_no = 2 } } })
             .Ok(HttpStatusCode.Created);
         var packGuid = pack.Text("pack_guid");
@@ -130,7 +130,7 @@ public sealed class PackTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task packs_list_per_channel_and_status_in_creation_order_without_their_items()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 2);
+        await org.RevisionsAsync(2);
         var guids = new List<string>();
         for (var i = 1; i <= 3; i++)
         {
@@ -162,7 +162,7 @@ public sealed class PackTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task bad_pack_requests_are_4xx_problems_and_a_viewer_reads_but_does_not_change_packs()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 1);
+        await org.RevisionsAsync(1);
         var item = new { style_guid = org.StyleGuid, revision_no = 1 };
 
         async Task Refused(string path, object body, string field)

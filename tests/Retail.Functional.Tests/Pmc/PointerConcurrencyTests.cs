@@ -11,7 +11,7 @@ public sealed class PointerConcurrencyTests(PmcHost host) : IClassFixture<PmcHos
     public async Task UC_PMC_003_many_parallel_pointer_and_online_changes_of_one_product_serialize_into_one_consistent_state()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 3);
+        await org.RevisionsAsync(3);
         var before = await org.SetPointer(1, "start", online: true).Ok();
 
         var random = new Random(42);
@@ -88,8 +88,8 @@ public sealed class PointerConcurrencyTests(PmcHost host) : IClassFixture<PmcHos
     {
         var org = await host.NewOrgAsync();
         var polo = await org.SecondStyleAsync();
-        await host.RevisionsAsync(org, 2);
-        await host.RevisionsAsync(org, 2, polo);
+        await org.RevisionsAsync(2);
+        await org.RevisionsAsync(2, polo);
         await org.SetPointer(1, online: true).Ok();
         var pack = await org.Post("/pmc/pack/create", new
         {

@@ -12,7 +12,7 @@ public sealed class PointerTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task UC_PMC_003_the_pointer_rolls_back_and_forward_between_existing_revisions_and_keeps_the_online_flag()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 3);
+        await org.RevisionsAsync(3);
         var start = await org.Pointer("web", org.StyleGuid);
         Assert.Equal(("tee", 3), (start.Text("style_code"), start.GetProperty("latest_revision_no").GetInt32()));
 
@@ -51,7 +51,7 @@ public sealed class PointerTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task a_revision_the_product_does_not_have_is_422_unknown_revision_and_changes_nothing()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 1);
+        await org.RevisionsAsync(1);
         var set = await org.SetPointer(1, online: true).Ok();
 
         var problem = await org.SetPointer(2).Problem((HttpStatusCode)422, "unknown_revision");
@@ -66,7 +66,7 @@ public sealed class PointerTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task online_clear_keeps_the_pointer_and_online_set_takes_the_product_back_at_it()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 2);
+        await org.RevisionsAsync(2);
 
         // Cleared: no pointer and offline, so there is nothing to take online.
         var cleared = await org.ClearPointer().Ok();
@@ -95,7 +95,7 @@ public sealed class PointerTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task a_stale_expected_revision_is_409_and_a_current_one_is_taken()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 2);
+        await org.RevisionsAsync(2);
         var read = await org.Pointer("web", org.StyleGuid);
 
         var first = await org.SetPointer(1, online: true, expectedRevision: read.Revision()).Ok();
@@ -117,7 +117,7 @@ public sealed class PointerTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task the_channel_comes_from_the_body_or_the_header_and_a_product_never_published_there_is_404()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 1);
+        await org.RevisionsAsync(1);
 
         var viaHeader = await org.Owner.Client.PostJsonAsync("/pmc/product/pointer/get", new { style_guid = org.StyleGuid },
             OfmSteps.Org(org.Orgcode, ("x-channel-code", "web"))).Ok();
@@ -148,7 +148,7 @@ public sealed class PointerTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task bad_pointer_requests_are_4xx_problems_and_a_viewer_reads_but_does_not_switch()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 1);
+        await org.RevisionsAsync(1);
         var guid = org.StyleGuid;
 
         async Task Refused(string path, object body, string field)

@@ -15,7 +15,7 @@ internal static class ProductSteps
     /// Publishes one style in a channel through a publish run (auto mode) and waits until the run has completed; answers
     /// the run. Each run whose content differs from the product's latest revision writes the next revision.
     /// </summary>
-    public static async Task<JsonElement> PublishAsync(this PmcHost host, PmcOrg org, string channel, string styleGuid)
+    public static async Task<JsonElement> PublishAsync(this PmcOrg org, string channel, string styleGuid)
     {
         using var started = await org.Post("/pmc/publish/run/start", new
         {
@@ -45,14 +45,14 @@ internal static class ProductSteps
     }
 
     /// <summary>Publishes <paramref name="count"/> revisions of the style in <c>web</c>, renaming it before each but the first ("Tee 1", "Tee 2", …).</summary>
-    public static async Task<IReadOnlyList<JsonElement>> RevisionsAsync(this PmcHost host, PmcOrg org, int count, string? styleGuid = null, string channel = "web")
+    public static async Task<IReadOnlyList<JsonElement>> RevisionsAsync(this PmcOrg org, int count, string? styleGuid = null, string channel = "web")
     {
         styleGuid ??= org.StyleGuid;
         var runs = new List<JsonElement>();
         for (var i = 1; i <= count; i++)
         {
             await org.RenameStyleAsync(styleGuid, $"Tee {i}");
-            runs.Add(await host.PublishAsync(org, channel, styleGuid));
+            runs.Add(await org.PublishAsync(channel, styleGuid));
         }
         var pointer = await org.Pointer(channel, styleGuid);
         Assert.True(pointer.GetProperty("latest_revision_no").GetInt32() >= count, $"expected {count} revisions: {pointer}");

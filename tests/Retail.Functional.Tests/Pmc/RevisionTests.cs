@@ -12,7 +12,7 @@ public sealed class RevisionTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task revisions_list_in_number_order_with_their_content_and_page()
     {
         var org = await host.NewOrgAsync();
-        var runs = await host.RevisionsAsync(org, 3);
+        var runs = await org.RevisionsAsync(3);
 
         var all = await org.Post("/pmc/product/revision/list", new { channel_code = "web", style_guid = org.StyleGuid }).Ok();
         Assert.Equal([1, 2, 3], all.RevisionNos());
@@ -35,7 +35,7 @@ public sealed class RevisionTests(PmcHost host) : IClassFixture<PmcHost>
         Assert.Equal(JsonValueKind.Null, next.GetProperty("next_token").ValueKind);
 
         // Publishing again without a change writes no new revision.
-        await host.PublishAsync(org, "web", org.StyleGuid);
+        await org.PublishAsync("web", org.StyleGuid);
         Assert.Equal([1, 2, 3], (await org.Post("/pmc/product/revision/list", new { channel_code = "web", style_guid = org.StyleGuid }).Ok()).RevisionNos());
 
         // A revision stays as it was written, whatever the pointer does.
@@ -48,7 +48,7 @@ public sealed class RevisionTests(PmcHost host) : IClassFixture<PmcHost>
     public async Task revision_list_requests_are_checked_and_another_org_sees_nothing()
     {
         var org = await host.NewOrgAsync();
-        await host.RevisionsAsync(org, 1);
+        await org.RevisionsAsync(1);
 
         await org.Post("/pmc/product/revision/list", new { channel_code = "web", style_guid = org.StyleGuid, limit = 101 }).Problem(HttpStatusCode.BadRequest, "validation_failed");
         await org.Post("/pmc/product/revision/list", new { channel_code = "web", style_guid = org.StyleGuid, limit = 0 }).Problem(HttpStatusCode.BadRequest, "validation_failed");

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Functional.Tests.Ofm;
+using Retail.Pmc.Storefront;
 
 namespace Retail.Functional.Tests.Pmc;
 
@@ -16,8 +18,8 @@ public sealed class StatsTests(PmcHost host) : IClassFixture<PmcHost>
     {
         var org = await host.NewOrgAsync();
         var polo = await org.SecondStyleAsync();
-        await host.RevisionsAsync(org, 2);
-        var runs = await host.RevisionsAsync(org, 1, polo);
+        await org.RevisionsAsync(2);
+        var runs = await org.RevisionsAsync(1, polo);
         await org.ClearPointer().Ok();
         await org.ClearPointer(styleGuid: polo).Ok();
 
@@ -58,6 +60,23 @@ public sealed class StatsTests(PmcHost host) : IClassFixture<PmcHost>
         // Another org's figures are its own.
         var other = await host.NewOrgAsync("pmc-other");
         Assert.Empty((await other.Post("/pmc/build/stats", new { }).Ok()).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task without_a_storefront_index_online_products_are_counted_from_the_product_records()
+    {
+        await using var factory = PmcHost.Start(services => services.RemoveAll<IStorefrontIndex>());
+        using var @operator = factory.CreateOperatorClient();
+        var org = await PmcHost.NewOrgAsync(factory, @operator);
+        await org.RevisionsAsync(2);
+
+        // Switches work the same without an index to tell.
+        await org.SetPointer(1, online: true).Ok();
+        var online = Channel(await org.Post("/pmc/build/stats", new { channel_code = "web" }).Ok(), "web");
+        Assert.Equal((2L, 1L), (online.GetProperty("revisions").GetInt64(), online.GetProperty("online_products").GetInt64()));
+        await org.Online(false).Ok();
+        var offline = Channel(await org.Post("/pmc/build/stats", new { }).Ok(), "web");
+        Assert.Equal(0L, offline.GetProperty("online_products").GetInt64());
     }
 
     [Fact]
