@@ -58,7 +58,7 @@ public sealed class ProductSwitch(RecordStore<ProductRevision> revisions, Record
         {
             return SwitchResult.Refused(PmcProblems.UnknownRevision(
                 $"The product {missing.Item.StyleGuid} has no revision {missing.Item.RevisionNo} in channel '{channelCode}'.",
-                items.Count == 1 ? "revision_no" : $"items[{missing.Index}].revision_no"));
+                $"items[{missing.Index}].revision_no"));
         }
 
         var reason = $"pack {packGuid}";
@@ -78,7 +78,7 @@ public sealed class ProductSwitch(RecordStore<ProductRevision> revisions, Record
                 is { Item: not null } orphan)
             {
                 return SwitchResult.Refused(PmcProblems.UnknownRevision($"The product {orphan.Item.StyleGuid} is not in channel '{channelCode}'.",
-                    items.Count == 1 ? "revision_no" : $"items[{orphan.Index}].revision_no"));
+                    $"items[{orphan.Index}].revision_no"));
             }
 
             var batch = new RecordBatch();
