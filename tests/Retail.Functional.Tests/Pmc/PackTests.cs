@@ -60,6 +60,36 @@ public sealed class PackTests(PmcHost host) : IClassFixture<PmcHost>
     }
 
     [Fact]
+    public async Task UC_PMC_004_a_publish_run_that_goes_online_completes_a_pack_of_its_revisions()
+    {
+        var org = await host.NewOrgAsync();
+        var polo = await org.SecondStyleAsync();
+        await org.RevisionsAsync(1);
+        await org.RenameStyleAsync(org.StyleGuid, "Tee 2");
+
+        var run = await org.RunAsync("web", new { kind = "all" }, goOnline: true);
+        var packGuid = run.Text("pack_guid");
+        Assert.NotNull(packGuid);
+        var pack = await org.Post("/pmc/pack/get", new { pack_guid = packGuid }).Ok();
+        Assert.Equal(("completed", run.Text("run_guid")), (pack.Text("status"), pack.Text("run_guid")));
+        Assert.Equal(new[] { (org.StyleGuid, 2), (polo, 1) }.Order(),
+            pack.GetProperty("items").EnumerateArray().Select(i => (i.Text("style_guid")!, i.GetProperty("revision_no").GetInt32())).Order());
+
+        Assert.Equal(((int?)2, true), (await org.Pointer("web", org.StyleGuid)).State());
+        Assert.Equal(((int?)1, true), (await org.Pointer("web", polo)).State());
+        var packEvent = Assert.Single(host.Events(org, "pmc.pack.completed"));
+        Assert.Equal(packGuid, packEvent.Text("pack_guid"));
+        Assert.Equal(2, (await org.Storefront("web", org.StyleGuid).Ok()).GetProperty("revision_no").GetInt32());
+        Assert.Equal(1, (await org.Storefront("web", polo).Ok()).GetProperty("revision_no").GetInt32());
+
+        var stats = (await org.Post("/pmc/build/stats", new { channel_code = "web" }).Ok()).GetProperty("items")[0];
+        Assert.Equal((3L, 2L, run.Text("run_guid")),
+            (stats.GetProperty("revisions").GetInt64(), stats.GetProperty("online_products").GetInt64(), stats.Text("last_run_guid")));
+        // The run's pack is done: completing it again is refused.
+        await org.Post("/pmc/pack/complete", new { pack_guid = packGuid }).Problem(HttpStatusCode.Conflict, "pack_completed");
+    }
+
+    [Fact]
     public async Task a_pack_naming_a_revision_a_product_does_not_have_is_refused_and_changes_nothing()
     {
         var org = await host.NewOrgAsync();

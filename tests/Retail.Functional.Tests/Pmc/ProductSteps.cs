@@ -15,14 +15,19 @@ internal static class ProductSteps
     /// Publishes one style in a channel through a publish run (auto mode) and waits until the run has completed; answers
     /// the run. Each run whose content differs from the product's latest revision writes the next revision.
     /// </summary>
-    public static async Task<JsonElement> PublishAsync(this PmcOrg org, string channel, string styleGuid)
+    public static Task<JsonElement> PublishAsync(this PmcOrg org, string channel, string styleGuid, bool goOnline = false) =>
+        org.RunAsync(channel, new { kind = "style", guid = styleGuid }, goOnline);
+
+    /// <summary>A publish run of any selector (auto mode), waited for until it has completed; answers the run.</summary>
+    public static async Task<JsonElement> RunAsync(this PmcOrg org, string channel, object selector, bool goOnline = false)
     {
         using var started = await org.Post("/pmc/publish/run/start", new
         {
             channel_code = channel,
-            selector = new { kind = "style", guid = styleGuid },
+            selector,
             mode = "auto",
             reason = "products test",
+            go_online = goOnline,
         });
         var run = await started.JsonAsync();
         Assert.True(started.IsSuccessStatusCode, $"publish/run/start answered {(int)started.StatusCode}: {run}");
