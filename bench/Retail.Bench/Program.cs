@@ -10,6 +10,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["catalog"] = CatalogBenchmark.RunAsync,
     ["reservations"] = ReservationBenchmark.RunAsync,
     ["pricing"] = PricingBenchmark.RunAsync,
+    ["storefront"] = StorefrontBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

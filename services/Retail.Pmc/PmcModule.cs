@@ -25,6 +25,7 @@ public sealed class PmcModule : IServiceModule
         services.AddRecords(Id, ChannelProduct.Type);
         services.AddRecords(Id, Pack.Type);
         services.AddRecords(Id, ChannelStats.Type);
+        services.AddProducts();
         services.AddRuns(configuration, options);
         services.AddStorefront(configuration);
     }

@@ -12,8 +12,8 @@ public static class PmcProblems
         ApiProblem.Business("reference_not_active", "A referenced record is not active.", detail, [new("field", field)]);
 
     /// <summary>422: the pointer names a revision that this product does not have in this channel.</summary>
-    public static ProblemHttpResult UnknownRevision(string detail) =>
-        ApiProblem.Business("unknown_revision", "The product has no such revision in this channel.", detail, [new("field", "revision_no")]);
+    public static ProblemHttpResult UnknownRevision(string detail, string field = "revision_no") =>
+        ApiProblem.Business("unknown_revision", "The product has no such revision in this channel.", detail, [new("field", field)]);
 
     /// <summary>409: the run is not waiting for a step (it runs on its own, or has finished).</summary>
     public static ProblemHttpResult RunNotWaiting(string detail) =>

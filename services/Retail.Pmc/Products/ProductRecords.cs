@@ -126,8 +126,11 @@ public sealed record ChannelProduct : Record
 
     public static string KeyOf(string channel, string styleGuid) => $"{channel}:{styleGuid}";
 
+    /// <summary>The unique value naming a product by its style code in a channel: <c>{channel_code}:{style_code}</c>.</summary>
+    public const string StyleCodeName = "channel_style_code";
+
     public static RecordType<ChannelProduct> Type { get; } = new RecordType<ChannelProduct>("product",
-            p => [new UniqueValue("channel_style_code", $"{p.ChannelCode}:{p.StyleCode}")])
+            p => [new UniqueValue(StyleCodeName, $"{p.ChannelCode}:{p.StyleCode}")])
         .IndexBy("channel_code", "online");
 }
 

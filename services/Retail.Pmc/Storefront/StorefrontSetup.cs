@@ -1,20 +1,33 @@
+using Microsoft.Extensions.Options;
+using Retail.Shared.Hosting;
+
 namespace Retail.Pmc.Storefront;
 
 /// <summary>
 /// The storefront read model: online products per channel in their own SQLite file (FTS5 for text, indexed facet
 /// tables), kept current from pointer moves. <see cref="IStorefrontIndex"/> is how writers tell it.
 /// </summary>
+/// <remarks>
+/// How it stays current: <c>ProductSwitch</c> applies each committed switch directly (read-your-writes in this process),
+/// and the subscribers apply <c>pmc.product.online_changed</c> / <c>pmc.pack.completed</c>, which the outbox commits in the
+/// switch's own transaction and delivers at least once, so a crash between the commit and the direct apply still reaches
+/// the index. There is no start-up catch-up scan: the index file lives beside the state file, and the outbox path is the
+/// durable one. A replica that starts with an empty index (Dapr mode, a lost file) would rebuild from the ChannelProduct
+/// records (index <c>channel_code, online</c>) per org — not built here, see the README notes.
+/// </remarks>
 public static class StorefrontSetup
 {
     public static IServiceCollection AddStorefront(this IServiceCollection services, IConfiguration configuration)
     {
-        // TODO(storefront helper): the index (singleton), options (Pmc:Storefront)
+        services.AddSingleton(sp => new StorefrontIndex(Path.Combine(sp.GetRequiredService<IOptions<RetailOptions>>().Value.FullDataDir, StorefrontIndex.FileName)));
+        services.AddSingleton<IStorefrontIndex>(sp => sp.GetRequiredService<StorefrontIndex>());
         return services;
     }
 
     public static IEndpointRouteBuilder MapStorefront(this IEndpointRouteBuilder routes)
     {
-        // TODO(storefront helper): /product/get|list|search|group, subscribers (pmc.product.online_changed, pmc.pack.completed, stock.changed)
+        routes.MapStorefrontApi();
+        routes.MapStorefrontSubscribers();
         return routes;
     }
 }
