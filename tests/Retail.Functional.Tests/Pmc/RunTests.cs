@@ -185,4 +185,35 @@ public sealed class RunTests(PmcHost host) : IClassFixture<PmcHost>
         Assert.Equal("ready", record.Text("status"));
         Assert.Equal("application/x-ndjson", record.Text("content_type"));
     }
+
+    [Fact]
+    public async Task UC_PMC_001_a_run_with_go_online_finishes_by_taking_its_products_online_as_one_completed_pack()
+    {
+        var org = await host.NewOrgAsync();
+        var (polo, _) = await org.NewStyle("polo", variants: 2, gtinBase: 760_000_000_000);
+        var run = await org.Finish((await org.StartRun(new { kind = "all" }, goOnline: true, reason: "go live")).Guid());
+        Assert.Equal("completed", run.Status());
+        Assert.Equal(2, run.Count("revisions_written"));
+        var packGuid = run.Text("pack_guid");
+        Assert.NotNull(packGuid);
+        var pack = await org.Post("/pmc/pack/get", new { pack_guid = packGuid }).Ok();
+        Assert.Equal("completed", pack.Text("status"));
+        Assert.Equal(run.Guid(), pack.Text("run_guid"));
+        Assert.Equal(2, pack.GetProperty("items").GetArrayLength());
+        foreach (var style in new[] { org.StyleGuid, polo })
+        {
+            var pointer = await org.Pointer("web", style);
+            Assert.True(pointer.GetProperty("online").GetBoolean(), $"{style} online: {pointer}");
+            Assert.Equal(1, pointer.GetProperty("pointer_revision_no").GetInt32());
+        }
+
+        // Without go_online a new revision is written and the pointer stays where it was.
+        await org.RenameStyleAsync(org.StyleGuid, "Tee, renamed");
+        var quiet = await org.Finish((await org.StartRun(new { kind = "style", guid = org.StyleGuid })).Guid());
+        Assert.Equal(1, quiet.Count("revisions_written"));
+        Assert.Null(quiet.Text("pack_guid"));
+        var after = await org.Pointer("web", org.StyleGuid);
+        Assert.Equal(1, after.GetProperty("pointer_revision_no").GetInt32());
+        Assert.Equal(2, after.GetProperty("latest_revision_no").GetInt32());
+    }
 }

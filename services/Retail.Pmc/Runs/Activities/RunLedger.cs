@@ -1,5 +1,3 @@
-using Retail.Pmc.Products;
-
 namespace Retail.Pmc.Runs.Activities;
 
 /// <summary>Every page activity's input: which run.</summary>
@@ -99,20 +97,5 @@ public sealed class RunLedger(RecordStore<PublishRun> runs, TimeProvider clock)
             RevisionsWritten = counts.RevisionsWritten + change.RevisionsWritten,
             RevisionsUnchanged = counts.RevisionsUnchanged + change.RevisionsUnchanged,
         };
-    }
-
-    /// <summary>The stats of a channel in the batch: created on its first revision, else ETag-checked.</summary>
-    public static async Task StageStatsAsync(RecordStore<ChannelStats> stats, RecordBatch batch, string orgcode, string channel,
-        Func<ChannelStats, ChannelStats> change, CancellationToken ct)
-    {
-        var current = await stats.GetAsync(orgcode, channel, ct: ct);
-        if (current is null)
-        {
-            stats.Create(batch, orgcode, change(new ChannelStats { ChannelCode = channel }));
-        }
-        else
-        {
-            stats.Update(batch, orgcode, current, change(current.Record));
-        }
     }
 }
