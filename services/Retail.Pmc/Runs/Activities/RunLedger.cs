@@ -14,11 +14,14 @@ public sealed class RunOptions
 {
     public const string Section = "Pmc:Runs";
 
+    /// <summary>A part's gzip bytes stay under 900 KB: the cap leaves room for the last item and the unflushed tail.</summary>
+    public const int MaxPartBytes = 800 * 1024;
+
     /// <summary>Styles per page activity (select, evaluate, write, manifest reads).</summary>
     public int PageSize { get; set; } = 100;
 
     /// <summary>A manifest part closes once its gzip bytes pass this (items are whole, so a part stays under 900 KB).</summary>
-    public int ManifestPartBytes { get; set; } = 800 * 1024;
+    public int ManifestPartBytes { get; set; } = MaxPartBytes;
 }
 
 /// <summary>
