@@ -60,7 +60,7 @@ internal static class StorefrontSteps
             reason,
             mode = "auto",
             go_online = true,
-        }).Ok(HttpStatusCode.Created);
+        }).Ok(HttpStatusCode.Accepted);
         var runGuid = run.GetProperty("run_guid").GetString()!;
         JsonElement current = run;
         await Waits.UntilAsync(async () =>
