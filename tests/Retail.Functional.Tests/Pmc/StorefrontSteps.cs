@@ -73,16 +73,16 @@ internal static class StorefrontSteps
         return current;
     }
 
-    public static Task<HttpResponseMessage> Storefront(this PmcOrg org, string operation, object body, params (string Name, string Value)[] headers) =>
+    public static Task<HttpResponseMessage> StorefrontCall(this PmcOrg org, string operation, object body, params (string Name, string Value)[] headers) =>
         org.Owner.Client.PostJsonAsync($"/pmc/product/{operation}", body, OfmSteps.Org(org.Orgcode, headers));
 
-    public static Task<JsonElement> List(this PmcOrg org, object body) => org.Storefront("list", body).Ok();
+    public static Task<JsonElement> List(this PmcOrg org, object body) => org.StorefrontCall("list", body).Ok();
 
-    public static Task<JsonElement> Search(this PmcOrg org, object body) => org.Storefront("search", body).Ok();
+    public static Task<JsonElement> Search(this PmcOrg org, object body) => org.StorefrontCall("search", body).Ok();
 
-    public static Task<JsonElement> Group(this PmcOrg org, object body) => org.Storefront("group", body).Ok();
+    public static Task<JsonElement> Group(this PmcOrg org, object body) => org.StorefrontCall("group", body).Ok();
 
-    public static Task<JsonElement> Get(this PmcOrg org, object body) => org.Storefront("get", body).Ok();
+    public static Task<JsonElement> Get(this PmcOrg org, object body) => org.StorefrontCall("get", body).Ok();
 
     /// <summary>The style codes of a page, in order.</summary>
     public static List<string> Codes(this JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(i => i.Text("style_code")!)];

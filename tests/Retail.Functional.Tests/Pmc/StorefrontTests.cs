@@ -44,7 +44,7 @@ public sealed class StorefrontTests(PmcHost host) : IClassFixture<PmcHost>
         Assert.False(tee.GetProperty("in_stock").GetBoolean());
 
         // The header names the channel as well as the body does.
-        Assert.Equal(["tee", "chino"], (await org.Storefront("list", new { }, ("x-channel-code", "web")).Ok()).Codes());
+        Assert.Equal(["tee", "chino"], (await org.StorefrontCall("list", new { }, ("x-channel-code", "web")).Ok()).Codes());
 
         var chinoBrand = all.GetProperty("items")[1].GetProperty("brand").Text("guid");
         Assert.Equal(["chino"], (await org.List(new { channel_code = "web", brand_code = "contoso" })).Codes());
@@ -81,8 +81,8 @@ public sealed class StorefrontTests(PmcHost host) : IClassFixture<PmcHost>
         Assert.Equal(["tee"], second.Codes());
         Assert.Equal(JsonValueKind.Null, second.GetProperty("next_token").ValueKind);
         // A token pages only the list that issued it.
-        await org.Storefront("list", new { channel_code = "web", sort = "price_asc", limit = 1, next_token = token }).Problem(HttpStatusCode.BadRequest, "invalid_next_token");
-        await org.Storefront("list", new { channel_code = "web", sort = "price_desc", limit = 1, next_token = token[..^2] + "xx" })
+        await org.StorefrontCall("list", new { channel_code = "web", sort = "price_asc", limit = 1, next_token = token }).Problem(HttpStatusCode.BadRequest, "invalid_next_token");
+        await org.StorefrontCall("list", new { channel_code = "web", sort = "price_desc", limit = 1, next_token = token[..^2] + "xx" })
             .Problem(HttpStatusCode.BadRequest, "invalid_next_token");
     }
 
@@ -164,8 +164,8 @@ public sealed class StorefrontTests(PmcHost host) : IClassFixture<PmcHost>
         Assert.Equal(6, product.GetProperty("variants").GetArrayLength());
         Assert.Equal(chino.StyleGuid, (await org.Get(new { channel_code = "web", style_guid = chino.StyleGuid })).Text("style_guid"));
 
-        await org.Storefront("get", new { channel_code = "pos", style_code = "tee" }).Problem(HttpStatusCode.NotFound, "not_found");
-        await org.Storefront("get", new { channel_code = "web", style_code = "no-such-style" }).Problem(HttpStatusCode.NotFound, "not_found");
+        await org.StorefrontCall("get", new { channel_code = "pos", style_code = "tee" }).Problem(HttpStatusCode.NotFound, "not_found");
+        await org.StorefrontCall("get", new { channel_code = "web", style_code = "no-such-style" }).Problem(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class StorefrontTests(PmcHost host) : IClassFixture<PmcHost>
             new { channel_code = "web", style_guid = org.StyleGuid, reason = "recall", expected_revision = pointer.Revision() }).Ok();
         Assert.Equal(["chino"], (await org.List(new { channel_code = "web" })).Codes());
         Assert.Empty((await org.Search(new { channel_code = "web", q = "classic" })).Codes());
-        await org.Storefront("get", new { channel_code = "web", style_code = "tee" }).Problem(HttpStatusCode.NotFound, "not_found");
+        await org.StorefrontCall("get", new { channel_code = "web", style_code = "tee" }).Problem(HttpStatusCode.NotFound, "not_found");
         Assert.DoesNotContain((await org.Group(new { channel_code = "web", by = "brand" })).GetProperty("items").EnumerateArray(), b => b.Text("code") == "northwind");
 
         // Back online at the pointer it kept.
@@ -240,9 +240,9 @@ public sealed class StorefrontTests(PmcHost host) : IClassFixture<PmcHost>
         Assert.Empty((await other.List(new { channel_code = "web" })).Codes());
         Assert.Empty((await other.Search(new { channel_code = "web", q = "classic", facets = true })).Codes());
         Assert.Empty((await other.Group(new { channel_code = "web", by = "brand" })).GetProperty("items").EnumerateArray());
-        await other.Storefront("get", new { channel_code = "web", style_guid = org.StyleGuid }).Problem(HttpStatusCode.NotFound, "not_found");
+        await other.StorefrontCall("get", new { channel_code = "web", style_guid = org.StyleGuid }).Problem(HttpStatusCode.NotFound, "not_found");
         // The other org's own tee is a different product, offline until published there.
-        await other.Storefront("get", new { channel_code = "web", style_code = "tee" }).Problem(HttpStatusCode.NotFound, "not_found");
+        await other.StorefrontCall("get", new { channel_code = "web", style_code = "tee" }).Problem(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -250,28 +250,28 @@ public sealed class StorefrontTests(PmcHost host) : IClassFixture<PmcHost>
     {
         var org = await host.NewOrgAsync("sf-bad");
 
-        await org.Storefront("list", new { }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("get", new { style_code = "tee" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "nowhere" }).Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
-        await org.Storefront("list", new { channel_code = "Not A Code!" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "web", limit = 101 }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "web", limit = 0 }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "web", sort = "relevance" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "web", sort = "cheapest" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "web", price_min_minor = 500, price_max_minor = 100 }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "web", price_min_minor = -1 }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "web", brand_guid = "not-a-guid" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "web", options = new[] { new { option_group_code = "size" } } })
+        await org.StorefrontCall("list", new { }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("get", new { style_code = "tee" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "nowhere" }).Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
+        await org.StorefrontCall("list", new { channel_code = "Not A Code!" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "web", limit = 101 }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "web", limit = 0 }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "web", sort = "relevance" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "web", sort = "cheapest" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "web", price_min_minor = 500, price_max_minor = 100 }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "web", price_min_minor = -1 }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "web", brand_guid = "not-a-guid" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "web", options = new[] { new { option_group_code = "size" } } })
             .Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "web", colour = "red" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { channel_code = "web", next_token = "bm9wZQ" }).Problem(HttpStatusCode.BadRequest, "invalid_next_token");
-        await org.Storefront("list", new { channel_code = "web", price_max_minor = "9999999999999999999999" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("get", new { channel_code = "web", style_code = "tee", style_guid = org.StyleGuid }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("search", new { channel_code = "web" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("search", new { channel_code = "web", q = new string('a', 201) }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("group", new { channel_code = "web" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("group", new { channel_code = "web", by = "season" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await org.Storefront("list", new { }, ("x-channel-code", "nowhere")).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "web", colour = "red" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { channel_code = "web", next_token = "bm9wZQ" }).Problem(HttpStatusCode.BadRequest, "invalid_next_token");
+        await org.StorefrontCall("list", new { channel_code = "web", price_max_minor = "9999999999999999999999" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("get", new { channel_code = "web", style_code = "tee", style_guid = org.StyleGuid }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("search", new { channel_code = "web" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("search", new { channel_code = "web", q = new string('a', 201) }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("group", new { channel_code = "web" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("group", new { channel_code = "web", by = "season" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.StorefrontCall("list", new { }, ("x-channel-code", "nowhere")).Problem(HttpStatusCode.BadRequest, "validation_failed");
 
         foreach (var q in new[] { "\"", "tee\" OR \"", "*", "a AND", "scope : s1", "(((", "🙂", "tee)", "^tee", "-tee", "name:tee", "'; --" })
         {
