@@ -10,7 +10,10 @@ public static class RunsSetup
 {
     public static IServiceCollection AddRuns(this IServiceCollection services, IConfiguration configuration, RetailOptions options)
     {
-        services.Configure<RunOptions>(configuration.GetSection(RunOptions.Section));
+        services.AddOptions<RunOptions>().Bind(configuration.GetSection(RunOptions.Section))
+            .Validate(o => o.PageSize is >= 1 and <= Paging.MaxLimit, $"{RunOptions.Section}:PageSize must be 1–{Paging.MaxLimit}")
+            .Validate(o => o.ManifestPartBytes is >= 1 and <= RunOptions.MaxPartBytes, $"{RunOptions.Section}:ManifestPartBytes must be 1–{RunOptions.MaxPartBytes}")
+            .ValidateOnStart();
         services.AddScoped<RunSources>();
         services.AddScoped<RunLedger>();
         services.AddRetailWorkflows(options, register =>

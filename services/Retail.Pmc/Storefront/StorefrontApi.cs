@@ -58,8 +58,10 @@ public enum ProductGroupBy
 public sealed record GroupProductsRequest(string? ChannelCode, ProductGroupBy? By, string? BrandGuid, string? BrandCode, string? CategoryGuid,
     string? CategoryCode, IReadOnlyList<OptionFilter>? Options, long? PriceMinMinor, long? PriceMaxMinor, bool? InStock) : IProductFilters;
 
-public static class StorefrontRules
+public static partial class StorefrontRules
 {
+    public const string OptionCodePatternText = "^[a-z0-9][a-z0-9_.-]{0,63}$";
+
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
     public const int MaxOptions = 20;
@@ -77,13 +79,18 @@ public static class StorefrontRules
         validator.RuleForEach(r => r.Options).ChildRules(option =>
         {
             option.RuleFor(o => o!.OptionGroupCode).BusinessCode();
-            option.RuleFor(o => o!.OptionCode).BusinessCode();
+            // PVM's option codes are values of their axis ("s", "10.5"): one character is enough, dots allowed.
+            option.RuleFor(o => o!.OptionCode).NotEmpty().WithMessage("is required")
+                .Must(c => c is null || OptionCodePattern().IsMatch(Codes.Normalize(c))).WithMessage($"must match {OptionCodePatternText}");
         }).When(r => r.Options is { Count: <= MaxOptions });
         validator.RuleFor(r => r.PriceMinMinor).GreaterThanOrEqualTo(0).When(r => r.PriceMinMinor is not null);
         validator.RuleFor(r => r.PriceMaxMinor).GreaterThanOrEqualTo(0).When(r => r.PriceMaxMinor is not null);
         validator.RuleFor(r => r.PriceMaxMinor).GreaterThanOrEqualTo(r => r.PriceMinMinor!.Value)
             .When(r => r.PriceMinMinor is not null && r.PriceMaxMinor is not null).WithMessage("must not be below price_min_minor");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(OptionCodePatternText, System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex OptionCodePattern();
 
     public static void AddPageRules<T>(this AbstractValidator<T> validator) where T : IPagedRequest
     {

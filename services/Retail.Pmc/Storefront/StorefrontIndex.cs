@@ -46,15 +46,18 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
             sort_price_desc INTEGER NULL,
             in_stock INTEGER NOT NULL DEFAULT 0,
             published_at INTEGER NULL,
-            summary BLOB NULL,
-            product BLOB NULL,
             UNIQUE (org, channel, style_guid)
         );
+        CREATE TABLE IF NOT EXISTS product_docs (
+            id INTEGER PRIMARY KEY,
+            summary BLOB NOT NULL,
+            product BLOB NOT NULL
+        );
         CREATE INDEX IF NOT EXISTS products_code ON products (org, channel, style_code) WHERE online = 1;
-        CREATE INDEX IF NOT EXISTS products_name ON products (org, channel, name_key, id) WHERE online = 1;
-        CREATE INDEX IF NOT EXISTS products_price_asc ON products (org, channel, sort_price_asc, id) WHERE online = 1;
-        CREATE INDEX IF NOT EXISTS products_price_desc ON products (org, channel, sort_price_desc, id) WHERE online = 1;
-        CREATE INDEX IF NOT EXISTS products_newest ON products (org, channel, published_at, id) WHERE online = 1;
+        CREATE INDEX IF NOT EXISTS products_name ON products (org, channel, name_key, id, in_stock, brand_code, brand_guid, price_min, price_max) WHERE online = 1;
+        CREATE INDEX IF NOT EXISTS products_price_asc ON products (org, channel, sort_price_asc, id, in_stock, brand_code, brand_guid, price_min, price_max) WHERE online = 1;
+        CREATE INDEX IF NOT EXISTS products_price_desc ON products (org, channel, sort_price_desc, id, in_stock, brand_code, brand_guid, price_min, price_max) WHERE online = 1;
+        CREATE INDEX IF NOT EXISTS products_newest ON products (org, channel, published_at, id, in_stock, brand_code, brand_guid, price_min, price_max) WHERE online = 1;
         CREATE TABLE IF NOT EXISTS facets (
             org TEXT NOT NULL,
             channel TEXT NOT NULL,
@@ -251,17 +254,17 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
         var upsert = WriterCommand("""
             INSERT INTO products (org, channel, style_guid, record_revision, online, style_code, revision_no, name, name_key, description,
                 brand_guid, brand_code, brand_name, category_guid, category_code, category_name, price_min, price_max, currency,
-                sort_price_asc, sort_price_desc, in_stock, published_at, summary, product)
+                sort_price_asc, sort_price_desc, in_stock, published_at)
             VALUES ($org, $channel, $style, $record_revision, $online, $style_code, $revision_no, $name, $name_key, $description,
                 $brand_guid, $brand_code, $brand_name, $category_guid, $category_code, $category_name, $price_min, $price_max, $currency,
-                $sort_price_asc, $sort_price_desc, 0, $published_at, $summary, $product)
+                $sort_price_asc, $sort_price_desc, 0, $published_at)
             ON CONFLICT (org, channel, style_guid) DO UPDATE SET record_revision = excluded.record_revision, online = excluded.online,
                 style_code = excluded.style_code, revision_no = excluded.revision_no, name = excluded.name, name_key = excluded.name_key,
                 description = excluded.description, brand_guid = excluded.brand_guid, brand_code = excluded.brand_code,
                 brand_name = excluded.brand_name, category_guid = excluded.category_guid, category_code = excluded.category_code,
                 category_name = excluded.category_name, price_min = excluded.price_min, price_max = excluded.price_max,
                 currency = excluded.currency, sort_price_asc = excluded.sort_price_asc, sort_price_desc = excluded.sort_price_desc,
-                in_stock = 0, published_at = excluded.published_at, summary = excluded.summary, product = excluded.product
+                in_stock = 0, published_at = excluded.published_at
             RETURNING id
             """);
         var p = upsert.Parameters;
@@ -290,13 +293,16 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
         p.AddWithValue("$sort_price_asc", snapshot is null ? DBNull.Value : snapshot.Price?.MinMinor ?? long.MaxValue);
         p.AddWithValue("$sort_price_desc", snapshot is null ? DBNull.Value : snapshot.Price?.MaxMinor ?? -1L);
         p.AddWithValue("$published_at", serve is null ? DBNull.Value : serve.CreatedAt.ToUnixTimeMilliseconds());
-        p.AddWithValue("$summary", (object?)entry.Summary ?? DBNull.Value);
-        p.AddWithValue("$product", (object?)entry.Product ?? DBNull.Value);
         var productId = Convert.ToInt64(upsert.ExecuteScalar(), CultureInfo.InvariantCulture);
         if (serve is null || snapshot is null)
         {
             return;
         }
+        var doc = WriterCommand("INSERT INTO product_docs (id, summary, product) VALUES ($id, $summary, $product)");
+        doc.Parameters.AddWithValue("$id", productId);
+        doc.Parameters.AddWithValue("$summary", entry.Summary!);
+        doc.Parameters.AddWithValue("$product", entry.Product!);
+        doc.ExecuteNonQuery();
 
         foreach (var (kind, value) in entry.Facets)
         {
@@ -330,7 +336,8 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
 
     private void ClearProduct(long id)
     {
-        foreach (var sql in new[] { "DELETE FROM facets WHERE product_id = $id", "DELETE FROM variants WHERE product_id = $id", "DELETE FROM product_text WHERE rowid = $id" })
+        foreach (var sql in new[] { "DELETE FROM facets WHERE product_id = $id", "DELETE FROM variants WHERE product_id = $id", "DELETE FROM product_text WHERE rowid = $id",
+                     "DELETE FROM product_docs WHERE id = $id" })
         {
             var command = WriterCommand(sql);
             command.Parameters.AddWithValue("$id", id);
@@ -434,8 +441,8 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
     {
         using var reader = Rent();
         var command = reader.Command(styleGuid is not null
-            ? "SELECT id, style_guid, style_code, revision_no, published_at, in_stock, product FROM products WHERE org = $org AND channel = $channel AND style_guid = $key AND online = 1"
-            : "SELECT id, style_guid, style_code, revision_no, published_at, in_stock, product FROM products WHERE org = $org AND channel = $channel AND style_code = $key AND online = 1");
+            ? "SELECT p.id, p.style_guid, p.style_code, p.revision_no, p.published_at, p.in_stock, d.product FROM products p JOIN product_docs d ON d.id = p.id WHERE p.org = $org AND p.channel = $channel AND p.style_guid = $key AND p.online = 1"
+            : "SELECT p.id, p.style_guid, p.style_code, p.revision_no, p.published_at, p.in_stock, d.product FROM products p JOIN product_docs d ON d.id = p.id WHERE p.org = $org AND p.channel = $channel AND p.style_code = $key AND p.online = 1");
         command.Parameters.AddWithValue("$org", orgcode);
         command.Parameters.AddWithValue("$channel", channelCode);
         command.Parameters.AddWithValue("$key", styleGuid ?? styleCode);
@@ -481,8 +488,9 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
         // Relevance needs a text to rank by; without one the list falls back to names.
         var sort = query.Sort == StorefrontSort.Relevance && query.Text is null ? StorefrontSort.Name : query.Sort;
         var (sortColumn, descending) = SortColumn(sort);
-        sql.Append("SELECT p.summary, p.in_stock, p.id");
-        sql.Append(sortColumn is null ? ", 0" : $", {sortColumn}");
+        // The page is chosen on the small rows (or a covering index) first; the JSON in product_docs is read for its rows only.
+        sql.Append("SELECT d.summary, m.in_stock, m.id, m.k FROM (SELECT p.id, p.in_stock");
+        sql.Append(sortColumn is null ? ", bm25(product_text, 0.0, 1.0) AS k" : $", {sortColumn} AS k");
         if (query.Text is not null)
         {
             sql.Append(" FROM product_text t JOIN products p ON p.id = t.rowid");
@@ -507,7 +515,8 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
                 parameters.Add(("$cid", id));
             }
         }
-        sql.Append(sortColumn is null ? " ORDER BY bm25(product_text, 0.0, 1.0), p.id" : descending ? $" ORDER BY {sortColumn} DESC, p.id DESC" : $" ORDER BY {sortColumn}, p.id");
+        var order = descending ? " DESC" : "";
+        sql.Append(sortColumn is null ? " ORDER BY k, p.id" : $" ORDER BY {sortColumn}{order}, p.id{order}");
         sql.Append(" LIMIT $limit");
         parameters.Add(("$limit", query.Limit + 1));
         if (offset > 0)
@@ -515,6 +524,7 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
             sql.Append(" OFFSET $offset");
             parameters.Add(("$offset", offset));
         }
+        sql.Append($") m JOIN product_docs d ON d.id = m.id ORDER BY m.k{order}, m.id{order}");
 
         var command = reader.Command(sql.ToString());
         foreach (var (name, value) in parameters)
@@ -560,13 +570,21 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
         ArgumentNullException.ThrowIfNull(query);
         var sql = new StringBuilder(256);
         var parameters = new List<(string, object)>();
-        sql.Append("WITH m AS (SELECT p.id");
-        sql.Append(query.Text is not null ? " FROM product_text t JOIN products p ON p.id = t.rowid" : " FROM products p");
-        AppendWhere(sql, parameters, query);
-        sql.Append("""
-            ), c AS (SELECT f.kind, f.value, count(*) AS n FROM m JOIN facets f ON f.product_id = m.id
-            """);
-        sql.Append(" WHERE f.kind IN (");
+        if (query is { Text: null, BrandGuid: null, BrandCode: null, CategoryGuid: null, Options.Count: 0, PriceMinMinor: null, PriceMaxMinor: null, InStock: null })
+        {
+            // The whole channel: the facet rows are exactly those of its online products, so the primary key alone counts them.
+            parameters.Add(("$org", query.Orgcode));
+            parameters.Add(("$channel", query.ChannelCode));
+            sql.Append("WITH c AS (SELECT f.kind, f.value, count(*) AS n FROM facets f WHERE f.org = $org AND f.channel = $channel AND");
+        }
+        else
+        {
+            sql.Append("WITH m AS (SELECT p.id");
+            sql.Append(query.Text is not null ? " FROM product_text t JOIN products p ON p.id = t.rowid" : " FROM products p");
+            AppendWhere(sql, parameters, query);
+            sql.Append("), c AS (SELECT f.kind, f.value, count(*) AS n FROM m JOIN facets f ON f.product_id = m.id WHERE");
+        }
+        sql.Append(" f.kind IN (");
         var i = 0;
         foreach (var kind in kinds)
         {

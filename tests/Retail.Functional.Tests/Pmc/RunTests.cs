@@ -80,14 +80,16 @@ public sealed class RunTests(PmcHost host) : IClassFixture<PmcHost>
         var byShirts = await org.Finish((await org.StartRun(new { kind = "category", guid = shirts.GetProperty("category_guid").GetString() })).Guid());
         Assert.Equal(3, byShirts.Count("styles_selected"));
         Assert.Equal(6 + 2 + 1, byShirts.Count("variants_published"));
-        Assert.Equal(3, byShirts.Count("revisions_written") + byShirts.Count("revisions_unchanged"));
+        Assert.Equal(2, byShirts.Count("revisions_written"));
+        Assert.Equal(1, byShirts.Count("revisions_unchanged"));
 
         var all = await org.Finish((await org.StartRun(new { kind = "all" })).Guid());
         Assert.Equal("completed", all.Status());
         Assert.Equal(4, all.Count("styles_selected"));
         Assert.Equal(12, all.Count("variants_published"));
-        Assert.Equal(1, all.Count("revisions_written"));
-        Assert.Equal(3, all.Count("revisions_unchanged"));
+        // Every style was published as it is now: nothing new to write.
+        Assert.Equal(0, all.Count("revisions_written"));
+        Assert.Equal(4, all.Count("revisions_unchanged"));
         var manifest = await org.Manifest(all.Guid(), limit: 1);
         Assert.Equal(12, manifest.Count);
         Assert.Equal(["crew", "henley", "polo", "tee"], manifest.Select(e => e.Text("style_code")!).Distinct().Order());
@@ -182,5 +184,36 @@ public sealed class RunTests(PmcHost host) : IClassFixture<PmcHost>
         var record = Assert.Single(stored.GetProperty("items").EnumerateArray());
         Assert.Equal("ready", record.Text("status"));
         Assert.Equal("application/x-ndjson", record.Text("content_type"));
+    }
+
+    [Fact]
+    public async Task UC_PMC_001_a_run_with_go_online_finishes_by_taking_its_products_online_as_one_completed_pack()
+    {
+        var org = await host.NewOrgAsync();
+        var (polo, _) = await org.NewStyle("polo", variants: 2, gtinBase: 760_000_000_000);
+        var run = await org.Finish((await org.StartRun(new { kind = "all" }, goOnline: true, reason: "go live")).Guid());
+        Assert.Equal("completed", run.Status());
+        Assert.Equal(2, run.Count("revisions_written"));
+        var packGuid = run.Text("pack_guid");
+        Assert.NotNull(packGuid);
+        var pack = await org.Post("/pmc/pack/get", new { pack_guid = packGuid }).Ok();
+        Assert.Equal("completed", pack.Text("status"));
+        Assert.Equal(run.Guid(), pack.Text("run_guid"));
+        Assert.Equal(2, pack.GetProperty("items").GetArrayLength());
+        foreach (var style in new[] { org.StyleGuid, polo })
+        {
+            var pointer = await org.Pointer("web", style);
+            Assert.True(pointer.GetProperty("online").GetBoolean(), $"{style} online: {pointer}");
+            Assert.Equal(1, pointer.GetProperty("pointer_revision_no").GetInt32());
+        }
+
+        // Without go_online a new revision is written and the pointer stays where it was.
+        await org.RenameStyleAsync(org.StyleGuid, "Tee, renamed");
+        var quiet = await org.Finish((await org.StartRun(new { kind = "style", guid = org.StyleGuid })).Guid());
+        Assert.Equal(1, quiet.Count("revisions_written"));
+        Assert.Null(quiet.Text("pack_guid"));
+        var after = await org.Pointer("web", org.StyleGuid);
+        Assert.Equal(1, after.GetProperty("pointer_revision_no").GetInt32());
+        Assert.Equal(2, after.GetProperty("latest_revision_no").GetInt32());
     }
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapr.Workflow;
-using Microsoft.Extensions.DependencyInjection;
 using Retail.Pmc.Products;
 
 namespace Retail.Pmc.Runs.Activities;
@@ -11,8 +10,8 @@ namespace Retail.Pmc.Runs.Activities;
 /// pack through <see cref="ProductSwitch"/>, with the pack record and the run's completion in the same transaction, so
 /// a cancel and a finish never both win; otherwise the run's completion commits on its own.
 /// </summary>
-public sealed class FinishRunActivity(RunLedger ledger, RecordStore<RunItem> items, RecordStore<Pack> packs, RecordStore<ChannelStats> stats,
-    IServiceProvider services) : WorkflowActivity<RunPageInput, RunPage>
+public sealed class FinishRunActivity(RunLedger ledger, RecordStore<RunItem> items, RecordStore<Pack> packs, RevisionWriter writer,
+    ProductSwitch products) : WorkflowActivity<RunPageInput, RunPage>
 {
     public override async Task<RunPage> RunAsync(WorkflowActivityContext context, RunPageInput input)
     {
@@ -42,7 +41,7 @@ public sealed class FinishRunActivity(RunLedger ledger, RecordStore<RunItem> ite
             {
                 var packGuid = PackGuidOf(run.RunGuid);
                 done = done with { PackGuid = packGuid };
-                var result = await services.GetRequiredService<ProductSwitch>().GoOnlineAsync(org, run.ChannelCode, packGuid, online,
+                var result = await products.GoOnlineAsync(org, run.ChannelCode, packGuid, online,
                     async (batch, ct) =>
                     {
                         packs.Create(batch, org, new Pack
@@ -93,7 +92,7 @@ public sealed class FinishRunActivity(RunLedger ledger, RecordStore<RunItem> ite
         ledger.Runs.Update(batch, org, loaded, done, "status_changed", [RunLedger.Changed(PmcEvents.RunFinished, org, done)]);
 
     private Task StageLastRunAsync(RecordBatch batch, string org, PublishRun done, CancellationToken ct) =>
-        RunLedger.StageStatsAsync(stats, batch, org, done.ChannelCode, s => s with { LastRunGuid = done.RunGuid, LastRunFinishedAt = done.FinishedAt }, ct);
+        writer.StageRunFinishedAsync(batch, org, done.ChannelCode, done.RunGuid, done.FinishedAt!.Value, ct);
 
     /// <summary>Every product the run wrote or found unchanged, at its revision, in selection order.</summary>
     private async Task<IReadOnlyList<PackItem>> PackItemsAsync(string org, PublishRun run)

@@ -33,6 +33,7 @@ public sealed class ManifestPartActivity(RunLedger ledger, RecordStore<RunItem> 
             await using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
             {
                 var sinceFlush = 0L;
+                var flushEvery = Math.Min(64 * 1024, options.Value.ManifestPartBytes);
                 var full = false;
                 while (!full && !end)
                 {
@@ -49,7 +50,7 @@ public sealed class ManifestPartActivity(RunLedger ledger, RecordStore<RunItem> 
                             lines++;
                         }
                         last = item.Seq;
-                        if (sinceFlush > 64 * 1024)
+                        if (sinceFlush >= flushEvery)
                         {
                             // Flushed, the compressed size so far is known: the part closes after a whole item.
                             gzip.Flush();

@@ -1,5 +1,3 @@
-using Retail.Pmc.Products;
-
 namespace Retail.Pmc.Runs.Activities;
 
 /// <summary>Every page activity's input: which run.</summary>
@@ -16,11 +14,14 @@ public sealed class RunOptions
 {
     public const string Section = "Pmc:Runs";
 
+    /// <summary>A part's gzip bytes stay under 900 KB: the cap leaves room for the last item and the unflushed tail.</summary>
+    public const int MaxPartBytes = 800 * 1024;
+
     /// <summary>Styles per page activity (select, evaluate, write, manifest reads).</summary>
     public int PageSize { get; set; } = 100;
 
     /// <summary>A manifest part closes once its gzip bytes pass this (items are whole, so a part stays under 900 KB).</summary>
-    public int ManifestPartBytes { get; set; } = 800 * 1024;
+    public int ManifestPartBytes { get; set; } = MaxPartBytes;
 }
 
 /// <summary>
@@ -99,20 +100,5 @@ public sealed class RunLedger(RecordStore<PublishRun> runs, TimeProvider clock)
             RevisionsWritten = counts.RevisionsWritten + change.RevisionsWritten,
             RevisionsUnchanged = counts.RevisionsUnchanged + change.RevisionsUnchanged,
         };
-    }
-
-    /// <summary>The stats of a channel in the batch: created on its first revision, else ETag-checked.</summary>
-    public static async Task StageStatsAsync(RecordStore<ChannelStats> stats, RecordBatch batch, string orgcode, string channel,
-        Func<ChannelStats, ChannelStats> change, CancellationToken ct)
-    {
-        var current = await stats.GetAsync(orgcode, channel, ct: ct);
-        if (current is null)
-        {
-            stats.Create(batch, orgcode, change(new ChannelStats { ChannelCode = channel }));
-        }
-        else
-        {
-            stats.Update(batch, orgcode, current, change(current.Record));
-        }
     }
 }
