@@ -66,6 +66,40 @@ public sealed class VariantTests(PvmHost host) : IClassFixture<PvmHost>
     }
 
     [Fact]
+    public async Task variant_list_with_include_codes_answers_each_variants_active_barcodes_and_identifiers_beside_it()
+    {
+        var (orgcode, owner) = await host.NewOrgAsync();
+        await owner.ActiveCatalogStyle(orgcode);
+        var gtin = PvmSteps.Gtin13(400000000011);
+        await owner.Create(orgcode, "/pvm/variant", new
+        {
+            style_code = "tee",
+            variant_code = "tee-m-red",
+            options = new[] { new { option_group_code = "size", option_code = "m" }, new { option_group_code = "colour", option_code = "red" } },
+            barcodes = new object[] { new { barcode = "INT-0002", symbology = "internal" }, new { barcode = gtin, primary = true } },
+            identifiers = new[] { new { id_type = "sku", value = "TEE-M-RED" } },
+        });
+        await owner.Create(orgcode, "/pvm/variant", VariantSteps.Body("tee-s-blue", "s", "blue"));
+        await owner.Client.Post("/pvm/barcode/status", new { barcode = "INT-0002", status = "inactive", expected_revision = 1 }, orgcode).Ok();
+
+        var plain = await owner.Client.Post("/pvm/variant/list", new { style_code = "tee" }, orgcode).Ok();
+        Assert.False(plain.TryGetProperty("codes", out _));
+        var listed = await owner.Client.Post("/pvm/variant/list", new { style_code = "tee", include_codes = true }, orgcode).Ok();
+        var items = listed.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("variant_guid").GetString()).ToList();
+        var codes = listed.GetProperty("codes").EnumerateArray().ToList();
+        Assert.Equal(items, codes.Select(c => c.GetProperty("variant_guid").GetString()));
+        var red = codes[items.IndexOf(listed.GetProperty("items").EnumerateArray().First(v => v.GetProperty("variant_code").GetString() == "tee-m-red")
+            .GetProperty("variant_guid").GetString())];
+        // The inactive internal code is left out; the primary comes first.
+        Assert.Equal([gtin], red.GetProperty("barcodes").EnumerateArray().Select(b => b.GetProperty("barcode").GetString()));
+        Assert.True(red.GetProperty("barcodes")[0].GetProperty("primary").GetBoolean());
+        Assert.Equal("TEE-M-RED", red.GetProperty("identifiers")[0].GetProperty("value").GetString());
+        var blue = codes.Single(c => c.GetProperty("variant_guid").GetString() != red.GetProperty("variant_guid").GetString());
+        Assert.Equal(0, blue.GetProperty("barcodes").GetArrayLength());
+        Assert.Equal(0, blue.GetProperty("identifiers").GetArrayLength());
+    }
+
+    [Fact]
     public async Task a_combination_is_unique_within_the_style_and_every_option_must_fit_the_ogm()
     {
         var (orgcode, owner) = await host.NewOrgAsync();
