@@ -100,8 +100,8 @@ public static class RunsApi
     }
 
     public static async Task<Results<Accepted<RunView>, ProblemHttpResult>> Start(StartRunRequest request, RecordStore<PublishRun> runs,
-        RecordStore<PublishProfile> profiles, IOrgDirectory directory, RunSources sources, IWorkflowScheduler scheduler, RequestContext context,
-        CancellationToken ct)
+        RecordStore<PublishProfile> profiles, IOrgDirectory directory, RunSources sources, IWorkflowScheduler scheduler,
+        Microsoft.Extensions.Options.IOptions<RunOptions> options, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (channel, _, problem) = RunChecks.Channel(request.ChannelCode, context);
@@ -142,7 +142,7 @@ public static class RunsApi
         {
             return write.Problem();
         }
-        var input = JsonSerializer.SerializeToElement(new RunWorkflowInput(orgcode, run.RunGuid, RunStage.Select), RetailJson.Storage);
+        var input = JsonSerializer.SerializeToElement(new RunWorkflowInput(orgcode, run.RunGuid, RunStage.Select, options.Value.PagesPerGeneration), RetailJson.Storage);
         await scheduler.StartAsync(nameof(PublishRunWorkflow), PublishRun.InstanceIdOf(orgcode, run.RunGuid), input, ct);
         return TypedResults.Accepted((string?)null, RunView.Of(write.Record!));
     }

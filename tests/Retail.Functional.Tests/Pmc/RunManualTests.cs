@@ -5,7 +5,7 @@ using Retail.Shared.Contract;
 
 namespace Retail.Functional.Tests.Pmc;
 
-/// <summary>Manual runs: one stage per step, cancel between stages, and a host restart in the middle.</summary>
+/// <summary>Runs on hosts of their own: manual runs (one stage per step, cancel between stages, a host restart in the middle) and a run of many short workflow generations.</summary>
 public sealed class RunManualTests
 {
     [Fact]
@@ -149,5 +149,25 @@ public sealed class RunManualTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             RetailHostFactory.TryDelete(dataDir);
         }
+    }
+
+    [Fact]
+    public async Task a_run_of_many_pages_continues_as_new_workflow_generations_and_completes_with_every_style()
+    {
+        await using var factory = RunSteps.Host(pageSize: 1);
+        factory.Settings["Pmc:Runs:PagesPerGeneration"] = "2";
+        using var @operator = factory.CreateOperatorClient();
+        var org = await PmcHost.NewOrgAsync(factory, @operator);
+        await org.NewStyle("polo", variants: 2, gtinBase: 780_000_000_000);
+        await org.NewStyle("crew", variants: 3, gtinBase: 781_000_000_000);
+        await org.NewStyle("henley", variants: 1, gtinBase: 782_000_000_000);
+
+        var run = await org.Finish((await org.StartRun(new { kind = "all" })).Guid());
+        Assert.Equal("completed", run.Status());
+        Assert.Equal(4, run.Count("styles_selected"));
+        Assert.Equal(4, run.Count("styles_evaluated"));
+        Assert.Equal(12, run.Count("variants_published"));
+        Assert.Equal(4, run.Count("revisions_written"));
+        Assert.Equal(12, (await org.Manifest(run.Guid())).Count);
     }
 }

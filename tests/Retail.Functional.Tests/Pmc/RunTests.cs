@@ -1,5 +1,6 @@
 using System.Net;
 using Retail.Functional.Tests.Infrastructure;
+using Retail.Functional.Tests.Ofm;
 using Retail.Functional.Tests.Pvm;
 
 namespace Retail.Functional.Tests.Pmc;
@@ -215,5 +216,42 @@ public sealed class RunTests(PmcHost host) : IClassFixture<PmcHost>
         var after = await org.Pointer("web", org.StyleGuid);
         Assert.Equal(1, after.GetProperty("pointer_revision_no").GetInt32());
         Assert.Equal(2, after.GetProperty("latest_revision_no").GetInt32());
+    }
+
+    [Fact]
+    public async Task a_viewer_reads_runs_and_profiles_but_only_an_admin_writes_another_org_sees_nothing_and_a_start_replays_by_its_key()
+    {
+        var org = await host.NewOrgAsync();
+        var key = Ofm.OfmSteps.Org(org.Orgcode, ("Idempotency-Key", $"start-{Guid.NewGuid():N}"));
+        var body = new { channel_code = "web", reason = "once", selector = new { kind = "style", guid = org.StyleGuid } };
+        using var first = await org.Owner.Client.PostJsonAsync("/pmc/publish/run/start", body, key);
+        using var again = await org.Owner.Client.PostJsonAsync("/pmc/publish/run/start", body, key);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+        var runGuid = (await first.JsonAsync()).Guid();
+        Assert.Equal(runGuid, (await again.JsonAsync()).Guid());
+        await org.Finish(runGuid);
+
+        var viewer = host.Factory.NewUser("viewer");
+        await org.Owner.Join(org.Orgcode, viewer, "viewer");
+        var member = host.Factory.NewUser("member");
+        await org.Owner.Join(org.Orgcode, member, "member");
+        await viewer.Client.Post("/pmc/publish/run/get", new { run_guid = runGuid }, org.Orgcode).Ok();
+        await viewer.Client.Post("/pmc/publish/run/manifest/list", new { run_guid = runGuid }, org.Orgcode).Ok();
+        await viewer.Client.Post("/pmc/publish/run/manifest/presign", new { run_guid = runGuid }, org.Orgcode).Ok();
+        await viewer.Client.Post("/pmc/publish-profile/get", new { channel_code = "web" }, org.Orgcode).Ok();
+        foreach (var writer in new[] { viewer, member })
+        {
+            await writer.Client.Post("/pmc/publish/run/start", body, org.Orgcode).Problem(HttpStatusCode.Forbidden, "forbidden");
+            await writer.Client.Post("/pmc/publish/run/cancel", new { run_guid = runGuid }, org.Orgcode).Problem(HttpStatusCode.Forbidden, "forbidden");
+            await writer.Client.Post("/pmc/publish/run/step", new { run_guid = runGuid }, org.Orgcode).Problem(HttpStatusCode.Forbidden, "forbidden");
+            await writer.Client.Post("/pmc/publish-profile/set", new { channel_code = "web" }, org.Orgcode).Problem(HttpStatusCode.Forbidden, "forbidden");
+        }
+
+        var other = await host.NewOrgAsync("pmc-other");
+        await other.Post("/pmc/publish/run/get", new { run_guid = runGuid }).Problem(HttpStatusCode.NotFound, "not_found");
+        await other.Post("/pmc/publish/run/manifest/list", new { run_guid = runGuid }).Problem(HttpStatusCode.NotFound, "not_found");
+        await other.Cancel(runGuid).Problem(HttpStatusCode.NotFound, "not_found");
     }
 }

@@ -20,6 +20,9 @@ public sealed class RunOptions
     /// <summary>Styles per page activity (select, evaluate, write, manifest reads).</summary>
     public int PageSize { get; set; } = 100;
 
+    /// <summary>Pages a workflow generation runs before it continues as new (a short journal to replay).</summary>
+    public int PagesPerGeneration { get; set; } = Workflow.PublishRunWorkflow.PagesPerGeneration;
+
     /// <summary>A manifest part closes once its gzip bytes pass this (items are whole, so a part stays under 900 KB).</summary>
     public int ManifestPartBytes { get; set; } = MaxPartBytes;
 }

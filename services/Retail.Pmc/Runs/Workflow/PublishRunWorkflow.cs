@@ -4,15 +4,18 @@ using Retail.Pmc.Runs.Activities;
 
 namespace Retail.Pmc.Runs.Workflow;
 
-/// <summary>The workflow's input: the run, and the stage it is on (a generation after ContinueAsNew starts there).</summary>
-public sealed record RunWorkflowInput(string Orgcode, string RunGuid, RunStage Stage);
+/// <summary>
+/// The workflow's input: the run, the stage it is on (a generation after ContinueAsNew starts there) and how many pages a
+/// generation runs before it continues as new.
+/// </summary>
+public sealed record RunWorkflowInput(string Orgcode, string RunGuid, RunStage Stage, int PagesPerGeneration = PublishRunWorkflow.PagesPerGeneration);
 
 /// <summary>
 /// A publish run: select → evaluate → write → manifest → finish, each stage a loop of page activities. Every activity
 /// reads the run record for where it stands and commits its page with the run's counts in one ETag-checked batch, so a
 /// repeated activity (after a crash) takes up what is left and a cancelled run stops at the next page. Manual runs wait
 /// for the <see cref="StepEvent"/> after each stage. The journal is kept short with ContinueAsNew every
-/// <see cref="PagesPerGeneration"/> pages, so 100,000 variants do not replay thousands of steps on each page.
+/// <see cref="RunWorkflowInput.PagesPerGeneration"/> pages (<see cref="PagesPerGeneration"/> by default), so 100,000 variants do not replay thousands of steps on each page.
 /// </summary>
 public sealed class PublishRunWorkflow : Workflow<RunWorkflowInput, string>
 {
@@ -31,7 +34,7 @@ public sealed class PublishRunWorkflow : Workflow<RunWorkflowInput, string>
         var page = new RunPageInput(input.Orgcode, input.RunGuid);
         for (var pages = 0; ; pages++)
         {
-            if (pages == PagesPerGeneration)
+            if (pages >= Math.Max(1, input.PagesPerGeneration))
             {
                 context.ContinueAsNew(input with { Stage = stage });
                 return "continued";
