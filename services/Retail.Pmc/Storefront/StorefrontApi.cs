@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
+using Retail.Shared.Invocation;
 using Retail.Shared.Json;
 
 namespace Retail.Pmc.Storefront;
@@ -201,10 +202,10 @@ public static class StorefrontApi
         });
     }
 
-    public static async Task<Results<StorefrontJsonResult, ProblemHttpResult>> List(ListProductsRequest request, StorefrontIndex index,
+    public static async Task<Results<StorefrontJsonResult, ProblemHttpResult>> List(ListProductsRequest request, StorefrontIndex index, StorefrontCategories categories,
         RequestContext context, IOrgDirectory directory, PageTokens tokens, CancellationToken ct)
     {
-        var (query, refused) = await QueryOfAsync(request, context, directory, index, ct);
+        var (query, refused) = await QueryOfAsync(request, context, directory, categories, ct);
         if (refused is not null)
         {
             return refused;
@@ -221,10 +222,10 @@ public static class StorefrontApi
         return StorefrontJsonResult.Of(body => StorefrontJson.WritePage(body, page, next), close: true);
     }
 
-    public static async Task<Results<StorefrontJsonResult, ProblemHttpResult>> Search(SearchProductsRequest request, StorefrontIndex index,
+    public static async Task<Results<StorefrontJsonResult, ProblemHttpResult>> Search(SearchProductsRequest request, StorefrontIndex index, StorefrontCategories categories,
         RequestContext context, IOrgDirectory directory, PageTokens tokens, CancellationToken ct)
     {
-        var (query, refused) = await QueryOfAsync(request, context, directory, index, ct);
+        var (query, refused) = await QueryOfAsync(request, context, directory, categories, ct);
         if (refused is not null)
         {
             return refused;
@@ -252,10 +253,10 @@ public static class StorefrontApi
         });
     }
 
-    public static async Task<Results<Ok<ProductGroups>, ProblemHttpResult>> Group(GroupProductsRequest request, StorefrontIndex index,
+    public static async Task<Results<Ok<ProductGroups>, ProblemHttpResult>> Group(GroupProductsRequest request, StorefrontIndex index, StorefrontCategories categories,
         RequestContext context, IOrgDirectory directory, CancellationToken ct)
     {
-        var (query, refused) = await QueryOfAsync(request, context, directory, index, ct);
+        var (query, refused) = await QueryOfAsync(request, context, directory, categories, ct);
         if (refused is not null)
         {
             return refused;
@@ -295,7 +296,7 @@ public static class StorefrontApi
     /// holds, so nothing can match.
     /// </summary>
     private static async Task<(StorefrontQuery? Query, ProblemHttpResult? Problem)> QueryOfAsync(IProductFilters filters, RequestContext context,
-        IOrgDirectory directory, StorefrontIndex index, CancellationToken ct)
+        IOrgDirectory directory, StorefrontCategories categories, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (channel, refused) = await ChannelOfAsync(filters.ChannelCode, context, directory, ct);
@@ -306,7 +307,15 @@ public static class StorefrontApi
         var categoryGuid = filters.CategoryGuid?.Trim().ToLowerInvariant();
         if (filters.CategoryCode is { } categoryCode)
         {
-            var known = index.FindRefGuid(orgcode, FacetKinds.Category, Codes.Normalize(categoryCode));
+            string? known;
+            try
+            {
+                known = await categories.GuidOfAsync(orgcode, Codes.Normalize(categoryCode), ct);
+            }
+            catch (DependencyUnavailableException ex)
+            {
+                return (null, ApiProblem.DependencyUnavailable(ex.Dependency));
+            }
             if (known is null || (categoryGuid is not null && categoryGuid != known))
             {
                 return (null, null);

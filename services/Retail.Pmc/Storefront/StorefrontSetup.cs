@@ -21,6 +21,7 @@ public static class StorefrontSetup
     {
         services.AddSingleton(sp => new StorefrontIndex(Path.Combine(sp.GetRequiredService<IOptions<RetailOptions>>().Value.FullDataDir, StorefrontIndex.FileName)));
         services.AddSingleton<IStorefrontIndex>(sp => sp.GetRequiredService<StorefrontIndex>());
+        services.AddSingleton<StorefrontCategories>();
         return services;
     }
 

@@ -54,6 +54,7 @@ public sealed class StorefrontTests(PmcHost host) : IClassFixture<PmcHost>
         // A parent category matches the products of its descendants.
         var trousers = await org.Post("/pvm/category/get", new { category_code = "trousers" }).Ok();
         Assert.Equal(["chino"], (await org.List(new { channel_code = "web", category_guid = trousers.Text("category_guid") })).Codes());
+        Assert.Equal(["chino"], (await org.List(new { channel_code = "web", category_code = "trousers" })).Codes());
         Assert.Empty((await org.List(new { channel_code = "web", category_code = "no-such-category" })).Codes());
 
         object Option(string group, string code) => new { option_group_code = group, option_code = code };
