@@ -13,6 +13,7 @@ public static class RunsSetup
         services.AddOptions<RunOptions>().Bind(configuration.GetSection(RunOptions.Section))
             .Validate(o => o.PageSize is >= 1 and <= Paging.MaxLimit, $"{RunOptions.Section}:PageSize must be 1–{Paging.MaxLimit}")
             .Validate(o => o.ManifestPartBytes is >= 1 and <= RunOptions.MaxPartBytes, $"{RunOptions.Section}:ManifestPartBytes must be 1–{RunOptions.MaxPartBytes}")
+            .Validate(o => o.EvaluateConcurrency is >= 1 and <= 64, $"{RunOptions.Section}:EvaluateConcurrency must be 1–64")
             .Validate(o => o.PagesPerGeneration >= 1, $"{RunOptions.Section}:PagesPerGeneration must be at least 1")
             .ValidateOnStart();
         services.AddScoped<RunSources>();

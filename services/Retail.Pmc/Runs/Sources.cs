@@ -21,9 +21,20 @@ public sealed record PvmBrand(string BrandGuid, string BrandCode, string Name, s
 
 public sealed record PvmCategory(string CategoryGuid, string CategoryCode, string Name, string? ParentCategoryGuid, string Status);
 
-public sealed record PvmBarcode(string Value, bool Primary, string Status);
+public sealed record PvmBarcode(string Barcode, bool Primary);
 
 public sealed record PvmIdentifier(string IdType, string Value);
+
+/// <summary>A variant's active barcodes and identifiers, as PVM's <c>variant/list</c> answers them with <c>include_codes</c>.</summary>
+public sealed record PvmVariantCodes(string VariantGuid, IReadOnlyList<PvmBarcode> Barcodes, IReadOnlyList<PvmIdentifier> Identifiers);
+
+public sealed record PvmVariantPage(IReadOnlyList<PvmVariant> Items, string? NextToken, IReadOnlyList<PvmVariantCodes>? Codes);
+
+/// <summary>Every variant of a style (any status) with its active barcodes and identifiers.</summary>
+public sealed record StyleVariants(IReadOnlyList<PvmVariant> Variants, IReadOnlyDictionary<string, PvmVariantCodes> Codes)
+{
+    public PvmVariantCodes CodesOf(string variantGuid) => Codes.GetValueOrDefault(variantGuid) ?? new PvmVariantCodes(variantGuid, [], []);
+}
 
 public sealed record SourcePage<T>(IReadOnlyList<T> Items, string? NextToken);
 
@@ -77,14 +88,26 @@ public sealed class RunSources(IServiceInvoker invoker)
         return await ReadAsync<SourcePage<PvmStyle>>(orgcode, Pvm, "/style/list", body, ct);
     }
 
-    public Task<IReadOnlyList<PvmVariant>> VariantsOfAsync(string orgcode, string styleGuid, CancellationToken ct) =>
-        AllAsync<PvmVariant>(orgcode, Pvm, "/variant/list", token => new { style_guid = styleGuid, limit = 500, next_token = token }, ct);
-
-    public Task<IReadOnlyList<PvmBarcode>> ActiveBarcodesAsync(string orgcode, string variantGuid, CancellationToken ct) =>
-        AllAsync<PvmBarcode>(orgcode, Pvm, "/barcode/list", token => new { variant_guid = variantGuid, status = "active", limit = 500, next_token = token }, ct);
-
-    public Task<IReadOnlyList<PvmIdentifier>> IdentifiersAsync(string orgcode, string variantGuid, CancellationToken ct) =>
-        AllAsync<PvmIdentifier>(orgcode, Pvm, "/identifier/list", token => new { variant_guid = variantGuid, limit = 500, next_token = token }, ct);
+    /// <summary>Every variant of the style with its codes, a page of up to 100 a call (PVM's <c>include_codes</c>).</summary>
+    public async Task<StyleVariants> VariantsOfAsync(string orgcode, string styleGuid, CancellationToken ct)
+    {
+        var variants = new List<PvmVariant>();
+        var codes = new Dictionary<string, PvmVariantCodes>(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            var page = await ReadAsync<PvmVariantPage>(orgcode, Pvm, "/variant/list",
+                new { style_guid = styleGuid, include_codes = true, limit = Paging.MaxLimit, next_token = token }, ct);
+            variants.AddRange(page.Items);
+            foreach (var entry in page.Codes ?? [])
+            {
+                codes[entry.VariantGuid] = entry;
+            }
+            token = page.NextToken;
+        }
+        while (token is not null);
+        return new StyleVariants(variants, codes);
+    }
 
     /// <summary>The style's ready MRS records (tagged <c>style:{style_guid}</c>).</summary>
     public Task<IReadOnlyList<MrsMeta>> MediaAsync(string orgcode, string styleGuid, CancellationToken ct) =>

@@ -25,9 +25,16 @@ public sealed class EvaluatePageActivity(RunLedger ledger, RecordStore<RunItem> 
             var evaluator = new StyleEvaluator(sources, org, run);
             var change = new RunCounts();
             var byRule = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var item in page.Items)
+            // The styles of a page are read from PVM, MRS and PPM a few at a time (each style is a handful of calls that mostly
+            // wait); their writes are staged in selection order.
+            var verdicts = new StyleEvaluator.Verdict[page.Items.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, page.Items.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.EvaluateConcurrency },
+                async (i, ct) => verdicts[i] = await evaluator.EvaluateAsync(page.Items[i], ct));
+            for (var i = 0; i < page.Items.Count; i++)
             {
-                var verdict = await evaluator.EvaluateAsync(item, default);
+                var item = page.Items[i];
+                var verdict = verdicts[i];
                 items.Update(batch, org, current[item.Key], item with
                 {
                     State = ItemState.Evaluated,

@@ -23,6 +23,9 @@ public sealed class RunOptions
     /// <summary>Pages a workflow generation runs before it continues as new (a short journal to replay).</summary>
     public int PagesPerGeneration { get; set; } = Workflow.PublishRunWorkflow.PagesPerGeneration;
 
+    /// <summary>Styles of an evaluate page read from PVM, MRS and PPM at the same time.</summary>
+    public int EvaluateConcurrency { get; set; } = 8;
+
     /// <summary>A manifest part closes once its gzip bytes pass this (items are whole, so a part stays under 900 KB).</summary>
     public int ManifestPartBytes { get; set; } = MaxPartBytes;
 }

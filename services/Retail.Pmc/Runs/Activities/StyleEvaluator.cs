@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Retail.Pmc.Products;
 
 namespace Retail.Pmc.Runs.Activities;
@@ -10,8 +11,9 @@ namespace Retail.Pmc.Runs.Activities;
 public sealed class StyleEvaluator(RunSources sources, string orgcode, PublishRun run)
 {
     private const int MaxCategoryDepth = 16;
-    private readonly Dictionary<string, PvmBrand?> _brands = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PvmCategory?> _categories = new(StringComparer.Ordinal);
+    // Shared by the styles of a page evaluated at the same time: one lookup per brand or category.
+    private readonly ConcurrentDictionary<string, Lazy<Task<PvmBrand?>>> _brands = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<PvmCategory?>>> _categories = new(StringComparer.Ordinal);
 
     public sealed record Verdict(ProductSnapshot? Snapshot, IReadOnlyList<VariantVerdict> Verdicts, string? StyleCode);
 
@@ -23,7 +25,8 @@ public sealed class StyleEvaluator(RunSources sources, string orgcode, PublishRu
         {
             return new Verdict(null, Unknown(item.VariantGuids ?? []).ToList(), item.StyleCode);
         }
-        var all = await sources.VariantsOfAsync(orgcode, style.StyleGuid, ct);
+        var styleVariants = await sources.VariantsOfAsync(orgcode, style.StyleGuid, ct);
+        var all = styleVariants.Variants;
         var named = item.VariantGuids?.ToHashSet(StringComparer.Ordinal);
         var candidates = all.Where(v => named is null || named.Contains(v.VariantGuid)).OrderBy(v => v.VariantCode, StringComparer.Ordinal).ToList();
         var verdicts = new List<VariantVerdict>(Unknown((item.VariantGuids ?? []).Where(g => candidates.All(v => v.VariantGuid != g))));
@@ -46,7 +49,7 @@ public sealed class StyleEvaluator(RunSources sources, string orgcode, PublishRu
                 verdicts.Add(new(variant.VariantGuid, variant.VariantCode, false, ExclusionRules.VariantNotActive, $"The variant is {variant.Status}."));
                 continue;
             }
-            var active = await sources.ActiveBarcodesAsync(orgcode, variant.VariantGuid, ct);
+            var active = styleVariants.CodesOf(variant.VariantGuid).Barcodes;
             if (profile.RequireBarcode && active.Count == 0)
             {
                 verdicts.Add(new(variant.VariantGuid, variant.VariantCode, false, ExclusionRules.NoBarcode, "The variant has no active barcode."));
@@ -69,11 +72,11 @@ public sealed class StyleEvaluator(RunSources sources, string orgcode, PublishRu
                     $"No price in channel '{run.ChannelCode}'{(line?.Reason is { } reason ? $" ({reason})" : "")}."));
                 continue;
             }
-            var identifiers = await sources.IdentifiersAsync(orgcode, variant.VariantGuid, ct);
-            var codes = barcodes[variant.VariantGuid].OrderByDescending(b => b.Primary).ThenBy(b => b.Value, StringComparer.Ordinal).ToList();
+            var identifiers = styleVariants.CodesOf(variant.VariantGuid).Identifiers;
+            var codes = barcodes[variant.VariantGuid].OrderByDescending(b => b.Primary).ThenBy(b => b.Barcode, StringComparer.Ordinal).ToList();
             included.Add(new ProductVariant(variant.VariantGuid, variant.VariantCode, variant.Name,
                 variant.Options.Select(o => new OptionValue(o.OptionGroupCode, o.OptionCode)).ToList(),
-                codes.Select(b => b.Value).ToList(), codes.FirstOrDefault(b => b.Primary)?.Value,
+                codes.Select(b => b.Barcode).ToList(), codes.FirstOrDefault(b => b.Primary)?.Barcode,
                 identifiers.Select(i => new IdentifierValue(i.IdType, i.Value)).OrderBy(i => i.IdType, StringComparer.Ordinal)
                     .ThenBy(i => i.Value, StringComparer.Ordinal).ToList(),
                 priced ? new VariantPrice(line!.Currency!, line.UnitMinor!.Value, line.ListUnitMinor, line.PriceListCode) : null));
@@ -161,24 +164,14 @@ public sealed class StyleEvaluator(RunSources sources, string orgcode, PublishRu
         string? next = categoryGuid;
         while (next is not null && path.Count < MaxCategoryDepth && seen.Add(next))
         {
-            if (!_categories.TryGetValue(next, out var category))
-            {
-                category = await sources.CategoryAsync(orgcode, next, ct);
-                _categories[next] = category;
-            }
+            var key = next;
+            var category = await _categories.GetOrAdd(key, _ => new Lazy<Task<PvmCategory?>>(() => sources.CategoryAsync(orgcode, key, ct))).Value;
             path.Add(category);
             next = category?.ParentCategoryGuid;
         }
         return path;
     }
 
-    private async Task<PvmBrand?> BrandAsync(string brandGuid, CancellationToken ct)
-    {
-        if (!_brands.TryGetValue(brandGuid, out var brand))
-        {
-            brand = await sources.BrandAsync(orgcode, brandGuid, ct);
-            _brands[brandGuid] = brand;
-        }
-        return brand;
-    }
+    private Task<PvmBrand?> BrandAsync(string brandGuid, CancellationToken ct) =>
+        _brands.GetOrAdd(brandGuid, _ => new Lazy<Task<PvmBrand?>>(() => sources.BrandAsync(orgcode, brandGuid, ct))).Value;
 }
