@@ -517,12 +517,11 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
         }
         var order = descending ? " DESC" : "";
         sql.Append(sortColumn is null ? " ORDER BY k, p.id" : $" ORDER BY {sortColumn}{order}, p.id{order}");
-        sql.Append(" LIMIT $limit");
-        parameters.Add(("$limit", query.Limit + 1));
+        // LIMIT and OFFSET as literals: SQLite re-prepares a statement whose LIMIT or OFFSET is bound, on every execution.
+        sql.Append(" LIMIT ").Append((query.Limit + 1).ToString(CultureInfo.InvariantCulture));
         if (offset > 0)
         {
-            sql.Append(" OFFSET $offset");
-            parameters.Add(("$offset", offset));
+            sql.Append(" OFFSET ").Append(offset.ToString(CultureInfo.InvariantCulture));
         }
         sql.Append($") m JOIN product_docs d ON d.id = m.id ORDER BY m.k{order}, m.id{order}");
 

@@ -73,9 +73,8 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
             var from = cursors.Values.Min();
 
             var rows = new List<(long Seq, string Topic, string? Subject)>();
-            var select = batch.Command("SELECT seq, topic, subject FROM outbox WHERE seq > $from ORDER BY seq LIMIT $limit");
+            var select = batch.Command($"SELECT seq, topic, subject FROM outbox WHERE seq > $from ORDER BY seq LIMIT {BatchSize}");
             select.Parameters.AddWithValue("$from", from);
-            select.Parameters.AddWithValue("$limit", BatchSize);
             using (var reader = select.ExecuteReader())
             {
                 while (reader.Read())
@@ -139,10 +138,9 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
             FROM deliveries d JOIN outbox o ON o.seq = d.seq
             WHERE d.subscriber IN ({active}) AND d.next_attempt_at <= $now
               AND (d.order_key IS NULL OR d.seq = (SELECT min(x.seq) FROM deliveries x WHERE x.subscriber = d.subscriber AND x.order_key = d.order_key))
-            ORDER BY d.seq LIMIT $limit
+            ORDER BY d.seq LIMIT {limit}
             """;
         command.Parameters.AddWithValue("$now", now);
-        command.Parameters.AddWithValue("$limit", limit);
         return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
@@ -155,12 +153,11 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
             SELECT d.subscriber, d.seq, d.order_key, d.attempts, {MessageColumns}
             FROM deliveries d JOIN outbox o ON o.seq = d.seq
             WHERE d.subscriber = $s AND d.order_key = $k AND d.seq > $after
-            ORDER BY d.seq LIMIT $limit
+            ORDER BY d.seq LIMIT {limit}
             """;
         command.Parameters.AddWithValue("$s", subscriber);
         command.Parameters.AddWithValue("$k", orderKey);
         command.Parameters.AddWithValue("$after", afterSeq);
-        command.Parameters.AddWithValue("$limit", limit);
         return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
@@ -269,12 +266,11 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
     {
         await using var connection = database.OpenReader();
         await using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             SELECT x.subscriber, o.id, o.topic, o.type, o.subject, o.orgcode, x.attempts, x.last_error, x.dead_at
             FROM dead_letters x JOIN outbox o ON o.seq = x.seq
-            ORDER BY x.dead_at, x.seq LIMIT $limit
+            ORDER BY x.dead_at, x.seq LIMIT {limit}
             """;
-        command.Parameters.AddWithValue("$limit", limit);
         var result = new List<DeadLetter>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -443,7 +443,7 @@ internal sealed class WriteBatch(EmbeddedDatabase database, long etagSeq)
 internal sealed class ReadConnection(EmbeddedDatabase database, SqliteConnection connection) : IDisposable
 {
     // Statements differ by shape (filters, IN-list sizes), not by value; a connection that somehow collects more starts over.
-    private const int MaxStatements = 128;
+    private const int MaxStatements = 256;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
     public SqliteCommand Command(string sql)

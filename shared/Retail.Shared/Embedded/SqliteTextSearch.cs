@@ -31,7 +31,6 @@ public sealed class SqliteTextSearch(SqliteStateStore store) : ITextSearch
         command.Parameters.AddWithValue("$match", string.Join(' ', query.Terms.Select(t => $"\"{t}\"*")));
         command.Parameters.AddWithValue("$entity", query.Entity);
         command.Parameters.AddWithValue("$org", query.Orgcode);
-        command.Parameters.AddWithValue("$limit", query.Limit + 1);
         var sql = new StringBuilder("""
             SELECT record_key FROM state_text
             WHERE state_text MATCH $match AND entity = $entity AND orgcode = $org
@@ -41,7 +40,7 @@ public sealed class SqliteTextSearch(SqliteStateStore store) : ITextSearch
             sql.Append(" AND record_key < $after");
             command.Parameters.AddWithValue("$after", after);
         }
-        sql.Append(" ORDER BY record_key DESC LIMIT $limit");
+        sql.Append(" ORDER BY record_key DESC LIMIT ").Append((query.Limit + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         command.CommandText = sql.ToString();
 
         var keys = new List<string>(query.Limit + 1);

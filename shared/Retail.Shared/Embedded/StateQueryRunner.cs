@@ -100,8 +100,9 @@ internal static class StateQueryRunner
         {
             sql.Append(Field(query.Sort[i].Path)).Append(query.Sort[i].Descending ? " DESC, " : ", ");
         }
-        sql.Append("key LIMIT $limit");
-        parameters.AddWithValue("$limit", query.Limit + 1);
+        // LIMIT as a literal, never a bound value: SQLite re-prepares a statement on every execution whose LIMIT is a bound
+        // parameter (it plans with the value), which cost more than the query itself. Limits are few, so shapes stay few.
+        sql.Append("key LIMIT ").Append((query.Limit + 1).ToString(CultureInfo.InvariantCulture));
         // Same shape, same SQL: the connection's prepared statement is reused and only the values are bound anew.
         var command = connection.Command(sql.ToString());
         command.Parameters.AddRange(parameters);

@@ -44,13 +44,12 @@ internal sealed partial class WorkflowStore
                 SELECT {InstanceColumns} FROM wf_instances
                 WHERE ($status IS NULL OR status = $status) AND ($name IS NULL OR name = $name) AND ($after IS NULL OR instance_id > $after)
                   AND ($prefix IS NULL OR substr(instance_id, 1, length($prefix)) = $prefix)
-                ORDER BY instance_id LIMIT $limit
+                ORDER BY instance_id LIMIT {limit}
                 """;
             command.Parameters.AddWithValue("$status", status is null ? DBNull.Value : (int)status);
             command.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
             command.Parameters.AddWithValue("$prefix", (object?)prefix ?? DBNull.Value);
             command.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
-            command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();
             var rows = new List<InstanceRow>();
             while (reader.Read())
