@@ -29,6 +29,9 @@ public sealed class StorefrontRebuild(IServiceProvider services, StorefrontIndex
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
 
+    // Progress of a large rebuild (100,000 products: 500 pages) every few seconds, not per page.
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+
     private volatile bool _done;
     private volatile string? _lastError;
 
@@ -72,6 +75,7 @@ public sealed class StorefrontRebuild(IServiceProvider services, StorefrontIndex
         var products = scope.ServiceProvider.GetRequiredService<RecordStore<ChannelProduct>>();
         var revisions = scope.ServiceProvider.GetRequiredService<RecordStore<ProductRevision>>();
         long applied = 0;
+        var lastLog = TimeSpan.Zero;
         string? token = null;
         do
         {
@@ -92,8 +96,9 @@ public sealed class StorefrontRebuild(IServiceProvider services, StorefrontIndex
             await index.ApplyAsync(entries, ct);
             applied += entries.Count;
             token = page.NextToken;
-            if (token is not null)
+            if (token is not null && watch.Elapsed - lastLog >= ProgressEvery)
             {
+                lastLog = watch.Elapsed;
                 logger.LogInformation("Storefront rebuild: {Applied} online products applied so far ({Elapsed} ms)", applied, watch.ElapsedMilliseconds);
             }
         }
