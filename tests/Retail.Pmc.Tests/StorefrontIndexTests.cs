@@ -389,4 +389,19 @@ public sealed class StorefrontIndexTests : IDisposable
         await again.ApplyAsync([Catalog.Online(Org, Catalog.Revision(1, 1, "Stale"), 1)], Ct);
         Assert.Equal("Alpha Tee", JsonDocument.Parse(again.Query(Web(), null).Items[0]).RootElement.GetProperty("name").GetString());
     }
+
+    [Fact]
+    public async Task a_new_file_has_no_rebuilt_mark_and_the_mark_survives_a_reopen()
+    {
+        Assert.Null(await _index.GetMetaAsync(StorefrontRebuild.RebuiltAtKey, Ct));
+        await _index.SetMetaAsync(StorefrontRebuild.RebuiltAtKey, "2026-06-01T12:00:00.0000000+00:00", Ct);
+        var path = _index.FilePath;
+        _index.Dispose();
+        using (var again = new StorefrontIndex(path))
+        {
+            Assert.Equal("2026-06-01T12:00:00.0000000+00:00", await again.GetMetaAsync(StorefrontRebuild.RebuiltAtKey, Ct));
+        }
+        using var lost = new StorefrontIndex(Path.Combine(_dir, "lost.db"));
+        Assert.Null(await lost.GetMetaAsync(StorefrontRebuild.RebuiltAtKey, Ct));
+    }
 }

@@ -131,7 +131,9 @@ public sealed record ChannelProduct : Record
 
     public static RecordType<ChannelProduct> Type { get; } = new RecordType<ChannelProduct>("product",
             p => [new UniqueValue(StyleCodeName, $"{p.ChannelCode}:{p.StyleCode}")])
-        .IndexBy("channel_code", "online");
+        .IndexBy("channel_code", "online")
+        // Every org's online products: the storefront index is rebuilt from them when its file is new (StorefrontRebuild).
+        .IndexAcrossOrgs("online");
 }
 
 /// <summary>pmc.product.online_changed: where a product's pointer now stands. <see cref="RecordRevision"/> orders deliveries.</summary>

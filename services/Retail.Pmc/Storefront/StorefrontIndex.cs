@@ -92,6 +92,10 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS refs_code ON refs (org, kind, code);
         CREATE VIRTUAL TABLE IF NOT EXISTS product_text USING fts5(scope, text, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TABLE IF NOT EXISTS meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
         """;
 
     private const string InStockOf = """
@@ -414,7 +418,26 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
         return command;
     }
 
+    /// <summary>Sets a fact about the index file itself (<see cref="StorefrontRebuild.RebuiltAtKey"/>), kept in the file it describes.</summary>
+    public Task SetMetaAsync(string key, string value, CancellationToken ct) =>
+        WriteAsync(() =>
+        {
+            var upsert = WriterCommand("INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+            upsert.Parameters.AddWithValue("$key", key);
+            upsert.Parameters.AddWithValue("$value", value);
+            upsert.ExecuteNonQuery();
+        }, ct);
+
     // ---------------------------------------------------------------- reads
+
+    /// <summary>A fact about the index file itself, or null when the file does not hold it (a new or lost file).</summary>
+    public async Task<string?> GetMetaAsync(string key, CancellationToken ct)
+    {
+        using var reader = Rent();
+        var command = reader.Command("SELECT value FROM meta WHERE key = $key");
+        command.Parameters.AddWithValue("$key", key);
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
 
     public async Task<long> CountOnlineAsync(string orgcode, string channelCode, CancellationToken ct)
     {

@@ -11,9 +11,8 @@ namespace Retail.Pmc.Storefront;
 /// How it stays current: <c>ProductSwitch</c> applies each committed switch directly (read-your-writes in this process),
 /// and the subscribers apply <c>pmc.product.online_changed</c> / <c>pmc.pack.completed</c>, which the outbox commits in the
 /// switch's own transaction and delivers at least once, so a crash between the commit and the direct apply still reaches
-/// the index. There is no start-up catch-up scan: the index file lives beside the state file, and the outbox path is the
-/// durable one. A replica that starts with an empty index (Dapr mode, a lost file) would rebuild from the ChannelProduct
-/// records (index <c>channel_code, online</c>) per org — not built here, see the README notes.
+/// the index. A file that was never built from the records (new, lost, a new replica in Dapr mode) is filled once at start
+/// by <see cref="StorefrontRebuild"/> from every online ChannelProduct; the app is not ready until it has finished.
 /// </remarks>
 public static class StorefrontSetup
 {
@@ -22,6 +21,10 @@ public static class StorefrontSetup
         services.AddSingleton(sp => new StorefrontIndex(Path.Combine(sp.GetRequiredService<IOptions<RetailOptions>>().Value.FullDataDir, StorefrontIndex.FileName)));
         services.AddSingleton<IStorefrontIndex>(sp => sp.GetRequiredService<StorefrontIndex>());
         services.AddSingleton<StorefrontCategories>();
+        // After the record indexes (hosted services start in order, and theirs is awaited): the rebuild reads through them.
+        services.AddSingleton<StorefrontRebuild>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorefrontRebuild>());
+        services.AddHealthChecks().AddCheck<StorefrontRebuild>("storefront", tags: ["ready"]);
         return services;
     }
 
