@@ -61,6 +61,10 @@ internal static class StorefrontBenchmark
         }
 
         var headers = new Dictionary<string, string> { ["x-orgcode"] = api.Orgcode };
+        // Unmeasured warm-up of each request kind, so the measured phases see steady-state code (tiered JIT), not the host's first seconds.
+        await HttpBenchmark.PhaseAsync("warm", 3, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Get, "/pmc/stat", null, null));
+        await HttpBenchmark.PhaseAsync("warm", 3, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Post, "/pmc/product/list", ListBody(), operatorKey, headers));
+        await HttpBenchmark.PhaseAsync("warm", 3, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Post, "/pmc/product/search", SearchBody(), operatorKey, headers));
         var stat = await HttpBenchmark.PhaseAsync("stat", seconds, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Get, "/pmc/stat", null, null));
         Console.WriteLine(stat);
         var list = await HttpBenchmark.PhaseAsync("list", seconds, concurrency, () =>

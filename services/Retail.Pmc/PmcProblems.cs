@@ -7,10 +7,6 @@ public static class PmcProblems
     public static ProblemHttpResult UnknownReference(string field, string detail) =>
         ApiProblem.Business("unknown_reference", "A referenced record does not exist.", detail, [new("field", field)]);
 
-    /// <summary>422: a referenced record exists but is not active (an inactive channel).</summary>
-    public static ProblemHttpResult ReferenceNotActive(string field, string detail) =>
-        ApiProblem.Business("reference_not_active", "A referenced record is not active.", detail, [new("field", field)]);
-
     /// <summary>422: the pointer names a revision that this product does not have in this channel.</summary>
     public static ProblemHttpResult UnknownRevision(string detail, string field = "revision_no") =>
         ApiProblem.Business("unknown_revision", "The product has no such revision in this channel.", detail, [new("field", field)]);
