@@ -357,6 +357,20 @@ public sealed class StorefrontIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task facet_counts_asked_again_after_a_change_count_the_change()
+    {
+        await Seed();
+        var before = _index.Facets(Web(), [FacetKinds.Brand], 100);
+        Assert.Same(before, _index.Facets(Web(), [FacetKinds.Brand], 100));
+        Assert.Equal(2, before.Single(f => f.Value == Catalog.Northwind.Guid).Count);
+
+        await _index.ApplyAsync([Catalog.Offline(Org, 1, 3)], Ct);
+        var after = _index.Facets(Web(), [FacetKinds.Brand], 100);
+        Assert.Equal(before.Single(f => f.Value == Catalog.Northwind.Guid).Count - 1,
+            after.SingleOrDefault(f => f.Value == Catalog.Northwind.Guid)?.Count ?? 0);
+    }
+
+    [Fact]
     public async Task another_org_or_channel_never_sees_the_product()
     {
         await Seed();

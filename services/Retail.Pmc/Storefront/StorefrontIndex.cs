@@ -104,6 +104,12 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
         """;
 
     private const int MaxIdleReaders = 32;
+
+    /// <summary>Facet queries kept per generation (<see cref="Facets"/>); the whole cache starts over when it is full.</summary>
+    public const int MaxCachedFacets = 10_000;
+
+    private readonly ConcurrentDictionary<string, (long Generation, IReadOnlyList<FacetCount> Counts)> _facetCache = new(StringComparer.Ordinal);
+    private long _generation;
     private static readonly byte[] TrueEnd = "true}"u8.ToArray();
     private static readonly byte[] FalseEnd = "false}"u8.ToArray();
 
@@ -382,6 +388,7 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
             {
                 var result = work();
                 WriterCommand("COMMIT").ExecuteNonQuery();
+                Interlocked.Increment(ref _generation);
                 return result;
             }
             catch
@@ -586,10 +593,47 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
         return new SummaryPage(items, next);
     }
 
-    /// <summary>Counts of the products matching <paramref name="query"/> per facet value of the kinds asked (one statement).</summary>
+    /// <summary>
+    /// Counts of the products matching <paramref name="query"/> per facet value of the kinds asked. The index changes only
+    /// when a write commits (a pointer moves, stock changes), and every commit starts a new generation; counts computed in
+    /// a generation are kept for it (at most <see cref="MaxCachedFacets"/> queries), so a storefront's repeated searches
+    /// count once per change, never from stale rows.
+    /// </summary>
     public IReadOnlyList<FacetCount> Facets(StorefrontQuery query, IReadOnlyCollection<string> kinds, int maxPerKind)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(kinds);
+        var generation = Interlocked.Read(ref _generation);
+        var key = FacetKey(query, kinds, maxPerKind);
+        if (_facetCache.TryGetValue(key, out var cached) && cached.Generation == generation)
+        {
+            return cached.Counts;
+        }
+        var counts = CountFacets(query, kinds, maxPerKind);
+        if (_facetCache.Count >= MaxCachedFacets)
+        {
+            _facetCache.Clear();
+        }
+        _facetCache[key] = (generation, counts);
+        return counts;
+    }
+
+    private static string FacetKey(StorefrontQuery query, IReadOnlyCollection<string> kinds, int maxPerKind)
+    {
+        var key = new StringBuilder(128);
+        key.Append(query.Orgcode).Append('\n').Append(query.ChannelCode).Append('\n').Append(query.Text).Append('\n').Append(query.BrandGuid)
+            .Append('\n').Append(query.BrandCode).Append('\n').Append(query.CategoryGuid).Append('\n').Append(query.PriceMinMinor)
+            .Append('\n').Append(query.PriceMaxMinor).Append('\n').Append(query.InStock).Append('\n').Append(maxPerKind);
+        foreach (var group in query.Options)
+        {
+            key.Append("\n(").AppendJoin(',', group).Append(')');
+        }
+        key.Append('\n').AppendJoin(',', kinds);
+        return key.ToString();
+    }
+
+    private IReadOnlyList<FacetCount> CountFacets(StorefrontQuery query, IReadOnlyCollection<string> kinds, int maxPerKind)
+    {
         var sql = new StringBuilder(256);
         var parameters = new List<(string, object)>();
         if (query is { Text: null, BrandGuid: null, BrandCode: null, CategoryGuid: null, Options.Count: 0, PriceMinMinor: null, PriceMaxMinor: null, InStock: null })
