@@ -77,6 +77,39 @@ internal sealed class BenchApi(HttpClient client, string operatorKey, string org
         await PostAsync("/ofm/org/status/set", new { status = "active", expected_revision = org.GetProperty("revision").GetInt64() });
     }
 
+    /// <summary>The bench org (<see cref="CreateOrgAsync"/>) with one site, one legal entity and <paramref name="stores"/> as its logical stores.</summary>
+    public async Task StoresAsync(params string[] stores)
+    {
+        await CreateOrgAsync();
+        await PostAsync("/ofm/facility/physical/create", new { facility_code = "site-1", name = "Main street site", time_zone = "Europe/Berlin" });
+        await PostAsync("/ofm/facility/legal/create", new { facility_code = "entity-1", legal_name = "Bench Retail GmbH", country = "DE" });
+        foreach (var store in stores)
+        {
+            await PostAsync("/ofm/facility/logical/create",
+                new { facility_code = store, name = store, kind = "store", physical_facility_code = "site-1", legal_facility_code = "entity-1" });
+        }
+    }
+
+    /// <summary>The EUR sales channel <c>web</c>, fulfilled from <paramref name="store"/>.</summary>
+    public Task WebChannelAsync(string store) => PostAsync("/ofm/sales-channel/create", new
+    {
+        channel_code = "web", name = "Web shop", kind = "ecom", market_code = "de", locale_codes = new[] { "de-DE" }, currency = "EUR", facility_code = store,
+    });
+
+    /// <summary><paramref name="count"/> pieces of work (0, 1, …) shared by <paramref name="concurrency"/> clients, each taking the next.</summary>
+    public static Task ForEachAsync(long count, int concurrency, Func<long, Task> work)
+    {
+        long next = -1;
+        return Task.WhenAll(Enumerable.Range(0, (int)Math.Min(concurrency, count)).Select(async _ =>
+        {
+            long i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                await work(i);
+            }
+        }));
+    }
+
     /// <summary>PVM's suppliers, brand, taxonomy and an active OGM of one size axis with <paramref name="sizes"/> options.</summary>
     public async Task CatalogAsync(int sizes)
     {

@@ -100,19 +100,8 @@ internal static class PricingBenchmark
     /// <summary>The org, three stores on one site, the channel <c>web</c>, PVM's catalog setup, the lists and the zones.</summary>
     private static async Task BootstrapAsync(BenchApi api)
     {
-        await api.CreateOrgAsync();
-        await api.PostAsync("/ofm/facility/physical/create", new { facility_code = "site-1", name = "Main street site", time_zone = "Europe/Berlin" });
-        await api.PostAsync("/ofm/facility/legal/create", new { facility_code = "entity-1", legal_name = "Bench Retail GmbH", country = "DE" });
-        foreach (var facility in Facilities)
-        {
-            await api.PostAsync("/ofm/facility/logical/create",
-                new { facility_code = facility, name = facility, kind = "store", physical_facility_code = "site-1", legal_facility_code = "entity-1" });
-        }
-        await api.PostAsync("/ofm/sales-channel/create", new
-        {
-            channel_code = "web", name = "Web shop", kind = "ecom", market_code = "de", locale_codes = new[] { "de-DE" }, currency = "EUR",
-            facility_code = Facilities[0],
-        });
+        await api.StoresAsync(Facilities);
+        await api.WebChannelAsync(Facilities[0]);
         await api.CatalogAsync(VariantsPerStyle);
         for (var i = 0; i < Lists.Length; i++)
         {

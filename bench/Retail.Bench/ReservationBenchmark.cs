@@ -80,11 +80,7 @@ internal static class ReservationBenchmark
     /// <summary>The org, its facility spine, and PVM's suppliers, brand, taxonomy and an OGM of one axis of 100 sizes.</summary>
     private static async Task BootstrapAsync(BenchApi api)
     {
-        await api.CreateOrgAsync();
-        await api.PostAsync("/ofm/facility/physical/create", new { facility_code = "site-1", name = "Main street site", time_zone = "Europe/Berlin" });
-        await api.PostAsync("/ofm/facility/legal/create", new { facility_code = "entity-1", legal_name = "Bench Retail GmbH", country = "DE" });
-        await api.PostAsync("/ofm/facility/logical/create",
-            new { facility_code = Facility, name = "Flagship store", kind = "store", physical_facility_code = "site-1", legal_facility_code = "entity-1" });
+        await api.StoresAsync(Facility);
         await api.CatalogAsync(VariantsPerStyle);
     }
 

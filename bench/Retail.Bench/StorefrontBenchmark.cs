@@ -109,16 +109,8 @@ internal static class StorefrontBenchmark
     /// <summary>The org, one store, the channel <c>web</c> with an EUR list, PVM's setup, and the extra brands and categories.</summary>
     private static async Task BootstrapAsync(BenchApi api, int perStyle)
     {
-        await api.CreateOrgAsync();
-        await api.PostAsync("/ofm/facility/physical/create", new { facility_code = "site-1", name = "Main street site", time_zone = "Europe/Berlin" });
-        await api.PostAsync("/ofm/facility/legal/create", new { facility_code = "entity-1", legal_name = "Bench Retail GmbH", country = "DE" });
-        await api.PostAsync("/ofm/facility/logical/create",
-            new { facility_code = "store-1", name = "store-1", kind = "store", physical_facility_code = "site-1", legal_facility_code = "entity-1" });
-        await api.PostAsync("/ofm/sales-channel/create", new
-        {
-            channel_code = "web", name = "Web shop", kind = "ecom", market_code = "de", locale_codes = new[] { "de-DE" }, currency = "EUR",
-            facility_code = "store-1",
-        });
+        await api.StoresAsync("store-1");
+        await api.WebChannelAsync("store-1");
         await api.CatalogAsync(perStyle);
         foreach (var brand in Brands.Skip(1))
         {
@@ -139,47 +131,42 @@ internal static class StorefrontBenchmark
     {
         var styles = (count + perStyle - 1) / perStyle;
         var guids = new string?[count];
-        long next = -1;
         long made = 0;
         var stopwatch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, styles)).Select(async _ =>
+        await BenchApi.ForEachAsync(styles, concurrency, async s =>
         {
-            long s;
-            while ((s = Interlocked.Increment(ref next)) < styles)
+            var styleCode = $"st{s:D6}";
+            var name = $"{Adjectives[s % Adjectives.Length]} {Nouns[s / Adjectives.Length % Nouns.Length]} {Colours[s % Colours.Length]} {s}";
+            await api.PostAsync("/pvm/style", new
             {
-                var styleCode = $"st{s:D6}";
-                var name = $"{Adjectives[s % Adjectives.Length]} {Nouns[s / Adjectives.Length % Nouns.Length]} {Colours[s % Colours.Length]} {s}";
-                await api.PostAsync("/pvm/style", new
+                style_code = styleCode,
+                name,
+                description = $"A {name} for every day, made to last.",
+                brand_code = Brands[s % Brands.Length],
+                primary_vendor_code = "acme",
+                primary_manufacturer_code = "mill",
+                category_code = Categories[s % Categories.Length],
+                ogm_guid = api.OgmGuid,
+            });
+            await api.PostAsync("/pvm/style/status", new { style_code = styleCode, status = "active", expected_revision = 1 });
+            for (var v = 0; v < perStyle && (s * perStyle) + v < count; v++)
+            {
+                var index = (s * perStyle) + v;
+                var variant = await api.PostAsync("/pvm/variant", new
                 {
                     style_code = styleCode,
-                    name,
-                    description = $"A {name} for every day, made to last.",
-                    brand_code = Brands[s % Brands.Length],
-                    primary_vendor_code = "acme",
-                    primary_manufacturer_code = "mill",
-                    category_code = Categories[s % Categories.Length],
-                    ogm_guid = api.OgmGuid,
+                    variant_code = $"{styleCode}-{BenchApi.SizeCode(v)}",
+                    options = new[] { new { option_group_code = "size", option_code = BenchApi.SizeCode(v) } },
+                    status = "active",
+                    barcodes = new[] { new { barcode = Gtin13(400_000_000_000 + index), primary = true } },
                 });
-                await api.PostAsync("/pvm/style/status", new { style_code = styleCode, status = "active", expected_revision = 1 });
-                for (var v = 0; v < perStyle && (s * perStyle) + v < count; v++)
+                guids[index] = variant.GetProperty("variant_guid").GetString();
+                if (Interlocked.Increment(ref made) % 10_000 == 0)
                 {
-                    var index = (s * perStyle) + v;
-                    var variant = await api.PostAsync("/pvm/variant", new
-                    {
-                        style_code = styleCode,
-                        variant_code = $"{styleCode}-{BenchApi.SizeCode(v)}",
-                        options = new[] { new { option_group_code = "size", option_code = BenchApi.SizeCode(v) } },
-                        status = "active",
-                        barcodes = new[] { new { barcode = Gtin13(400_000_000_000 + index), primary = true } },
-                    });
-                    guids[index] = variant.GetProperty("variant_guid").GetString();
-                    if (Interlocked.Increment(ref made) % 10_000 == 0)
-                    {
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {made:N0}/{count:N0} variants, {made / stopwatch.Elapsed.TotalSeconds:N0}/s"));
-                    }
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {made:N0}/{count:N0} variants, {made / stopwatch.Elapsed.TotalSeconds:N0}/s"));
                 }
             }
-        }));
+        });
         return [.. guids.Select(g => g!)];
     }
 
@@ -200,19 +187,14 @@ internal static class StorefrontBenchmark
     {
         var calls = variants.Select((v, i) => (object)new { variant_guid = v, price_list_code = "eur", amount_minor = 1_000 + (i * 37 % 9_000), currency = "EUR" })
             .Chunk(PricesPerCall).ToList();
-        long next = -1;
         long failed = 0;
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, calls.Count)).Select(async _ =>
+        await BenchApi.ForEachAsync(calls.Count, concurrency, async c =>
         {
-            long c;
-            while ((c = Interlocked.Increment(ref next)) < calls.Count)
+            if (!await api.TryPostAsync("/ppm/price/set", new { prices = calls[(int)c] }))
             {
-                if (!await api.TryPostAsync("/ppm/price/set", new { prices = calls[(int)c] }))
-                {
-                    Interlocked.Increment(ref failed);
-                }
+                Interlocked.Increment(ref failed);
             }
-        }));
+        });
         if (failed > 0)
         {
             throw new InvalidOperationException($"{failed} price calls failed");
