@@ -70,6 +70,27 @@ public sealed class RetailHostFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>
+    /// The business events of <paramref name="type"/> that <paramref name="app"/> committed for <paramref name="orgcode"/>, in commit
+    /// order: its outbox, as a consumer receives them.
+    /// </summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> OutboxEvents(string app, string orgcode, string type)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDir, "state", $"{app}.db")};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data FROM outbox WHERE type = $type AND orgcode = $orgcode ORDER BY seq";
+        command.Parameters.AddWithValue("$type", type);
+        command.Parameters.AddWithValue("$orgcode", orgcode);
+        using var reader = command.ExecuteReader();
+        var events = new List<System.Text.Json.JsonElement>();
+        while (reader.Read())
+        {
+            events.Add(System.Text.Json.JsonDocument.Parse((byte[])reader["data"]).RootElement.Clone());
+        }
+        return events;
+    }
+
     /// <summary>A client that presents the operator key.</summary>
     public HttpClient CreateOperatorClient()
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Functional.Tests.Ofm;
 using Retail.Functional.Tests.Ppm;
@@ -134,22 +133,7 @@ internal static class ProductSteps
     }
 
     /// <summary>The business events of <paramref name="type"/> PMC committed for the org, in commit order (its outbox, as a consumer receives them).</summary>
-    public static IReadOnlyList<JsonElement> Events(this PmcHost host, PmcOrg org, string type)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(host.Factory.DataDir, "state", "pmc.db")};Mode=ReadOnly");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data FROM outbox WHERE type = $type AND orgcode = $orgcode ORDER BY seq";
-        command.Parameters.AddWithValue("$type", type);
-        command.Parameters.AddWithValue("$orgcode", org.Orgcode);
-        using var reader = command.ExecuteReader();
-        var events = new List<JsonElement>();
-        while (reader.Read())
-        {
-            events.Add(JsonDocument.Parse((byte[])reader["data"]).RootElement.Clone());
-        }
-        return events;
-    }
+    public static IReadOnlyList<JsonElement> Events(this PmcHost host, PmcOrg org, string type) => host.Factory.OutboxEvents("pmc", org.Orgcode, type);
 
     public static IReadOnlyList<int> RevisionNos(this JsonElement page) =>
         page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("revision_no").GetInt32()).ToList();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Ppm.Prices;
 using Retail.Shared.Records;
@@ -28,22 +27,7 @@ internal static class ListSteps
     public static long Revision(JsonElement record) => record.GetProperty("revision").GetInt64();
 
     /// <summary>The business events of <paramref name="type"/> PPM committed for the org, in commit order (its outbox, as a consumer receives them).</summary>
-    public static IReadOnlyList<JsonElement> Events(this PpmHost host, PpmOrg org, string type)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(host.Factory.DataDir, "state", "ppm.db")};Mode=ReadOnly");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data FROM outbox WHERE type = $type AND orgcode = $orgcode ORDER BY seq";
-        command.Parameters.AddWithValue("$type", type);
-        command.Parameters.AddWithValue("$orgcode", org.Orgcode);
-        using var reader = command.ExecuteReader();
-        var events = new List<JsonElement>();
-        while (reader.Read())
-        {
-            events.Add(JsonDocument.Parse((byte[])reader["data"]).RootElement.Clone());
-        }
-        return events;
-    }
+    public static IReadOnlyList<JsonElement> Events(this PpmHost host, PpmOrg org, string type) => host.Factory.OutboxEvents("ppm", org.Orgcode, type);
 
     /// <summary>The (list code, priority) pairs of a channel's assignments, in the order answered.</summary>
     public static IReadOnlyList<(string, int)> Pairs(JsonElement channelLists) =>
