@@ -1,6 +1,7 @@
 using Retail.Ics;
 using Retail.Mrs;
 using Retail.Ofm;
+using Retail.Pcm;
 using Retail.Pmc;
 using Retail.Ppm;
 using Retail.Pvm;
@@ -24,6 +25,7 @@ internal static class HostModules
         new IcsModule(),
         new PpmModule(),
         new PmcModule(),
+        new PcmModule(),
         new WorkflowsModule(),
     ];
 }

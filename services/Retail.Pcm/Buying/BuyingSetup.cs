@@ -1,0 +1,15 @@
+namespace Retail.Pcm.Buying;
+
+/// <summary>NPI, worksheets, purchase orders (create, approve, issue with its EDI 850): services and endpoints.</summary>
+public static class BuyingSetup
+{
+    public static IServiceCollection AddBuying(this IServiceCollection services, IConfiguration configuration)
+    {
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapBuying(this IEndpointRouteBuilder routes)
+    {
+        return routes;
+    }
+}
