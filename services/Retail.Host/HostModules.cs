@@ -4,6 +4,7 @@ using Retail.Ofm;
 using Retail.Pcm;
 using Retail.Pmc;
 using Retail.Ppm;
+using Retail.Scm;
 using Retail.Pvm;
 using Retail.Shared.Hosting;
 using Retail.Uas;
@@ -26,6 +27,7 @@ internal static class HostModules
         new PpmModule(),
         new PmcModule(),
         new PcmModule(),
+        new ScmModule(),
         new WorkflowsModule(),
     ];
 }

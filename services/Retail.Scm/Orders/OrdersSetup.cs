@@ -1,0 +1,15 @@
+namespace Retail.Scm.Orders;
+
+/// <summary>orders (create, place, cancel, search) and promises (quote, reserve, allocate, commit, release): services and endpoints.</summary>
+public static class OrdersSetup
+{
+    public static IServiceCollection AddOrders(this IServiceCollection services, IConfiguration configuration)
+    {
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder routes)
+    {
+        return routes;
+    }
+}
