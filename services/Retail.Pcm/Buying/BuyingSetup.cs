@@ -7,6 +7,7 @@ public static class BuyingSetup
     {
         services.AddRecords(PcmModule.Id, EdiDocument.Type);
         services.AddRecords(PcmModule.Id, Npi.Type);
+        services.AddRecords(PcmModule.Id, Worksheet.Type);
         services.AddScoped<BuyingChecks>();
         services.AddScoped<NpiPvm>();
         return services;
@@ -16,6 +17,7 @@ public static class BuyingSetup
     {
         routes.MapPurchaseOrders();
         routes.MapNpi();
+        routes.MapWorksheets();
         return routes;
     }
 }

@@ -108,4 +108,29 @@ public static class BuyingSteps
     /// <summary>The PVM variant guids an approved NPI created, in its order.</summary>
     public static IReadOnlyList<string> NpiVariantGuids(this JsonElement npi) =>
         npi.GetProperty("variants").EnumerateArray().Select(v => v.Text("variant_guid")!).ToList();
+
+    /// <summary>A worksheet line: a variant for a facility, optionally from a named vendor (default: the style's primary vendor).</summary>
+    public sealed record WorksheetLineSpec(string VariantGuid, string FacilityCode, long Quantity, long UnitCostMinor = 1_000, string? VendorCode = null);
+
+    public static Task<JsonElement> WorksheetAsync(this PcmOrg org, params WorksheetLineSpec[] lines) =>
+        org.Post(org.Buyer, "/pcm/worksheet/create", new
+        {
+            name = "Spring buy",
+            lines = lines.Select(l => new
+            {
+                variant_guid = l.VariantGuid,
+                facility_code = l.FacilityCode,
+                quantity = l.Quantity,
+                unit_cost_minor = l.UnitCostMinor,
+                vendor_code = l.VendorCode,
+            }).ToArray(),
+        }).Ok(HttpStatusCode.Created);
+
+    /// <summary>A worksheet created and submitted by the buyer: <c>po_guids</c> names its draft POs.</summary>
+    public static async Task<JsonElement> SubmittedWorksheetAsync(this PcmOrg org, params WorksheetLineSpec[] lines)
+    {
+        var worksheet = await org.WorksheetAsync(lines);
+        return await org.Post(org.Buyer, "/pcm/worksheet/submit",
+            new { worksheet_guid = worksheet.Text("worksheet_guid"), expected_revision = worksheet.Revision() }).Ok();
+    }
 }
