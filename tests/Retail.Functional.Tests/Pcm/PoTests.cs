@@ -115,6 +115,11 @@ public sealed class PoTests(PcmHost host) : IClassFixture<PcmHost>
             .Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
         Assert.Equal("lines[1].variant_guid", unknownVariant.GetProperty("field").GetString());
         await org.Post(org.Buyer, "/pcm/po/create", Po(facility: "nowhere")).Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
+        var retiring = await org.Post("/pvm/variant/get", new { variant_guid = org.Variants[5] }).Ok();
+        await org.Post("/pvm/variant/status", new { variant_guid = org.Variants[5], status = "retired", expected_revision = retiring.Revision() }).Ok();
+        var retired = await org.Post(org.Buyer, "/pcm/po/create", Po(variant: org.Variants[5])).Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
+        Assert.Equal("lines[1].variant_guid", retired.GetProperty("field").GetString());
+        Assert.Contains("retired", retired.GetProperty("detail").GetString());
         await org.Post(org.Buyer, "/pcm/po/create", Po(variant: org.Variants[0])).Problem(HttpStatusCode.BadRequest, "validation_failed");
         await org.Post(org.Buyer, "/pcm/po/create", Po(quantity: 0)).Problem(HttpStatusCode.BadRequest, "validation_failed");
         await org.Post(org.Buyer, "/pcm/po/create", Po(vendor: null)).Problem(HttpStatusCode.BadRequest, "validation_failed");
