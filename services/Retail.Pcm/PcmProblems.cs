@@ -18,4 +18,9 @@ public static class PcmProblems
     /// <summary>422: a receipt would take a PO line beyond its ordered quantity plus the over-receipt tolerance.</summary>
     public static ProblemHttpResult OverReceipt(string detail, IReadOnlyList<object> lines) =>
         ApiProblem.Business("over_receipt", "The receipt exceeds the ordered quantity beyond the tolerance.", detail, [new("lines", lines)]);
+
+    /// <summary>422: PVM refused a write an NPI approval needs (its code and detail are passed on); the NPI stays submitted.</summary>
+    public static ProblemHttpResult PvmRefused(string pvmCode, string? pvmDetail) =>
+        ApiProblem.Business("pvm_refused", "PVM refused the product.", $"PVM answered {pvmCode}: {pvmDetail}",
+            [new("pvm_code", pvmCode), new("pvm_detail", pvmDetail ?? "")]);
 }
