@@ -23,7 +23,9 @@ public sealed class PcmModule : IServiceModule
     /// </summary>
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
         .Subject(PurchaseOrder.Type)
-        .Subject(Receipt.Type);
+        .Subject(Receipt.Type)
+        .Subject(Invoice.Type)
+        .Subject(Rtv.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
