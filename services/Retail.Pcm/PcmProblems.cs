@@ -63,4 +63,20 @@ public static class PcmProblems
     /// <summary>409: ICS has not enough stock to let an RTV's goods leave; nothing was recorded.</summary>
     public static ProblemHttpResult InsufficientStock(string detail) =>
         ApiProblem.Create(StatusCodes.Status409Conflict, "insufficient_stock", "Not enough stock.", detail);
+
+    /// <summary>422: a receipt against a PO that is not issued or partially received (draft, approved, received, closed, cancelled).</summary>
+    public static ProblemHttpResult PoNotReceivable(string detail) =>
+        ApiProblem.Business("po_not_receivable", "The purchase order does not take receipts.", detail, [new("field", "po_guid")]);
+
+    /// <summary>422: a receipt names a PO line that is closed or cancelled.</summary>
+    public static ProblemHttpResult PoLineClosed(string detail, IReadOnlyList<int> lineNos) =>
+        ApiProblem.Business("po_line_closed", "A purchase order line is closed or cancelled.", detail, [new("lines", lineNos)]);
+
+    /// <summary>422: a consignment settlement found nothing consumed and not yet settled in ICS.</summary>
+    public static ProblemHttpResult NothingToSettle(string detail) =>
+        ApiProblem.Business("nothing_to_settle", "Nothing consumed is left to settle.", detail);
+
+    /// <summary>422: no unit cost was given for a consumed variant and no PO line of the vendor carries one.</summary>
+    public static ProblemHttpResult UnitCostRequired(string detail, IReadOnlyList<string> variantGuids) =>
+        ApiProblem.Business("unit_cost_required", "A unit cost is required.", detail, [new("variant_guids", variantGuids)]);
 }

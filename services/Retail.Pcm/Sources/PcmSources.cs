@@ -20,6 +20,17 @@ public sealed record IcsAdjustment(string AdjustmentGuid, string FacilityCode, s
 
 public sealed record PvmStyle(string StyleGuid, string StyleCode, string Name, string BrandGuid, string? PrimaryVendorGuid, string Status);
 
+/// <summary>ICS's receipt as PCM reads it (<c>/receive/record</c>).</summary>
+public sealed record IcsReceipt(string ReceiptGuid, string FacilityCode);
+
+/// <summary>ICS's consignment ledger of one vendor's variant at one facility (<c>/consignment/ledger/list</c>, <c>/consignment/settle</c>).</summary>
+public sealed record IcsConsignmentLedger(string FacilityCode, string VariantGuid, string VendorCode, long Received, long Consumed, long Settled)
+{
+    public long Unsettled => Consumed - Settled;
+}
+
+public sealed record IcsPage<T>(IReadOnlyList<T> Items, string? NextToken);
+
 /// <summary>Another service answered 4xx: a business refusal the caller turns into its own problem or a compensation.</summary>
 /// <param name="Code">The problem's <c>code</c> (or <c>http_{status}</c> when it had none).</param>
 public sealed class SourceRefusedException(string app, string path, int status, string code, string? detail)
