@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Retail.Functional.Tests.Infrastructure;
+using Retail.Functional.Tests.Ofm;
 
 namespace Retail.Functional.Tests.Pcm;
 
