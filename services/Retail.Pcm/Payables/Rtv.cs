@@ -9,9 +9,12 @@ public enum RtvStatus
     Received,
 }
 
-/// <summary>One receipt line going back: the variant, facility and unit cost come from the receipt line.</summary>
+/// <summary>
+/// One receipt line going back: the variant, facility, unit cost and the bin it was put away to (the stock leaves that bin)
+/// come from the receipt line.
+/// </summary>
 public sealed record RtvLine(string ReceiptGuid, int PoLineNo, string PoGuid, string VariantGuid, string FacilityCode, long Quantity,
-    long UnitCostMinor, string Reason)
+    long UnitCostMinor, string Reason, string? BinCode = null)
 {
     [JsonIgnore]
     public long AmountMinor => Quantity * UnitCostMinor;

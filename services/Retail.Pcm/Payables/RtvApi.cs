@@ -193,7 +193,7 @@ public static class RtvApi
                 var line = lines[i];
                 try
                 {
-                    var adjustment = await sources.AdjustStockAsync(orgcode, line.FacilityCode, line.VariantGuid, -line.Quantity, StockOutReason,
+                    var adjustment = await sources.AdjustStockAsync(orgcode, line.FacilityCode, line.VariantGuid, -line.Quantity, StockOutReason, line.BinCode,
                         $"rtv {rtvGuid}: {line.Reason}", $"{rtvGuid}:{i + 1}", ct);
                     _taken.Add((line, i + 1));
                     AdjustmentGuids.Add(adjustment.AdjustmentGuid);
@@ -220,7 +220,7 @@ public static class RtvApi
             {
                 try
                 {
-                    await sources.AdjustStockAsync(orgcode, line.FacilityCode, line.VariantGuid, line.Quantity, StockBackReason,
+                    await sources.AdjustStockAsync(orgcode, line.FacilityCode, line.VariantGuid, line.Quantity, StockBackReason, line.BinCode,
                         $"rtv {rtvGuid} not recorded: stock put back", $"{rtvGuid}:{no}:undo", CancellationToken.None);
                 }
                 catch (Exception e) when (e is SourceRefusedException or SourceUnavailableException)

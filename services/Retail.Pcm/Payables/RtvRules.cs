@@ -55,10 +55,14 @@ public static class RtvRules
             }
             currency = receipt.Currency;
             result.Add(new RtvLine(receipt.ReceiptGuid, line.PoLineNo, receipt.PoGuid, received.VariantGuid, receipt.FacilityCode, line.Quantity,
-                received.UnitCostMinor, line.Reason));
+                received.UnitCostMinor, line.Reason, PutAwayBin(receipt, received)));
         }
         return (result, null);
     }
+
+    /// <summary>The bin the saga put the line away to, or null (none asked, or its putaway failed and the stock is unbinned).</summary>
+    public static string? PutAwayBin(Receipt receipt, ReceiptLine line) =>
+        line.BinCode is { } bin && !(receipt.PutawayFailures ?? []).Any(f => f.StartsWith($"line {line.PoLineNo}:", StringComparison.Ordinal)) ? bin : null;
 
     /// <summary>The receipt with the RTV's quantities added to its lines' <c>returned</c>.</summary>
     public static Receipt Return(Receipt receipt, IReadOnlyList<RtvLine> lines)

@@ -72,10 +72,10 @@ public sealed class PcmSources(IServiceInvoker invoker)
     /// the vendor, <c>correction</c> to put it back when a later step fails). ICS's 409 <c>insufficient_stock</c> is a
     /// <see cref="SourceRefusedException"/>.
     /// </summary>
-    public Task<IcsAdjustment> AdjustStockAsync(string orgcode, string facilityCode, string variantGuid, long quantity, string reason, string? note,
-        string idempotencyKey, CancellationToken ct) =>
+    public Task<IcsAdjustment> AdjustStockAsync(string orgcode, string facilityCode, string variantGuid, long quantity, string reason, string? binCode,
+        string? note, string idempotencyKey, CancellationToken ct) =>
         SendAsync<IcsAdjustment>(orgcode, Ics, "/adjustment/create",
-            new { facility_code = facilityCode, variant_guid = variantGuid, quantity, reason, note }, idempotencyKey, ct);
+            new { facility_code = facilityCode, variant_guid = variantGuid, quantity, reason, bin_code = binCode, note }, idempotencyKey, ct);
 
     /// <summary>A read that answers null for 404 (and for 400/422 on an unknown reference when <paramref name="missingOn4xx"/>).</summary>
     public async Task<T?> GetAsync<T>(string orgcode, string app, string path, object body, CancellationToken ct, bool missingOn4xx = false) where T : class

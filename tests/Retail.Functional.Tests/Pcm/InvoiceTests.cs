@@ -109,5 +109,12 @@ public sealed class InvoiceTests(PcmHost host) : IClassFixture<PcmHost>
         await org.Post(org.Buyer, "/pcm/invoice/match", new { vendor_invoice_number = "INV-500", po_guid = Guid.NewGuid(), vendor_code = "acme", currency = "EUR",
             invoice_date = "2026-12-01", lines = new[] { new { po_line_no = 1, quantity = 1, unit_cost_minor = 1 } } }).Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
         Assert.Equal(0L, (await org.PoAsync(po.Text("po_guid")!)).PoLine(1).Long("invoiced"));
+
+        // By its number, and with a price tolerance an admin widened, 10 % over the PO's cost still matches.
+        await org.Post("/pcm/policy/set", new { price_tolerance_percent = 10 }).Ok();
+        var byNumber = await org.Post(org.Buyer, "/pcm/invoice/match", new { vendor_invoice_number = "INV-501", po_number = po.Text("po_number"),
+            vendor_code = "acme", currency = "eur", invoice_date = "2026-12-01", lines = new[] { new { po_line_no = 1, quantity = 10, unit_cost_minor = 1_100 } } })
+            .Ok(HttpStatusCode.Created);
+        Assert.Equal(("matched", po.Text("po_guid")), (byNumber.Text("status"), byNumber.Text("po_guid")));
     }
 }

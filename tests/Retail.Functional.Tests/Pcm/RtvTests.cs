@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Retail.Functional.Tests.Infrastructure;
 
 namespace Retail.Functional.Tests.Pcm;
@@ -79,5 +80,31 @@ public sealed class RtvTests(PcmHost host) : IClassFixture<PcmHost>
         var unchanged = await org.Post("/pcm/receipt/get", new { receipt_guid = receipt.Text("receipt_guid") }).Ok();
         Assert.Equal(0L, unchanged.GetProperty("lines")[0].Long("returned"));
         Assert.Empty((await org.Post("/pcm/rtv/list", new { vendor_guid = po.Text("vendor_guid") }).Ok()).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task UC_PCM_004_goods_put_away_to_a_bin_leave_from_that_bin()
+    {
+        var org = await host.NewOrgAsync();
+        await org.Post("/ics/bin/create", new { facility_code = "store-1", bin_code = "a-01", kind = "pick" }).Ok(HttpStatusCode.Created);
+        var po = await org.IssuedPoAsync("acme", "store-1", org.Line(1, 6));
+        var recorded = await org.Post(org.Buyer, "/pcm/receipt/record", new
+        {
+            po_guid = po.Text("po_guid"),
+            lines = new[] { new { po_line_no = 1, quantity = 6, bin_code = "a-01" } },
+        }).Ok(HttpStatusCode.Created);
+        JsonElement receipt = default;
+        await Waits.UntilAsync(async () =>
+        {
+            receipt = await org.Post("/pcm/receipt/get", new { receipt_guid = recorded.Text("receipt_guid") }).Ok();
+            return receipt.Text("status") == "stocked";
+        }, "the receipt is stocked");
+
+        var rtv = await org.CreateRtv("acme", receipt, 2).Ok(HttpStatusCode.Created);
+        Assert.Equal("a-01", rtv.GetProperty("lines")[0].Text("bin_code"));
+        Assert.Equal(4L, (await org.StockAsync(org.Variants[1])).Long("available"));
+        var card = await org.Post("/ics/stock/card/list", new { facility_code = "store-1", variant_guid = org.Variants[1] }).Ok();
+        var shrink = card.GetProperty("items").EnumerateArray().Single(m => m.Text("reason") == "shrink");
+        Assert.Equal(("a-01", 2L), (shrink.Text("from_bin"), shrink.Long("quantity")));
     }
 }
