@@ -5,11 +5,14 @@ public static class BuyingSetup
 {
     public static IServiceCollection AddBuying(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddRecords(PcmModule.Id, EdiDocument.Type);
+        services.AddScoped<BuyingChecks>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapBuying(this IEndpointRouteBuilder routes)
     {
+        routes.MapPurchaseOrders();
         return routes;
     }
 }

@@ -103,6 +103,20 @@ public sealed record PurchaseOrder : Record
 
     public string? StatusReason { get; init; }
 
+    /// <summary>The EDI 850 sent when the PO was issued (an <see cref="EdiDocument"/>).</summary>
+    public string? EdiDocumentGuid { get; init; }
+
+    public string? CancelledBy { get; init; }
+
+    public string? ClosedBy { get; init; }
+
+    /// <summary>
+    /// The PO's EDI documents with their content: only in the answer of <c>/po/get</c>, never stored on the PO (each is
+    /// its own <c>edi_document</c> record).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<EdiDocument>? EdiDocuments { get; init; }
+
     [JsonIgnore]
     public override string Key => PoGuid;
 
