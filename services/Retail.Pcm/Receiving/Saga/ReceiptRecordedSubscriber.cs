@@ -1,7 +1,8 @@
-using Microsoft.Extensions.Logging;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Retail.Shared.Events;
 using Retail.Shared.Hosting;
+using Retail.Shared.Json;
 using Retail.Workflows.Scheduling;
 
 namespace Retail.Pcm.Receiving.Saga;
@@ -20,8 +21,9 @@ public static class ReceiptRecordedSubscriber
         return routes;
     }
 
+    /// <summary>A start that fails here throws, so the delivery fails and the event comes again (at least once).</summary>
     public static async Task<Results<Ok, BadRequest>> OnReceiptRecorded(HttpContext http, RecordStore<Receipt> receipts, IWorkflowScheduler scheduler,
-        ILoggerFactory loggers, CancellationToken ct)
+        CancellationToken ct)
     {
         var (orgcode, recorded) = await OrgEventBody.ReadAsync<ReceiptChanged>(http, ct);
         if (orgcode is null || recorded is not { ReceiptGuid: not null })
@@ -31,7 +33,8 @@ public static class ReceiptRecordedSubscriber
         var receipt = (await receipts.GetAsync(orgcode, recorded.ReceiptGuid, ct: ct))?.Record;
         if (receipt is { Status: ReceiptStatus.Recorded } && await scheduler.GetAsync(Receipt.InstanceIdOf(orgcode, receipt.ReceiptGuid), ct) is null)
         {
-            await ReceiptsApi.StartSagaAsync(scheduler, orgcode, receipt, loggers.CreateLogger(typeof(ReceiptRecordedSubscriber)), ct);
+            var input = JsonSerializer.SerializeToElement(new ProcureToStockInput(orgcode, receipt.ReceiptGuid), RetailJson.Storage);
+            await scheduler.StartAsync(nameof(ProcureToStockWorkflow), Receipt.InstanceIdOf(orgcode, receipt.ReceiptGuid), input, ct);
         }
         return TypedResults.Ok();
     }
