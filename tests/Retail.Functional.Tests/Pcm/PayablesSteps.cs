@@ -6,39 +6,17 @@ using Retail.Functional.Tests.Ofm;
 namespace Retail.Functional.Tests.Pcm;
 
 /// <summary>
-/// Payables steps other areas reuse: goods received and stocked against an issued PO, invoices matched by the buyer,
-/// RTVs and vendor credits. Each answers the record's JSON as the API did.
+/// Payables steps other areas reuse: an issued PO with goods received and stocked (through <see cref="ReceivingSteps"/>),
+/// invoices matched by the buyer, RTVs. Each answers the record's JSON as the API did.
 /// </summary>
 public static class PayablesSteps
 {
-    /// <summary>
-    /// Records a receipt by the buyer against <paramref name="po"/> (each line: PO line number and quantity) and waits until
-    /// the procure→receive→stock saga has stocked it in ICS; answers the stocked receipt.
-    /// </summary>
-    public static async Task<JsonElement> StockedReceiptAsync(this PcmOrg org, JsonElement po, params (int LineNo, long Quantity)[] lines)
-    {
-        var recorded = await org.Post(org.Buyer, "/pcm/receipt/record", new
-        {
-            po_guid = po.Text("po_guid"),
-            lines = lines.Select(l => new { po_line_no = l.LineNo, quantity = l.Quantity }).ToArray(),
-        }).Ok(HttpStatusCode.Created);
-        var receiptGuid = recorded.Text("receipt_guid");
-        JsonElement receipt = default;
-        await Waits.UntilAsync(async () =>
-        {
-            receipt = await org.Post("/pcm/receipt/get", new { receipt_guid = receiptGuid }).Ok();
-            Assert.NotEqual("failed", receipt.Text("status"));
-            return receipt.Text("status") == "stocked";
-        }, $"receipt {receiptGuid} is stocked");
-        return receipt;
-    }
-
     /// <summary>An issued PO of one line (variant 0 of the org's tee, <paramref name="quantity"/> at <paramref name="unitCostMinor"/>) to <paramref name="vendorCode"/> for store-1, with <paramref name="received"/> of it received and stocked.</summary>
     public static async Task<(JsonElement Po, JsonElement Receipt)> StockedPoAsync(this PcmOrg org, string vendorCode, long quantity, long received,
         long unitCostMinor = 1_000, int variant = 0)
     {
         var po = await org.IssuedPoAsync(vendorCode, "store-1", org.Line(variant, quantity, unitCostMinor));
-        var receipt = await org.StockedReceiptAsync(po, (1, received));
+        var receipt = await org.StockedReceiptAsync(po.Text("po_guid")!, ReceivingSteps.Receive(1, received));
         return (await org.PoAsync(po.Text("po_guid")!), receipt);
     }
 
@@ -69,8 +47,5 @@ public static class PayablesSteps
         });
 
     /// <summary>ICS's balance of a variant at store-1.</summary>
-    public static Task<JsonElement> StockAsync(this PcmOrg org, string variantGuid, string facilityCode = "store-1") =>
-        org.Post("/ics/stock/get", new { facility_code = facilityCode, variant_guid = variantGuid }).Ok();
-
-    public static long Long(this JsonElement json, string name) => json.GetProperty(name).GetInt64();
+    public static Task<JsonElement> StockAsync(this PcmOrg org, string variantGuid) => org.IcsStockAsync("store-1", variantGuid);
 }

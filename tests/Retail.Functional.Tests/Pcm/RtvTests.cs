@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Retail.Functional.Tests.Infrastructure;
 
 namespace Retail.Functional.Tests.Pcm;
@@ -88,17 +87,7 @@ public sealed class RtvTests(PcmHost host) : IClassFixture<PcmHost>
         var org = await host.NewOrgAsync();
         await org.Post("/ics/bin/create", new { facility_code = "store-1", bin_code = "a-01", kind = "pick" }).Ok(HttpStatusCode.Created);
         var po = await org.IssuedPoAsync("acme", "store-1", org.Line(1, 6));
-        var recorded = await org.Post(org.Buyer, "/pcm/receipt/record", new
-        {
-            po_guid = po.Text("po_guid"),
-            lines = new[] { new { po_line_no = 1, quantity = 6, bin_code = "a-01" } },
-        }).Ok(HttpStatusCode.Created);
-        JsonElement receipt = default;
-        await Waits.UntilAsync(async () =>
-        {
-            receipt = await org.Post("/pcm/receipt/get", new { receipt_guid = recorded.Text("receipt_guid") }).Ok();
-            return receipt.Text("status") == "stocked";
-        }, "the receipt is stocked");
+        var receipt = await org.StockedReceiptAsync(po.Text("po_guid")!, ReceivingSteps.Receive(1, 6, binCode: "a-01"));
 
         var rtv = await org.CreateRtv("acme", receipt, 2).Ok(HttpStatusCode.Created);
         Assert.Equal("a-01", rtv.GetProperty("lines")[0].Text("bin_code"));
