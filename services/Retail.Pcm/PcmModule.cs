@@ -25,7 +25,9 @@ public sealed class PcmModule : IServiceModule
         .Subject(PurchaseOrder.Type)
         .Subject(Receipt.Type)
         .Subject(Invoice.Type)
-        .Subject(Rtv.Type);
+        .Subject(Rtv.Type)
+        .Subject(Npi.Type)
+        .Subject(Worksheet.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {

@@ -79,4 +79,9 @@ public static class PcmProblems
     /// <summary>422: no unit cost was given for a consumed variant and no PO line of the vendor carries one.</summary>
     public static ProblemHttpResult UnitCostRequired(string detail, IReadOnlyList<string> variantGuids) =>
         ApiProblem.Business("unit_cost_required", "A unit cost is required.", detail, [new("variant_guids", variantGuids)]);
+
+    /// <summary>422: PVM refused a write an NPI approval needs (its code and detail are passed on); the NPI stays submitted.</summary>
+    public static ProblemHttpResult PvmRefused(string pvmCode, string? pvmDetail) =>
+        ApiProblem.Business("pvm_refused", "PVM refused the product.", $"PVM answered {pvmCode}: {pvmDetail}",
+            [new("pvm_code", pvmCode), new("pvm_detail", pvmDetail ?? "")]);
 }

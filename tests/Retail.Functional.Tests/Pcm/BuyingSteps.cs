@@ -56,4 +56,81 @@ public static class BuyingSteps
     /// <summary>The PO's line with this number.</summary>
     public static JsonElement PoLine(this JsonElement po, int lineNo) =>
         po.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("line_no").GetInt32() == lineNo);
+
+    /// <summary>A proposed variant of an NPI: its code, size and colour (options of the org's <c>apparel</c> OGM), and an optional GTIN-13.</summary>
+    public sealed record NpiVariantSpec(string VariantCode, string Size, string Colour, string? Gtin13 = null);
+
+    /// <summary>The body of <c>/npi/create</c>: a style <paramref name="styleCode"/> from <paramref name="vendorCode"/> on the org's brand, category,
+    /// manufacturer and OGM (read from the style <c>tee</c>).</summary>
+    public static async Task<object> NpiBodyAsync(this PcmOrg org, string styleCode, IEnumerable<NpiVariantSpec> variants, string vendorCode = "acme",
+        string brandCode = "northwind")
+    {
+        var tee = await org.Post("/pvm/style/get", new { style_guid = org.StyleGuid }).Ok();
+        return new
+        {
+            vendor_code = vendorCode,
+            unit_cost_minor = 1_200,
+            target_price_minor = 2_999,
+            style = new
+            {
+                style_code = styleCode,
+                name = $"Proposed {styleCode}",
+                description = "A new product from the vendor's line sheet",
+                brand_code = brandCode,
+                category_code = "shirts",
+                manufacturer_code = "mill",
+                ogm_guid = tee.Text("ogm_guid"),
+                compliance = new { country_of_origin = "PT", hs_code = "610910" },
+            },
+            variants = variants.Select(v => new
+            {
+                variant_code = v.VariantCode,
+                options = new[] { new { option_group_code = "size", option_code = v.Size }, new { option_group_code = "colour", option_code = v.Colour } },
+                barcodes = v.Gtin13 is null ? null : new[] { new { barcode = v.Gtin13, primary = true } },
+            }).ToArray(),
+        };
+    }
+
+    /// <summary>An NPI created and submitted by the buyer.</summary>
+    public static async Task<JsonElement> SubmittedNpiAsync(this PcmOrg org, string styleCode, params NpiVariantSpec[] variants)
+    {
+        var draft = await org.Post(org.Buyer, "/pcm/npi/create", await org.NpiBodyAsync(styleCode, variants)).Ok(HttpStatusCode.Created);
+        return await org.Post(org.Buyer, "/pcm/npi/submit", new { npi_guid = draft.Text("npi_guid"), expected_revision = draft.Revision() }).Ok();
+    }
+
+    /// <summary>An NPI created and submitted by the buyer and approved by the second admin: its style and variants are active in PVM.</summary>
+    public static async Task<JsonElement> ApprovedNpiAsync(this PcmOrg org, string styleCode, params NpiVariantSpec[] variants)
+    {
+        var submitted = await org.SubmittedNpiAsync(styleCode, variants);
+        return await org.Post(org.Approver, "/pcm/npi/approve", new { npi_guid = submitted.Text("npi_guid"), expected_revision = submitted.Revision() }).Ok();
+    }
+
+    /// <summary>The PVM variant guids an approved NPI created, in its order.</summary>
+    public static IReadOnlyList<string> NpiVariantGuids(this JsonElement npi) =>
+        npi.GetProperty("variants").EnumerateArray().Select(v => v.Text("variant_guid")!).ToList();
+
+    /// <summary>A worksheet line: a variant for a facility, optionally from a named vendor (default: the style's primary vendor).</summary>
+    public sealed record WorksheetLineSpec(string VariantGuid, string FacilityCode, long Quantity, long UnitCostMinor = 1_000, string? VendorCode = null);
+
+    public static Task<JsonElement> WorksheetAsync(this PcmOrg org, params WorksheetLineSpec[] lines) =>
+        org.Post(org.Buyer, "/pcm/worksheet/create", new
+        {
+            name = "Spring buy",
+            lines = lines.Select(l => new
+            {
+                variant_guid = l.VariantGuid,
+                facility_code = l.FacilityCode,
+                quantity = l.Quantity,
+                unit_cost_minor = l.UnitCostMinor,
+                vendor_code = l.VendorCode,
+            }).ToArray(),
+        }).Ok(HttpStatusCode.Created);
+
+    /// <summary>A worksheet created and submitted by the buyer: <c>po_guids</c> names its draft POs.</summary>
+    public static async Task<JsonElement> SubmittedWorksheetAsync(this PcmOrg org, params WorksheetLineSpec[] lines)
+    {
+        var worksheet = await org.WorksheetAsync(lines);
+        return await org.Post(org.Buyer, "/pcm/worksheet/submit",
+            new { worksheet_guid = worksheet.Text("worksheet_guid"), expected_revision = worksheet.Revision() }).Ok();
+    }
 }
