@@ -24,6 +24,8 @@ public sealed class PcmModule : IServiceModule
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
         .Subject(PurchaseOrder.Type)
         .Subject(Receipt.Type)
+        .Subject(Invoice.Type)
+        .Subject(Rtv.Type)
         .Subject(Npi.Type)
         .Subject(Worksheet.Type);
 

@@ -26,6 +26,8 @@ public static class ConsignmentApi
             .WithSummary("Consume (sell) consigned stock of a vendor: it leaves the facility and the vendor ledger's consumed grows.");
         consignment.MapPost("/settle", Settle).RequireRole(Role.Member).AsWrite()
             .WithSummary("Mark consumed consignment stock settled with the vendor (at most consumed minus settled); no stock moves.");
+        consignment.MapPost("/ledger/list", ListLedgers).RequireRole(Role.Viewer)
+            .WithSummary("A facility's consignment ledgers of one vendor (received, consumed, settled per variant); what PCM settles from.");
         return routes;
     }
 
@@ -104,5 +106,12 @@ public static class ConsignmentApi
         }
         var next = loaded.Record with { Settled = loaded.Record.Settled + quantity, LastSettlement = StockRules.Normalized(request.Reference) };
         return (await ledgers.UpdateAsync(orgcode, loaded, next, "settled", ct: ct)).ToOk();
+    }
+
+    public static async Task<Ok<Page<ConsignmentLedger>>> ListLedgers(ConsignmentLedgerListRequest request, RecordStore<ConsignmentLedger> ledgers,
+        RequestContext context, CancellationToken ct)
+    {
+        List<StateFilter> filters = [StateFilter.Eq("facility_code", Codes.Normalize(request.FacilityCode)), StateFilter.Eq("vendor_code", Codes.Normalize(request.VendorCode))];
+        return TypedResults.Ok(await ledgers.ListAsync(context.RequireOrgcode(), filters, Paging.LimitOf(request), request.NextToken, ct: ct));
     }
 }

@@ -53,6 +53,18 @@ public sealed record ConsignmentConsumeRequest(string? FacilityCode, string? Ven
 
 public sealed record ConsignmentSettleRequest(string? FacilityCode, string? VendorCode, string? VariantGuid, long? Quantity, StockReference? Reference);
 
+public sealed record ConsignmentLedgerListRequest(string? FacilityCode, string? VendorCode, int? Limit, string? NextToken) : IPagedRequest;
+
+public sealed class ConsignmentLedgerListRequestValidator : AbstractValidator<ConsignmentLedgerListRequest>
+{
+    public ConsignmentLedgerListRequestValidator()
+    {
+        RuleFor(r => r.FacilityCode).BusinessCode();
+        RuleFor(r => r.VendorCode).BusinessCode();
+        this.AddPagingRules();
+    }
+}
+
 /// <summary>What a consignment receipt committed: its movements' change and each vendor ledger after it.</summary>
 public sealed record ConsignmentReceipt(string ChangeGuid, IReadOnlyList<ConsignmentLedger> Ledgers);
 

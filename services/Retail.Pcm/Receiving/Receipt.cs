@@ -65,6 +65,14 @@ public sealed record Receipt : Record
     /// <summary>The saga's workflow instance.</summary>
     public string? WorkflowInstanceId { get; init; }
 
+    public DateTimeOffset? FailedAt { get; init; }
+
+    /// <summary>Lines the saga could not put away into their bin (the stock is received, unbinned): "line {n}: {code}".</summary>
+    public IReadOnlyList<string>? PutawayFailures { get; init; }
+
+    /// <summary>The procure→receive→stock workflow instance of a receipt: one per receipt, so a second start is a duplicate.</summary>
+    public static string InstanceIdOf(string orgcode, string receiptGuid) => $"pcm-receipt:{orgcode}:{receiptGuid}";
+
     [JsonIgnore]
     public override string Key => ReceiptGuid;
 

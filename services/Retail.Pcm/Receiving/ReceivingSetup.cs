@@ -1,4 +1,7 @@
+using Retail.Pcm.Receiving.Consignment;
+using Retail.Pcm.Receiving.Saga;
 using Retail.Shared.Hosting;
+using Retail.Workflows;
 
 namespace Retail.Pcm.Receiving;
 
@@ -7,11 +10,23 @@ public static class ReceivingSetup
 {
     public static IServiceCollection AddReceiving(this IServiceCollection services, IConfiguration configuration, RetailOptions options)
     {
+        services.AddRecords(PcmModule.Id, ConsignmentSettlement.Type);
+        services.AddRetailWorkflows(options, register =>
+        {
+            register.RegisterWorkflow<ProcureToStockWorkflow>();
+            register.RegisterActivity<ReceiveIntoIcsActivity>();
+            register.RegisterActivity<PutawayActivity>();
+            register.RegisterActivity<CompleteReceiptActivity>();
+            register.RegisterActivity<FailReceiptActivity>();
+        });
         return services;
     }
 
     public static IEndpointRouteBuilder MapReceiving(this IEndpointRouteBuilder routes)
     {
+        routes.MapReceiptEndpoints();
+        routes.MapConsignmentEndpoints();
+        routes.MapReceiptRecordedSubscriber();
         return routes;
     }
 }

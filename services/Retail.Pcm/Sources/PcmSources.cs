@@ -15,7 +15,21 @@ public sealed record PvmVendor(string VendorGuid, string VendorCode, string Name
 
 public sealed record PvmVariant(string VariantGuid, string VariantCode, string StyleGuid, string StyleCode, string? Name, string Status);
 
+/// <summary>An ICS adjustment as booked (signed quantity: negative when stock left).</summary>
+public sealed record IcsAdjustment(string AdjustmentGuid, string FacilityCode, string VariantGuid, long Quantity);
+
 public sealed record PvmStyle(string StyleGuid, string StyleCode, string Name, string BrandGuid, string? PrimaryVendorGuid, string Status);
+
+/// <summary>ICS's receipt as PCM reads it (<c>/receive/record</c>).</summary>
+public sealed record IcsReceipt(string ReceiptGuid, string FacilityCode);
+
+/// <summary>ICS's consignment ledger of one vendor's variant at one facility (<c>/consignment/ledger/list</c>, <c>/consignment/settle</c>).</summary>
+public sealed record IcsConsignmentLedger(string FacilityCode, string VariantGuid, string VendorCode, long Received, long Consumed, long Settled)
+{
+    public long Unsettled => Consumed - Settled;
+}
+
+public sealed record IcsPage<T>(IReadOnlyList<T> Items, string? NextToken);
 
 /// <summary>Another service answered 4xx: a business refusal the caller turns into its own problem or a compensation.</summary>
 /// <param name="Code">The problem's <c>code</c> (or <c>http_{status}</c> when it had none).</param>
@@ -52,6 +66,16 @@ public sealed class PcmSources(IServiceInvoker invoker)
 
     public Task<PvmStyle?> StyleAsync(string orgcode, string styleGuid, CancellationToken ct) =>
         GetAsync<PvmStyle>(orgcode, Pvm, "/style/get", new { style_guid = styleGuid }, ct);
+
+    /// <summary>
+    /// Takes stock out of a facility's <c>available</c> through an ICS adjustment (reason <c>shrink</c> for what leaves to
+    /// the vendor, <c>correction</c> to put it back when a later step fails). ICS's 409 <c>insufficient_stock</c> is a
+    /// <see cref="SourceRefusedException"/>.
+    /// </summary>
+    public Task<IcsAdjustment> AdjustStockAsync(string orgcode, string facilityCode, string variantGuid, long quantity, string reason, string? binCode,
+        string? note, string idempotencyKey, CancellationToken ct) =>
+        SendAsync<IcsAdjustment>(orgcode, Ics, "/adjustment/create",
+            new { facility_code = facilityCode, variant_guid = variantGuid, quantity, reason, bin_code = binCode, note }, idempotencyKey, ct);
 
     /// <summary>A read that answers null for 404 (and for 400/422 on an unknown reference when <paramref name="missingOn4xx"/>).</summary>
     public async Task<T?> GetAsync<T>(string orgcode, string app, string path, object body, CancellationToken ct, bool missingOn4xx = false) where T : class
