@@ -98,19 +98,7 @@ public sealed class ProcureCrashTests
     };
 
     private static RetailHostFactory Host(string dataDir, Action<IServiceCollection>? more = null) =>
-        new(dataDir) { ConfigureServices = s => { TestSessions.Add(s); s.AddLogging(b => b.AddProvider(new TempErrors())); more?.Invoke(s); }, Modules = PcmHost.Modules };
-
-    private sealed class TempErrors : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
-    {
-        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
-        public void Dispose() { }
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning;
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (this) { File.AppendAllText("/tmp/pcm-recv-errors.log", $"{DateTime.UtcNow:O} {logLevel} {formatter(state, exception)} {exception}\n"); }
-        }
-    }
+        new(dataDir) { ConfigureServices = s => { TestSessions.Add(s); more?.Invoke(s); }, Modules = PcmHost.Modules };
 
     [Theory]
     [InlineData("/receive/record", false)]
