@@ -78,8 +78,14 @@ public sealed class SelfHttpServiceInvoker(
         if (string.IsNullOrEmpty(configured))
         {
             var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
-            configured = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses?.FirstOrDefault() ?? "http://localhost";
-            configured = configured.Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
+            var bound = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses?.FirstOrDefault();
+            if (bound is null)
+            {
+                // The server is not listening yet (a workflow recovering at start-up calls before it is): answer a guess for this
+                // call only, so the address is learnt once the server has bound it.
+                return new Uri("http://localhost/");
+            }
+            configured = bound.Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
                 .Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
                 .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
                 .Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal);

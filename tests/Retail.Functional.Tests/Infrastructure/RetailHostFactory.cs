@@ -65,7 +65,7 @@ public sealed class RetailHostFactory : WebApplicationFactory<Program>
         {
             // Service invocation goes through the test server, exactly as it would go over loopback.
             services.AddHttpClient(EmbeddedTransportRegistration.SelfClient)
-                .ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler());
+                .ConfigurePrimaryHttpMessageHandler(sp => new TestServerHandler((TestServer)sp.GetRequiredService<IServer>()));
             ConfigureServices?.Invoke(services);
         });
     }
@@ -120,5 +120,40 @@ public sealed class RetailHostFactory : WebApplicationFactory<Program>
         {
             // A file still held open by a pooled connection; the temp folder is cleaned by the OS later.
         }
+    }
+}
+
+/// <summary>
+/// The test server's handler, taken when the first call is sent rather than when the client factory builds the pipeline: a
+/// workflow recovering at start-up calls before the server has started, and the factory would keep that failure for the
+/// handler's lifetime. A call before the start fails like a refused connection (the caller retries).
+/// </summary>
+internal sealed class TestServerHandler(TestServer server) : HttpMessageHandler
+{
+    private HttpMessageInvoker? _inner;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (_inner is null)
+        {
+            try
+            {
+                _inner = new HttpMessageInvoker(server.CreateHandler());
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new HttpRequestException("the test server has not started yet", ex);
+            }
+        }
+        return _inner.SendAsync(request, cancellationToken);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }
