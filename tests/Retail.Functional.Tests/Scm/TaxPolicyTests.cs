@@ -86,6 +86,37 @@ public sealed class TaxPolicyTests(ScmHost host) : IClassFixture<ScmHost>
     }
 
     [Fact]
+    public async Task A_variants_own_category_wins_over_its_styles_and_a_line_without_either_is_standard()
+    {
+        var org = await host.NewOrgAsync(stock: 0);
+        await org.Post("/scm/tax/policy/set", new { jurisdiction = "DE", rates = Rates(19m), effective_from = DateTimeOffset.UtcNow.AddMinutes(-1) }).Ok();
+        await org.Post("/scm/tax/policy/set", new { jurisdiction = "NL", rates = Rates(21m, 9m), effective_from = DateTimeOffset.UtcNow.AddMinutes(-1) }).Ok();
+        var style = (await org.Post("/pvm/style/get", new { style_code = "tee" }).Ok()).Text("style_guid")!;
+        await org.Post("/scm/tax/category/set", new { style_guid = style, tax_category = "reduced" }).Ok();
+        await org.Post("/scm/tax/category/set", new { variant_guid = org.Variants[0], tax_category = "zero" }).Ok();
+        var quote = await Quote(org, new
+        {
+            currency = "EUR",
+            jurisdiction = "DE",
+            lines = new object[]
+            {
+                new { variant_guid = org.Variants[0], style_guid = style, quantity = 1, net_minor = 1000 },
+                new { variant_guid = org.Variants[2], style_guid = style, quantity = 1, net_minor = 1000 },
+                new { variant_guid = org.Variants[2], quantity = 1, net_minor = 1000 },
+            },
+        });
+        Assert.Equal(["zero", "reduced", "standard"], quote.GetProperty("lines").EnumerateArray().Select(l => l.Text("tax_category")));
+        Assert.Equal([0L, 70L, 190L], quote.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("tax_minor").GetInt64()));
+
+        var changed = await org.Post("/scm/tax/category/set", new { style_guid = style, tax_category = "standard", expected_revision = 1 }).Ok();
+        Assert.Equal(2, changed.Revision());
+        await org.Post("/scm/tax/category/set", new { style_guid = Guid.CreateVersion7().ToString(), tax_category = "reduced" })
+            .Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
+        var every = await org.Post(org.Clerk, "/scm/tax/policy/list", new { }).Ok();
+        Assert.Equal(["DE", "NL"], every.GetProperty("items").EnumerateArray().Select(p => p.Text("jurisdiction")).Order());
+    }
+
+    [Fact]
     public async Task A_subdivision_without_a_policy_falls_back_to_its_country()
     {
         var org = await host.NewOrgAsync(stock: 0);
