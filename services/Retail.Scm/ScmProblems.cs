@@ -18,4 +18,28 @@ public static class ScmProblems
     /// <summary>403: the approver is the creator (segregation of duties).</summary>
     public static ProblemHttpResult SameActor(string detail) =>
         ApiProblem.Create(StatusCodes.Status403Forbidden, "same_actor", "The approver may not be the creator.", detail);
+
+    /// <summary>422: no facility can fulfil these lines (no routing policy, no facility on the order or the channel).</summary>
+    public static ProblemHttpResult NoFacility(IReadOnlyList<int> lineNos) =>
+        ApiProblem.Business("no_facility", "No facility can fulfil some lines.",
+            $"Routing chose no facility for line(s) {string.Join(", ", lineNos)}.", [new("line_nos", lineNos)]);
+
+    /// <summary>422: an order with shipped lines cannot be cancelled as a whole.</summary>
+    public static ProblemHttpResult ShippedNotCancellable(string detail) =>
+        ApiProblem.Business("shipped_not_cancellable", "Shipped quantities cannot be cancelled.", detail);
+
+    /// <summary>422: more than the line's open quantity (ordered − cancelled − shipped) was asked to be cancelled.</summary>
+    public static ProblemHttpResult QuantityExceedsOpen(Orders.OrderLine line, long quantity) =>
+        ApiProblem.Business("quantity_exceeds_open", "Only the open quantity of a line can be cancelled.",
+            $"Line {line.LineNo} has {line.OpenQuantity} open ({line.Shipped} shipped, {line.CancelledQuantity} cancelled); {quantity} cannot be cancelled.",
+            [new("line_no", line.LineNo), new("open_quantity", line.OpenQuantity)]);
+
+    /// <summary>422: some open lines hold no stock, so the promise cannot move on (reserve them first).</summary>
+    public static ProblemHttpResult NotReserved(IReadOnlyList<int> lineNos) =>
+        ApiProblem.Business("not_reserved", "Some lines hold no stock.",
+            $"Line(s) {string.Join(", ", lineNos)} hold no stock; reserve them first (/order/promise/reserve).", [new("line_nos", lineNos)]);
+
+    /// <summary>422: the order has nothing for this promise step (every line already there, or nothing held).</summary>
+    public static ProblemHttpResult NothingToDo(string detail) =>
+        ApiProblem.Business("nothing_to_do", "Nothing to do.", detail);
 }
