@@ -42,4 +42,23 @@ public static class ScmProblems
     /// <summary>422: the order has nothing for this promise step (every line already there, or nothing held).</summary>
     public static ProblemHttpResult NothingToDo(string detail) =>
         ApiProblem.Business("nothing_to_do", "Nothing to do.", detail);
+
+    /// <summary>422: the org has no tax policy in effect for the jurisdiction (nor for its country).</summary>
+    public static ProblemHttpResult NoTaxPolicy(string jurisdiction) =>
+        ApiProblem.Business("no_tax_policy", "No tax policy applies.", $"No tax policy is in effect for '{jurisdiction}' (nor its country) at that time.",
+            [new("jurisdiction", jurisdiction)]);
+
+    /// <summary>422: a new tax policy version may not take effect before the jurisdiction's latest one.</summary>
+    public static ProblemHttpResult TaxEffectiveFromOutOfOrder(DateTimeOffset latest) =>
+        ApiProblem.Business("effective_from_out_of_order", "A tax policy version may not take effect before the latest one.",
+            $"effective_from must be at or after {latest:O}, when the latest version takes effect.", [new("latest_effective_from", latest)]);
+
+    /// <summary>409: the order is cancelled (its tax is not finalized, its lines not routed).</summary>
+    public static ProblemHttpResult OrderCancelled(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "order_cancelled", "The order is cancelled.", detail);
+
+    /// <summary>422: the channel has no routing policy, and OFM names no facility for it either.</summary>
+    public static ProblemHttpResult NoRoutingCandidates(string channel) =>
+        ApiProblem.Business("no_routing_candidates", "No facility to route to.",
+            $"Channel '{channel}' has no routing policy and OFM names no facility for it.", [new("channel_code", channel)]);
 }
