@@ -41,4 +41,6 @@ public static class ScmEvents
     public const string TenderCaptured = "tender.captured";
     public const string TenderVoided = "tender.voided";
     public const string TenderSettled = "tender.settled";
+    public const string EdiRecorded = "edi.recorded";
+    public const string EdiStatusChanged = "edi.status_changed";
 }
