@@ -136,11 +136,12 @@ public sealed class TestPaymentProvider : IPaymentProvider
 }
 
 /// <summary>
-/// The provider behind a Dapr output binding (an HTTP binding to the provider's gateway, or a provider's own component):
-/// operation <c>capture</c>, <c>void</c>, <c>refund</c> or <c>settle</c>, the command as JSON data, the idempotency key in
-/// the <c>Idempotency-Key</c> metadata (which the HTTP binding sends as a header). The provider answers
-/// <c>{"status": "approved"|"declined", "provider_ref", "reason"}</c>. A call that does not answer in time, or a sidecar
-/// that cannot reach the provider, is a timeout: the caller retries with the same key.
+/// The provider behind a Dapr output binding (<c>components/payments.yaml</c>: <c>bindings.http</c> to the provider's
+/// gateway): operation <c>post</c> to path <c>/capture</c>, <c>/void</c>, <c>/refund</c> or <c>/settle</c>, the command as
+/// JSON, the idempotency key as the <c>Idempotency-Key</c> header (bindings.http sends capitalised metadata as headers).
+/// The gateway answers 200 with <c>{"status": "approved"|"declined", "provider_ref", "reason"}</c>. No answer in time, a
+/// non-2xx answer or a sidecar that cannot reach the gateway is a timeout: nothing is known to have happened, and the
+/// caller retries with the same key (the gateway dedupes on it).
 /// </summary>
 public sealed class DaprBindingPaymentProvider(DaprClient dapr, PaymentOptions options) : IPaymentProvider
 {
@@ -160,10 +161,11 @@ public sealed class DaprBindingPaymentProvider(DaprClient dapr, PaymentOptions o
 
     private async Task<PaymentOutcome> InvokeAsync<T>(string operation, string idempotencyKey, string orgcode, T command, CancellationToken ct)
     {
-        var request = new BindingRequest(options.BindingName, operation) { Data = JsonSerializer.SerializeToUtf8Bytes(command, RetailJson.Storage) };
+        var request = new BindingRequest(options.BindingName, "post") { Data = JsonSerializer.SerializeToUtf8Bytes(command, RetailJson.Storage) };
+        request.Metadata["path"] = "/" + operation;
         request.Metadata["Idempotency-Key"] = idempotencyKey;
-        request.Metadata["orgcode"] = orgcode;
         request.Metadata["Content-Type"] = "application/json";
+        request.Metadata["X-Orgcode"] = orgcode;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.Timeout);
         BindingResponse response;
@@ -177,8 +179,6 @@ public sealed class DaprBindingPaymentProvider(DaprClient dapr, PaymentOptions o
         }
         catch (DaprException)
         {
-            // The binding could not reach the provider or it failed: nothing is known to have happened, so the caller
-            // answers a timeout and a retry with the same key asks again (the provider dedupes on the key).
             return PaymentOutcome.TimedOut;
         }
         var answer = response.Data.Length == 0 ? null : JsonSerializer.Deserialize<ProviderAnswer>(response.Data.Span, RetailJson.Storage);
