@@ -5,7 +5,8 @@ namespace Retail.Scm.Policies;
 
 /// <param name="LineNo">The caller's line number.</param>
 /// <param name="NetMinor">The line's amount after discounts, in minor units (tax inclusive when the policy is inclusive).</param>
-public sealed record TaxLineInput(int LineNo, string VariantGuid, long Quantity, long NetMinor, string? TaxCategory = null);
+/// <param name="TaxCategory">The line's category when the caller knows it; else the variant's, its style's (<paramref name="StyleGuid"/>), or <c>standard</c>.</param>
+public sealed record TaxLineInput(int LineNo, string VariantGuid, long Quantity, long NetMinor, string? TaxCategory = null, string? StyleGuid = null);
 
 /// <param name="Jurisdiction">Where tax applies: the delivery address's country (and region), or the pickup facility's.</param>
 public sealed record TaxInput(string Currency, string Jurisdiction, IReadOnlyList<TaxLineInput> Lines, DateTimeOffset At);
@@ -30,7 +31,9 @@ public sealed record RouteLineInput(int LineNo, string VariantGuid, long Quantit
 
 /// <param name="FacilityCode">The facility the order names (a store sale), if any.</param>
 /// <param name="PickupFacilityCode">For pickup: the facility the buyer collects from.</param>
-public sealed record RouteInput(string ChannelCode, string? FacilityCode, string? PickupFacilityCode, string? Country, IReadOnlyList<RouteLineInput> Lines);
+/// <param name="OrderGuid">The order, once it exists: a routing plan made for it (<c>/routing/plan/create</c>) is followed.</param>
+public sealed record RouteInput(string ChannelCode, string? FacilityCode, string? PickupFacilityCode, string? Country, IReadOnlyList<RouteLineInput> Lines,
+    string? OrderGuid = null);
 
 /// <summary>Which logical facility fulfils each line (a split when the routing policy allows it).</summary>
 public sealed record RouteAnswer(IReadOnlyDictionary<int, string> FacilityByLine, string? PlanGuid);
