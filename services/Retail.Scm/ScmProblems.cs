@@ -123,4 +123,47 @@ public static class ScmProblems
     public static ProblemHttpResult NoRoutingCandidates(string channel) =>
         ApiProblem.Business("no_routing_candidates", "No facility to route to.",
             $"Channel '{channel}' has no routing policy and OFM names no facility for it.", [new("channel_code", channel)]);
+
+    // Fulfilment (shipments, exceptions, substitutions).
+
+    /// <summary>409: the channel captures before shipment and the order's tender is not captured.</summary>
+    public static ProblemHttpResult TenderNotCaptured(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "tender_not_captured", "The tender is not captured.", detail);
+
+    /// <summary>409: the order is not open for fulfilment (not placed or partially fulfilled).</summary>
+    public static ProblemHttpResult OrderNotOpen(string status) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "order_not_open", "The order is not open for fulfilment.",
+            $"The order is {status}; shipments are made for placed or partially fulfilled orders.", [new("status", status)]);
+
+    /// <summary>422: a line cannot be fulfilled as asked (not committed, more than is open, another facility); <c>line_no</c> names it.</summary>
+    public static ProblemHttpResult LineNotShippable(string code, string title, int lineNo, string detail) =>
+        ApiProblem.Business(code, title, detail, [new("line_no", lineNo)]);
+
+    /// <summary>422: the operation is for the other delivery method (ship vs pickup).</summary>
+    public static ProblemHttpResult WrongDeliveryMethod(string detail) =>
+        ApiProblem.Business("wrong_delivery_method", "Not for this delivery method.", detail);
+
+    /// <summary>409: a no-show before the pickup's grace period ran out; <c>pickup_deadline</c> says when.</summary>
+    public static ProblemHttpResult PickupNotDue(DateTimeOffset deadline) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "pickup_not_due", "The pickup's grace period has not run out.",
+            $"A no-show may be recorded from {deadline:O}.", [new("pickup_deadline", deadline)]);
+
+    /// <summary>422: the channel does not allow backorders (a short pick must cancel instead).</summary>
+    public static ProblemHttpResult BackorderNotAllowed(string channel) =>
+        ApiProblem.Business("backorder_not_allowed", "The channel does not allow backorders.",
+            $"Channel '{channel}' does not allow backorders; use remedy 'cancel'.");
+
+    /// <summary>422: the substitute is not an active alternative of the line's variant in PVM.</summary>
+    public static ProblemHttpResult NotAnAlternative(string detail) =>
+        ApiProblem.Business("not_an_alternative", "Not an alternative of the line's variant.", detail, [new("field", "variant_guid")]);
+
+    /// <summary>422: the substitute costs more than the line's unit price in the order's channel.</summary>
+    public static ProblemHttpResult SubstitutePriceHigher(long lineUnitMinor, long substituteUnitMinor) =>
+        ApiProblem.Business("substitute_price_higher", "The substitute costs more.",
+            $"The substitute's unit price {substituteUnitMinor} is above the line's {lineUnitMinor}.",
+            [new("unit_minor", lineUnitMinor), new("substitute_unit_minor", substituteUnitMinor)]);
+
+    /// <summary>409: an ICS hold the change counted on was ended or changed meanwhile.</summary>
+    public static ProblemHttpResult HoldChanged(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "hold_changed", "The stock hold changed meanwhile.", detail);
 }
