@@ -104,4 +104,66 @@ public static class ScmProblems
     public static ProblemHttpResult NoRoutingCandidates(string channel) =>
         ApiProblem.Business("no_routing_candidates", "No facility to route to.",
             $"Channel '{channel}' has no routing policy and OFM names no facility for it.", [new("channel_code", channel)]);
+
+    // Payments (tender, returns, refunds, EDI).
+
+    /// <summary>422: something in the tender looks like a card number (13–19 digits passing Luhn); only provider tokens are taken.</summary>
+    public static ProblemHttpResult RawCardDataRefused() =>
+        ApiProblem.Business("raw_card_data_refused", "Card numbers are not accepted.",
+            "Send the payment provider's token of the payment method (from UAS), never a card number.");
+
+    /// <summary>422: the order is not placed (or is cancelled), so nothing can be captured for it.</summary>
+    public static ProblemHttpResult OrderNotPayable(string status) =>
+        ApiProblem.Business("order_not_payable", "The order cannot be paid.", $"The order is {status}; tenders are captured for placed orders.",
+            [new("status", status)]);
+
+    /// <summary>422: the channel policy does not accept this tender kind; <c>accepted</c> lists those it does.</summary>
+    public static ProblemHttpResult TenderNotAccepted(string kind, IReadOnlyList<string> accepted) =>
+        ApiProblem.Business("tender_not_accepted", "The channel does not accept this tender.", $"Tender kind '{kind}' is not accepted in this channel.",
+            [new("tender_kind", kind), new("accepted", accepted)]);
+
+    /// <summary>422: more than the order's total less what is already captured.</summary>
+    public static ProblemHttpResult AmountExceedsDue(long amount, long due) =>
+        ApiProblem.Business("amount_exceeds_due", "More than the order still owes.", $"{amount} asked, {due} due.",
+            [new("amount_minor", amount), new("due_minor", due)]);
+
+    /// <summary>422: the payment provider declined; <c>reason</c> is the provider's.</summary>
+    public static ProblemHttpResult PaymentDeclined(string reason) =>
+        ApiProblem.Business("payment_declined", "The payment was declined.", $"The payment provider declined: {reason}.", [new("reason", reason)]);
+
+    /// <summary>504: the payment provider did not answer in time; nothing was recorded, retry with the same Idempotency-Key.</summary>
+    public static ProblemHttpResult PaymentProviderTimeout() =>
+        ApiProblem.Create(StatusCodes.Status504GatewayTimeout, "payment_provider_timeout", "The payment provider did not answer in time.",
+            "Nothing was recorded. Retry with the same Idempotency-Key: the provider sees the same key and charges at most once.");
+
+    /// <summary>409: the tender is in a settled batch and can no longer be voided (refund it instead).</summary>
+    public static ProblemHttpResult TenderSettled(string batchGuid) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "tender_settled", "The tender is settled.",
+            "A settled tender cannot be voided; issue a refund instead.", [new("settlement_batch_guid", batchGuid)]);
+
+    /// <summary>409: part of the tender was refunded, so it cannot be voided.</summary>
+    public static ProblemHttpResult TenderRefunded(long refunded) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "tender_refunded", "The tender has refunds.",
+            "A tender with refunds cannot be voided.", [new("refunded_minor", refunded)]);
+
+    /// <summary>422: a returned quantity is more than was shipped and is not yet returned or on an open return.</summary>
+    public static ProblemHttpResult NotReturnable(int lineNo, long asked, long returnable) =>
+        ApiProblem.Business("not_returnable", "More than can be returned.",
+            $"Line {lineNo}: {asked} asked, {returnable} shipped and not yet returned or on an open return.",
+            [new("line_no", lineNo), new("returnable", returnable)]);
+
+    /// <summary>422: the channel's return window closed for the line.</summary>
+    public static ProblemHttpResult ReturnWindowClosed(int lineNo, DateTimeOffset closedAt, int days) =>
+        ApiProblem.Business("return_window_closed", "The return window is closed.",
+            $"Line {lineNo}: the {days}-day return window closed at {closedAt:yyyy-MM-ddTHH:mm:ssZ}.",
+            [new("line_no", lineNo), new("closed_at", closedAt), new("return_window_days", days)]);
+
+    /// <summary>422: a refund of more than was captured less what is already refunded.</summary>
+    public static ProblemHttpResult RefundExceedsCaptured(long amount, long refundable) =>
+        ApiProblem.Business("refund_exceeds_captured", "More than can be refunded.", $"{amount} asked, {refundable} captured and not yet refunded.",
+            [new("amount_minor", amount), new("refundable_minor", refundable)]);
+
+    /// <summary>422: the lines of a receipt do not match the return's lines.</summary>
+    public static ProblemHttpResult ReturnLinesMismatch(string detail) =>
+        ApiProblem.Business("return_lines_mismatch", "The lines do not match the return.", detail);
 }
