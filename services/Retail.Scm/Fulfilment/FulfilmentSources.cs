@@ -80,13 +80,14 @@ public sealed class FulfilmentSources(ScmSources sources, RecordStore<ChannelPol
         }, key, ct);
 
     /// <summary>The commitment's stock leaves the facility and the hold becomes <c>shipped</c> (ICS, one change).</summary>
-    public Task<JsonElement> ShipAsync(string orgcode, string facilityCode, string holdGuid, long holdRevision, string? carrier, string? tracking,
-        string key, CancellationToken ct) =>
+    public Task<JsonElement> ShipAsync(string orgcode, string facilityCode, string holdGuid, long holdRevision, string? fromBin, string? carrier,
+        string? tracking, string key, CancellationToken ct) =>
         sources.IcsAsync<JsonElement>(orgcode, "/ship/record", new
         {
             facility_code = facilityCode,
             hold_guid = holdGuid,
             expected_revision = holdRevision,
+            from_bin = fromBin,
             carrier,
             tracking,
         }, key, ct);

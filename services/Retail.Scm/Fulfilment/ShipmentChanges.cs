@@ -94,7 +94,7 @@ public sealed class ShipmentChanges(RecordStore<Shipment> shipments, RecordStore
             var key = $"{shipment.ShipmentGuid}:ship:{line.LineNo}";
             if (line.HoldGuid is { } own)
             {
-                await sources.ShipAsync(orgcode, shipment.FacilityCode, own, line.HoldRevision ?? 1, carrier, tracking, key, ct);
+                await sources.ShipAsync(orgcode, shipment.FacilityCode, own, line.HoldRevision ?? 1, line.Bin, carrier, tracking, key, ct);
                 continue;
             }
             if (order.Line(line.LineNo) is not { } orderLine)
@@ -106,7 +106,7 @@ public sealed class ShipmentChanges(RecordStore<Shipment> shipments, RecordStore
             {
                 return (null, problem);
             }
-            await sources.ShipAsync(orgcode, shipment.FacilityCode, part.HoldGuid, part.Revision, carrier, tracking, key, ct);
+            await sources.ShipAsync(orgcode, shipment.FacilityCode, part.HoldGuid, part.Revision, line.Bin, carrier, tracking, key, ct);
             holds[line.LineNo] = rest is null ? null : ShipmentRules.ToLineHold(rest);
         }
         return (holds, null);

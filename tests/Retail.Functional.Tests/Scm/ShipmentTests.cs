@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Retail.Functional.Tests.Ics;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Scm.Orders;
 
@@ -193,6 +194,31 @@ public sealed class ShipmentTests(ScmHost host) : IClassFixture<ScmHost>
         Assert.Single(host.Factory.OutboxEvents("scm", org.Orgcode, "fulfillment.shipment_cancelled"));
         var again = await org.Shipment(orderGuid);
         Assert.Equal(2, again.GetProperty("lines")[0].GetProperty("quantity").GetInt64());
+    }
+
+    [Fact]
+    public async Task UC_SCM_002_a_pick_from_a_bin_is_recorded_in_ICS_against_the_commitment_and_ships_from_the_staging_bin()
+    {
+        var org = await host.NewOrgAsync(stock: 0);
+        await org.Inventory.Bins("store-1", "a1", "stage");
+        await org.Inventory.Receive("store-1", org.Variants[0], 5, "a1");
+        var orderGuid = await host.Factory.CommittedOrderAsync(org, [(0, 2)]);
+        var shipment = await org.Shipment(orderGuid);
+        // Nothing lies in the staging bin yet: ICS refuses the pick and the shipment stays as it was.
+        await org.Step(shipment, "pick", new { lines = new[] { new { line_no = 1, from_bin = "stage" } } })
+            .Problem(HttpStatusCode.Conflict, "insufficient_stock");
+        var picked = await org.Step(shipment, "pick", new { lines = new[] { new { line_no = 1, from_bin = "a1", to_bin = "stage" } } }).Ok();
+        Assert.Equal(("picked", "stage"), (picked.Text("status"), picked.GetProperty("lines")[0].Text("bin")));
+        var card = await org.Post("/ics/stock/card/list", new { facility_code = "store-1", variant_guid = org.Variants[0] }).Ok();
+        Assert.Contains(card.GetProperty("items").EnumerateArray(), m => m.Text("reason") == "pick" && m.Text("to_bin") == "stage");
+        Assert.Equal((3, 2), await org.StockOf(0));
+
+        await org.ShipAll(picked);
+        Assert.Equal((3, 0), await org.StockOf(0));
+        card = await org.Post("/ics/stock/card/list", new { facility_code = "store-1", variant_guid = org.Variants[0] }).Ok();
+        Assert.Contains(card.GetProperty("items").EnumerateArray(), m => m.Text("reason") == "ship" && m.Text("from_bin") == "stage");
+        await org.Post("/scm/comment", new { subject_entity = "shipment", subject_key = picked.Text("shipment_guid"), body = "Left at the door." })
+            .Ok(HttpStatusCode.Created);
     }
 
     [Fact]
