@@ -62,7 +62,7 @@ public sealed class OrderLifecycle(
         }
         else
         {
-            jurisdiction = delivery.Address!.Country;
+            jurisdiction = TaxCodes.OfAddress(delivery.Address!.Country, delivery.Address.Region)!;
         }
 
         var (lines, badLine) = await ResolveLinesAsync(orgcode, request.Lines!, ct);
@@ -95,15 +95,15 @@ public sealed class OrderLifecycle(
         var priced = lines!.Select((l, i) => PricedLine(l, prices.Lines.First(p => p.Index == i))).ToList();
         var now = clock.GetUtcNow();
         var quote = await taxes.QuoteAsync(orgcode, new TaxInput(prices.Currency, jurisdiction,
-            priced.Select(l => new TaxLineInput(l.LineNo, l.VariantGuid, l.Quantity, l.NetMinor)).ToList(), now), ct);
+            priced.Select(l => new TaxLineInput(l.LineNo, l.VariantGuid, l.Quantity, l.NetMinor, StyleGuid: l.StyleGuid)).ToList(), now), ct);
         if (quote is null)
         {
-            return NoTaxPolicy(jurisdiction);
+            return ScmProblems.NoTaxPolicy(jurisdiction);
         }
         var taxed = OrderRules.WithTax(priced, quote);
         if (taxed is null)
         {
-            return NoTaxPolicy(jurisdiction);
+            return ScmProblems.NoTaxPolicy(jurisdiction);
         }
         var orderGuid = Guid.CreateVersion7().ToString();
         var order = new Order
@@ -244,8 +244,9 @@ public sealed class OrderLifecycle(
             return ScmProblems.QuantityExceedsOpen(line, quantity);
         }
         var reason = RequestRules.Trimmed(request.Reason);
-        LineHold? hold = null;
         var whole = quantity == line.OpenQuantity;
+        var nextHold = line.Hold;
+        var nextStatus = line.Status;
         if (line.Hold is not null && OrderRules.Held(current).Contains(line))
         {
             var released = await holds.ReleaseAsync(orgcode, [new HoldRelease(line.Hold.HoldGuid, line.Hold.Revision, whole ? null : quantity)],
@@ -255,15 +256,15 @@ public sealed class OrderLifecycle(
                 return released.Problem;
             }
             var after = released.Holds![0];
-            hold = whole || after.Status != "active" ? null : line.Hold with { Revision = after.Revision };
+            (nextHold, nextStatus) = after.Status == "active" ? (line.Hold with { Revision = after.Revision }, line.Status) : (null, OrderLineStatus.Open);
+        }
+        if (whole)
+        {
+            nextHold = null;
+            nextStatus = line.Shipped == 0 ? OrderLineStatus.Cancelled : nextStatus;
         }
         var cancelled = line.CancelledQuantity + quantity;
-        var nextLine = line with
-        {
-            CancelledQuantity = cancelled,
-            Hold = whole ? null : hold ?? line.Hold,
-            Status = whole && line.Shipped == 0 ? OrderLineStatus.Cancelled : line.Status,
-        };
+        var nextLine = line with { CancelledQuantity = cancelled, Hold = nextHold, Status = nextStatus };
         var lines = current.Lines.Select(l => l.LineNo == line.LineNo ? nextLine : l).ToList();
         var allGone = lines.All(l => l.Status == OrderLineStatus.Cancelled);
         var next = current with
@@ -306,7 +307,7 @@ public sealed class OrderLifecycle(
         if (unrouted.Count > 0)
         {
             var route = await router.RouteAsync(orgcode, new RouteInput(order.ChannelCode, order.FacilityCode, order.Delivery.PickupFacilityCode,
-                order.Delivery.Address?.Country, unrouted.Select(l => new RouteLineInput(l.LineNo, l.VariantGuid, l.OpenQuantity)).ToList()), ct);
+                order.Delivery.Address?.Country, unrouted.Select(l => new RouteLineInput(l.LineNo, l.VariantGuid, l.OpenQuantity)).ToList(), order.OrderGuid), ct);
             var missing = unrouted.Where(l => route is null || !route.FacilityByLine.ContainsKey(l.LineNo)).Select(l => l.LineNo).ToList();
             if (missing.Count > 0)
             {
@@ -347,10 +348,6 @@ public sealed class OrderLifecycle(
 
     internal async Task<ChannelPolicy> PolicyOfAsync(string orgcode, string channel, CancellationToken ct) =>
         (await channelPolicies.GetAsync(orgcode, channel, ct: ct))?.Record ?? ChannelPolicy.Default(channel);
-
-    // Until the policies area's ScmProblems.NoTaxPolicy is merged.
-    private static ProblemHttpResult NoTaxPolicy(string jurisdiction) =>
-        ApiProblem.Business("no_tax_policy", "No tax policy applies.", $"No tax policy is in effect for '{jurisdiction}'.", [new("jurisdiction", jurisdiction)]);
 
     internal static string Key(string? orderGuid) => orderGuid!.Trim().ToLowerInvariant();
 
@@ -402,7 +399,18 @@ public sealed class OrderLifecycle(
                 { VariantCode: { } code } => (LineRefKind.Code, Codes.Normalize(code), null),
                 _ => (null, null, null),
             };
-            return kind is null ? null : await sources.ResolveAsync(orgcode, kind.Value, value!, type, ct);
+            if (kind is null)
+            {
+                return null;
+            }
+            try
+            {
+                return await sources.ResolveAsync(orgcode, kind.Value, value!, type, ct);
+            }
+            catch (ServiceRefusedException)
+            {
+                return null; // PVM refused the value itself (not a barcode, an unknown id type): nothing in the catalog is it
+            }
         }));
         var lines = new List<OrderLine>(requested.Count);
         for (var i = 0; i < requested.Count; i++)

@@ -45,7 +45,8 @@ public sealed class OrderPromises(
         if (unrouted.Count > 0)
         {
             var route = await router.RouteAsync(orgcode, new RouteInput(current.ChannelCode, current.FacilityCode, current.Delivery.PickupFacilityCode,
-                current.Delivery.Address?.Country, unrouted.Select(l => new RouteLineInput(l.LineNo, l.VariantGuid, l.OpenQuantity)).ToList()), ct);
+                current.Delivery.Address?.Country, unrouted.Select(l => new RouteLineInput(l.LineNo, l.VariantGuid, l.OpenQuantity)).ToList(),
+                current.OrderGuid), ct);
             var missing = unrouted.Where(l => route is null || !route.FacilityByLine.ContainsKey(l.LineNo)).Select(l => l.LineNo).ToList();
             if (missing.Count > 0)
             {
