@@ -19,7 +19,93 @@ public static class ScmProblems
     public static ProblemHttpResult SameActor(string detail) =>
         ApiProblem.Create(StatusCodes.Status403Forbidden, "same_actor", "The approver may not be the creator.", detail);
 
-    // Payments and after-sales (tender, returns, refunds, EDI).
+    // Fulfilment (shipments, exceptions, substitutions).
+
+    /// <summary>409: the channel captures before shipment and the order's tender is not captured.</summary>
+    public static ProblemHttpResult TenderNotCaptured(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "tender_not_captured", "The tender is not captured.", detail);
+
+    /// <summary>409: the order is not open for fulfilment (not placed or partially fulfilled).</summary>
+    public static ProblemHttpResult OrderNotOpen(string status) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "order_not_open", "The order is not open for fulfilment.",
+            $"The order is {status}; shipments are made for placed or partially fulfilled orders.", [new("status", status)]);
+
+    /// <summary>422: a line cannot be fulfilled as asked (not committed, more than is open, another facility); <c>line_no</c> names it.</summary>
+    public static ProblemHttpResult LineNotShippable(string code, string title, int lineNo, string detail) =>
+        ApiProblem.Business(code, title, detail, [new("line_no", lineNo)]);
+
+    /// <summary>422: the operation is for the other delivery method (ship vs pickup).</summary>
+    public static ProblemHttpResult WrongDeliveryMethod(string detail) =>
+        ApiProblem.Business("wrong_delivery_method", "Not for this delivery method.", detail);
+
+    /// <summary>409: a no-show before the pickup's grace period ran out; <c>pickup_deadline</c> says when.</summary>
+    public static ProblemHttpResult PickupNotDue(DateTimeOffset deadline) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "pickup_not_due", "The pickup's grace period has not run out.",
+            $"A no-show may be recorded from {deadline:O}.", [new("pickup_deadline", deadline)]);
+
+    /// <summary>422: the channel does not allow backorders (a short pick must cancel instead).</summary>
+    public static ProblemHttpResult BackorderNotAllowed(string channel) =>
+        ApiProblem.Business("backorder_not_allowed", "The channel does not allow backorders.",
+            $"Channel '{channel}' does not allow backorders; use remedy 'cancel'.");
+
+    /// <summary>422: the substitute is not an active alternative of the line's variant in PVM.</summary>
+    public static ProblemHttpResult NotAnAlternative(string detail) =>
+        ApiProblem.Business("not_an_alternative", "Not an alternative of the line's variant.", detail, [new("field", "variant_guid")]);
+
+    /// <summary>422: the substitute costs more than the line's unit price in the order's channel.</summary>
+    public static ProblemHttpResult SubstitutePriceHigher(long lineUnitMinor, long substituteUnitMinor) =>
+        ApiProblem.Business("substitute_price_higher", "The substitute costs more.",
+            $"The substitute's unit price {substituteUnitMinor} is above the line's {lineUnitMinor}.",
+            [new("unit_minor", lineUnitMinor), new("substitute_unit_minor", substituteUnitMinor)]);
+
+    /// <summary>409: an ICS hold the change counted on was ended or changed meanwhile.</summary>
+    public static ProblemHttpResult HoldChanged(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "hold_changed", "The stock hold changed meanwhile.", detail);
+
+    /// <summary>422: no facility can fulfil these lines (no routing policy, no facility on the order or the channel).</summary>
+    public static ProblemHttpResult NoFacility(IReadOnlyList<int> lineNos) =>
+        ApiProblem.Business("no_facility", "No facility can fulfil some lines.",
+            $"Routing chose no facility for line(s) {string.Join(", ", lineNos)}.", [new("line_nos", lineNos)]);
+
+    /// <summary>422: an order with shipped lines cannot be cancelled as a whole.</summary>
+    public static ProblemHttpResult ShippedNotCancellable(string detail) =>
+        ApiProblem.Business("shipped_not_cancellable", "Shipped quantities cannot be cancelled.", detail);
+
+    /// <summary>422: more than the line's open quantity (ordered − cancelled − shipped) was asked to be cancelled.</summary>
+    public static ProblemHttpResult QuantityExceedsOpen(Orders.OrderLine line, long quantity) =>
+        ApiProblem.Business("quantity_exceeds_open", "Only the open quantity of a line can be cancelled.",
+            $"Line {line.LineNo} has {line.OpenQuantity} open ({line.Shipped} shipped, {line.CancelledQuantity} cancelled); {quantity} cannot be cancelled.",
+            [new("line_no", line.LineNo), new("open_quantity", line.OpenQuantity)]);
+
+    /// <summary>422: some open lines hold no stock, so the promise cannot move on (reserve them first).</summary>
+    public static ProblemHttpResult NotReserved(IReadOnlyList<int> lineNos) =>
+        ApiProblem.Business("not_reserved", "Some lines hold no stock.",
+            $"Line(s) {string.Join(", ", lineNos)} hold no stock; reserve them first (/order/promise/reserve).", [new("line_nos", lineNos)]);
+
+    /// <summary>422: the order has nothing for this promise step (every line already there, or nothing held).</summary>
+    public static ProblemHttpResult NothingToDo(string detail) =>
+        ApiProblem.Business("nothing_to_do", "Nothing to do.", detail);
+
+    /// <summary>422: the org has no tax policy in effect for the jurisdiction (nor for its country).</summary>
+    public static ProblemHttpResult NoTaxPolicy(string jurisdiction) =>
+        ApiProblem.Business("no_tax_policy", "No tax policy applies.", $"No tax policy is in effect for '{jurisdiction}' (nor its country) at that time.",
+            [new("jurisdiction", jurisdiction)]);
+
+    /// <summary>422: a new tax policy version may not take effect before the jurisdiction's latest one.</summary>
+    public static ProblemHttpResult TaxEffectiveFromOutOfOrder(DateTimeOffset latest) =>
+        ApiProblem.Business("effective_from_out_of_order", "A tax policy version may not take effect before the latest one.",
+            $"effective_from must be at or after {latest:O}, when the latest version takes effect.", [new("latest_effective_from", latest)]);
+
+    /// <summary>409: the order is cancelled (its tax is not finalized, its lines not routed).</summary>
+    public static ProblemHttpResult OrderCancelled(string detail) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "order_cancelled", "The order is cancelled.", detail);
+
+    /// <summary>422: the channel has no routing policy, and OFM names no facility for it either.</summary>
+    public static ProblemHttpResult NoRoutingCandidates(string channel) =>
+        ApiProblem.Business("no_routing_candidates", "No facility to route to.",
+            $"Channel '{channel}' has no routing policy and OFM names no facility for it.", [new("channel_code", channel)]);
+
+    // Payments (tender, returns, refunds, EDI).
 
     /// <summary>422: something in the tender looks like a card number (13–19 digits passing Luhn); only provider tokens are taken.</summary>
     public static ProblemHttpResult RawCardDataRefused() =>
@@ -80,90 +166,4 @@ public static class ScmProblems
     /// <summary>422: the lines of a receipt do not match the return's lines.</summary>
     public static ProblemHttpResult ReturnLinesMismatch(string detail) =>
         ApiProblem.Business("return_lines_mismatch", "The lines do not match the return.", detail);
-
-    /// <summary>422: no facility can fulfil these lines (no routing policy, no facility on the order or the channel).</summary>
-    public static ProblemHttpResult NoFacility(IReadOnlyList<int> lineNos) =>
-        ApiProblem.Business("no_facility", "No facility can fulfil some lines.",
-            $"Routing chose no facility for line(s) {string.Join(", ", lineNos)}.", [new("line_nos", lineNos)]);
-
-    /// <summary>422: an order with shipped lines cannot be cancelled as a whole.</summary>
-    public static ProblemHttpResult ShippedNotCancellable(string detail) =>
-        ApiProblem.Business("shipped_not_cancellable", "Shipped quantities cannot be cancelled.", detail);
-
-    /// <summary>422: more than the line's open quantity (ordered − cancelled − shipped) was asked to be cancelled.</summary>
-    public static ProblemHttpResult QuantityExceedsOpen(Orders.OrderLine line, long quantity) =>
-        ApiProblem.Business("quantity_exceeds_open", "Only the open quantity of a line can be cancelled.",
-            $"Line {line.LineNo} has {line.OpenQuantity} open ({line.Shipped} shipped, {line.CancelledQuantity} cancelled); {quantity} cannot be cancelled.",
-            [new("line_no", line.LineNo), new("open_quantity", line.OpenQuantity)]);
-
-    /// <summary>422: some open lines hold no stock, so the promise cannot move on (reserve them first).</summary>
-    public static ProblemHttpResult NotReserved(IReadOnlyList<int> lineNos) =>
-        ApiProblem.Business("not_reserved", "Some lines hold no stock.",
-            $"Line(s) {string.Join(", ", lineNos)} hold no stock; reserve them first (/order/promise/reserve).", [new("line_nos", lineNos)]);
-
-    /// <summary>422: the order has nothing for this promise step (every line already there, or nothing held).</summary>
-    public static ProblemHttpResult NothingToDo(string detail) =>
-        ApiProblem.Business("nothing_to_do", "Nothing to do.", detail);
-
-    /// <summary>422: the org has no tax policy in effect for the jurisdiction (nor for its country).</summary>
-    public static ProblemHttpResult NoTaxPolicy(string jurisdiction) =>
-        ApiProblem.Business("no_tax_policy", "No tax policy applies.", $"No tax policy is in effect for '{jurisdiction}' (nor its country) at that time.",
-            [new("jurisdiction", jurisdiction)]);
-
-    /// <summary>422: a new tax policy version may not take effect before the jurisdiction's latest one.</summary>
-    public static ProblemHttpResult TaxEffectiveFromOutOfOrder(DateTimeOffset latest) =>
-        ApiProblem.Business("effective_from_out_of_order", "A tax policy version may not take effect before the latest one.",
-            $"effective_from must be at or after {latest:O}, when the latest version takes effect.", [new("latest_effective_from", latest)]);
-
-    /// <summary>409: the order is cancelled (its tax is not finalized, its lines not routed).</summary>
-    public static ProblemHttpResult OrderCancelled(string detail) =>
-        ApiProblem.Create(StatusCodes.Status409Conflict, "order_cancelled", "The order is cancelled.", detail);
-
-    /// <summary>422: the channel has no routing policy, and OFM names no facility for it either.</summary>
-    public static ProblemHttpResult NoRoutingCandidates(string channel) =>
-        ApiProblem.Business("no_routing_candidates", "No facility to route to.",
-            $"Channel '{channel}' has no routing policy and OFM names no facility for it.", [new("channel_code", channel)]);
-
-    // Fulfilment (shipments, exceptions, substitutions).
-
-    /// <summary>409: the channel captures before shipment and the order's tender is not captured.</summary>
-    public static ProblemHttpResult TenderNotCaptured(string detail) =>
-        ApiProblem.Create(StatusCodes.Status409Conflict, "tender_not_captured", "The tender is not captured.", detail);
-
-    /// <summary>409: the order is not open for fulfilment (not placed or partially fulfilled).</summary>
-    public static ProblemHttpResult OrderNotOpen(string status) =>
-        ApiProblem.Create(StatusCodes.Status409Conflict, "order_not_open", "The order is not open for fulfilment.",
-            $"The order is {status}; shipments are made for placed or partially fulfilled orders.", [new("status", status)]);
-
-    /// <summary>422: a line cannot be fulfilled as asked (not committed, more than is open, another facility); <c>line_no</c> names it.</summary>
-    public static ProblemHttpResult LineNotShippable(string code, string title, int lineNo, string detail) =>
-        ApiProblem.Business(code, title, detail, [new("line_no", lineNo)]);
-
-    /// <summary>422: the operation is for the other delivery method (ship vs pickup).</summary>
-    public static ProblemHttpResult WrongDeliveryMethod(string detail) =>
-        ApiProblem.Business("wrong_delivery_method", "Not for this delivery method.", detail);
-
-    /// <summary>409: a no-show before the pickup's grace period ran out; <c>pickup_deadline</c> says when.</summary>
-    public static ProblemHttpResult PickupNotDue(DateTimeOffset deadline) =>
-        ApiProblem.Create(StatusCodes.Status409Conflict, "pickup_not_due", "The pickup's grace period has not run out.",
-            $"A no-show may be recorded from {deadline:O}.", [new("pickup_deadline", deadline)]);
-
-    /// <summary>422: the channel does not allow backorders (a short pick must cancel instead).</summary>
-    public static ProblemHttpResult BackorderNotAllowed(string channel) =>
-        ApiProblem.Business("backorder_not_allowed", "The channel does not allow backorders.",
-            $"Channel '{channel}' does not allow backorders; use remedy 'cancel'.");
-
-    /// <summary>422: the substitute is not an active alternative of the line's variant in PVM.</summary>
-    public static ProblemHttpResult NotAnAlternative(string detail) =>
-        ApiProblem.Business("not_an_alternative", "Not an alternative of the line's variant.", detail, [new("field", "variant_guid")]);
-
-    /// <summary>422: the substitute costs more than the line's unit price in the order's channel.</summary>
-    public static ProblemHttpResult SubstitutePriceHigher(long lineUnitMinor, long substituteUnitMinor) =>
-        ApiProblem.Business("substitute_price_higher", "The substitute costs more.",
-            $"The substitute's unit price {substituteUnitMinor} is above the line's {lineUnitMinor}.",
-            [new("unit_minor", lineUnitMinor), new("substitute_unit_minor", substituteUnitMinor)]);
-
-    /// <summary>409: an ICS hold the change counted on was ended or changed meanwhile.</summary>
-    public static ProblemHttpResult HoldChanged(string detail) =>
-        ApiProblem.Create(StatusCodes.Status409Conflict, "hold_changed", "The stock hold changed meanwhile.", detail);
 }

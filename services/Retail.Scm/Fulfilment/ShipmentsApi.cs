@@ -332,13 +332,20 @@ public static class ShipmentsApi
                     }
                     continue;
                 }
-                var (part, rest, refused) = await changes.SplitAsync(orgcode, order.Record.OrderGuid, order.Record.Line(line.LineNo)!, line.Quantity, key, ct);
-                if (part is null)
+                var (hold, noHold) = await changes.CommittedHoldAsync(orgcode, order.Record.Line(line.LineNo)!, ct);
+                if (hold is null)
                 {
-                    return refused!;
+                    return noHold!;
                 }
-                await changes.Sources.ReleaseAsync(orgcode, part, "no_show", $"{key}:release_part", ct);
-                left[line.LineNo] = rest is null ? null : ShipmentRules.ToLineHold(rest);
+                if (line.Quantity >= hold.Quantity)
+                {
+                    await changes.Sources.ReleaseAsync(orgcode, hold, "no_show", key, ct);
+                    left[line.LineNo] = null;
+                }
+                else
+                {
+                    left[line.LineNo] = ShipmentRules.ToLineHold(await changes.Sources.ReleasePartAsync(orgcode, hold, line.Quantity, "no_show", key, ct));
+                }
             }
         }
         catch (ServiceRefusedException refused)

@@ -64,6 +64,32 @@ public sealed class ShipmentTests(ScmHost host) : IClassFixture<ScmHost>
     }
 
     [Fact]
+    public async Task UC_SCM_002_an_order_created_placed_committed_and_captured_over_HTTP_ships_only_once_captured_and_is_delivered()
+    {
+        var org = await host.NewOrgAsync(stock: 10);
+        await org.TaxPolicy();
+        var placed = await org.Placed(await org.NewOrder(OrderSteps.Line(org.Variants[0], 2), OrderSteps.Line(org.Variants[1], 1)));
+        var committed = await org.Step("/scm/order/promise/commit", placed).Ok();
+        Assert.All(committed.GetProperty("lines").EnumerateArray(), l => Assert.Equal("committed", l.GetProperty("hold").Text("stage")));
+        Assert.Equal((8, 2), await org.StockOf(0));
+
+        var shipment = await org.Shipment(placed.Guid());
+        shipment = await org.Step(shipment, "pick").Ok();
+        shipment = await org.Step(shipment, "pack", new { package_ref = "box-1" }).Ok();
+        await org.Step(shipment, "ship", new { carrier = "dhl" }).Problem(HttpStatusCode.Conflict, "tender_not_captured");
+        await org.Capture(await host.Factory.OrderAsync(org, placed.Guid()));
+        var shipped = await org.Step(shipment, "ship", new { carrier = "dhl", tracking = "JJD0002" }).Ok();
+        Assert.Equal((8, 0), await org.StockOf(0));
+        Assert.Equal((9, 0), await org.StockOf(1));
+        await org.Step(shipped, "deliver").Ok();
+
+        var order = await org.Post("/scm/order/get", new { order_guid = placed.Guid() }).Ok();
+        Assert.Equal(("fulfilled", "captured"), (order.Text("status"), order.Text("payment_status")));
+        Assert.All(order.GetProperty("lines").EnumerateArray(), l => Assert.Equal("delivered", l.Text("status")));
+        Assert.Single(host.Factory.OutboxEvents("scm", org.Orgcode, "order.fulfilled"));
+    }
+
+    [Fact]
     public async Task UC_SCM_002_a_line_shipped_in_two_shipments_keeps_the_rest_committed_between_them()
     {
         var org = await host.NewOrgAsync(stock: 10);
