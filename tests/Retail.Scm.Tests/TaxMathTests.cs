@@ -30,7 +30,7 @@ public sealed class TaxMathTests
     [Fact]
     public void A_half_minor_unit_rounds_up_both_ways()
     {
-        // 150 × 1% = 1.5 → 2; 101 inclusive at 1%: 101 × 1/101 = 1.0 → 1; 303 inclusive at 1%: 3.0; 50.5 → 51 needs 505 × 10%
+        // 150 × 1% = 1.5 → 2; 505 × 10% = 50.5 → 51
         Assert.Equal(2, TaxMath.LineTax(150, 1m, false));
         Assert.Equal(51, TaxMath.LineTax(505, 10m, false));
         Assert.Equal(-51, TaxMath.LineTax(-505, 10m, false)); // a negative amount rounds away from zero, as its positive does

@@ -49,6 +49,9 @@ public sealed class RoutingPolicyTests(ScmHost host) : IClassFixture<ScmHost>
             .Problem(HttpStatusCode.BadRequest, "validation_failed");
         await org.Post(org.Clerk, "/scm/routing/policy/set", new { channel_code = "web", candidates = new[] { "store-1" } })
             .Problem(HttpStatusCode.Forbidden, "forbidden");
+        await org.Post("/scm/routing/policy/set", "{\"channel_code\":\"web\",\"candidates\":[null]}").Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.Post(org.Clerk, "/scm/routing/plan/create", "{\"channel_code\":\"web\",\"lines\":[null]}").Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.Post(org.Clerk, "/scm/routing/plan/create", new { channel_code = "web" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [Fact]

@@ -147,6 +147,7 @@ public sealed class TaxPolicyTests(ScmHost host) : IClassFixture<ScmHost>
     [InlineData("{\"jurisdiction\":\"DE\",\"rates\":[{\"tax_category\":\"standard\",\"rate_percent\":19},{\"tax_category\":\"standard\",\"rate_percent\":7}]}", "rates")]
     [InlineData("{\"jurisdiction\":\"DE\",\"rates\":[{\"tax_category\":\"Standard Rate\",\"rate_percent\":19}]}", "rates[0].tax_category")]
     [InlineData("{\"jurisdiction\":\"DE\"}", "rates")]
+    [InlineData("{\"jurisdiction\":\"DE\",\"rates\":[{\"tax_category\":\"standard\",\"rate_percent\":19},null]}", "rates[1]")]
     public async Task A_malformed_tax_policy_is_400(string body, string field)
     {
         var org = await host.NewOrgAsync(stock: 0);
@@ -167,6 +168,8 @@ public sealed class TaxPolicyTests(ScmHost host) : IClassFixture<ScmHost>
             .Problem(HttpStatusCode.BadRequest, "validation_failed");
         await org.Post(org.Clerk, "/scm/tax/quote", "{\"currency\":\"EUR\",\"jurisdiction\":\"DE\",\"lines\":[{\"variant_guid\":\"" + org.Variants[0]
             + "\",\"quantity\":99999999999999999999999,\"net_minor\":1}]}").Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.Post(org.Clerk, "/scm/tax/quote", "{\"currency\":\"EUR\",\"jurisdiction\":\"DE\",\"lines\":[null]}")
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [Fact]
