@@ -41,4 +41,9 @@ public static class ScmEvents
     public const string TenderCaptured = "tender.captured";
     public const string TenderVoided = "tender.voided";
     public const string TenderSettled = "tender.settled";
+    public const string EdiRecorded = "edi.recorded";
+    public const string EdiStatusChanged = "edi.status_changed";
+
+    /// <summary>An order's holds were released (lines back to open) by <c>/order/promise/release</c>.</summary>
+    public const string PromiseReleased = "promise.released";
 }

@@ -53,6 +53,9 @@ public sealed record Hold : Record
 
     public required StockReference Reference { get; init; }
 
+    /// <summary>The caller's name of the line this hold is for (an order's line number), when placed in a batch.</summary>
+    public string? LineRef { get; init; }
+
     public DateTimeOffset? ExpiresAt { get; init; }
 
     /// <summary>The hold this one continued (a reservation allocated, an allocation committed).</summary>

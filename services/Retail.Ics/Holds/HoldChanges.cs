@@ -141,13 +141,13 @@ public sealed class HoldChanges(StockLedger ledger, RecordStore<Hold> holds, Var
         return result.Succeeded ? (updated, null) : (null, result.Problem);
     }
 
-    private static MoveReason Why(string reason, Hold hold) => new(reason, hold.Reference, $"hold {hold.HoldGuid}");
+    internal static MoveReason Why(string reason, Hold hold) => new(reason, hold.Reference, $"hold {hold.HoldGuid}");
 
     /// <summary>
     /// One kit's components as lines, nested kits flattened (at most <see cref="MaxKitNesting"/> deep); each component
     /// must be known and active, and the kit must have some.
     /// </summary>
-    private async Task<(IReadOnlyList<HoldLine>? Lines, ProblemHttpResult? Problem)> ComponentsAsync(string orgcode, CatalogVariant kit,
+    internal async Task<(IReadOnlyList<HoldLine>? Lines, ProblemHttpResult? Problem)> ComponentsAsync(string orgcode, CatalogVariant kit,
         CancellationToken ct)
     {
         if (kit.Components.Count == 0)
@@ -185,6 +185,6 @@ public sealed class HoldChanges(StockLedger ledger, RecordStore<Hold> holds, Var
         return (lines, null);
     }
 
-    private static ProblemHttpResult KitProblem(string code, string detail) =>
+    internal static ProblemHttpResult KitProblem(string code, string detail) =>
         ApiProblem.Business(code, "The kit cannot be held.", detail, [new("field", "variant_guid")]);
 }

@@ -14,6 +14,7 @@ public static class HoldsApi
         services.AddOptions<HoldOptions>().Bind(configuration.GetSection(HoldOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HoldOptions>, HoldOptionsValidator>();
         services.AddScoped<HoldChanges>();
+        services.AddScoped<HoldBatches>();
         services.AddSingleton<ReservationSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ReservationSweeper>());
         return services;
@@ -48,6 +49,14 @@ public static class HoldsApi
             .WithSummary("A reservation, allocation or commitment by its guid, with its lines, status and expiry.");
         holds.MapPost("/list", ListHolds).RequireRole(Role.Viewer)
             .WithSummary("The holds of a reference, or of a variant at a facility; optionally of one status.");
+
+        var batches = routes.MapGroup("/hold/batch").WithTags("Reservations");
+        batches.MapPost("/reserve", ReserveBatch).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Reserve every line (1–100) for one reference, all or none, in one change: one hold per line; any short line refuses all (409 insufficient_stock naming the lines).");
+        batches.MapPost("/continue", ContinueBatch).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Continue every named hold into allocated or committed, all or none, in one change.");
+        batches.MapPost("/release", ReleaseBatch).RequireRole(Role.Member).AsWrite()
+            .WithSummary("Release every named hold (or a quantity of it), all or none, in one change; skip_ended answers holds that already ended as they are.");
         return routes;
     }
 
@@ -86,6 +95,18 @@ public static class HoldsApi
         RequestContext context, CancellationToken ct) =>
         changes.EndAsync(context.RequireOrgcode(), HoldStage.Committed, request.HoldGuid!, request.ExpectedRevision, HoldStatus.Released,
             RequestRules.Trimmed(request.Reason), ct);
+
+    public static Task<Results<Created<HoldBatch>, ProblemHttpResult>> ReserveBatch(HoldBatchReserveRequest request, HoldBatches batches,
+        RequestContext context, CancellationToken ct) =>
+        batches.ReserveAsync(context.RequireOrgcode(), request, ct);
+
+    public static Task<Results<Ok<HoldBatch>, ProblemHttpResult>> ContinueBatch(HoldBatchContinueRequest request, HoldBatches batches,
+        RequestContext context, CancellationToken ct) =>
+        batches.ContinueAsync(context.RequireOrgcode(), request, ct);
+
+    public static Task<Results<Ok<HoldBatch>, ProblemHttpResult>> ReleaseBatch(HoldBatchReleaseRequest request, HoldBatches batches,
+        RequestContext context, CancellationToken ct) =>
+        batches.ReleaseAsync(context.RequireOrgcode(), request, ct);
 
     public static async Task<Results<Ok<Hold>, ProblemHttpResult>> GetHold(HoldGetRequest request, RecordStore<Hold> holds, RequestContext context,
         CancellationToken ct) =>

@@ -180,6 +180,14 @@ public sealed record Order : Record
 
     public DateTimeOffset? PlacedAt { get; init; }
 
+    /// <summary>When the channel promises to ship (placing or a promise quote: now + the channel policy's SLA).</summary>
+    public DateTimeOffset? PromisedShipBy { get; init; }
+
+    /// <summary>The routing plan that chose the lines' facilities, if the router made one.</summary>
+    public string? RoutingPlanGuid { get; init; }
+
+    public DateTimeOffset? CancelledAt { get; init; }
+
     public DateTimeOffset? ClosedAt { get; init; }
 
     public string? StatusReason { get; init; }

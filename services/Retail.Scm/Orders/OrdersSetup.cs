@@ -5,11 +5,16 @@ public static class OrdersSetup
 {
     public static IServiceCollection AddOrders(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddScoped<OrderHolds>();
+        services.AddScoped<OrderLifecycle>();
+        services.AddScoped<OrderPromises>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder routes)
     {
+        routes.MapOrderEndpoints();
+        routes.MapPromiseEndpoints();
         return routes;
     }
 }
