@@ -22,7 +22,10 @@ public sealed class ScmModule : IServiceModule
     /// hosts in parallel, so nothing adds to it later. Add each new record type with <c>.Subject(…)</c>.
     /// </summary>
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
-        .Subject(Order.Type);
+        .Subject(Order.Type)
+        .Subject(OrderReturn.Type)
+        .Subject(Tender.Type)
+        .Subject(EdiDocument.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
