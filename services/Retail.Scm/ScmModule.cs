@@ -23,7 +23,10 @@ public sealed class ScmModule : IServiceModule
     /// </summary>
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
         .Subject(Order.Type)
-        .Subject(Shipment.Type);
+        .Subject(Shipment.Type)
+        .Subject(OrderReturn.Type)
+        .Subject(Tender.Type)
+        .Subject(EdiDocument.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
