@@ -42,7 +42,9 @@ public sealed class QuoteTests(ScmHost host) : IClassFixture<ScmHost>
 
         // PPM's price changes; the quote keeps its price.
         var entry = await org.Pricing.GetPrice(a, "eur");
-        await org.Pricing.SetPrice(a, 1100, list: "eur", expectedRevision: entry.Revision()).Ok();
+        // The same window, a new amount (within PPM's change thresholds, so in effect at once).
+        var from = entry.GetProperty("windows")[0].GetProperty("effective_from").GetDateTimeOffset();
+        await org.Pricing.SetPrice(a, 1100, list: "eur", from: from, expectedRevision: entry.Revision()).Ok();
         await Waits.UntilAsync(async () => (await org.Pricing.Resolve("web", null, ResolveSteps.Line(a))).LineOf(0).Unit() == 1100, "the new price resolves");
 
         // Two converts at once: one order.
