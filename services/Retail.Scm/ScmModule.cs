@@ -24,6 +24,7 @@ public sealed class ScmModule : IServiceModule
     /// </summary>
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
         .Subject(Order.Type)
+        .Subject(Shipment.Type)
         .Subject(Quote.Type).Subject(Backorder.Type).Subject(SpecialOrder.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)

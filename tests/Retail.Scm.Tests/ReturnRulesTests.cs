@@ -1,3 +1,4 @@
+using Retail.Scm.Fulfilment;
 using Retail.Scm.Orders;
 using Retail.Scm.Payments;
 
@@ -68,6 +69,34 @@ public sealed class ReturnRulesTests
         Assert.Equal([("a", 200L), ("b", 400L)], parts.Select(p => (p.Tender.TenderGuid, p.Amount)));
         Assert.Null(ReturnRules.Allocate(tenders, 701));
         Assert.Empty(ReturnRules.Allocate(tenders, 0)!);
+    }
+
+    [Fact]
+    public void A_lines_window_starts_at_its_latest_delivery_else_its_shipment_else_the_orders_placing()
+    {
+        var placed = DateTimeOffset.UnixEpoch.AddDays(1);
+        var order = TenderRulesTests.Order(0) with
+        {
+            PlacedAt = placed,
+            Lines = [new OrderLine(1, "v1", 2), new OrderLine(2, "v2", 1), new OrderLine(3, "v3", 1)],
+        };
+        Shipment Shipped(int day, DateTimeOffset? delivered, params int[] lines) => new()
+        {
+            ShipmentGuid = $"s{day}", OrderGuid = "o1", OrderNumber = "SO-1", ChannelCode = "web", FacilityCode = "store-1",
+            Method = DeliveryMethod.Ship, CreatedBy = "u1", Status = ShipmentStatus.Shipped,
+            Lines = [.. lines.Select(l => new Retail.Scm.Fulfilment.ShipmentLine(l, "v", 1))],
+            ShippedAt = DateTimeOffset.UnixEpoch.AddDays(day), DeliveredAt = delivered,
+        };
+        var starts = ReturnRules.WindowStarts(order,
+        [
+            Shipped(2, DateTimeOffset.UnixEpoch.AddDays(5), 1),
+            Shipped(3, null, 1, 2),
+            new Shipment { ShipmentGuid = "open", OrderGuid = "o1", OrderNumber = "SO-1", ChannelCode = "web", FacilityCode = "store-1",
+                Method = DeliveryMethod.Ship, CreatedBy = "u1", Lines = [new Retail.Scm.Fulfilment.ShipmentLine(3, "v3", 1)] },
+        ]);
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddDays(5), starts[1]);
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddDays(3), starts[2]);
+        Assert.Equal(placed, starts[3]);
     }
 
     [Fact]

@@ -91,8 +91,7 @@ public static class ExceptionsApi
             missing[lineNo] = line.Quantity - asked.Found!.Value;
             keep[lineNo] = asked.Found!.Value;
         }
-        // The missing units are not in the facility: the line's commitment is released, the missing quantity written off
-        // (shrink), and what is left committed again.
+        // The missing units are not in the facility: released from the line's commitment and written off (shrink).
         var holds = new Dictionary<int, LineHold?>();
         try
         {
@@ -105,12 +104,14 @@ public static class ExceptionsApi
                     return noHold!;
                 }
                 var key = $"{shipment.ShipmentGuid}:r{shipment.Revision}:short_pick:{lineNo}";
-                await changes.Sources.ReleaseAsync(orgcode, hold, "short_pick", $"{key}:release", ct);
+                // The missing units leave the commitment (the rest stays held by it) and are written off.
+                var kept = gone < hold.Quantity
+                    ? await changes.Sources.ReleasePartAsync(orgcode, hold, gone, "short_pick", $"{key}:release", ct)
+                    : await changes.Sources.ReleaseAsync(orgcode, hold, "short_pick", $"{key}:release", ct);
                 await changes.Sources.AdjustAsync(orgcode, hold.FacilityCode, hold.VariantGuid, gone, "shrink",
                     $"short pick of shipment {shipment.ShipmentGuid}", $"{key}:shrink", ct);
-                holds[lineNo] = hold.Quantity > gone
-                    ? ShipmentRules.ToLineHold(await changes.Sources.CommitAsync(orgcode, hold.FacilityCode, hold.VariantGuid, hold.Quantity - gone,
-                        order.Record.OrderGuid, $"{key}:rest", ct))
+                holds[lineNo] = gone < hold.Quantity
+                    ? ShipmentRules.ToLineHold(kept)
                     : null;
             }
         }

@@ -9,6 +9,9 @@ namespace Retail.Scm.Fulfilment;
 /// <summary>A PVM variant link as fulfilment reads it (<c>/alternative/list</c>).</summary>
 public sealed record PvmVariantLink(string Kind, string FromVariantGuid, string ToVariantGuid, string? ToVariantCode, int Rank, string Status);
 
+/// <summary>ICS's answer to a hold batch: the holds in the order of the request.</summary>
+public sealed record IcsHoldList(IReadOnlyList<IcsHold> Holds);
+
 public sealed record PvmLinkPage(IReadOnlyList<PvmVariantLink> Items, string? NextToken);
 
 /// <summary>
@@ -43,6 +46,17 @@ public sealed class FulfilmentSources(ScmSources sources, RecordStore<ChannelPol
     public Task<IcsHold> ReleaseAsync(string orgcode, IcsHold hold, string reason, string key, CancellationToken ct) =>
         sources.IcsAsync<IcsHold>(orgcode, "/commit/release", new { hold_guid = hold.HoldGuid, expected_revision = hold.Revision, reason }, key, ct);
 
+    /// <summary>
+    /// Releases <paramref name="quantity"/> of a hold back to available, the rest staying held by the same hold (ICS
+    /// <c>/hold/batch/release</c>, one ledger change): the hold as it now stands.
+    /// </summary>
+    public async Task<IcsHold> ReleasePartAsync(string orgcode, IcsHold hold, long quantity, string reason, string key, CancellationToken ct) =>
+        (await sources.IcsAsync<IcsHoldList>(orgcode, "/hold/batch/release", new
+        {
+            holds = new[] { new { hold_guid = hold.HoldGuid, expected_revision = hold.Revision, quantity } },
+            reason,
+        }, key, ct)).Holds[0];
+
     public Task<JsonElement> PickAsync(string orgcode, string facilityCode, string holdGuid, string variantGuid, long quantity, string fromBin,
         string? toBin, string key, CancellationToken ct) =>
         sources.IcsAsync<JsonElement>(orgcode, "/pick/record", new
@@ -66,13 +80,14 @@ public sealed class FulfilmentSources(ScmSources sources, RecordStore<ChannelPol
         }, key, ct);
 
     /// <summary>The commitment's stock leaves the facility and the hold becomes <c>shipped</c> (ICS, one change).</summary>
-    public Task<JsonElement> ShipAsync(string orgcode, string facilityCode, string holdGuid, long holdRevision, string? carrier, string? tracking,
-        string key, CancellationToken ct) =>
+    public Task<JsonElement> ShipAsync(string orgcode, string facilityCode, string holdGuid, long holdRevision, string? fromBin, string? carrier,
+        string? tracking, string key, CancellationToken ct) =>
         sources.IcsAsync<JsonElement>(orgcode, "/ship/record", new
         {
             facility_code = facilityCode,
             hold_guid = holdGuid,
             expected_revision = holdRevision,
+            from_bin = fromBin,
             carrier,
             tracking,
         }, key, ct);

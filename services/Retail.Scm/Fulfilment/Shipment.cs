@@ -29,6 +29,9 @@ public sealed record ShipmentLine(int LineNo, string VariantGuid, long Quantity)
 {
     public long Picked { get; init; }
 
+    /// <summary>The staging bin the line was picked into (ICS), which it ships from; null: picked without bins.</summary>
+    public string? Bin { get; init; }
+
     /// <summary>What a short pick found missing (backordered or cancelled on the order line).</summary>
     public long Short { get; init; }
 

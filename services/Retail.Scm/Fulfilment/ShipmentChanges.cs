@@ -12,10 +12,10 @@ public sealed record ShipmentOutcome(Shipment Shipment, Order? Order, IReadOnlyL
 /// its order (ETag-checked; re-read and decided again when another shipment of the same order got there first) and the
 /// business events together.
 /// <para>
-/// An order line keeps one commitment for what is open. ICS ships, packs and releases whole holds, so where a shipment
-/// takes part of a line (or a short pick or damage changes it) the line's commitment is released and committed again
-/// in the parts needed (<see cref="SplitAsync"/>). Those ICS calls are not one transaction: between the release and the
-/// new commitments another hold could take the stock (then 409 <c>insufficient_stock</c> and the line keeps no hold).
+/// An order line keeps one commitment for what is open. ICS ships whole holds, so where a shipment takes part of a line
+/// the line's commitment is released down to that part (ICS's partial release, one change) and the rest committed again
+/// from available (<see cref="SplitAsync"/>). Those two ICS calls are not one transaction: between them another hold
+/// could take the rest (then 409 <c>insufficient_stock</c>, and the line keeps no hold for its rest).
 /// Every call carries a key made of the shipment, the step and the line, so a retried request repeats none of them.
 /// </para>
 /// </summary>
@@ -61,8 +61,8 @@ public sealed class ShipmentChanges(RecordStore<Shipment> shipments, RecordStore
         {
             return (hold, null, null);
         }
-        await sources.ReleaseAsync(orgcode, hold, "split", $"{key}:release", ct);
-        var part = await sources.CommitAsync(orgcode, hold.FacilityCode, hold.VariantGuid, quantity, orderGuid, $"{key}:part", ct);
+        // The hold keeps the part that ships (released down to it in one ICS change); the rest of the line is committed again.
+        var part = await sources.ReleasePartAsync(orgcode, hold, hold.Quantity - quantity, "split", $"{key}:split", ct);
         var rest = await sources.CommitAsync(orgcode, hold.FacilityCode, hold.VariantGuid, hold.Quantity - quantity, orderGuid, $"{key}:rest", ct);
         return (part, rest, null);
     }
@@ -94,7 +94,7 @@ public sealed class ShipmentChanges(RecordStore<Shipment> shipments, RecordStore
             var key = $"{shipment.ShipmentGuid}:ship:{line.LineNo}";
             if (line.HoldGuid is { } own)
             {
-                await sources.ShipAsync(orgcode, shipment.FacilityCode, own, line.HoldRevision ?? 1, carrier, tracking, key, ct);
+                await sources.ShipAsync(orgcode, shipment.FacilityCode, own, line.HoldRevision ?? 1, line.Bin, carrier, tracking, key, ct);
                 continue;
             }
             if (order.Line(line.LineNo) is not { } orderLine)
@@ -106,7 +106,7 @@ public sealed class ShipmentChanges(RecordStore<Shipment> shipments, RecordStore
             {
                 return (null, problem);
             }
-            await sources.ShipAsync(orgcode, shipment.FacilityCode, part.HoldGuid, part.Revision, carrier, tracking, key, ct);
+            await sources.ShipAsync(orgcode, shipment.FacilityCode, part.HoldGuid, part.Revision, line.Bin, carrier, tracking, key, ct);
             holds[line.LineNo] = rest is null ? null : ShipmentRules.ToLineHold(rest);
         }
         return (holds, null);

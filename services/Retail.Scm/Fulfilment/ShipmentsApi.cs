@@ -128,9 +128,10 @@ public static class ShipmentsApi
                         return ScmProblems.LineNotShippable("line_not_committed", "The line's stock is not committed.", line.LineNo,
                             $"Line {line.LineNo} has no committed stock.");
                     }
-                    var bin = bins[line.LineNo];
-                    await changes.Sources.PickAsync(orgcode, shipment.FacilityCode, holdGuid, line.VariantGuid, line.Quantity, Codes.Normalize(bin.FromBin),
-                        bin.ToBin is null ? null : Codes.Normalize(bin.ToBin), $"{shipment.ShipmentGuid}:pick:{line.LineNo}", ct);
+                    // The bins are in the key: ICS keeps a refusal under its key, and another bin is another attempt.
+                    var (from, to) = (Codes.Normalize(bins[line.LineNo].FromBin), bins[line.LineNo].ToBin is { } toBin ? Codes.Normalize(toBin) : null);
+                    await changes.Sources.PickAsync(orgcode, shipment.FacilityCode, holdGuid, line.VariantGuid, line.Quantity, from, to,
+                        $"{shipment.ShipmentGuid}:pick:{line.LineNo}:{from}:{to}", ct);
                 }
             }
         }
@@ -141,7 +142,11 @@ public static class ShipmentsApi
         var next = shipment with
         {
             Status = ShipmentStatus.Picked,
-            Lines = shipment.Lines.Select(l => l with { Picked = l.Quantity }).ToList(),
+            Lines = shipment.Lines.Select(l => l with
+            {
+                Picked = l.Quantity,
+                Bin = bins.TryGetValue(l.LineNo, out var bin) && bin.ToBin is { } staged ? Codes.Normalize(staged) : null,
+            }).ToList(),
             PickedAt = changes.Now,
         };
         return await changes.CommitAsync(orgcode, loaded, next, null, Updated(orgcode), null, ct);
@@ -332,13 +337,20 @@ public static class ShipmentsApi
                     }
                     continue;
                 }
-                var (part, rest, refused) = await changes.SplitAsync(orgcode, order.Record.OrderGuid, order.Record.Line(line.LineNo)!, line.Quantity, key, ct);
-                if (part is null)
+                var (hold, noHold) = await changes.CommittedHoldAsync(orgcode, order.Record.Line(line.LineNo)!, ct);
+                if (hold is null)
                 {
-                    return refused!;
+                    return noHold!;
                 }
-                await changes.Sources.ReleaseAsync(orgcode, part, "no_show", $"{key}:release_part", ct);
-                left[line.LineNo] = rest is null ? null : ShipmentRules.ToLineHold(rest);
+                if (line.Quantity >= hold.Quantity)
+                {
+                    await changes.Sources.ReleaseAsync(orgcode, hold, "no_show", key, ct);
+                    left[line.LineNo] = null;
+                }
+                else
+                {
+                    left[line.LineNo] = ShipmentRules.ToLineHold(await changes.Sources.ReleasePartAsync(orgcode, hold, line.Quantity, "no_show", key, ct));
+                }
             }
         }
         catch (ServiceRefusedException refused)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Retail.Scm.Fulfilment;
 using Retail.Scm.Orders;
 
 namespace Retail.Scm.Payments;
@@ -109,24 +110,50 @@ public sealed record OrderReturn : Record
 }
 
 /// <summary>
-/// When a line's return window starts: its delivery, else its shipment. The fulfilment area knows those dates (its
-/// shipments) and may register its own; until then <see cref="OrderDates"/> answers the order's placing time, which is
-/// never later than a shipment, so the window it gives is never longer than the policy's.
+/// When each line's return window starts: the latest delivery (or collection) of a shipment that carried it, else its
+/// latest shipment; a line no shipment record carries (shipped before shipments were recorded) starts at the order's
+/// placing, which is never later than its shipment, so that window is never longer than the policy's.
 /// </summary>
 public interface IShipmentDates
 {
-    Task<DateTimeOffset> WindowStartAsync(string orgcode, Order order, OrderLine line, CancellationToken ct);
+    Task<IReadOnlyDictionary<int, DateTimeOffset>> WindowStartsAsync(string orgcode, Order order, CancellationToken ct);
 }
 
-public sealed class OrderDates : IShipmentDates
+/// <summary>The window starts from the order's shipments (a handful per order, read through the order_guid index).</summary>
+public sealed class ShipmentWindowStarts(RecordStore<Shipment> shipments) : IShipmentDates
 {
-    public Task<DateTimeOffset> WindowStartAsync(string orgcode, Order order, OrderLine line, CancellationToken ct) =>
-        Task.FromResult(order.PlacedAt ?? order.CreatedAt);
+    public async Task<IReadOnlyDictionary<int, DateTimeOffset>> WindowStartsAsync(string orgcode, Order order, CancellationToken ct)
+    {
+        var page = await shipments.ListAsync(orgcode, [StateFilter.Eq("order_guid", order.OrderGuid)], Paging.MaxLimit, ct: ct);
+        return ReturnRules.WindowStarts(order, page.Items);
+    }
 }
 
 /// <summary>The decisions of returns and refunds as pure functions of (order, return, command).</summary>
 public static class ReturnRules
 {
+    /// <summary>Per order line, when its return window starts (see <see cref="IShipmentDates"/>).</summary>
+    public static IReadOnlyDictionary<int, DateTimeOffset> WindowStarts(Order order, IEnumerable<Shipment> shipments)
+    {
+        var starts = new Dictionary<int, DateTimeOffset>();
+        foreach (var shipment in shipments)
+        {
+            if ((shipment.DeliveredAt ?? shipment.CollectedAt ?? shipment.ShippedAt) is not { } at)
+            {
+                continue;
+            }
+            foreach (var line in shipment.Lines)
+            {
+                starts[line.LineNo] = starts.TryGetValue(line.LineNo, out var earlier) && earlier > at ? earlier : at;
+            }
+        }
+        foreach (var line in order.Lines)
+        {
+            starts.TryAdd(line.LineNo, order.PlacedAt ?? order.CreatedAt);
+        }
+        return starts;
+    }
+
     /// <summary>What of an order line can still be asked back: shipped, less returned, less what open returns hold.</summary>
     public static long Returnable(OrderLine line, long onOpenReturns) => Math.Max(0, line.Shipped - line.Returned - onOpenReturns);
 

@@ -31,8 +31,7 @@ public static class PaymentsSetup
         {
             throw new InvalidOperationException($"{PaymentOptions.Section}:Provider must be 'test' or 'dapr', not '{options.Provider}'.");
         }
-        // The fulfilment area may register the shipment dates it knows; until then the order's own dates.
-        services.TryAddSingleton<IShipmentDates, OrderDates>();
+        services.AddScoped<IShipmentDates, ShipmentWindowStarts>();
         return services;
     }
 

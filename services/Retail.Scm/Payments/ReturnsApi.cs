@@ -39,12 +39,13 @@ public static class ReturnsApi
             return ScmProblems.UnknownReference("order_guid", $"No order {orderGuid} in this org.");
         }
         var order = loaded.Record;
-        var policy = (await policies.GetAsync(orgcode, order.ChannelCode, ct: ct))?.Record ?? ChannelPolicy.Default(order.ChannelCode);
+        var policy = await policies.EffectiveAsync(orgcode, order.ChannelCode, ct);
         // One order's open returns: few, read through the (order_guid, status) index.
         var open = await returns.ListAsync(orgcode,
             [StateFilter.Eq("order_guid", orderGuid), StateFilter.In("status", ReturnStatus.Requested, ReturnStatus.Authorized)], Paging.MaxLimit, ct: ct);
         var onOpen = open.Items.SelectMany(r => r.Lines).GroupBy(l => l.LineNo).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
         var now = clock.GetUtcNow();
+        var starts = await dates.WindowStartsAsync(orgcode, order, ct);
         var lines = new List<ReturnLine>();
         foreach (var asked in request.Lines!)
         {
@@ -58,7 +59,7 @@ public static class ReturnsApi
             {
                 return ScmProblems.NotReturnable(lineNo, asked.Quantity.Value, returnable);
             }
-            var closesAt = (await dates.WindowStartAsync(orgcode, order, line, ct)).AddDays(policy.ReturnWindowDays);
+            var closesAt = starts[lineNo].AddDays(policy.ReturnWindowDays);
             if (now > closesAt)
             {
                 return ScmProblems.ReturnWindowClosed(lineNo, closesAt, policy.ReturnWindowDays);

@@ -47,7 +47,7 @@ public static class TendersApi
         {
             return ScmProblems.OrderNotPayable(Retail.Shared.Json.SnakeCase.Name(order.Status));
         }
-        var policy = (await policies.GetAsync(orgcode, order.ChannelCode, ct: ct))?.Record ?? ChannelPolicy.Default(order.ChannelCode);
+        var policy = await policies.EffectiveAsync(orgcode, order.ChannelCode, ct);
         var kind = Codes.Normalize(request.TenderKind ?? "card");
         if (!policy.AcceptedTenders.Contains(kind, StringComparer.Ordinal))
         {

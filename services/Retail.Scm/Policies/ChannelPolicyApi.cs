@@ -24,6 +24,13 @@ public sealed record ChannelPolicyView(string ChannelCode, int ReturnWindowDays,
 
 public static class ChannelPolicyRules
 {
+    /// <summary>A channel's policy as it applies: the one set, else <see cref="ChannelPolicy.Default"/> (revision 0).</summary>
+    public static async Task<ChannelPolicy> EffectiveAsync(this RecordStore<ChannelPolicy> store, string orgcode, string channelCode, CancellationToken ct)
+    {
+        var channel = Codes.Normalize(channelCode);
+        return (await store.GetAsync(orgcode, channel, ct: ct))?.Record ?? ChannelPolicy.Default(channel);
+    }
+
     /// <summary>The tender kinds a channel may accept (what the payment-provider port knows).</summary>
     public static readonly IReadOnlyList<string> TenderKinds = ["card", "gift_card", "cash", "invoice", "store_credit", "bank_transfer", "wallet"];
 
@@ -84,7 +91,7 @@ public static class ChannelPolicyApi
         {
             return problem;
         }
-        var policy = (await store.GetAsync(orgcode, channel!, ct: ct))?.Record ?? ChannelPolicy.Default(channel!);
+        var policy = await store.EffectiveAsync(orgcode, channel!, ct);
         var history = request.IncludeHistory == true && policy.Revision > 0
             ? await store.HistoryAsync(orgcode, channel!, Paging.LimitOf(request), request.NextToken, ct)
             : request.IncludeHistory == true ? new Page<HistoryEntry>([], null) : null;

@@ -66,7 +66,7 @@ public sealed class CreateRoutingPlanRequestValidator : AbstractValidator<Create
         RuleFor(r => r.Lines).Must(l => l is null || l.Count is > 0 and <= RoutingRules.MaxLines).WithMessage($"has 1 to {RoutingRules.MaxLines} lines")
             .Must(l => l is null || l.Where(x => x?.LineNo is not null).Select(x => x.LineNo).Distinct().Count() == l.Count(x => x?.LineNo is not null))
             .WithMessage("numbers each line once");
-        RuleForEach(r => r.Lines).NotNull().ChildRules(line =>
+        RuleForEach(r => r.Lines).NotNull().WithMessage("is required").ChildRules(line =>
         {
             line.RuleFor(x => x.LineNo).InclusiveBetween(1, 100_000);
             line.RuleFor(x => x.VariantGuid).RequiredGuid();

@@ -198,7 +198,7 @@ public static class TaxApi
         }
         var next = TaxFinalization.Freeze(order, quote, now);
         var batch = new RecordBatch();
-        var frozen = orders.Update(batch, orgcode, loaded, next, "tax_finalized");
+        var frozen = orders.Update(batch, orgcode, loaded, next);
         var write = await batch.CommitAsync(ct);
         return write.Outcome == RecordWriteOutcome.Written ? TypedResults.Ok(frozen) : write.Problem();
     }

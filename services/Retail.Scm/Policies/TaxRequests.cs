@@ -56,7 +56,7 @@ public sealed class SetTaxPolicyRequestValidator : AbstractValidator<SetTaxPolic
             .Must(r => r is null || r.Count is > 0 and <= TaxRules.MaxRates).WithMessage($"lists 1 to {TaxRules.MaxRates} rates")
             .Must(r => r is null || r.Any(x => Codes.Normalize(x?.TaxCategory) == TaxCodes.Standard)).WithMessage("must include the standard rate")
             .Must(r => r is null || r.Select(x => Codes.Normalize(x?.TaxCategory)).Distinct().Count() == r.Count).WithMessage("lists each tax category once");
-        RuleForEach(r => r.Rates).ChildRules(rate =>
+        RuleForEach(r => r.Rates).NotNull().WithMessage("is required").ChildRules(rate =>
         {
             rate.RuleFor(x => x.TaxCategory).Must(TaxCodes.IsCategory).WithMessage($"must match {TaxCodes.CategoryPatternText}");
             rate.RuleFor(x => x.RatePercent).InclusiveBetween(0m, 100m).WithMessage("must be a percentage from 0 to 100")
@@ -128,7 +128,7 @@ public sealed class TaxQuoteRequestValidator : AbstractValidator<TaxQuoteRequest
             .Must(l => l is null || l.Count is > 0 and <= TaxRules.MaxLines).WithMessage($"has 1 to {TaxRules.MaxLines} lines")
             .Must(l => l is null || l.Where(x => x?.LineNo is not null).Select(x => x.LineNo).Distinct().Count() == l.Count(x => x?.LineNo is not null))
             .WithMessage("numbers each line once");
-        RuleForEach(r => r.Lines).ChildRules(line =>
+        RuleForEach(r => r.Lines).NotNull().WithMessage("is required").ChildRules(line =>
         {
             line.RuleFor(x => x.LineNo).InclusiveBetween(1, 100_000);
             line.RuleFor(x => x.VariantGuid).RequiredGuid();

@@ -141,6 +141,30 @@ public sealed class OrderTests(ScmHost host) : IClassFixture<ScmHost>
     }
 
     [Fact]
+    public async Task UC_SCM_001_racing_places_of_one_order_leave_exactly_the_winners_holds_in_ics()
+    {
+        var org = await host.NewOrgAsync(stock: 100);
+        await org.TaxPolicy();
+        var a = org.Variants[2];
+        var order = await org.NewOrder(OrderSteps.Line(a, 2));
+
+        // Every racer reads revision 1; the losers of the order's ETag release what they reserved (or never reserve).
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => org.Step("/scm/order/place", order)));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        foreach (var lost in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, lost.StatusCode);
+            Assert.Contains(await lost.ProblemCodeAsync(), new[] { "revision_mismatch", "invalid_transition" });
+        }
+        var placed = await org.Post("/scm/order/get", new { order_guid = order.Guid() }).Ok();
+        var active = Assert.Single(await org.HoldsOf(order, "active"));
+        Assert.Equal(placed.LineNo(1).GetProperty("hold").Text("hold_guid"), active.Text("hold_guid"));
+        Assert.Equal((98, 2, 0, 0), await org.StockOf(a));
+        Assert.True((await host.Factory.ReconcileAsync(org.Orgcode, "store-1", a)).Agrees);
+    }
+
+    [Fact]
     public async Task UC_SCM_001_cancelling_a_placed_order_releases_every_hold_in_ics()
     {
         var org = await host.NewOrgAsync(stock: 10);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Retail.Functional.Tests.Ics;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Scm.Orders;
 
@@ -61,6 +62,32 @@ public sealed class ShipmentTests(ScmHost host) : IClassFixture<ScmHost>
 
         var listed = await org.Post("/scm/fulfillment/shipment/list", new { order_guid = orderGuid }).Ok();
         Assert.Equal(shipment.Text("shipment_guid"), Assert.Single(listed.GetProperty("items").EnumerateArray()).Text("shipment_guid"));
+    }
+
+    [Fact]
+    public async Task UC_SCM_002_an_order_created_placed_committed_and_captured_over_HTTP_ships_only_once_captured_and_is_delivered()
+    {
+        var org = await host.NewOrgAsync(stock: 10);
+        await org.TaxPolicy();
+        var placed = await org.Placed(await org.NewOrder(OrderSteps.Line(org.Variants[0], 2), OrderSteps.Line(org.Variants[1], 1)));
+        var committed = await org.Step("/scm/order/promise/commit", placed).Ok();
+        Assert.All(committed.GetProperty("lines").EnumerateArray(), l => Assert.Equal("committed", l.GetProperty("hold").Text("stage")));
+        Assert.Equal((8, 2), await org.StockOf(0));
+
+        var shipment = await org.Shipment(placed.Guid());
+        shipment = await org.Step(shipment, "pick").Ok();
+        shipment = await org.Step(shipment, "pack", new { package_ref = "box-1" }).Ok();
+        await org.Step(shipment, "ship", new { carrier = "dhl" }).Problem(HttpStatusCode.Conflict, "tender_not_captured");
+        await org.Capture(await host.Factory.OrderAsync(org, placed.Guid()));
+        var shipped = await org.Step(shipment, "ship", new { carrier = "dhl", tracking = "JJD0002" }).Ok();
+        Assert.Equal((8, 0), await org.StockOf(0));
+        Assert.Equal((9, 0), await org.StockOf(1));
+        await org.Step(shipped, "deliver").Ok();
+
+        var order = await org.Post("/scm/order/get", new { order_guid = placed.Guid() }).Ok();
+        Assert.Equal(("fulfilled", "captured"), (order.Text("status"), order.Text("payment_status")));
+        Assert.All(order.GetProperty("lines").EnumerateArray(), l => Assert.Equal("delivered", l.Text("status")));
+        Assert.Single(host.Factory.OutboxEvents("scm", org.Orgcode, "order.fulfilled"));
     }
 
     [Fact]
@@ -167,6 +194,31 @@ public sealed class ShipmentTests(ScmHost host) : IClassFixture<ScmHost>
         Assert.Single(host.Factory.OutboxEvents("scm", org.Orgcode, "fulfillment.shipment_cancelled"));
         var again = await org.Shipment(orderGuid);
         Assert.Equal(2, again.GetProperty("lines")[0].GetProperty("quantity").GetInt64());
+    }
+
+    [Fact]
+    public async Task UC_SCM_002_a_pick_from_a_bin_is_recorded_in_ICS_against_the_commitment_and_ships_from_the_staging_bin()
+    {
+        var org = await host.NewOrgAsync(stock: 0);
+        await org.Inventory.Bins("store-1", "a1", "stage");
+        await org.Inventory.Receive("store-1", org.Variants[0], 5, "a1");
+        var orderGuid = await host.Factory.CommittedOrderAsync(org, [(0, 2)]);
+        var shipment = await org.Shipment(orderGuid);
+        // Nothing lies in the staging bin yet: ICS refuses the pick and the shipment stays as it was.
+        await org.Step(shipment, "pick", new { lines = new[] { new { line_no = 1, from_bin = "stage" } } })
+            .Problem(HttpStatusCode.Conflict, "insufficient_stock");
+        var picked = await org.Step(shipment, "pick", new { lines = new[] { new { line_no = 1, from_bin = "a1", to_bin = "stage" } } }).Ok();
+        Assert.Equal(("picked", "stage"), (picked.Text("status"), picked.GetProperty("lines")[0].Text("bin")));
+        var card = await org.Post("/ics/stock/card/list", new { facility_code = "store-1", variant_guid = org.Variants[0] }).Ok();
+        Assert.Contains(card.GetProperty("items").EnumerateArray(), m => m.Text("reason") == "pick" && m.Text("to_bin") == "stage");
+        Assert.Equal((3, 2), await org.StockOf(0));
+
+        await org.ShipAll(picked);
+        Assert.Equal((3, 0), await org.StockOf(0));
+        card = await org.Post("/ics/stock/card/list", new { facility_code = "store-1", variant_guid = org.Variants[0] }).Ok();
+        Assert.Contains(card.GetProperty("items").EnumerateArray(), m => m.Text("reason") == "ship" && m.Text("from_bin") == "stage");
+        await org.Post("/scm/comment", new { subject_entity = "shipment", subject_key = picked.Text("shipment_guid"), body = "Left at the door." })
+            .Ok(HttpStatusCode.Created);
     }
 
     [Fact]
