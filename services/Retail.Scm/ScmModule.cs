@@ -25,6 +25,9 @@ public sealed class ScmModule : IServiceModule
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
         .Subject(Order.Type)
         .Subject(Shipment.Type)
+        .Subject(OrderReturn.Type)
+        .Subject(Tender.Type)
+        .Subject(EdiDocument.Type)
         .Subject(Quote.Type).Subject(Backorder.Type).Subject(SpecialOrder.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)

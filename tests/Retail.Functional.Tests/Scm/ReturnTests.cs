@@ -131,5 +131,7 @@ public sealed class ReturnTests(ScmHost host) : IClassFixture<ScmHost>
         var listed = await org.Post("/scm/return/list", new { order_guid = order.OrderGuid, status = "authorized" }).Ok();
         Assert.Equal(requested.Str("return_guid"), Assert.Single(listed.GetProperty("items").EnumerateArray()).Str("return_guid"));
         await org.Post("/scm/return/get", new { return_guid = Guid.CreateVersion7().ToString() }).Problem(HttpStatusCode.NotFound, "not_found");
+        await org.Post(org.Clerk, "/scm/comment", new { subject_entity = "return", subject_key = requested.Str("return_guid"), body = "Customer sent photos." })
+            .Ok(HttpStatusCode.Created);
     }
 }
