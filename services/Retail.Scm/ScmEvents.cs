@@ -46,4 +46,17 @@ public static class ScmEvents
 
     /// <summary>An order's holds were released (lines back to open) by <c>/order/promise/release</c>.</summary>
     public const string PromiseReleased = "promise.released";
+
+    // Quotes, backorders, special orders.
+    public const string QuoteCreated = "quote.created";
+    public const string QuoteApproved = "quote.approved";
+    public const string QuoteConverted = "quote.converted";
+    public const string BackorderCreated = "backorder.created";
+    public const string BackorderApproved = "backorder.approved";
+    public const string BackorderFulfilled = "backorder.fulfilled";
+    public const string BackorderCancelled = "backorder.cancelled";
+    public const string SpecialOrderCreated = "special_order.created";
+    public const string SpecialOrderApproved = "special_order.approved";
+    public const string SpecialOrderSubmitted = "special_order.submitted";
+    public const string SpecialOrderCancelled = "special_order.cancelled";
 }

@@ -2,6 +2,7 @@ using Retail.Scm.Fulfilment;
 using Retail.Scm.Orders;
 using Retail.Scm.Payments;
 using Retail.Scm.Policies;
+using Retail.Scm.Quotes;
 using Retail.Scm.Sources;
 using Retail.Shared.Collaboration;
 using Retail.Shared.Hosting;
@@ -26,17 +27,22 @@ public sealed class ScmModule : IServiceModule
         .Subject(Shipment.Type)
         .Subject(OrderReturn.Type)
         .Subject(Tender.Type)
-        .Subject(EdiDocument.Type);
+        .Subject(EdiDocument.Type)
+        .Subject(Quote.Type).Subject(Backorder.Type).Subject(SpecialOrder.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddRecords(Id, Order.Type);
         services.AddRecords(Id, ChannelPolicy.Type);
+        services.AddRecords(Id, Quote.Type);
+        services.AddRecords(Id, Backorder.Type);
+        services.AddRecords(Id, SpecialOrder.Type);
         services.AddScoped<ScmSources>();
         services.AddPolicies(configuration);
         services.AddOrders(configuration);
         services.AddFulfilment(configuration);
         services.AddPayments(configuration);
+        services.AddQuotes(configuration);
         services.AddCommentsAndInbox(Id, Collaboration);
     }
 
@@ -46,6 +52,7 @@ public sealed class ScmModule : IServiceModule
         routes.MapOrders();
         routes.MapFulfilment();
         routes.MapPayments();
+        routes.MapQuotes();
         routes.MapCommentsAndInbox(Collaboration);
     }
 }

@@ -166,4 +166,15 @@ public static class ScmProblems
     /// <summary>422: the lines of a receipt do not match the return's lines.</summary>
     public static ProblemHttpResult ReturnLinesMismatch(string detail) =>
         ApiProblem.Business("return_lines_mismatch", "The lines do not match the return.", detail);
+
+    // Quotes, backorders, special orders.
+
+    /// <summary>422: the quote's validity ran out (approve or convert after valid_until).</summary>
+    public static ProblemHttpResult QuoteExpired(DateTimeOffset validUntil) =>
+        ApiProblem.Business("quote_expired", "The quote has expired.", $"The quote was valid until {validUntil:O}.", [new("valid_until", validUntil)]);
+
+    /// <summary>422 <c>backorder_not_allowed</c> (the same code as a short pick's): the channel policy does not allow backorders.</summary>
+    public static ProblemHttpResult BackordersRefused(string channel) =>
+        ApiProblem.Business("backorder_not_allowed", "The channel does not allow backorders.",
+            $"Channel '{channel}' does not allow backorders (channel policy backorders_allowed).", [new("channel_code", channel)]);
 }

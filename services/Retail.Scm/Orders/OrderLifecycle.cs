@@ -12,7 +12,7 @@ namespace Retail.Scm.Orders;
 /// <see cref="OrderRules"/>, makes at most one call to ICS (<see cref="OrderHolds"/>) and saves the order with its events
 /// in one batch. Creating asks PVM (lines named other than by guid), PPM (one resolve for every line) and the tax policy.
 /// </summary>
-public sealed class OrderLifecycle(
+public sealed partial class OrderLifecycle(
     RecordStore<Order> orders,
     RecordStore<ChannelPolicy> channelPolicies,
     ScmSources sources,
