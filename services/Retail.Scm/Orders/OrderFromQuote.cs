@@ -5,16 +5,15 @@ using Retail.Shared.Invocation;
 namespace Retail.Scm.Orders;
 
 /// <summary>
-/// Hooks for quotes, backorders and special orders (Quotes/*): the order's lines priced and taxed exactly as
-/// <see cref="CreateAsync"/> does it, without saving an order, so a quote or backorder can hold those prices and an order
-/// can later be made from them unchanged.
+/// An order drafted (priced and taxed) without saving it: <c>/order/create</c> saves the draft; quotes and backorders
+/// (Quotes/*) hold its prices, and an order can later be made from them unchanged.
 /// </summary>
 public sealed partial class OrderLifecycle
 {
     /// <summary>
     /// What <c>/order/create</c> would make of <paramref name="request"/> (channel, lines resolved through PVM, ONE PPM
     /// resolve, tax from the tax policy), unsaved: the order in <c>created</c> with its guid and number, or the problem
-    /// creating would answer. Duplicates <see cref="CreateAsync"/>'s steps up to the write.
+    /// creating would answer.
     /// </summary>
     public async Task<(Order? Draft, ProblemHttpResult? Problem)> DraftAsync(CreateOrderRequest request, CancellationToken ct)
     {

@@ -25,104 +25,13 @@ public sealed partial class OrderLifecycle(
 {
     public async Task<Results<Created<Order>, ProblemHttpResult>> CreateAsync(CreateOrderRequest request, CancellationToken ct)
     {
+        var (order, problem) = await DraftAsync(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
         var orgcode = context.RequireOrgcode();
-        var header = context.ChannelCode is null ? null : Codes.Normalize(context.ChannelCode);
-        var named = request.ChannelCode is null ? null : Codes.Normalize(request.ChannelCode);
-        if (named is not null && header is not null && named != header)
-        {
-            return ApiProblem.Create(StatusCodes.Status400BadRequest, ProblemCodes.ContextMismatch, "Context mismatch.",
-                "channel_code differs from x-channel-code.");
-        }
-        var channel = named ?? header;
-        if (channel is null)
-        {
-            return ApiProblem.Validation("channel_code", "is required (in the body or as x-channel-code)");
-        }
-        if (await ContextProblemAsync(orgcode, new ContextCodes(null, channel, null), "channel_code", $"No active sales channel '{channel}' in this org.", ct)
-            is { } noChannel)
-        {
-            return noChannel;
-        }
-        var facility = request.FacilityCode is null ? null : Codes.Normalize(request.FacilityCode);
-        if (facility is not null && await ContextProblemAsync(orgcode, new ContextCodes(facility, null, null), "facility_code",
-                $"No active logical facility '{facility}' in this org.", ct) is { } noFacility)
-        {
-            return noFacility;
-        }
-        var delivery = DeliveryOf(request.Delivery!);
-        string jurisdiction;
-        if (delivery.Method == DeliveryMethod.Pickup)
-        {
-            var (country, noPickup) = await PickupCountryAsync(orgcode, delivery.PickupFacilityCode!, ct);
-            if (noPickup is not null)
-            {
-                return noPickup;
-            }
-            jurisdiction = country!;
-        }
-        else
-        {
-            jurisdiction = TaxCodes.OfAddress(delivery.Address!.Country, delivery.Address.Region)!;
-        }
-
-        var (lines, badLine) = await ResolveLinesAsync(orgcode, request.Lines!, ct);
-        if (badLine is not null)
-        {
-            return badLine;
-        }
-        var customer = CustomerOf(request.Customer);
-        PpmAnswer prices;
-        try
-        {
-            prices = await sources.PricesAsync(orgcode, channel, facility, customer?.CustomerGuid,
-                lines!.Select(l => (l.VariantGuid, l.Quantity, (string?)l.UomCode)).ToList(), ct);
-        }
-        catch (ServiceRefusedException refused)
-        {
-            return ApiProblem.Create(refused.Status, refused.Code, "Pricing refused the order's lines.", refused.Detail, [new("source", "ppm")]);
-        }
-        var unpriced = prices.Lines.Where(p => !p.Priced).Select(p => new UnpricedLine(p.Index + 1, p.VariantGuid, p.Reason)).ToList();
-        if (unpriced.Count > 0)
-        {
-            return ScmProblems.Unpriced($"Line(s) {string.Join(", ", unpriced.Select(u => u.LineNo))} have no price in channel '{channel}'.",
-                unpriced.Cast<object>().ToList());
-        }
-        if (prices.Currency is null)
-        {
-            return ApiProblem.Business("mixed_currencies", "The lines are priced in different currencies.",
-                "An order has one currency; PPM priced its lines in several.");
-        }
-        var priced = lines!.Select((l, i) => PricedLine(l, prices.Lines.First(p => p.Index == i))).ToList();
-        var now = clock.GetUtcNow();
-        var quote = await taxes.QuoteAsync(orgcode, new TaxInput(prices.Currency, jurisdiction,
-            priced.Select(l => new TaxLineInput(l.LineNo, l.VariantGuid, l.Quantity, l.NetMinor, StyleGuid: l.StyleGuid)).ToList(), now), ct);
-        if (quote is null)
-        {
-            return ScmProblems.NoTaxPolicy(jurisdiction);
-        }
-        var taxed = OrderRules.WithTax(priced, quote);
-        if (taxed is null)
-        {
-            return ScmProblems.NoTaxPolicy(jurisdiction);
-        }
-        var orderGuid = Guid.CreateVersion7().ToString();
-        var order = new Order
-        {
-            OrderGuid = orderGuid,
-            OrderNumber = request.OrderNumber?.Trim() ?? OrderRules.NewOrderNumber(orderGuid, now),
-            ChannelCode = channel,
-            FacilityCode = facility,
-            Customer = customer,
-            Delivery = delivery,
-            Currency = prices.Currency,
-            Lines = taxed,
-            Totals = OrderRules.TotalsOf(taxed, quote.Inclusive),
-            TaxInclusive = quote.Inclusive,
-            CampaignCode = request.CampaignCode is null ? null : Codes.Normalize(request.CampaignCode),
-            Note = RequestRules.Trimmed(request.Note),
-            CreatedBy = context.RequirePrincipal().Id,
-        };
-        var write = await orders.CreateAsync(orgcode, order, [OrderEvents.Changed(ScmEvents.OrderCreated, orgcode, order with { Revision = 1 })], ct);
+        var write = await orders.CreateAsync(orgcode, order!, [OrderEvents.Changed(ScmEvents.OrderCreated, orgcode, order! with { Revision = 1 })], ct);
         return write.ToCreated();
     }
 
