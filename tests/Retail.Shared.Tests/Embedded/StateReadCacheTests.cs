@@ -88,6 +88,13 @@ public sealed class StateReadCacheTests : IDisposable
             Assert.True(commit.Committed);
             etag = commit.ETags["stock/1"];
             Interlocked.Exchange(ref acknowledged, i);
+            // Let the readers in after every commit: on a loaded machine the thread pool may otherwise run all 300 commits
+            // before a reader is scheduled, and nothing would have raced.
+            var seen = Volatile.Read(ref reads);
+            for (var wait = 0; Volatile.Read(ref reads) <= seen && wait < 200; wait++)
+            {
+                await Task.Delay(1, Ct);
+            }
         }
         await done.CancelAsync();
         await Task.WhenAll(readers);
