@@ -1,3 +1,4 @@
+using Retail.Crm;
 using Retail.Ics;
 using Retail.Mrs;
 using Retail.Ofm;
@@ -28,6 +29,7 @@ internal static class HostModules
         new PmcModule(),
         new PcmModule(),
         new ScmModule(),
+        new CrmModule(),
         new WorkflowsModule(),
     ];
 }
