@@ -16,4 +16,12 @@ public static class CrmProblems
     public static ProblemHttpResult CustomerOnHold(string customerGuid, string holdGuid) =>
         ApiProblem.Create(StatusCodes.Status409Conflict, "customer_on_hold", "The customer is on hold.",
             $"Customer {customerGuid} has an open fraud hold; an admin must resolve it first.", [new("hold_guid", holdGuid)]);
+
+    /// <summary>422: a customer holds at most this many flags; clear one first.</summary>
+    public static ProblemHttpResult TooManyFlags(int max) =>
+        ApiProblem.Business("too_many_flags", "The customer has too many flags.", $"A customer holds at most {max} flags; clear one first.");
+
+    /// <summary>501: name search needs the embedded store's full-text index; e-mail and phone prefix search work everywhere.</summary>
+    public static ProblemHttpResult SearchUnavailable(string reason) =>
+        ApiProblem.Create(StatusCodes.Status501NotImplemented, "search_unavailable", "Search by name is not available here.", reason);
 }
