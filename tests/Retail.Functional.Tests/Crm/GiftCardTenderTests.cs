@@ -64,4 +64,30 @@ public sealed class GiftCardTenderTests(CrmScmHost host) : IClassFixture<CrmScmH
         Assert.Equal(PaymentStatus.None, (await host.OrderAsync(scm, order.OrderGuid)).PaymentStatus);
         Assert.Equal(1000, await crm.BalanceOf(code));
     }
+
+    [Fact]
+    public async Task UC_CRM_004_a_refund_of_a_returned_line_paid_by_gift_card_goes_back_onto_the_card()
+    {
+        var (crm, scm) = await host.NewOrgAsync(stock: 10);
+        await scm.Post("/scm/channel/policy/set", new { channel_code = "web", accepted_tenders = new[] { "card", "gift_card" } }).Ok();
+        var code = (await crm.IssueAsync(amount: 5000)).Str("code");
+        var order = await host.PlacedOrderAsync(scm, shipped: true);
+        await scm.Post(scm.Clerk, "/scm/tender/capture", new { order_guid = order.OrderGuid, tender_kind = "gift_card", payment_method_token = code })
+            .Ok(HttpStatusCode.Created);
+        Assert.Equal(5000 - 3689, await crm.BalanceOf(code));
+
+        var requested = await scm.Post(scm.Clerk, "/scm/return/request",
+            new { order_guid = order.OrderGuid, lines = new[] { new { line_no = 1, quantity = 1 } }, reason = "Too small" }).Ok(HttpStatusCode.Created);
+        var received = await scm.Post(scm.Clerk, "/scm/return/receive", new
+        {
+            return_guid = requested.Str("return_guid"),
+            expected_revision = requested.Revision(),
+            lines = new[] { new { line_no = 1, condition = "resellable" } },
+        }).Ok();
+        var refund = await scm.Post(scm.Approver, "/scm/refund/issue", new { return_guid = requested.Str("return_guid"), expected_revision = received.Revision() })
+            .Ok();
+        Assert.Equal(1190, refund.GetProperty("amount_minor").GetInt64());
+        Assert.Equal(5000 - 3689 + 1190, await crm.BalanceOf(code));
+        Assert.Single(host.Factory.OutboxEvents("crm", crm.Orgcode, "giftcard.restored"));
+    }
 }
