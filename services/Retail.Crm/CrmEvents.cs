@@ -22,6 +22,8 @@ public static class CrmEvents
     public const string LoyaltyExpired = "loyalty.expired";
     public const string GiftCardIssued = "giftcard.issued";
     public const string GiftCardRedeemed = "giftcard.redeemed";
+    public const string GiftCardRestored = "giftcard.restored";
+    public const string GiftCardStatusChanged = "giftcard.status_changed";
     public const string FraudAssessed = "fraud.assessed";
     public const string FraudHoldPlaced = "fraud.hold_placed";
     public const string FraudHoldResolved = "fraud.hold_resolved";

@@ -24,4 +24,31 @@ public static class CrmProblems
     /// <summary>501: name search needs the embedded store's full-text index; e-mail and phone prefix search work everywhere.</summary>
     public static ProblemHttpResult SearchUnavailable(string reason) =>
         ApiProblem.Create(StatusCodes.Status501NotImplemented, "search_unavailable", "Search by name is not available here.", reason);
+    /// <summary>422: the gift card is blocked (an admin blocked it); nothing was redeemed.</summary>
+    public static ProblemHttpResult GiftCardBlocked() =>
+        ApiProblem.Business("giftcard_blocked", "The gift card is blocked.", "This gift card is blocked and cannot be redeemed.");
+
+    /// <summary>422: the gift card is past its expiry; nothing was redeemed.</summary>
+    public static ProblemHttpResult GiftCardExpired(DateTimeOffset expiredAt) =>
+        ApiProblem.Business("giftcard_expired", "The gift card has expired.", $"This gift card expired at {expiredAt:yyyy-MM-dd'T'HH:mm:ss'Z'}.",
+            [new("expired_at", expiredAt)]);
+
+    /// <summary>422: the amount is in another currency than the gift card's.</summary>
+    public static ProblemHttpResult GiftCardCurrencyMismatch(string cardCurrency) =>
+        ApiProblem.Business("currency_mismatch", "The currency does not match.", $"This gift card holds {cardCurrency}.", [new("currency", cardCurrency)]);
+
+    /// <summary>409: the redemption would take the gift card below zero; the answer carries the balance.</summary>
+    public static ProblemHttpResult GiftCardInsufficientBalance(long balanceMinor, string currency) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "insufficient_balance", "The balance is too low.",
+            $"The gift card holds {balanceMinor} {currency} (minor units).", [new("balance_minor", balanceMinor), new("currency", currency)]);
+
+    /// <summary>409: the reference was already used for a different gift-card movement (another card, amount or currency).</summary>
+    public static ProblemHttpResult GiftCardReferenceReused(string reference) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "reference_reused", "The reference was used for something else.",
+            $"Reference '{reference}' already names a different gift-card movement; use a new reference.", [new("reference", reference)]);
+
+    /// <summary>409: a restore would give back more than the redemption took (less what was already restored).</summary>
+    public static ProblemHttpResult GiftCardRestoreExceedsRedemption(long restorableMinor) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "restore_exceeds_redemption", "More than the redemption took.",
+            $"At most {restorableMinor} (minor units) of this redemption can still be restored.", [new("restorable_minor", restorableMinor)]);
 }
