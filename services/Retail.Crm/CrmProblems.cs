@@ -24,6 +24,7 @@ public static class CrmProblems
     /// <summary>501: name search needs the embedded store's full-text index; e-mail and phone prefix search work everywhere.</summary>
     public static ProblemHttpResult SearchUnavailable(string reason) =>
         ApiProblem.Create(StatusCodes.Status501NotImplemented, "search_unavailable", "Search by name is not available here.", reason);
+
     /// <summary>422: the gift card is blocked (an admin blocked it); nothing was redeemed.</summary>
     public static ProblemHttpResult GiftCardBlocked() =>
         ApiProblem.Business("giftcard_blocked", "The gift card is blocked.", "This gift card is blocked and cannot be redeemed.");
