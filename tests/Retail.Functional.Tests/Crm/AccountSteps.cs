@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Crm.Customers;
 using Retail.Functional.Tests.Infrastructure;
+using Retail.Functional.Tests.Ofm;
 using Retail.Shared.Records;
 
 namespace Retail.Functional.Tests.Crm;
