@@ -52,4 +52,21 @@ public static class CrmProblems
     public static ProblemHttpResult GiftCardRestoreExceedsRedemption(long restorableMinor) =>
         ApiProblem.Create(StatusCodes.Status409Conflict, "restore_exceeds_redemption", "More than the redemption took.",
             $"At most {restorableMinor} (minor units) of this redemption can still be restored.", [new("restorable_minor", restorableMinor)]);
+
+    /// <summary>409: a closed account takes no changes, contacts or certificates.</summary>
+    public static ProblemHttpResult AccountClosed(string accountGuid) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "account_closed", "The account is closed.",
+            $"Account {accountGuid} is closed; it takes no changes, new contacts or certificates.", [new("account_guid", accountGuid)]);
+
+    /// <summary>422: a certificate whose valid_to has passed is not activated (nor one whose dates the move contradicts).</summary>
+    public static ProblemHttpResult CertificateNotValid(string detail) =>
+        ApiProblem.Business("certificate_not_valid", "The certificate's validity dates do not allow this.", detail);
+
+    /// <summary>403: whoever recorded a certificate cannot activate it (an exemption is approved by someone else).</summary>
+    public static ProblemHttpResult SegregationOfDuties(string detail) =>
+        ApiProblem.Create(StatusCodes.Status403Forbidden, ProblemCodes.SegregationOfDuties, "Someone else must approve this.", detail);
+
+    /// <summary>403: credit limits and payment terms are an admin's decision.</summary>
+    public static ProblemHttpResult CreditTermsNeedAdmin() =>
+        ApiProblem.Forbidden("Credit limit and payment terms are set by an admin.");
 }
