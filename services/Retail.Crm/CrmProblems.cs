@@ -16,4 +16,9 @@ public static class CrmProblems
     public static ProblemHttpResult CustomerOnHold(string customerGuid, string holdGuid) =>
         ApiProblem.Create(StatusCodes.Status409Conflict, "customer_on_hold", "The customer is on hold.",
             $"Customer {customerGuid} has an open fraud hold; an admin must resolve it first.", [new("hold_guid", holdGuid)]);
+
+    /// <summary>422: a merge names the same customer as survivor and as the one merged into it.</summary>
+    public static ProblemHttpResult MergeSameCustomer(string customerGuid) =>
+        ApiProblem.Business("merge_same_customer", "A customer cannot be merged into itself.",
+            $"survivor_guid and merged_guid both name {customerGuid}.", [new("field", "merged_guid")]);
 }

@@ -68,5 +68,10 @@ public sealed record Customer : Record
         .IndexBy("email")
         .IndexBy("phone")
         .IndexBy("account_guid")
-        .IndexBy("merged_into");
+        .IndexBy("merged_into")
+        // Dedupe (Merge/DedupeFinder): the lookups that find candidate pairs, live customers only, each a seek.
+        .Computed("email_canonical", c => c.IsLive ? Merge.DedupeRules.CanonicalEmail(c.Email) : null)
+        .IndexBy("email_canonical")
+        .IndexValues("external_id", c => c.IsLive ? Merge.DedupeRules.ExternalIdKeys(c.ExternalIds) : [])
+        .IndexValues("postcode", c => c.IsLive ? Merge.DedupeRules.PostcodeKeys(c.Addresses) : []);
 }
