@@ -10,6 +10,7 @@ public static class CrmEvents
     public const string CustomerUpdated = "customer.updated";
     public const string CustomerMerged = "customer.merged";
     public const string ConsentChanged = "consent.changed";
+    public const string CustomerFlagChanged = "customer.flag_changed";
     public const string AccountCreated = "account.created";
     public const string AccountUpdated = "account.updated";
     public const string ExemptionCertificateChanged = "exemption.certificate_changed";

@@ -21,4 +21,12 @@ public static class CrmProblems
     public static ProblemHttpResult MergeSameCustomer(string customerGuid) =>
         ApiProblem.Business("merge_same_customer", "A customer cannot be merged into itself.",
             $"survivor_guid and merged_guid both name {customerGuid}.", [new("field", "merged_guid")]);
+
+    /// <summary>422: a customer holds at most this many flags; clear one first.</summary>
+    public static ProblemHttpResult TooManyFlags(int max) =>
+        ApiProblem.Business("too_many_flags", "The customer has too many flags.", $"A customer holds at most {max} flags; clear one first.");
+
+    /// <summary>501: name search needs the embedded store's full-text index; e-mail and phone prefix search work everywhere.</summary>
+    public static ProblemHttpResult SearchUnavailable(string reason) =>
+        ApiProblem.Create(StatusCodes.Status501NotImplemented, "search_unavailable", "Search by name is not available here.", reason);
 }

@@ -88,7 +88,7 @@ public static class MergeRules
     /// The merged customer becomes <c>merged</c> with <c>merged_into</c> and <c>merged_at</c> (so it releases its e-mail
     /// and phone and leaves search); the survivor keeps what it has and gains what it lacks: e-mail, phone, names and
     /// account when empty, the addresses and external ids it does not have (its own id wins for a system both know),
-    /// flags combined, and the merged customer's search words so it is found by them too.
+    /// flags combined; derived fields (search text) as the customers area derives them, so the merged one leaves search.
     /// </summary>
     public static (Customer Survivor, Customer Merged, IReadOnlyList<string> Gained) Combine(Customer survivor, Customer merged, DateTimeOffset now)
     {
@@ -135,8 +135,7 @@ public static class MergeRules
             gained.Add("flags");
         }
 
-        var words = $"{survivor.SearchText} {merged.SearchText}".Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
-        var next = survivor with
+        var next = CustomerRules.Derive(survivor with
         {
             Email = email,
             Phone = phone,
@@ -146,9 +145,8 @@ public static class MergeRules
             Addresses = addresses,
             ExternalIds = externalIds,
             Flags = flags,
-            SearchText = words.Count == 0 ? survivor.SearchText : string.Join(' ', words),
-        };
-        var gone = merged with { Status = CustomerStatus.Merged, MergedInto = survivor.CustomerGuid, MergedAt = now, SearchText = null };
+        });
+        var gone = CustomerRules.Derive(merged with { Status = CustomerStatus.Merged, MergedInto = survivor.CustomerGuid, MergedAt = now });
         return (next, gone, gained);
     }
 

@@ -51,7 +51,7 @@ public sealed class DedupeFinder(RecordStore<Customer> customers, RecordStore<De
         }
         if (!string.IsNullOrEmpty(customer.Phone))
         {
-            found.AddRange((await customers.ListAsync(orgcode, [StateFilter.Eq("phone", customer.Phone)], CandidatesPerKey, ct: ct)).Items);
+            found.AddRange((await customers.ListAsync(orgcode, [StateFilter.Eq("live_phone", customer.Phone)], CandidatesPerKey, ct: ct)).Items);
         }
         foreach (var externalId in DedupeRules.ExternalIdKeys(customer.ExternalIds))
         {
