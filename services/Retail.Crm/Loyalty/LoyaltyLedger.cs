@@ -416,6 +416,10 @@ public sealed class LoyaltyLedger(
         RecordBatch? batch = null, Loaded<LoyaltyAccount>? account = null)
     {
         account ??= await accounts.GetAsync(orgcode, customerGuid, ct: ct);
+        if (account?.Record is { Status: LoyaltyAccountStatus.Merged } gone)
+        {
+            return new Debit(null, null, [], CrmProblems.CustomerMerged(customerGuid, gone.MergedInto ?? ""));
+        }
         var balance = account?.Record.Balance ?? 0;
         if (account is null || balance < points)
         {
@@ -485,10 +489,17 @@ public sealed class LoyaltyLedger(
         return LedgerResult.Refused(CrmProblems.LoyaltyContended());
     }
 
-    /// <summary>Commits the entry with its event and the account; null when another writer won (read again).</summary>
+    /// <summary>
+    /// Commits the entry with its event and the account; null when another writer won (read again). An account a merge
+    /// closed after the customer was read takes nothing more: 409 <c>customer_merged</c>.
+    /// </summary>
     private async Task<LedgerResult?> CommitAsync(RecordBatch batch, string orgcode, Loaded<LoyaltyAccount>? current, LoyaltyAccount next,
         LoyaltyEntry entry, CancellationToken ct)
     {
+        if (current?.Record is { Status: LoyaltyAccountStatus.Merged } gone)
+        {
+            return LedgerResult.Refused(CrmProblems.CustomerMerged(gone.CustomerGuid, gone.MergedInto ?? ""));
+        }
         var account = current is null ? accounts.Create(batch, orgcode, next) : accounts.Update(batch, orgcode, current, next);
         var created = entries.Create(batch, orgcode, entry, [Event(orgcode, entry)]);
         var write = await batch.CommitAsync(ct);

@@ -22,7 +22,18 @@ public sealed class LoyaltyMergeParticipant(
     public async Task<object?> StageAsync(string orgcode, Customer survivor, Customer merged, RecordBatch batch, CancellationToken ct)
     {
         var from = await accounts.GetAsync(orgcode, merged.CustomerGuid, ct: ct);
-        if (from is null || from.Record.Status == LoyaltyAccountStatus.Merged)
+        if (from is null)
+        {
+            // A closed account all the same, so a first earn racing the merge fails to create one and finds the customer merged.
+            accounts.Create(batch, orgcode, LoyaltyLedger.NewAccount(merged.CustomerGuid) with
+            {
+                Status = LoyaltyAccountStatus.Merged,
+                MergedInto = survivor.CustomerGuid,
+                LastEntryAt = clock.GetUtcNow(),
+            });
+            return null;
+        }
+        if (from.Record.Status == LoyaltyAccountStatus.Merged)
         {
             return null;
         }

@@ -11,8 +11,8 @@ public static class LoyaltyRules
 
     /// <summary>
     /// Points for <paramref name="amountMinor"/> of <paramref name="currency"/>: whole blocks of the rate's minor units,
-    /// times the customer's tier multiplier (the tier reached before this earn), rounded down; null when the policy does
-    /// not earn in that currency.
+    /// times the customer's tier multiplier (the tier reached before this earn), rounded down (at most
+    /// <see cref="MaxPoints"/>); null when the policy does not earn in that currency.
     /// </summary>
     public static EarnQuote? Earn(LoyaltyPolicy policy, long amountMinor, string currency, long lifetimeEarned)
     {
@@ -23,7 +23,7 @@ public static class LoyaltyRules
         var tier = policy.TierFor(lifetimeEarned);
         var multiplier = tier?.EarnMultiplier ?? 1m;
         var basePoints = (decimal)(amountMinor / rate.PerMinor) * rate.Points;
-        return new EarnQuote((long)Math.Floor(basePoints * multiplier), tier?.Name, multiplier);
+        return new EarnQuote((long)Math.Min(Math.Floor(basePoints * multiplier), MaxPoints), tier?.Name, multiplier);
     }
 
     /// <summary>The points an amount costs (rounded up, so the amount is covered) and what they are worth; null when the currency has no value.</summary>

@@ -201,18 +201,7 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
         await org.Earn(merged, "SO-2", 3000).Ok(HttpStatusCode.Created);
         await org.Redeem(merged, "POS-1", 5).Ok(HttpStatusCode.Created);
 
-        // The merge as the merge area runs it: the customer marked merged and every participant staged in one batch.
-        using (var scope = host.Factory.Services.CreateScope())
-        {
-            var customers = scope.ServiceProvider.GetRequiredService<RecordStore<Customer>>();
-            var s = (await customers.GetAsync(org.Orgcode, survivor))!;
-            var m = (await customers.GetAsync(org.Orgcode, merged))!;
-            var batch = new RecordBatch();
-            customers.Update(batch, org.Orgcode, m, m.Record with { Status = CustomerStatus.Merged, MergedInto = survivor, MergedAt = DateTimeOffset.UtcNow });
-            var loyalty = scope.ServiceProvider.GetServices<ICustomerMergeParticipant>().Single(p => p.Name == "loyalty");
-            Assert.NotNull(await loyalty.StageAsync(org.Orgcode, s.Record, m.Record, batch, TestContext.Current.CancellationToken));
-            Assert.True((await batch.CommitAsync(TestContext.Current.CancellationToken)).Succeeded);
-        }
+        await MergeAsync(org, survivor, merged);
 
         var survivorBalance = await org.Balance(survivor);
         Assert.Equal((45L, 50L), (survivorBalance.Int64Of("balance"), survivorBalance.Int64Of("lifetime_earned")));
@@ -242,6 +231,53 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
         await org.Adjust(merged, 5).Problem(HttpStatusCode.Conflict, "customer_merged");
         var read = await org.Balance(merged);
         Assert.Equal(("merged", survivor), (read.StringOf("status"), read.StringOf("merged_into")));
+    }
+
+    [Fact]
+    public async Task UC_CRM_003_redemptions_racing_a_merge_lose_nothing_and_count_nothing_twice()
+    {
+        var org = await host.NewOrgAsync("loyz");
+        var survivor = await host.Factory.CustomerAsync(org.Orgcode);
+        var merged = await host.Factory.CustomerAsync(org.Orgcode);
+        await org.Adjust(survivor, 7).Ok(HttpStatusCode.Created);
+        await org.Adjust(merged, 40).Ok(HttpStatusCode.Created);
+
+        var redeems = Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var response = await org.Redeem(merged, $"POS-{i}", 1);
+            return (response.StatusCode, Code: await response.ProblemCodeAsync());
+        }).ToList();
+        await MergeAsync(org, survivor, merged);
+        var answers = await Task.WhenAll(redeems);
+
+        Assert.All(answers, a => Assert.True(a.StatusCode == HttpStatusCode.Created || a.Code == "customer_merged", $"{a.StatusCode} {a.Code}"));
+        var spent = answers.Count(a => a.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(47 - spent, await org.Points(survivor));
+        Assert.Equal(0, await org.Points(merged));
+        Assert.Equal(spent, (await org.Entries(merged, "redeem")).Count);
+    }
+
+    /// <summary>A merge as the merge area runs it: the customer marked merged and every participant staged in one batch, retried when it loses a race.</summary>
+    private async Task MergeAsync(CrmOrg org, string survivor, string merged)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var scope = host.Factory.Services.CreateScope();
+            var customers = scope.ServiceProvider.GetRequiredService<RecordStore<Customer>>();
+            var s = (await customers.GetAsync(org.Orgcode, survivor))!;
+            var m = (await customers.GetAsync(org.Orgcode, merged))!;
+            var batch = new RecordBatch();
+            customers.Update(batch, org.Orgcode, m, m.Record with { Status = CustomerStatus.Merged, MergedInto = survivor, MergedAt = DateTimeOffset.UtcNow });
+            foreach (var participant in scope.ServiceProvider.GetServices<ICustomerMergeParticipant>())
+            {
+                await participant.StageAsync(org.Orgcode, s.Record, m.Record, batch, TestContext.Current.CancellationToken);
+            }
+            if ((await batch.CommitAsync(TestContext.Current.CancellationToken)).Succeeded)
+            {
+                return;
+            }
+        }
+        Assert.Fail("the merge kept losing to the redemptions");
     }
 
     private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;
