@@ -29,4 +29,29 @@ public static class CrmProblems
     /// <summary>501: name search needs the embedded store's full-text index; e-mail and phone prefix search work everywhere.</summary>
     public static ProblemHttpResult SearchUnavailable(string reason) =>
         ApiProblem.Create(StatusCodes.Status501NotImplemented, "search_unavailable", "Search by name is not available here.", reason);
+
+    /// <summary>409: a redemption (or debit) of more points than the customer has; the answer says the balance.</summary>
+    public static ProblemHttpResult InsufficientPoints(long balance, long requested) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "insufficient_points", "Not enough points.",
+            $"The balance is {balance} points; {requested} were asked for.", [new("balance", balance), new("requested", requested)]);
+
+    /// <summary>422: the loyalty policy earns nothing in this currency.</summary>
+    public static ProblemHttpResult LoyaltyCurrencyNotEarning(string currency) =>
+        ApiProblem.Business("loyalty_currency_not_earning", "The loyalty policy earns nothing in this currency.",
+            $"The loyalty policy has no earn rate for {currency}.", [new("currency", currency)]);
+
+    /// <summary>422: the loyalty policy gives points no value in this currency.</summary>
+    public static ProblemHttpResult LoyaltyCurrencyNotRedeemable(string currency) =>
+        ApiProblem.Business("loyalty_currency_not_redeemable", "Points cannot be redeemed for this currency.",
+            $"The loyalty policy has no redemption value for {currency}.", [new("currency", currency)]);
+
+    /// <summary>422: fewer points than the policy's smallest redemption.</summary>
+    public static ProblemHttpResult BelowMinimumRedeem(long minimum) =>
+        ApiProblem.Business("below_minimum_redeem", "Too few points to redeem.",
+            $"The loyalty policy redeems at least {minimum} points.", [new("minimum_redeem_points", minimum)]);
+
+    /// <summary>409: the customer's points kept changing while this change was applied; retry with the same Idempotency-Key.</summary>
+    public static ProblemHttpResult LoyaltyContended() =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "loyalty_contended", "The points changed while this change was applied.",
+            "Retry the request with the same Idempotency-Key.");
 }
