@@ -77,5 +77,10 @@ public sealed record Customer : Record
         .IndexBy("live_phone")
         .IndexBy("status", "created_ms")
         .IndexBy("account_guid", "created_ms")
-        .IndexBy("created_ms");
+        .IndexBy("created_ms")
+        // Dedupe (Merge/DedupeFinder): the lookups that find candidate pairs, live customers only, each a seek.
+        .Computed("email_canonical", c => c.IsLive ? Merge.DedupeRules.CanonicalEmail(c.Email) : null)
+        .IndexBy("email_canonical")
+        .IndexValues("external_id", c => c.IsLive ? Merge.DedupeRules.ExternalIdKeys(c.ExternalIds) : [])
+        .IndexValues("postcode", c => c.IsLive ? Merge.DedupeRules.PostcodeKeys(c.Addresses) : []);
 }
