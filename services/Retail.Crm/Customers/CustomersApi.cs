@@ -1,3 +1,5 @@
+using Retail.Crm.Accounts;
+
 namespace Retail.Crm.Customers;
 
 /// <summary>
@@ -27,11 +29,14 @@ public static class CustomersApi
     }
 
     public static async Task<Results<Created<Customer>, ProblemHttpResult>> Create(CreateCustomerRequest request, RecordStore<Customer> customers,
-        RequestContext context, CancellationToken ct)
+        RecordStore<Account> accounts, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var addresses = request.Addresses is null ? [] : CustomerRequestRules.Addresses(request.Addresses);
-        // TODO(accounts): once the Accounts area's record is on main, account_guid must name a live account of the org (422 unknown_reference).
+        if (request.AccountGuid is { } named && await AccountProblemAsync(accounts, orgcode, CustomerRequestRules.GuidKey(named), ct) is { } noAccount)
+        {
+            return noAccount;
+        }
         var customer = CustomerRules.Derive(new Customer
         {
             CustomerGuid = Guid.CreateVersion7().ToString(),
@@ -75,7 +80,7 @@ public static class CustomersApi
     }
 
     public static async Task<Results<Ok<Customer>, ProblemHttpResult>> Update(UpdateCustomerRequest request, RecordStore<Customer> customers,
-        RecordStore<CustomerFlags> flags, RequestContext context, CancellationToken ct)
+        RecordStore<CustomerFlags> flags, RecordStore<Account> accounts, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (loaded, problem) = await LoadLiveForChangeAsync(customers, orgcode, request.CustomerGuid!, request.ExpectedRevision, ct);
@@ -101,7 +106,11 @@ public static class CustomersApi
         {
             return ApiProblem.Validation("email", "e-mail or phone is required: a customer keeps at least one");
         }
-        // TODO(accounts): as on create, check account_guid against the Accounts area's record once it is on main.
+        if (!string.IsNullOrWhiteSpace(request.AccountGuid) && CustomerRequestRules.GuidKey(request.AccountGuid) != current.AccountGuid
+            && await AccountProblemAsync(accounts, orgcode, CustomerRequestRules.GuidKey(request.AccountGuid), ct) is { } noAccount)
+        {
+            return noAccount;
+        }
         var next = CustomerRules.Derive(current with
         {
             Email = email,
@@ -260,4 +269,13 @@ public static class CustomersApi
             .ToDictionary(f => f.CustomerGuid, f => (IReadOnlyList<string>)f.Flags.Select(x => x.Code).ToList(), StringComparer.Ordinal);
         return page.Select(c => held.TryGetValue(c.CustomerGuid, out var codes) ? c with { Flags = codes } : c).ToList();
     }
+
+    /// <summary>A customer may name only an account of the org that is not closed: 422 <c>unknown_reference</c>, 409 <c>account_closed</c>.</summary>
+    private static async Task<ProblemHttpResult?> AccountProblemAsync(RecordStore<Account> accounts, string orgcode, string accountGuid, CancellationToken ct) =>
+        (await accounts.GetAsync(orgcode, accountGuid, ct: ct))?.Record switch
+        {
+            null => CrmProblems.UnknownReference("account_guid", $"No account '{accountGuid}' in this org."),
+            { Status: AccountStatus.Closed } => CrmProblems.AccountClosed(accountGuid),
+            _ => null,
+        };
 }

@@ -232,7 +232,9 @@ public sealed class CustomerTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task UC_CRM_001_customers_are_listed_by_status_account_and_creation_window()
     {
         var org = await host.NewOrgAsync();
-        var account = Guid.NewGuid().ToString();
+        var account = (await org.AccountAsync("acme")).GetProperty("account_guid").GetString()!;
+        await org.Post(org.Clerk, "/crm/customer/create", new { email = "z@example.com", account_guid = Guid.NewGuid().ToString() })
+            .Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var a = await org.Post(org.Clerk, "/crm/customer/create", new { email = "a@example.com", account_guid = account }).Ok(HttpStatusCode.Created);
         var b = await org.CustomerAsync("b@example.com");
