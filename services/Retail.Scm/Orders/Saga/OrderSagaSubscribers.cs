@@ -50,7 +50,7 @@ public static class OrderSagaSubscribers
             return TypedResults.BadRequest();
         }
         var order = (await orders.GetAsync(orgcode, placed.OrderGuid, ct: ct))?.Record;
-        if (order is not null && order.Status != OrderStatus.Created && await scheduler.GetAsync(Order.InstanceIdOf(orgcode, order.OrderGuid), ct) is null)
+        if (order is { Status: not (OrderStatus.Created or OrderStatus.Cancelled) } && await scheduler.GetAsync(Order.InstanceIdOf(orgcode, order.OrderGuid), ct) is null)
         {
             await StartAsync(scheduler, orgcode, order.OrderGuid, ct);
         }

@@ -138,7 +138,8 @@ public sealed class OrderToReturnWorkflow : Workflow<OrderToReturnInput, string>
         }
         try
         {
-            await context.WaitForExternalEventAsync<string>(Signal, timeout);
+            // Any payload: the signal itself is the message (a payload of another shape must not fail the saga).
+            await context.WaitForExternalEventAsync<System.Text.Json.JsonElement>(Signal, timeout);
         }
         catch (TaskCanceledException)
         {
