@@ -225,4 +225,7 @@ public sealed record Order : Record
 
     /// <summary>The line with this number, or null.</summary>
     public OrderLine? Line(int lineNo) => Lines.FirstOrDefault(l => l.LineNo == lineNo);
+
+    /// <summary>The order's OrderToReturn saga instance (<c>Orders/Saga</c>): one per placed order.</summary>
+    public static string InstanceIdOf(string orgcode, string orderGuid) => $"scm-order:{orgcode}:{orderGuid}";
 }

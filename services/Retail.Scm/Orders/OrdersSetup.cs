@@ -1,6 +1,13 @@
+using Retail.Scm.Orders.Saga;
+using Retail.Shared.Hosting;
+using Retail.Workflows;
+
 namespace Retail.Scm.Orders;
 
-/// <summary>orders (create, place, cancel, search) and promises (quote, reserve, allocate, commit, release): services and endpoints.</summary>
+/// <summary>
+/// orders (create, place, cancel, search), promises (quote, reserve, allocate, commit, release) and the OrderToReturn
+/// saga: services and endpoints.
+/// </summary>
 public static class OrdersSetup
 {
     public static IServiceCollection AddOrders(this IServiceCollection services, IConfiguration configuration)
@@ -8,6 +15,19 @@ public static class OrdersSetup
         services.AddScoped<OrderHolds>();
         services.AddScoped<OrderLifecycle>();
         services.AddScoped<OrderPromises>();
+        services.Configure<OrderSagaOptions>(configuration.GetSection(OrderSagaOptions.Section));
+        var options = configuration.GetSection(RetailOptions.Section).Get<RetailOptions>() ?? new RetailOptions();
+        services.AddRetailWorkflows(options, register =>
+        {
+            register.RegisterWorkflow<OrderToReturnWorkflow>();
+            register.RegisterActivity<ReadOrderSagaActivity>();
+            register.RegisterActivity<ContinueHoldsActivity>();
+            register.RegisterActivity<CancelOrderActivity>();
+            register.RegisterActivity<VoidTendersActivity>();
+            register.RegisterActivity<RestockReturnActivity>();
+            register.RegisterActivity<RefundReturnActivity>();
+            register.RegisterActivity<CloseOrderActivity>();
+        });
         return services;
     }
 
@@ -15,6 +35,7 @@ public static class OrdersSetup
     {
         routes.MapOrderEndpoints();
         routes.MapPromiseEndpoints();
+        routes.MapOrderSagaSubscribers();
         return routes;
     }
 }

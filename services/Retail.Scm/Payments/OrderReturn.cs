@@ -5,17 +5,27 @@ using Retail.Scm.Orders;
 namespace Retail.Scm.Payments;
 
 /// <summary>
-/// <c>requested → authorized → received → resolved</c>. A request within the channel's return window for quantities
-/// shipped and not yet returned is authorised at once (the window and quantity checks are the channel policy's
+/// <c>requested → authorized → received → refunding → resolved</c>. A request within the channel's return window for
+/// quantities shipped and not yet returned is authorised at once (the window and quantity checks are the channel policy's
 /// authorisation; <c>requested</c> is left for a policy that authorises by hand). Received once the goods are back and
-/// inspected; resolved once refunded.
+/// inspected (the order's saga then restocks them in ICS); <c>refunding</c> once a refund is claimed against the order's
+/// captured-minus-refunded (the provider not yet confirmed it: a declined refund goes back to <c>received</c>); resolved
+/// once refunded.
 /// </summary>
 public enum ReturnStatus
 {
     Requested,
     Authorized,
     Received,
+    Refunding,
     Resolved,
+}
+
+/// <summary>Who refunds a received return: the order's saga at once (<c>auto</c>), or an admin through <c>/refund/issue</c>.</summary>
+public enum ReturnRefundMode
+{
+    Auto,
+    Manual,
 }
 
 /// <summary>What inspection found: back on sale (<c>available</c> in ICS) or <c>damaged</c>.</summary>
@@ -46,8 +56,8 @@ public sealed record ReturnLine(int LineNo, string VariantGuid, long Quantity)
     public string? Note { get; init; }
 }
 
-/// <summary>What one tender gave back.</summary>
-public sealed record RefundPart(string TenderGuid, long AmountMinor, string ProviderRef);
+/// <summary>What one tender gives back; <see cref="ProviderRef"/> is the provider's reference once it confirmed the refund.</summary>
+public sealed record RefundPart(string TenderGuid, long AmountMinor, string? ProviderRef);
 
 /// <summary>A return of shipped goods of one order (UC-SCM-003), its receipt and inspection, and its refund.</summary>
 public sealed record OrderReturn : Record
@@ -78,11 +88,30 @@ public sealed record OrderReturn : Record
 
     public string? InspectionNotes { get; init; }
 
+    public ReturnRefundMode RefundMode { get; init; } = ReturnRefundMode.Auto;
+
+    /// <summary>When the saga received the goods back into ICS (once), with ICS's receipts.</summary>
+    public DateTimeOffset? RestockedAt { get; init; }
+
+    public IReadOnlyList<string> RestockReceipts { get; init; } = [];
+
+    /// <summary>ICS's code when it refused the restock (the goods are not in ICS; the refund still follows).</summary>
+    public string? RestockFailure { get; init; }
+
+    /// <summary>The refund claimed (from <c>refunding</c> on): its guid keys the provider calls.</summary>
     public string? RefundGuid { get; init; }
 
     public long RefundedMinor { get; init; }
 
     public IReadOnlyList<RefundPart> Refunds { get; init; } = [];
+
+    /// <summary>Who claimed the refund: an admin's principal, or <c>service:scm</c> for the saga.</summary>
+    public string? RefundClaimedBy { get; init; }
+
+    public DateTimeOffset? RefundClaimedAt { get; init; }
+
+    /// <summary>The provider's reason when it declined the last refund (the return went back to <c>received</c>, refunded by hand).</summary>
+    public string? RefundFailure { get; init; }
 
     public string? ResolvedBy { get; init; }
 
@@ -98,7 +127,8 @@ public sealed record OrderReturn : Record
     {
         [ReturnStatus.Requested] = [ReturnStatus.Authorized],
         [ReturnStatus.Authorized] = [ReturnStatus.Received],
-        [ReturnStatus.Received] = [ReturnStatus.Resolved],
+        [ReturnStatus.Received] = [ReturnStatus.Refunding],
+        [ReturnStatus.Refunding] = [ReturnStatus.Resolved, ReturnStatus.Received],
         [ReturnStatus.Resolved] = [],
     });
 

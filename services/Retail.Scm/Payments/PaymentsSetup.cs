@@ -33,6 +33,7 @@ public static class PaymentsSetup
         }
         services.AddScoped<IShipmentDates, ShipmentWindowStarts>();
         services.AddGiftCardTender();
+        services.AddScoped<ReturnRefunds>();
         return services;
     }
 

@@ -9,7 +9,9 @@ public sealed record RequestReturnRequest(string? OrderGuid, IReadOnlyList<Retur
 /// <param name="Quantity">What came back of the line (default: the quantity on the return).</param>
 public sealed record ReceiveReturnLine(int? LineNo, long? Quantity, ReturnCondition? Condition, string? Note);
 
-public sealed record ReceiveReturnRequest(string? ReturnGuid, long? ExpectedRevision, IReadOnlyList<ReceiveReturnLine>? Lines, string? InspectionNotes);
+/// <param name="Refund">Who refunds the return: the saga at once (<c>auto</c>, the default) or an admin (<c>manual</c>, <c>/refund/issue</c>).</param>
+public sealed record ReceiveReturnRequest(string? ReturnGuid, long? ExpectedRevision, IReadOnlyList<ReceiveReturnLine>? Lines, string? InspectionNotes,
+    ReturnRefundMode? Refund = null);
 
 public sealed record ReturnKey(string? ReturnGuid);
 
@@ -68,6 +70,7 @@ public sealed class ReceiveReturnRequestValidator : AbstractValidator<ReceiveRet
             line.RuleFor(l => l.Note).Text(500);
         });
         RuleFor(r => r.InspectionNotes).MultilineText(2000);
+        RuleFor(r => r.Refund).IsInEnum().When(r => r.Refund is not null);
     }
 }
 

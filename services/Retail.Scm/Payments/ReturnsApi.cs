@@ -1,14 +1,12 @@
 using Retail.Scm.Orders;
 using Retail.Scm.Policies;
-using Retail.Scm.Sources;
-using Retail.Shared.Invocation;
 
 namespace Retail.Scm.Payments;
 
 /// <summary>
 /// Returns (UC-SCM-003): request within the channel's return window for quantities shipped and not yet returned →
-/// receive (restock to ICS <c>available</c>, or <c>damaged</c> after inspection) → refund to the original tenders through
-/// the payment provider, never more than captured less refunded.
+/// receive and inspect (the order's saga restocks to ICS <c>available</c>, or <c>damaged</c>, and refunds) → refund to the
+/// original tenders through the payment provider, never more than captured less refunded.
 /// </summary>
 public static class ReturnsApi
 {
@@ -83,8 +81,14 @@ public static class ReturnsApi
             [PaymentEvents.Of(ScmEvents.ReturnRequested, orgcode, ret, 1), PaymentEvents.Of(ScmEvents.ReturnAuthorized, orgcode, ret, 1)], ct)).ToCreated();
     }
 
+    /// <summary>
+    /// Records the goods back and inspected: the return <c>received</c> (conditions, notes, who refunds it) and the order
+    /// lines' <c>returned</c>, with <c>return.received</c> + <c>return.inspected</c>, in one transaction. The order's saga
+    /// (<c>Orders/Saga</c>), signalled by return.received, then restocks the units in ICS and, unless the refund is left
+    /// to an admin (<c>refund: manual</c>), refunds the return.
+    /// </summary>
     public static async Task<Results<Ok<OrderReturn>, ProblemHttpResult>> Receive(ReceiveReturnRequest request, RecordStore<OrderReturn> returns,
-        RecordStore<Order> orders, ScmSources sources, RequestContext context, TimeProvider clock, CancellationToken ct)
+        RecordStore<Order> orders, RequestContext context, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (loaded, problem) = await returns.LoadForChangeAsync(orgcode, PaymentRules.GuidKey(request.ReturnGuid!), request.ExpectedRevision, ct: ct);
@@ -111,17 +115,18 @@ public static class ReturnsApi
             {
                 return ScmProblems.ReturnLinesMismatch($"Line {line.LineNo}: {quantity} received, {line.Quantity} on the return.");
             }
+            if (quantity > 0 && line.FacilityCode is null)
+            {
+                return ScmProblems.UnknownReference("lines.line_no", $"Order line {line.LineNo} has no facility to restock at.");
+            }
             received.Add(line with { ReceivedQuantity = quantity, Condition = got.Condition, Note = RequestRules.Trimmed(got.Note) });
-        }
-        if (await RestockAsync(sources, orgcode, ret.ReturnGuid, received, ct) is { } icsRefused)
-        {
-            return icsRefused;
         }
         var next = ret with
         {
             Status = ReturnStatus.Received,
             Lines = received,
             InspectionNotes = RequestRules.Trimmed(request.InspectionNotes),
+            RefundMode = request.Refund ?? ReturnRefundMode.Auto,
             ReceivedBy = context.RequirePrincipal().Id,
             ReceivedAt = clock.GetUtcNow(),
         };
@@ -152,58 +157,12 @@ public static class ReturnsApi
     }
 
     /// <summary>
-    /// The goods back in ICS, per facility: resellable units received into <c>available</c>; damaged ones received into
-    /// <c>qc_hold</c> and failed at once into <c>damaged</c>. Each call carries a key of this return, so a retry restocks once.
+    /// An admin's refund of a <c>received</c> return (amount default: what it is worth; never more than captured less
+    /// refunded), through <see cref="ReturnRefunds"/> exactly as the saga refunds. A <c>refunding</c> return (a claim the
+    /// provider has not confirmed, e.g. after a timeout) is completed when the amount is left out or the same.
     /// </summary>
-    private static async Task<ProblemHttpResult?> RestockAsync(ScmSources sources, string orgcode, string returnGuid, IReadOnlyList<ReturnLine> lines,
-        CancellationToken ct)
-    {
-        var reference = new { kind = "return", id = returnGuid };
-        foreach (var facility in lines.Where(l => l.ReceivedQuantity > 0).GroupBy(l => l.FacilityCode))
-        {
-            if (facility.Key is null)
-            {
-                return ScmProblems.UnknownReference("lines.line_no", "An order line of the return has no facility to restock at.");
-            }
-            try
-            {
-                foreach (var condition in new[] { ReturnCondition.Resellable, ReturnCondition.Damaged })
-                {
-                    var byVariant = facility.Where(l => l.Condition == condition).GroupBy(l => l.VariantGuid)
-                        .Select(g => (Variant: g.Key, Quantity: g.Sum(l => l.ReceivedQuantity!.Value))).ToList();
-                    if (byVariant.Count == 0)
-                    {
-                        continue;
-                    }
-                    var state = condition == ReturnCondition.Resellable ? "available" : "qc_hold";
-                    var receipt = await sources.IcsAsync<IcsReceipt>(orgcode, "/receive/record", new
-                    {
-                        facility_code = facility.Key,
-                        reference,
-                        lines = byVariant.Select(v => new { variant_guid = v.Variant, quantity = v.Quantity, state }).ToList(),
-                    }, $"{returnGuid}:receive:{facility.Key}:{state}", ct);
-                    if (condition == ReturnCondition.Damaged)
-                    {
-                        await sources.IcsAsync<IcsReceipt>(orgcode, "/qc/complete", new
-                        {
-                            receipt_guid = receipt.ReceiptGuid,
-                            expected_revision = 1,
-                            lines = byVariant.Select(v => new { variant_guid = v.Variant, passed = 0, failed = v.Quantity }).ToList(),
-                        }, $"{returnGuid}:qc:{facility.Key}", ct);
-                    }
-                }
-            }
-            catch (ServiceRefusedException refused)
-            {
-                return ApiProblem.Business(refused.Code, "ICS refused the restock.", refused.Detail);
-            }
-        }
-        return null;
-    }
-
     public static async Task<Results<Ok<RefundView>, ProblemHttpResult>> Refund(IssueRefundRequest request, RecordStore<OrderReturn> returns,
-        RecordStore<Order> orders, RecordStore<Tender> tenders, PaymentProviders providers, RequestContext context, TimeProvider clock,
-        CancellationToken ct)
+        ReturnRefunds refunds, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (loaded, problem) = await returns.LoadForChangeAsync(orgcode, PaymentRules.GuidKey(request.ReturnGuid!), request.ExpectedRevision, ct: ct);
@@ -212,81 +171,21 @@ public static class ReturnsApi
             return problem;
         }
         var ret = loaded!.Record;
+        var by = context.RequirePrincipal().Id;
+        var pending = ret.Status == ReturnStatus.Refunding && (request.AmountMinor is null || request.AmountMinor == ret.RefundedMinor);
         // A resolved return was refunded: never again.
-        if (OrderReturn.Lifecycle.Check(ret.Status, ReturnStatus.Resolved) is { } refused)
+        if (!pending && await refunds.ClaimAsync(orgcode, loaded, request.AmountMinor ?? ReturnRules.RefundDue(ret), by, ct) is { } refused)
         {
             return refused;
         }
-        var amount = request.AmountMinor ?? ReturnRules.RefundDue(ret);
-        var refundGuid = Guid.CreateVersion7().ToString();
-        for (var attempt = 0; attempt < Attempts; attempt++)
+        var result = await refunds.CompleteAsync(orgcode, ret.ReturnGuid, by, ct);
+        return result switch
         {
-            if (await orders.GetAsync(orgcode, ret.OrderGuid, ct: ct) is not { } order)
-            {
-                return ApiProblem.NotFound("The return's order is gone.");
-            }
-            if (amount > OrderPayment.Refundable(order.Record))
-            {
-                return ScmProblems.RefundExceedsCaptured(amount, OrderPayment.Refundable(order.Record));
-            }
-            // An order's tenders: a handful, read through the order_guid index.
-            var page = await tenders.ListAsync(orgcode, [StateFilter.Eq("order_guid", ret.OrderGuid)], Paging.MaxLimit, ct: ct);
-            var current = await tenders.LoadManyAsync(orgcode, page.Items.Select(t => t.TenderGuid).ToList(), ct);
-            if (ReturnRules.Allocate(current.Values.Select(t => t.Record), amount) is not { } allocation)
-            {
-                return ScmProblems.RefundExceedsCaptured(amount, current.Values.Sum(t => t.Record.Refundable));
-            }
-            var parts = new List<RefundPart>();
-            foreach (var (tender, part) in allocation)
-            {
-                // Keyed by return and tender: a retry (or a second attempt here) refunds each tender once at the provider.
-                var outcome = await providers.Of(tender).RefundAsync(new RefundCommand(orgcode, $"{ret.ReturnGuid}:refund:{tender.TenderGuid}", tender.ProviderRef, part,
-                    tender.Currency), ct);
-                if (outcome.Kind == PaymentOutcomeKind.Timeout)
-                {
-                    return ScmProblems.PaymentProviderTimeout();
-                }
-                if (outcome.Kind == PaymentOutcomeKind.Declined)
-                {
-                    return ScmProblems.PaymentDeclined(outcome.Reason!);
-                }
-                parts.Add(new RefundPart(tender.TenderGuid, part, outcome.ProviderRef!));
-            }
-            var now = clock.GetUtcNow();
-            var next = ret with
-            {
-                Status = ReturnStatus.Resolved,
-                RefundGuid = refundGuid,
-                RefundedMinor = amount,
-                Refunds = parts,
-                ResolvedBy = context.RequirePrincipal().Id,
-                ResolvedAt = now,
-            };
-            var paid = OrderPayment.Refunded(order.Record, amount);
-            var batch = new RecordBatch();
-            var staged = returns.Update(batch, orgcode, loaded, next, "status_changed",
-            [
-                new DomainEvent(ScmEvents.Refund, new RefundIssued(orgcode, refundGuid, ret.OrderGuid, ret.OrderNumber, ret.ReturnGuid, amount, ret.Currency,
-                    parts, paid.RefundedMinor), $"order/{ret.OrderGuid}"),
-                PaymentEvents.Of(ScmEvents.ReturnResolved, orgcode, next, ret.Revision + 1),
-            ]);
-            foreach (var (tender, part) in allocation)
-            {
-                tenders.Update(batch, orgcode, current[tender.TenderGuid], tender with { RefundedMinor = tender.RefundedMinor + part }, "refunded");
-            }
-            var written = orders.Update(batch, orgcode, order, paid, "payment_refunded");
-            var write = await batch.CommitAsync(ct);
-            if (write.Succeeded)
-            {
-                return TypedResults.Ok(new RefundView(refundGuid, amount, ret.Currency, parts, staged, written.CapturedMinor, written.RefundedMinor,
-                    written.PaymentStatus));
-            }
-            if (write.Entity == OrderReturn.Type.Entity)
-            {
-                return write.Problem();
-            }
-        }
-        throw new InvalidOperationException($"order {ret.OrderGuid} kept changing while return {ret.ReturnGuid} was refunded");
+            { End: RefundEnd.Resolved, View: { } view } => TypedResults.Ok(view),
+            { End: RefundEnd.TimedOut } => ScmProblems.PaymentProviderTimeout(),
+            { End: RefundEnd.Declined } => ScmProblems.PaymentDeclined(result.Reason ?? "declined"),
+            _ => ApiProblem.InvalidTransition(Retail.Shared.Json.SnakeCase.Name(ret.Status), "resolved", []),
+        };
     }
 
     public static async Task<Results<Ok<OrderReturn>, ProblemHttpResult>> Get(ReturnKey request, RecordStore<OrderReturn> returns, RequestContext context,
@@ -309,6 +208,4 @@ public static class ReturnsApi
         }
         return TypedResults.Ok(await returns.ListAsync(context.RequireOrgcode(), filters, Paging.LimitOf(request), request.NextToken, ct: ct));
     }
-
-    private sealed record IcsReceipt(string ReceiptGuid, long Revision);
 }

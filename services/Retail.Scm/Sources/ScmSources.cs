@@ -34,7 +34,7 @@ public sealed record IcsReference(string Kind, string Id);
 
 /// <summary>An ICS hold as SCM reads it.</summary>
 public sealed record IcsHold(string HoldGuid, string Stage, string Status, string FacilityCode, string VariantGuid, long Quantity, long Revision,
-    IcsReference? Reference, DateTimeOffset? ExpiresAt);
+    IcsReference? Reference, DateTimeOffset? ExpiresAt, string? StatusReason = null);
 
 public sealed record IcsPosition(string FacilityCode, string VariantGuid, long Available, long Reserved, long Allocated, long Committed, long Revision);
 

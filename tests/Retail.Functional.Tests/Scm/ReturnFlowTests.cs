@@ -4,7 +4,10 @@ using Retail.Functional.Tests.Infrastructure;
 
 namespace Retail.Functional.Tests.Scm;
 
-/// <summary>UC-SCM-003 end to end over the real endpoints: create → place → commit → capture → ship → deliver → return → receive → refund.</summary>
+/// <summary>
+/// UC-SCM-003 end to end over the real endpoints: create → place → commit → capture → ship → deliver → return → receive (the
+/// saga restocks) → refund by an admin.
+/// </summary>
 public sealed class ReturnFlowTests(ScmHost host) : IClassFixture<ScmHost>
 {
     [Fact]
@@ -41,12 +44,15 @@ public sealed class ReturnFlowTests(ScmHost host) : IClassFixture<ScmHost>
 
         var requested = await org.Post(org.Clerk, "/scm/return/request",
             new { order_guid = orderGuid, lines = new[] { new { line_no = 1, quantity = 2 } }, reason = "Does not fit" }).Ok(HttpStatusCode.Created);
-        var received = await org.Post(org.Clerk, "/scm/return/receive", new
+        await org.Post(org.Clerk, "/scm/return/receive", new
         {
             return_guid = requested.Str("return_guid"),
             expected_revision = requested.Revision(),
             lines = new[] { new { line_no = 1, condition = "resellable" } },
+            refund = "manual",
         }).Ok();
+        // The order's saga restocks the return; the refund is left to an admin.
+        var received = await org.SettledReturnAsync(requested.Str("return_guid"), refunded: false);
         Assert.Equal(10, (await org.Inventory.Stock("store-1", org.Variants[0])).GetProperty("available").GetInt64());
         var receipts = await org.Post("/ics/receive/list", new { reference = new { kind = "return", id = requested.Str("return_guid") } }).Ok();
         Assert.Single(receipts.GetProperty("items").EnumerateArray());
