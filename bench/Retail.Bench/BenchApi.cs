@@ -77,6 +77,68 @@ internal sealed class BenchApi(HttpClient client, string operatorKey, string org
         await PostAsync("/ofm/org/status/set", new { status = "active", expected_revision = org.GetProperty("revision").GetInt64() });
     }
 
+    /// <summary>A body already serialised, answering the status and (when asked and successful) the JSON body.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement? Body)> SendJsonAsync(string path, byte[] body, bool readBody = true)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add("x-api-key", operatorKey);
+        request.Headers.Add("x-orgcode", orgcode);
+        using var response = await client.SendAsync(request);
+        if (!response.IsSuccessStatusCode || !readBody)
+        {
+            if (!response.IsSuccessStatusCode && Interlocked.Increment(ref _reported) <= 5)
+            {
+                Console.Error.WriteLine($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            else
+            {
+                await response.Content.CopyToAsync(Stream.Null);
+            }
+            return (response.StatusCode, null);
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        using var json = await JsonDocument.ParseAsync(stream);
+        return (response.StatusCode, json.RootElement.Clone());
+    }
+
+    /// <summary>
+    /// Styles of up to <paramref name="perStyle"/> active variants (on the OGM of <see cref="CatalogAsync"/>), created by
+    /// <paramref name="concurrency"/> clients a style at a time; answers the variant guids.
+    /// </summary>
+    public async Task<List<string>> VariantsAsync(int count, int perStyle, int concurrency)
+    {
+        var styles = (count + perStyle - 1) / perStyle;
+        var guids = new string?[count];
+        await ForEachAsync(styles, concurrency, async s =>
+        {
+            var styleCode = $"st{s:D6}";
+            await PostAsync("/pvm/style", new
+            {
+                style_code = styleCode,
+                name = $"Style {s}",
+                brand_code = "northwind",
+                primary_vendor_code = "acme",
+                primary_manufacturer_code = "mill",
+                category_code = "shirts",
+                ogm_guid = OgmGuid,
+            });
+            await PostAsync("/pvm/style/status", new { style_code = styleCode, status = "active", expected_revision = 1 });
+            for (var v = 0; v < perStyle && s * perStyle + v < count; v++)
+            {
+                var variant = await PostAsync("/pvm/variant", new
+                {
+                    style_code = styleCode,
+                    variant_code = $"{styleCode}-{SizeCode(v)}",
+                    options = new[] { new { option_group_code = "size", option_code = SizeCode(v) } },
+                    status = "active",
+                });
+                guids[s * perStyle + v] = variant.GetProperty("variant_guid").GetString();
+            }
+        });
+        return [.. guids.Select(g => g!)];
+    }
+
     /// <summary>The bench org (<see cref="CreateOrgAsync"/>) with one site, one legal entity and <paramref name="stores"/> as its logical stores.</summary>
     public async Task StoresAsync(params string[] stores)
     {

@@ -24,7 +24,44 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<BenchHost> OpenAsync(string? url, string ownUrl, string operatorKey, int concurrency)
+    /// <summary>The host's own process (the child of <c>dotnet run</c>) when the benchmark started it; null for <c>--url</c>.</summary>
+    public int? HostProcessId => _process is null ? null : HostOf(_process.Id);
+
+    /// <summary>The descendant of <paramref name="root"/> that runs Retail.Host itself (not the <c>dotnet run</c> launcher).</summary>
+    private static int? HostOf(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // the process ended while listed
+                }
+            }
+        }
+        bool Under(int pid) => pid == root || (parents.TryGetValue(pid, out var parent) && parent > 1 && Under(parent));
+        foreach (var (pid, _) in parents)
+        {
+            if (pid != root && Under(pid))
+            {
+                var cmdline = File.Exists($"/proc/{pid}/cmdline") ? File.ReadAllText($"/proc/{pid}/cmdline") : "";
+                if (cmdline.Contains("Retail.Host", StringComparison.Ordinal) && !cmdline.Contains("\0run\0", StringComparison.Ordinal))
+                {
+                    return pid;
+                }
+            }
+        }
+        return null;
+    }
+
+    public static async Task<BenchHost> OpenAsync(string? url, string ownUrl, string operatorKey, int concurrency, params string[] hostArgs)
     {
         Process? process = null;
         string? dataDir = null;
@@ -32,7 +69,7 @@ internal sealed class BenchHost : IAsyncDisposable
         {
             url = ownUrl;
             dataDir = Path.Combine(Path.GetTempPath(), "retail-bench-" + Guid.NewGuid().ToString("N"));
-            process = HttpBenchmark.StartHost(url, dataDir, operatorKey);
+            process = HttpBenchmark.StartHost(url, dataDir, operatorKey, hostArgs);
         }
         var host = new BenchHost(url, HttpBenchmark.NewClient(url, concurrency), process, dataDir);
         try

@@ -122,12 +122,12 @@ internal static class HttpBenchmark
         return result.Report(stopwatch.Elapsed);
     }
 
-    internal static Process StartHost(string url, string dataDir, string operatorKey)
+    internal static Process StartHost(string url, string dataDir, string operatorKey, params string[] extra)
     {
         var root = FindRepositoryRoot();
         var start = new ProcessStartInfo("dotnet",
             ["run", "-c", "Release", "--project", Path.Combine(root, "services", "Retail.Host"), "--no-launch-profile", "--",
-                "--Urls", url, "--Retail:DataDir", dataDir, "--Retail:OperatorKey", operatorKey, "--Serilog:MinimumLevel:Default", "Warning"])
+                "--Urls", url, "--Retail:DataDir", dataDir, "--Retail:OperatorKey", operatorKey, "--Serilog:MinimumLevel:Default", "Warning", .. extra])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -11,6 +11,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["reservations"] = ReservationBenchmark.RunAsync,
     ["pricing"] = PricingBenchmark.RunAsync,
     ["storefront"] = StorefrontBenchmark.RunAsync,
+    ["orders"] = OrderBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -46,7 +46,7 @@ internal static class ReservationBenchmark
         var api = new BenchApi(client, operatorKey, "bench-" + Guid.NewGuid().ToString("N")[..10]);
         var setup = Stopwatch.StartNew();
         await BootstrapAsync(api);
-        var variants = await VariantsAsync(api, variantCount, concurrency);
+        var variants = await api.VariantsAsync(variantCount, VariantsPerStyle, concurrency);
         long StockOf(int index) => index == 0 ? hotStock : stock;
         await ReceiveAsync(api, variants, StockOf, concurrency);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -82,45 +82,6 @@ internal static class ReservationBenchmark
     {
         await api.StoresAsync(Facility);
         await api.CatalogAsync(VariantsPerStyle);
-    }
-
-    /// <summary>Styles of up to 100 active variants, created by <paramref name="concurrency"/> clients a style at a time; answers the variant guids.</summary>
-    private static async Task<List<string>> VariantsAsync(BenchApi api, int count, int concurrency)
-    {
-        var styles = (count + VariantsPerStyle - 1) / VariantsPerStyle;
-        var guids = new string?[count];
-        long next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, styles)).Select(async _ =>
-        {
-            long s;
-            while ((s = Interlocked.Increment(ref next)) < styles)
-            {
-                var styleCode = $"st{s:D6}";
-                await api.PostAsync("/pvm/style", new
-                {
-                    style_code = styleCode,
-                    name = $"Style {s}",
-                    brand_code = "northwind",
-                    primary_vendor_code = "acme",
-                    primary_manufacturer_code = "mill",
-                    category_code = "shirts",
-                    ogm_guid = api.OgmGuid,
-                });
-                await api.PostAsync("/pvm/style/status", new { style_code = styleCode, status = "active", expected_revision = 1 });
-                for (var v = 0; v < VariantsPerStyle && s * VariantsPerStyle + v < count; v++)
-                {
-                    var variant = await api.PostAsync("/pvm/variant", new
-                    {
-                        style_code = styleCode,
-                        variant_code = $"{styleCode}-{BenchApi.SizeCode(v)}",
-                        options = new[] { new { option_group_code = "size", option_code = BenchApi.SizeCode(v) } },
-                        status = "active",
-                    });
-                    guids[s * VariantsPerStyle + v] = variant.GetProperty("variant_guid").GetString();
-                }
-            }
-        }));
-        return [.. guids.Select(g => g!)];
     }
 
     /// <summary>Receipts of up to 100 lines, each variant's stock straight into available.</summary>

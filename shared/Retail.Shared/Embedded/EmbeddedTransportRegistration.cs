@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -18,6 +19,9 @@ public static class EmbeddedTransportRegistration
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddHttpClient(SelfClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => options.InProcessInvocation && sp.GetService<IServer>() is InProcessServer server
+                ? server.CreateHandler()
+                : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .AddResilienceHandler("self", pipeline =>
             {
                 // Only calls that carry an Idempotency-Key are retried: a retried write must have its effect once.

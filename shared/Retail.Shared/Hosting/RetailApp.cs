@@ -37,6 +37,11 @@ public static class RetailApp
         configure?.Invoke(builder);
         var chosen = Choose(modules, builder.Configuration);
         builder.AddRetail(chosen);
+        var options = builder.Configuration.GetSection(RetailOptions.Section).Get<RetailOptions>() ?? new RetailOptions();
+        if (options.Mode == RuntimeMode.Embedded && options.InProcessInvocation)
+        {
+            Embedded.InProcessServer.Wrap(builder.Services);
+        }
         var app = builder.Build();
         app.UseRetail(chosen, prefixed: true);
         return app;

@@ -37,6 +37,12 @@ public sealed class RetailOptions
     /// <summary>Base address the host calls itself on (embedded service invocation). Defaults to the server's own address.</summary>
     public string? SelfUrl { get; set; }
 
+    /// <summary>
+    /// The single-process host serves its calls to itself in memory (the same application and endpoint pipeline —
+    /// authentication, roles, idempotency — without a socket); false sends them over loopback HTTP to <see cref="SelfUrl"/>.
+    /// </summary>
+    public bool InProcessInvocation { get; set; } = true;
+
     public EventDeliveryOptions Events { get; set; } = new();
 
     public EmbeddedStateOptions State { get; set; } = new();

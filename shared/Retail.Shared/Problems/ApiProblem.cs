@@ -67,7 +67,8 @@ public static class ApiProblem
 
     public static ProblemHttpResult DependencyUnavailable(string dependency) =>
         Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DependencyUnavailable, "A dependency is unavailable.",
-            $"{dependency} could not be reached; the request was not carried out.");
+            $"{dependency} could not be reached or did not answer in time; nothing was committed here. Retry the request: calls to " +
+            $"{dependency} carry idempotency keys, so a retry finishes (or a timeout undoes) what may have begun there.");
 
     public static string TypeFor(string code) => $"https://retail.dev/problems/{code.Replace('_', '-')}";
 
