@@ -1,4 +1,5 @@
 using Retail.Crm.Accounts;
+using Retail.Crm.Certificates;
 using Retail.Crm.Customers;
 using Retail.Crm.Fraud;
 using Retail.Crm.GiftCards;
@@ -23,7 +24,9 @@ public sealed class CrmModule : IServiceModule
     /// hosts in parallel, so nothing adds to it later. Add each new record type with <c>.Subject(…)</c>.
     /// </summary>
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
-        .Subject(Customer.Type);
+        .Subject(Customer.Type)
+        .Subject(GiftCard.Type)
+        .Subject(Account.Type).Subject(AccountContact.Type).Subject(ExemptionCertificate.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
