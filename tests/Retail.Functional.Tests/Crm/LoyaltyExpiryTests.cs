@@ -18,8 +18,8 @@ public sealed class LoyaltyExpiryTests
         using var @operator = factory.CreateOperatorClient();
         var org = await CrmHost.NewOrgAsync(factory, @operator, "loye");
         await org.LoyaltyPolicy(expiryMonths: 1);
-        var ada = await factory.CustomerAsync(org.Orgcode);
-        var bob = await factory.CustomerAsync(org.Orgcode);
+        var ada = await org.NewCustomerAsync();
+        var bob = await org.NewCustomerAsync();
         await org.Earn(ada, "SO-1", 9_900).Ok(HttpStatusCode.Created);
         await org.Earn(bob, "SO-2", 2_000).Ok(HttpStatusCode.Created);
 
