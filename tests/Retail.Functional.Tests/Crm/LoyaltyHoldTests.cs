@@ -16,7 +16,7 @@ public sealed class LoyaltyHoldTests
         using var @operator = factory.CreateOperatorClient();
         var org = await CrmHost.NewOrgAsync(factory, @operator, "loyh");
         await org.LoyaltyPolicy();
-        var ada = await factory.CustomerAsync(org.Orgcode);
+        var ada = await org.NewCustomerAsync();
         await org.Earn(ada, "SO-1", 5000).Ok(HttpStatusCode.Created);
         await org.Redeem(ada, "POS-1", 10).Ok(HttpStatusCode.Created);
 

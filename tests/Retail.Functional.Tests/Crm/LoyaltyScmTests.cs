@@ -11,7 +11,7 @@ public sealed class LoyaltyScmTests(CrmScmHost host) : IClassFixture<CrmScmHost>
     {
         var (crm, scm) = await host.NewOrgAsync("loys", stock: 10);
         await crm.LoyaltyPolicy();
-        var ada = await host.Factory.CustomerAsync(crm.Orgcode);
+        var ada = await crm.NewCustomerAsync();
         await scm.Post("/scm/tax/policy/set", new
         {
             jurisdiction = "DE",

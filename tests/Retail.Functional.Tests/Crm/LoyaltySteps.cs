@@ -1,35 +1,29 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Retail.Crm.Customers;
 using Retail.Functional.Tests.Ofm;
-using Retail.Shared.Records;
 
 namespace Retail.Functional.Tests.Crm;
 
 /// <summary>Steps of the loyalty tests: customers, a policy, and reading a customer's points as a client does.</summary>
 internal static class LoyaltySteps
 {
-    /// <summary>
-    /// A customer of the org, written through CRM's own record store until <c>/customer/create</c> lands on this branch
-    /// (feat/crm-customers); a merged one (for the <c>customer_merged</c> answers) names its survivor.
-    /// </summary>
-    public static async Task<string> CustomerAsync(this RetailHostFactory factory, string orgcode, string? mergedInto = null)
+    /// <summary>A new customer of the org, created over HTTP by the clerk; answers its guid.</summary>
+    public static async Task<string> NewCustomerAsync(this CrmOrg org) =>
+        (await org.CustomerAsync($"{Guid.NewGuid():N}@example.com")).GetProperty("customer_guid").GetString()!;
+
+    /// <summary><paramref name="merged"/> merged into <paramref name="survivor"/> by an admin over HTTP (again while it loses a race).</summary>
+    public static async Task MergeAsync(this CrmOrg org, string survivor, string merged)
     {
-        var guid = Guid.CreateVersion7().ToString();
-        using var scope = factory.Services.CreateScope();
-        var write = await scope.ServiceProvider.GetRequiredService<RecordStore<Customer>>().CreateAsync(orgcode, new Customer
+        for (var attempt = 0; attempt < 50; attempt++)
         {
-            CustomerGuid = guid,
-            Email = mergedInto is null ? $"{guid[^12..]}@example.com" : null,
-            GivenName = "Ada",
-            FamilyName = "Lovelace",
-            Status = mergedInto is null ? CustomerStatus.Active : CustomerStatus.Merged,
-            MergedInto = mergedInto,
-            CreatedBy = "test",
-        });
-        Assert.True(write.Succeeded, write.Outcome.ToString());
-        return guid;
+            using var response = await org.Post("/crm/customer/merge", new { survivor_guid = survivor, merged_guid = merged, reason = "same person" });
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+            Assert.Equal("revision_mismatch", await response.ProblemCodeAsync());
+        }
+        Assert.Fail("the merge kept losing its races");
     }
 
     /// <summary>1 point per euro (100 minor), 2 points per 100 in USD; silver at 100 lifetime points earns 1.5×; a point is worth 5 cents.</summary>
@@ -54,10 +48,10 @@ internal static class LoyaltySteps
     public static Task<HttpResponseMessage> Adjust(this CrmOrg org, string customer, long points, string reason = "goodwill", TestUser? user = null) =>
         org.Post(user ?? org.Owner, "/crm/loyalty/adjust", new { customer_guid = customer, points, reason });
 
-    public static Task<JsonElement> Balance(this CrmOrg org, string customer) =>
+    public static Task<JsonElement> LoyaltyBalance(this CrmOrg org, string customer) =>
         org.Post(org.Viewer, "/crm/loyalty/balance/get", new { customer_guid = customer }).Ok();
 
-    public static async Task<long> Points(this CrmOrg org, string customer) => (await org.Balance(customer)).GetProperty("balance").GetInt64();
+    public static async Task<long> Points(this CrmOrg org, string customer) => (await org.LoyaltyBalance(customer)).GetProperty("balance").GetInt64();
 
     public static async Task<IReadOnlyList<JsonElement>> Entries(this CrmOrg org, string customer, string? kind = null, int limit = 100) =>
         (await org.Post(org.Viewer, "/crm/loyalty/entry/list", new { customer_guid = customer, kind, limit }).Ok())

@@ -1,8 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Retail.Crm.Customers;
-using Retail.Crm.Merge;
-using Retail.Shared.Records;
 
 namespace Retail.Functional.Tests.Crm;
 
@@ -13,7 +9,7 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task UC_CRM_003_points_are_earned_once_per_order_redeemed_never_past_zero_reversed_and_restored_once()
     {
         var org = await host.NewOrgAsync("loy");
-        var ada = await host.Factory.CustomerAsync(org.Orgcode);
+        var ada = await org.NewCustomerAsync();
         var policy = await org.LoyaltyPolicy();
         Assert.Equal(1, policy.Int64Of("revision"));
 
@@ -30,12 +26,12 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
         Assert.Equal(earned.Entry().StringOf("entry_guid"), again.Entry().StringOf("entry_guid"));
         Assert.Equal(12, await org.Points(ada));
         // ... and another customer cannot take the order's reference.
-        var bob = await host.Factory.CustomerAsync(org.Orgcode);
+        var bob = await org.NewCustomerAsync();
         await org.Earn(bob, "SO-1001", 1234).Problem(HttpStatusCode.Conflict, "duplicate");
 
         // 100 EUR more: 100 points at the base rate (the tier is reached by this earn, not before it).
         await org.Earn(ada, "SO-1002", 10_000).Ok(HttpStatusCode.Created);
-        var balance = await org.Balance(ada);
+        var balance = await org.LoyaltyBalance(ada);
         Assert.Equal((112L, 112L, "silver"), (balance.Int64Of("balance"), balance.Int64Of("lifetime_earned"), balance.StringOf("tier")));
         // Silver earns 1.5×: 10 EUR → 15 points.
         var silver = await org.Earn(ada, "SO-1003", 1000).Ok(HttpStatusCode.Created);
@@ -75,7 +71,7 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
         Assert.Equal(0, none.Entry().Int64Of("points"));
         await org.Post(org.Clerk, "/crm/loyalty/reverse", new { reference = "SO-404", return_reference = "RET-4" })
             .Problem(HttpStatusCode.UnprocessableEntity, "unknown_reference");
-        balance = await org.Balance(ada);
+        balance = await org.LoyaltyBalance(ada);
         Assert.Equal((7L, 27L), (balance.Int64Of("balance"), balance.Int64Of("lifetime_earned")));
         Assert.Equal(JsonNull, balance.GetProperty("tier").ValueKind);
 
@@ -94,7 +90,7 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task The_policy_is_versioned_and_each_entry_keeps_the_version_it_used()
     {
         var org = await host.NewOrgAsync("loyp");
-        var ada = await host.Factory.CustomerAsync(org.Orgcode);
+        var ada = await org.NewCustomerAsync();
         var initial = await org.Post(org.Viewer, "/crm/loyalty/policy/get", new { }).Ok();
         Assert.Equal(0, initial.Int64Of("revision"));
         await org.Earn(ada, "SO-1", 1000).Problem(HttpStatusCode.UnprocessableEntity, "loyalty_currency_not_earning");
@@ -124,7 +120,7 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task Roles_and_bad_input_are_refused_with_stable_codes()
     {
         var org = await host.NewOrgAsync("loyr");
-        var ada = await host.Factory.CustomerAsync(org.Orgcode);
+        var ada = await org.NewCustomerAsync();
         await org.LoyaltyPolicy();
 
         await org.Earn(ada, "SO-1", 1000, user: org.Viewer).Problem(HttpStatusCode.Forbidden, "forbidden");
@@ -174,7 +170,7 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task UC_CRM_003_sixty_four_concurrent_redemptions_against_a_balance_of_ten_spend_exactly_ten()
     {
         var org = await host.NewOrgAsync("loyc");
-        var ada = await host.Factory.CustomerAsync(org.Orgcode);
+        var ada = await org.NewCustomerAsync();
         await org.Adjust(ada, 10, "welcome points").Ok(HttpStatusCode.Created);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 64).Select(async i =>
@@ -195,17 +191,17 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
     {
         var org = await host.NewOrgAsync("loym");
         await org.LoyaltyPolicy();
-        var survivor = await host.Factory.CustomerAsync(org.Orgcode);
-        var merged = await host.Factory.CustomerAsync(org.Orgcode);
+        var survivor = await org.NewCustomerAsync();
+        var merged = await org.NewCustomerAsync();
         await org.Earn(survivor, "SO-1", 2000).Ok(HttpStatusCode.Created);
         await org.Earn(merged, "SO-2", 3000).Ok(HttpStatusCode.Created);
         await org.Redeem(merged, "POS-1", 5).Ok(HttpStatusCode.Created);
 
-        await MergeAsync(org, survivor, merged);
+        await org.MergeAsync(survivor, merged);
 
-        var survivorBalance = await org.Balance(survivor);
+        var survivorBalance = await org.LoyaltyBalance(survivor);
         Assert.Equal((45L, 50L), (survivorBalance.Int64Of("balance"), survivorBalance.Int64Of("lifetime_earned")));
-        var mergedBalance = await org.Balance(merged);
+        var mergedBalance = await org.LoyaltyBalance(merged);
         Assert.Equal((0L, "merged", survivor), (mergedBalance.Int64Of("balance"), mergedBalance.StringOf("status"), mergedBalance.StringOf("merged_into")));
         Assert.Equal("merge_out", (await org.Entries(merged))[0].StringOf("kind"));
         Assert.Equal(("merge_in", 25L), ((await org.Entries(survivor))[0].StringOf("kind"), (await org.Entries(survivor))[0].Int64Of("points")));
@@ -226,10 +222,11 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
     {
         var org = await host.NewOrgAsync("loyq");
         await org.LoyaltyPolicy();
-        var survivor = await host.Factory.CustomerAsync(org.Orgcode);
-        var merged = await host.Factory.CustomerAsync(org.Orgcode, mergedInto: survivor);
+        var survivor = await org.NewCustomerAsync();
+        var merged = await org.NewCustomerAsync();
+        await org.MergeAsync(survivor, merged);
         await org.Adjust(merged, 5).Problem(HttpStatusCode.Conflict, "customer_merged");
-        var read = await org.Balance(merged);
+        var read = await org.LoyaltyBalance(merged);
         Assert.Equal(("merged", survivor), (read.StringOf("status"), read.StringOf("merged_into")));
     }
 
@@ -237,8 +234,8 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task UC_CRM_003_redemptions_racing_a_merge_lose_nothing_and_count_nothing_twice()
     {
         var org = await host.NewOrgAsync("loyz");
-        var survivor = await host.Factory.CustomerAsync(org.Orgcode);
-        var merged = await host.Factory.CustomerAsync(org.Orgcode);
+        var survivor = await org.NewCustomerAsync();
+        var merged = await org.NewCustomerAsync();
         await org.Adjust(survivor, 7).Ok(HttpStatusCode.Created);
         await org.Adjust(merged, 40).Ok(HttpStatusCode.Created);
 
@@ -247,7 +244,7 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
             using var response = await org.Redeem(merged, $"POS-{i}", 1);
             return (response.StatusCode, Code: await response.ProblemCodeAsync());
         }).ToList();
-        await MergeAsync(org, survivor, merged);
+        await org.MergeAsync(survivor, merged);
         var answers = await Task.WhenAll(redeems);
 
         Assert.All(answers, a => Assert.True(a.StatusCode == HttpStatusCode.Created || a.Code == "customer_merged", $"{a.StatusCode} {a.Code}"));
@@ -255,29 +252,6 @@ public sealed class LoyaltyTests(CrmHost host) : IClassFixture<CrmHost>
         Assert.Equal(47 - spent, await org.Points(survivor));
         Assert.Equal(0, await org.Points(merged));
         Assert.Equal(spent, (await org.Entries(merged, "redeem")).Count);
-    }
-
-    /// <summary>A merge as the merge area runs it: the customer marked merged and every participant staged in one batch, retried when it loses a race.</summary>
-    private async Task MergeAsync(CrmOrg org, string survivor, string merged)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            using var scope = host.Factory.Services.CreateScope();
-            var customers = scope.ServiceProvider.GetRequiredService<RecordStore<Customer>>();
-            var s = (await customers.GetAsync(org.Orgcode, survivor))!;
-            var m = (await customers.GetAsync(org.Orgcode, merged))!;
-            var batch = new RecordBatch();
-            customers.Update(batch, org.Orgcode, m, m.Record with { Status = CustomerStatus.Merged, MergedInto = survivor, MergedAt = DateTimeOffset.UtcNow });
-            foreach (var participant in scope.ServiceProvider.GetServices<ICustomerMergeParticipant>())
-            {
-                await participant.StageAsync(org.Orgcode, s.Record, m.Record, batch, TestContext.Current.CancellationToken);
-            }
-            if ((await batch.CommitAsync(TestContext.Current.CancellationToken)).Succeeded)
-            {
-                return;
-            }
-        }
-        Assert.Fail("the merge kept losing to the redemptions");
     }
 
     private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;
