@@ -23,7 +23,9 @@ public sealed class CrmModule : IServiceModule
     /// hosts in parallel, so nothing adds to it later. Add each new record type with <c>.Subject(…)</c>.
     /// </summary>
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
-        .Subject(Customer.Type);
+        .Subject(Customer.Type)
+        .Subject(FraudHold.Type)
+        .Subject(FraudAssessment.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {

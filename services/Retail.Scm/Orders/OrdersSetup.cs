@@ -8,6 +8,7 @@ public static class OrdersSetup
         services.AddScoped<OrderHolds>();
         services.AddScoped<OrderLifecycle>();
         services.AddScoped<OrderPromises>();
+        services.AddRecords(ScmModule.Id, CustomerHoldProjection.Type);
         return services;
     }
 
@@ -15,6 +16,7 @@ public static class OrdersSetup
     {
         routes.MapOrderEndpoints();
         routes.MapPromiseEndpoints();
+        routes.MapCustomerHoldSubscriber();
         return routes;
     }
 }
