@@ -46,10 +46,10 @@ public sealed record FraudPolicy : Record
     public int VelocityLimit { get; init; } = 3;
 
     /// <summary>A first order above this value (minor units, by ISO 4217 currency) fires the first-order rule; a currency not listed never does.</summary>
-    public IReadOnlyDictionary<string, long> FirstOrderLimitsMinor { get; init; } = DefaultFirstOrderLimits;
+    public IReadOnlyDictionary<string, long> FirstOrderLimitsMinor { get; init; } = FraudPolicyDefaults.FirstOrderLimits;
 
     /// <summary>Domains whose addresses (and their subdomains') are throwaway; lower case.</summary>
-    public IReadOnlyList<string> DisposableEmailDomains { get; init; } = DefaultDisposableDomains;
+    public IReadOnlyList<string> DisposableEmailDomains { get; init; } = FraudPolicyDefaults.DisposableDomains;
 
     public int FailedPaymentWindowMinutes { get; init; } = 24 * 60;
 
@@ -71,27 +71,6 @@ public sealed record FraudPolicy : Record
     public static FraudPolicy Default { get; } = new();
 
     public static RecordType<FraudPolicy> Type { get; } = new("fraud_policy");
-
-    public static readonly IReadOnlyDictionary<string, long> DefaultFirstOrderLimits = new Dictionary<string, long>(StringComparer.Ordinal)
-    {
-        ["EUR"] = 50_000,
-        ["USD"] = 50_000,
-        ["GBP"] = 40_000,
-        ["CHF"] = 50_000,
-    };
-
-    /// <summary>Well-known throwaway-mailbox providers; an org adds its own through the policy.</summary>
-    public static readonly IReadOnlyList<string> DefaultDisposableDomains =
-    [
-        "10minutemail.com", "20minutemail.com", "33mail.com", "anonaddy.me", "burnermail.io", "discard.email", "dispostable.com",
-        "emailondeck.com", "fakeinbox.com", "getairmail.com", "getnada.com", "grr.la", "guerrillamail.biz", "guerrillamail.com",
-        "guerrillamail.de", "guerrillamail.info", "guerrillamail.net", "guerrillamail.org", "guerrillamailblock.com", "harakirimail.com",
-        "incognitomail.org", "jetable.org", "mailcatch.com", "maildrop.cc", "mailinator.com", "mailinator.net", "mailnesia.com",
-        "mintemail.com", "mohmal.com", "moakt.com", "mytemp.email", "mytrashmail.com", "nada.email", "sharklasers.com", "spam4.me",
-        "spamgourmet.com", "temp-mail.org", "tempail.com", "tempmail.com", "tempmail.net", "tempmailo.com", "tempr.email",
-        "throwawaymail.com", "trash-mail.com", "trashmail.com", "trashmail.de", "trashmail.net", "yopmail.com", "yopmail.fr",
-        "yopmail.net",
-    ];
 
     /// <summary>Whether <paramref name="email"/>'s domain, or a domain it is a subdomain of, is listed as disposable; the domain that matched.</summary>
     public string? DisposableDomainOf(string? email)
@@ -129,4 +108,32 @@ public sealed record FraudPolicyVersion : Record
     public static string KeyOf(long version) => version.ToString("D10", System.Globalization.CultureInfo.InvariantCulture);
 
     public static RecordType<FraudPolicyVersion> Type { get; } = new("fraud_policy_version");
+}
+
+/// <summary>
+/// The defaults of a policy never set. Kept apart from <see cref="FraudPolicy"/> so that they are initialised before
+/// <see cref="FraudPolicy.Default"/> reads them (static initialisers run in the order they are written).
+/// </summary>
+public static class FraudPolicyDefaults
+{
+    public static readonly IReadOnlyDictionary<string, long> FirstOrderLimits = new Dictionary<string, long>(StringComparer.Ordinal)
+    {
+        ["EUR"] = 50_000,
+        ["USD"] = 50_000,
+        ["GBP"] = 40_000,
+        ["CHF"] = 50_000,
+    };
+
+    /// <summary>Well-known throwaway-mailbox providers; an org adds its own through the policy.</summary>
+    public static readonly IReadOnlyList<string> DisposableDomains =
+    [
+        "10minutemail.com", "20minutemail.com", "33mail.com", "anonaddy.me", "burnermail.io", "discard.email", "dispostable.com",
+        "emailondeck.com", "fakeinbox.com", "getairmail.com", "getnada.com", "grr.la", "guerrillamail.biz", "guerrillamail.com",
+        "guerrillamail.de", "guerrillamail.info", "guerrillamail.net", "guerrillamail.org", "guerrillamailblock.com", "harakirimail.com",
+        "incognitomail.org", "jetable.org", "mailcatch.com", "maildrop.cc", "mailinator.com", "mailinator.net", "mailnesia.com",
+        "mintemail.com", "mohmal.com", "moakt.com", "mytemp.email", "mytrashmail.com", "nada.email", "sharklasers.com", "spam4.me",
+        "spamgourmet.com", "temp-mail.org", "tempail.com", "tempmail.com", "tempmail.net", "tempmailo.com", "tempr.email",
+        "throwawaymail.com", "trash-mail.com", "trashmail.com", "trashmail.de", "trashmail.net", "yopmail.com", "yopmail.fr",
+        "yopmail.net",
+    ];
 }

@@ -15,6 +15,7 @@ public sealed class HoldTests(CrmScmHost host) : IClassFixture<CrmScmHost>
     public async Task UC_CRM_005_a_held_customers_order_is_refused_until_an_admin_releases_the_hold()
     {
         var (crm, scm) = await host.NewOrgAsync();
+        await scm.TaxPolicy();
         var customer = await host.Factory.SeedCustomerAsync(crm.Orgcode, "buyer@yopmail.com");
         var named = new { customer_guid = customer, email = "buyer@yopmail.com", name = "Buyer" };
         var order = await scm.CreateOrder([OrderSteps.Line(scm.Variants[0], 1)], customer: named).Ok(HttpStatusCode.Created);
