@@ -10,6 +10,7 @@ public static class CrmEvents
     public const string CustomerUpdated = "customer.updated";
     public const string CustomerMerged = "customer.merged";
     public const string ConsentChanged = "consent.changed";
+    public const string CustomerFlagChanged = "customer.flag_changed";
     public const string AccountCreated = "account.created";
     public const string AccountUpdated = "account.updated";
     public const string ExemptionCertificateChanged = "exemption.certificate_changed";
@@ -21,6 +22,8 @@ public static class CrmEvents
     public const string LoyaltyExpired = "loyalty.expired";
     public const string GiftCardIssued = "giftcard.issued";
     public const string GiftCardRedeemed = "giftcard.redeemed";
+    public const string GiftCardRestored = "giftcard.restored";
+    public const string GiftCardStatusChanged = "giftcard.status_changed";
     public const string FraudAssessed = "fraud.assessed";
     public const string FraudHoldPlaced = "fraud.hold_placed";
     public const string FraudHoldResolved = "fraud.hold_resolved";

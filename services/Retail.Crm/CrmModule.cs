@@ -1,4 +1,5 @@
 using Retail.Crm.Accounts;
+using Retail.Crm.Certificates;
 using Retail.Crm.Customers;
 using Retail.Crm.Fraud;
 using Retail.Crm.GiftCards;
@@ -24,6 +25,8 @@ public sealed class CrmModule : IServiceModule
     /// </summary>
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
         .Subject(Customer.Type)
+        .Subject(GiftCard.Type)
+        .Subject(Account.Type).Subject(AccountContact.Type).Subject(ExemptionCertificate.Type)
         .Subject(FraudHold.Type)
         .Subject(FraudAssessment.Type);
 

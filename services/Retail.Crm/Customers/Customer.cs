@@ -68,5 +68,14 @@ public sealed record Customer : Record
         .IndexBy("email")
         .IndexBy("phone")
         .IndexBy("account_guid")
-        .IndexBy("merged_into");
+        .IndexBy("merged_into")
+        // Prefix search (e-mail, phone) is a range read over these; a merged customer holds neither, so it is never found.
+        .Computed("live_email", c => c.IsLive ? c.Email : null)
+        .Computed("live_phone", c => c.IsLive ? c.Phone : null)
+        .Computed("created_ms", c => c.CreatedAt.ToUnixTimeMilliseconds())
+        .IndexBy("live_email")
+        .IndexBy("live_phone")
+        .IndexBy("status", "created_ms")
+        .IndexBy("account_guid", "created_ms")
+        .IndexBy("created_ms");
 }

@@ -55,13 +55,21 @@ public sealed record Address(string? Name, string Line1, string? Line2, string C
 public sealed record Delivery(DeliveryMethod Method, Address? Address, string? PickupFacilityCode);
 
 /// <summary>Who buys: a CRM customer (once CRM exists), an e-mail, a name, the client's own reference.</summary>
-public sealed record CustomerRef(string? CustomerGuid, string? Email, string? Name, string? ExternalRef);
+public sealed record CustomerRef(string? CustomerGuid, string? Email, string? Name, string? ExternalRef)
+{
+    /// <summary>The CRM account (B2B company) the customer buys for, if any: its tax-exemption certificates apply too.</summary>
+    public string? AccountGuid { get; init; }
+}
 
 /// <summary>A promotion or rule PPM applied to the line (as PPM explained it).</summary>
 public sealed record AppliedDiscount(string Source, string Code, string Kind, long AmountMinor);
 
 /// <summary>The tax of a line as the tax policy gave it: frozen once the order's tax is finalized.</summary>
-public sealed record LineTax(string TaxCategory, string Jurisdiction, decimal RatePercent, bool Inclusive, long TaxMinor, long PolicyRevision);
+public sealed record LineTax(string TaxCategory, string Jurisdiction, decimal RatePercent, bool Inclusive, long TaxMinor, long PolicyRevision)
+{
+    /// <summary>The buyer's tax-exemption certificate that zero-rated the line, if one did.</summary>
+    public Retail.Scm.Policies.TaxExemption? Exemption { get; init; }
+}
 
 /// <summary>
 /// The ICS hold of a line: its guid, stage (reserved, allocated, committed) and revision, so the next step continues it

@@ -86,7 +86,10 @@ public sealed partial class OrderLifecycle
         var priced = lines!.Select((l, i) => PricedLine(l, prices.Lines.First(p => p.Index == i))).ToList();
         var now = clock.GetUtcNow();
         var quote = await taxes.QuoteAsync(orgcode, new TaxInput(prices.Currency, jurisdiction,
-            priced.Select(l => new TaxLineInput(l.LineNo, l.VariantGuid, l.Quantity, l.NetMinor, StyleGuid: l.StyleGuid)).ToList(), now), ct);
+            priced.Select(l => new TaxLineInput(l.LineNo, l.VariantGuid, l.Quantity, l.NetMinor, StyleGuid: l.StyleGuid)).ToList(), now)
+        {
+            Holders = [.. new[] { customer?.CustomerGuid, customer?.AccountGuid }.OfType<string>()],
+        }, ct);
         if (quote is null)
         {
             return (null, ScmProblems.NoTaxPolicy(jurisdiction));

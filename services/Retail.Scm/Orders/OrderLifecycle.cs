@@ -390,7 +390,7 @@ public sealed partial class OrderLifecycle(
     private static CustomerRef? CustomerOf(CustomerRequest? request) => request is null
         ? null
         : new CustomerRef(request.CustomerGuid?.Trim().ToLowerInvariant(), RequestRules.Trimmed(request.Email)?.ToLowerInvariant(),
-            RequestRules.Trimmed(request.Name), RequestRules.Trimmed(request.ExternalRef));
+            RequestRules.Trimmed(request.Name), RequestRules.Trimmed(request.ExternalRef)) { AccountGuid = request.AccountGuid?.Trim().ToLowerInvariant() };
 }
 
 /// <summary>What a reserve step did: the order with its lines' holds, the holds, the lines it reserved and the ICS key it used.</summary>

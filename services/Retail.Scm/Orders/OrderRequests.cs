@@ -10,7 +10,11 @@ public sealed record AliasRequest(string? Tag, string? Value);
 public sealed record OrderLineRequest(string? VariantGuid, string? Barcode, IdentifierRequest? Identifier, AliasRequest? Alias, string? VariantCode,
     long? Quantity, string? UomCode);
 
-public sealed record CustomerRequest(string? CustomerGuid, string? Email, string? Name, string? ExternalRef);
+public sealed record CustomerRequest(string? CustomerGuid, string? Email, string? Name, string? ExternalRef)
+{
+    /// <summary>The CRM account the customer buys for (its tax-exemption certificates apply).</summary>
+    public string? AccountGuid { get; init; }
+}
 
 public sealed record AddressRequest(string? Name, string? Line1, string? Line2, string? City, string? Region, string? PostalCode, string? Country,
     string? Phone, string? Email);
@@ -70,6 +74,7 @@ public sealed class CreateOrderRequestValidator : AbstractValidator<CreateOrderR
             line.RuleFor(l => l!.UomCode).OptionalCode();
         }).When(r => r.Lines is { Count: <= MaxLines } && r.Lines.All(x => x is not null));
         RuleFor(r => r.Customer!.CustomerGuid).OptionalGuid().When(r => r.Customer is not null).OverridePropertyName("customer.customer_guid");
+        RuleFor(r => r.Customer!.AccountGuid).OptionalGuid().When(r => r.Customer is not null).OverridePropertyName("customer.account_guid");
         RuleFor(r => r.Customer!.Email).Must(e => e is null || OrderRules.IsEmail(e)).WithMessage("is not an e-mail address")
             .When(r => r.Customer is not null).OverridePropertyName("customer.email");
         RuleFor(r => r.Customer!.Name).Text().When(r => r.Customer is not null).OverridePropertyName("customer.name");

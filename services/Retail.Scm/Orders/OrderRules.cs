@@ -133,7 +133,7 @@ public static partial class OrderRules
         return lines.Select(l => l with
         {
             Tax = new LineTax(byLine[l.LineNo].TaxCategory, quote.Jurisdiction, byLine[l.LineNo].RatePercent, quote.Inclusive, byLine[l.LineNo].TaxMinor,
-                quote.PolicyRevision),
+                quote.PolicyRevision) { Exemption = byLine[l.LineNo].Exemption },
         }).ToList();
     }
 

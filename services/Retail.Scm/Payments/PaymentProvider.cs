@@ -16,9 +16,10 @@ public enum PaymentOutcomeKind
 
 /// <param name="ProviderRef">The provider's reference of the charge, refund or void (approved only).</param>
 /// <param name="Reason">The provider's decline reason (declined only); never a card number or a token.</param>
-public sealed record PaymentOutcome(PaymentOutcomeKind Kind, string? ProviderRef = null, string? Reason = null)
+/// <param name="MethodRef">What the tender keeps as its payment method instead of the presented token (a gift card's code is never kept).</param>
+public sealed record PaymentOutcome(PaymentOutcomeKind Kind, string? ProviderRef = null, string? Reason = null, string? MethodRef = null)
 {
-    public static PaymentOutcome Approved(string providerRef) => new(PaymentOutcomeKind.Approved, providerRef);
+    public static PaymentOutcome Approved(string providerRef, string? methodRef = null) => new(PaymentOutcomeKind.Approved, providerRef, null, methodRef);
 
     public static PaymentOutcome Declined(string reason) => new(PaymentOutcomeKind.Declined, null, reason);
 

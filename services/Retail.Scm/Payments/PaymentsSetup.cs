@@ -32,6 +32,7 @@ public static class PaymentsSetup
             throw new InvalidOperationException($"{PaymentOptions.Section}:Provider must be 'test' or 'dapr', not '{options.Provider}'.");
         }
         services.AddScoped<IShipmentDates, ShipmentWindowStarts>();
+        services.AddGiftCardTender();
         return services;
     }
 

@@ -202,7 +202,7 @@ public static class ReturnsApi
     }
 
     public static async Task<Results<Ok<RefundView>, ProblemHttpResult>> Refund(IssueRefundRequest request, RecordStore<OrderReturn> returns,
-        RecordStore<Order> orders, RecordStore<Tender> tenders, IPaymentProvider provider, RequestContext context, TimeProvider clock,
+        RecordStore<Order> orders, RecordStore<Tender> tenders, PaymentProviders providers, RequestContext context, TimeProvider clock,
         CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
@@ -240,7 +240,7 @@ public static class ReturnsApi
             foreach (var (tender, part) in allocation)
             {
                 // Keyed by return and tender: a retry (or a second attempt here) refunds each tender once at the provider.
-                var outcome = await provider.RefundAsync(new RefundCommand(orgcode, $"{ret.ReturnGuid}:refund:{tender.TenderGuid}", tender.ProviderRef, part,
+                var outcome = await providers.Of(tender).RefundAsync(new RefundCommand(orgcode, $"{ret.ReturnGuid}:refund:{tender.TenderGuid}", tender.ProviderRef, part,
                     tender.Currency), ct);
                 if (outcome.Kind == PaymentOutcomeKind.Timeout)
                 {

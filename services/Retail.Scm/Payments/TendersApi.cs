@@ -30,7 +30,7 @@ public static class TendersApi
 
     public static async Task<Results<Created<Tender>, ProblemHttpResult>> Capture(CaptureTenderRequest request,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, RecordStore<Tender> tenders, RecordStore<Order> orders,
-        RecordStore<ChannelPolicy> policies, IPaymentProvider provider, RequestContext context, TimeProvider clock, CancellationToken ct)
+        RecordStore<ChannelPolicy> policies, PaymentProviders providers, RequestContext context, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         if (CardNumbers.AnyIn(request.PaymentMethodToken, request.PaymentMethodGuid))
@@ -53,6 +53,7 @@ public static class TendersApi
         {
             return ScmProblems.TenderNotAccepted(kind, policy.AcceptedTenders);
         }
+        var provider = providers.ForKind(kind);
         var amount = request.AmountMinor ?? OrderPayment.Due(order);
         if (amount <= 0 || amount > OrderPayment.Due(order))
         {
@@ -79,7 +80,7 @@ public static class TendersApi
             OrderNumber = order.OrderNumber,
             ChannelCode = order.ChannelCode,
             Kind = kind,
-            PaymentMethodToken = token,
+            PaymentMethodToken = outcome.MethodRef ?? token,
             PaymentMethodGuid = RequestRules.Trimmed(request.PaymentMethodGuid),
             Provider = provider.Name,
             ProviderRef = outcome.ProviderRef!,
@@ -113,7 +114,7 @@ public static class TendersApi
     }
 
     public static async Task<Results<Ok<Tender>, ProblemHttpResult>> Void(VoidTenderRequest request, RecordStore<Tender> tenders,
-        RecordStore<Order> orders, IPaymentProvider provider, RequestContext context, TimeProvider clock, CancellationToken ct)
+        RecordStore<Order> orders, PaymentProviders providers, RequestContext context, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (loaded, problem) = await tenders.LoadForChangeAsync(orgcode, PaymentRules.GuidKey(request.TenderGuid!), request.ExpectedRevision, ct: ct);
@@ -134,7 +135,7 @@ public static class TendersApi
         {
             return ScmProblems.TenderRefunded(tender.RefundedMinor);
         }
-        var outcome = await provider.VoidAsync(new VoidCommand(orgcode, $"{tender.TenderGuid}:void", tender.ProviderRef, tender.AmountMinor, tender.Currency), ct);
+        var outcome = await providers.Of(tender).VoidAsync(new VoidCommand(orgcode, $"{tender.TenderGuid}:void", tender.ProviderRef, tender.AmountMinor, tender.Currency), ct);
         if (outcome.Kind == PaymentOutcomeKind.Timeout)
         {
             return ScmProblems.PaymentProviderTimeout();
@@ -199,15 +200,18 @@ public static class TendersApi
             var loaded = await tenders.LoadManyAsync(orgcode, page.Items.Select(t => t.TenderGuid).ToList(), ct);
             var due = loaded.Values.Where(t => t.Record.Status == TenderStatus.Captured).OrderBy(t => t.Record.TenderGuid, StringComparer.Ordinal).ToList();
             var next = current;
+            // Gift-card tenders are final at CRM: they join the batch without a call to the payment provider.
+            var atProvider = due.Where(t => t.Record.Provider != GiftCardTenderProvider.ProviderName).ToList();
             if (due.Count > 0)
             {
-                var outcome = await provider.SettleAsync(new SettleCommand(orgcode, $"{current.BatchGuid}:{due[0].Record.TenderGuid}:{due.Count}",
-                    current.BatchGuid, day, due.Select(t => t.Record.ProviderRef).ToList(), due.Sum(t => t.Record.AmountMinor)), ct);
-                if (outcome.Kind == PaymentOutcomeKind.Timeout)
+                var outcome = atProvider.Count == 0 ? null : await provider.SettleAsync(new SettleCommand(orgcode,
+                    $"{current.BatchGuid}:{atProvider[0].Record.TenderGuid}:{atProvider.Count}", current.BatchGuid, day,
+                    atProvider.Select(t => t.Record.ProviderRef).ToList(), atProvider.Sum(t => t.Record.AmountMinor)), ct);
+                if (outcome?.Kind == PaymentOutcomeKind.Timeout)
                 {
                     return ScmProblems.PaymentProviderTimeout();
                 }
-                if (outcome.Kind == PaymentOutcomeKind.Declined)
+                if (outcome?.Kind == PaymentOutcomeKind.Declined)
                 {
                     return ScmProblems.PaymentDeclined(outcome.Reason!);
                 }
@@ -220,7 +224,7 @@ public static class TendersApi
                 {
                     TenderCount = current.TenderCount + due.Count,
                     AmountByCurrency = sums,
-                    ProviderRefs = [.. current.ProviderRefs, outcome.ProviderRef!],
+                    ProviderRefs = outcome is null ? current.ProviderRefs : [.. current.ProviderRefs, outcome.ProviderRef!],
                 };
             }
             var batch = new RecordBatch();

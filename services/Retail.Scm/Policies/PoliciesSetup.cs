@@ -8,6 +8,7 @@ public static class PoliciesSetup
         services.AddRecords(ScmModule.Id, TaxPolicy.Type);
         services.AddRecords(ScmModule.Id, TaxJurisdiction.Type);
         services.AddRecords(ScmModule.Id, TaxCategoryAssignment.Type);
+        services.AddRecords(ScmModule.Id, ExemptionCertificateCopy.Type);
         services.AddRecords(ScmModule.Id, RoutingPolicy.Type);
         services.AddRecords(ScmModule.Id, RoutingPlan.Type);
         services.AddScoped<TaxQuoter>();
@@ -22,6 +23,7 @@ public static class PoliciesSetup
     {
         routes.MapChannelPolicy();
         routes.MapTax();
+        routes.MapExemptionSubscriber();
         routes.MapRouting();
         return routes;
     }

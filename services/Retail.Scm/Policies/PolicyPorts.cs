@@ -9,9 +9,17 @@ namespace Retail.Scm.Policies;
 public sealed record TaxLineInput(int LineNo, string VariantGuid, long Quantity, long NetMinor, string? TaxCategory = null, string? StyleGuid = null);
 
 /// <param name="Jurisdiction">Where tax applies: the delivery address's country (and region), or the pickup facility's.</param>
-public sealed record TaxInput(string Currency, string Jurisdiction, IReadOnlyList<TaxLineInput> Lines, DateTimeOffset At);
+public sealed record TaxInput(string Currency, string Jurisdiction, IReadOnlyList<TaxLineInput> Lines, DateTimeOffset At)
+{
+    /// <summary>Who buys (the customer's guid, the account's): their active tax-exemption certificates zero-rate the lines they cover.</summary>
+    public IReadOnlyList<string> Holders { get; init; } = [];
+}
 
-public sealed record TaxLineQuote(int LineNo, string TaxCategory, decimal RatePercent, long TaxMinor);
+public sealed record TaxLineQuote(int LineNo, string TaxCategory, decimal RatePercent, long TaxMinor)
+{
+    /// <summary>The certificate that zero-rated the line, if one did.</summary>
+    public TaxExemption? Exemption { get; init; }
+}
 
 /// <param name="Inclusive">Whether the line amounts already include the tax.</param>
 /// <param name="PolicyRevision">The tax policy's revision the quote used (an order keeps it).</param>

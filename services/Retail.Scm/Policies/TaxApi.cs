@@ -149,7 +149,10 @@ public static class TaxApi
             : TaxCodes.OfAddress(request.DeliveryAddress!.Country, request.DeliveryAddress.Region)!;
         var lines = request.Lines!.Select((l, i) => new TaxLineInput(l.LineNo ?? i + 1, TaxQuoter.GuidKey(l.VariantGuid!), l.Quantity!.Value,
             l.NetMinor ?? (l.UnitMinor!.Value * l.Quantity.Value), l.TaxCategory, l.StyleGuid is null ? null : TaxQuoter.GuidKey(l.StyleGuid))).ToList();
-        var quote = await quoter.QuoteAsync(orgcode, new TaxInput(request.Currency!.Trim().ToUpperInvariant(), jurisdiction, lines, request.At ?? clock.GetUtcNow()), ct);
+        var quote = await quoter.QuoteAsync(orgcode, new TaxInput(request.Currency!.Trim().ToUpperInvariant(), jurisdiction, lines, request.At ?? clock.GetUtcNow())
+        {
+            Holders = [.. new[] { request.CustomerGuid, request.AccountGuid }.OfType<string>()],
+        }, ct);
         if (quote is null)
         {
             return ScmProblems.NoTaxPolicy(jurisdiction);
@@ -159,7 +162,7 @@ public static class TaxApi
         {
             var amount = byLine[q.LineNo].NetMinor;
             return new TaxQuoteLineView(q.LineNo, byLine[q.LineNo].VariantGuid, q.TaxCategory, q.RatePercent, amount, q.TaxMinor,
-                quote.Inclusive ? amount : amount + q.TaxMinor);
+                quote.Inclusive ? amount : amount + q.TaxMinor) { Exemption = q.Exemption };
         }).ToList();
         return TypedResults.Ok(new TaxQuoteView(request.Currency!.Trim().ToUpperInvariant(), jurisdiction, quote.Jurisdiction, quote.Inclusive,
             quote.PolicyRevision, TaxMath.HalfUpPerLine, views, views.Sum(v => v.AmountMinor), quote.TaxMinor, views.Sum(v => v.TotalMinor)));
@@ -213,9 +216,12 @@ public static class TaxApi
         var lines = order.Lines.Select(l => new TaxLineInput(l.LineNo, l.VariantGuid, l.Quantity, l.Status == OrderLineStatus.Cancelled ? 0 : l.NetMinor,
             l.Tax?.TaxCategory, l.StyleGuid)).ToList();
         var quoted = order.Lines.Select(l => l.Tax).FirstOrDefault(t => t is not null);
+        // Certificates are read as they stand at finalizing: one revoked since the order was taxed no longer exempts.
+        IReadOnlyList<string> holders = [.. new[] { order.Customer?.CustomerGuid, order.Customer?.AccountGuid }.OfType<string>()];
         if (quoted is not null)
         {
-            var same = await quoter.QuoteWithVersionAsync(orgcode, quoted.Jurisdiction, quoted.PolicyRevision, lines, ct);
+            var buyer = TaxCodes.OfAddress(order.Delivery.Address?.Country, order.Delivery.Address?.Region) ?? quoted.Jurisdiction;
+            var same = await quoter.QuoteWithVersionAsync(orgcode, quoted.Jurisdiction, quoted.PolicyRevision, lines, ct, holders, buyer, now);
             if (same is not null)
             {
                 return (same, quoted.Jurisdiction);
@@ -226,7 +232,7 @@ public static class TaxApi
         {
             return (null, null);
         }
-        return (await quoter.QuoteAsync(orgcode, new TaxInput(order.Currency, jurisdiction, lines, now), ct), jurisdiction);
+        return (await quoter.QuoteAsync(orgcode, new TaxInput(order.Currency, jurisdiction, lines, now) { Holders = holders }, ct), jurisdiction);
     }
 
     private static (string Scope, string Guid) ScopeOf(string? variant, string? style) =>
@@ -247,7 +253,7 @@ public static class TaxFinalization
     {
         var byLine = quote.Lines.ToDictionary(l => l.LineNo);
         var lines = order.Lines.Select(l => byLine.TryGetValue(l.LineNo, out var q)
-            ? l with { Tax = new LineTax(q.TaxCategory, quote.Jurisdiction, q.RatePercent, quote.Inclusive, q.TaxMinor, quote.PolicyRevision) }
+            ? l with { Tax = new LineTax(q.TaxCategory, quote.Jurisdiction, q.RatePercent, quote.Inclusive, q.TaxMinor, quote.PolicyRevision) { Exemption = q.Exemption } }
             : l).ToList();
         var tax = quote.TaxMinor;
         var totals = order.Totals;

@@ -26,9 +26,20 @@ public sealed record GetTaxCategoryRequest(string? VariantGuid, string? StyleGui
 public sealed record TaxQuoteLine(int? LineNo, string? VariantGuid, string? StyleGuid, long? Quantity, long? NetMinor, long? UnitMinor, string? TaxCategory);
 
 /// <summary>A cart to quote: its currency, where tax applies (a jurisdiction, or a delivery address's country and region), its lines, and when (now when absent).</summary>
-public sealed record TaxQuoteRequest(string? Currency, string? Jurisdiction, Address? DeliveryAddress, IReadOnlyList<TaxQuoteLine>? Lines, DateTimeOffset? At);
+public sealed record TaxQuoteRequest(string? Currency, string? Jurisdiction, Address? DeliveryAddress, IReadOnlyList<TaxQuoteLine>? Lines, DateTimeOffset? At)
+{
+    /// <summary>The buying customer (CRM): its active tax-exemption certificates zero-rate the lines they cover.</summary>
+    public string? CustomerGuid { get; init; }
 
-public sealed record TaxQuoteLineView(int LineNo, string VariantGuid, string TaxCategory, decimal RatePercent, long AmountMinor, long TaxMinor, long TotalMinor);
+    /// <summary>The buying account (CRM): its active tax-exemption certificates zero-rate the lines they cover.</summary>
+    public string? AccountGuid { get; init; }
+}
+
+public sealed record TaxQuoteLineView(int LineNo, string VariantGuid, string TaxCategory, decimal RatePercent, long AmountMinor, long TaxMinor, long TotalMinor)
+{
+    /// <summary>The certificate that zero-rated the line, if one did.</summary>
+    public TaxExemption? Exemption { get; init; }
+}
 
 /// <param name="Jurisdiction">The jurisdiction whose policy applied (the country when the subdivision has none).</param>
 /// <param name="TotalMinor">What the buyer pays: the amounts plus tax when exclusive, the amounts when inclusive.</param>
@@ -117,6 +128,8 @@ public sealed class TaxQuoteRequestValidator : AbstractValidator<TaxQuoteRequest
     public TaxQuoteRequestValidator()
     {
         RuleFor(r => r.Currency).NotEmpty().WithMessage("is required").Currency();
+        RuleFor(r => r.CustomerGuid).OptionalGuid();
+        RuleFor(r => r.AccountGuid).OptionalGuid();
         RuleFor(r => r.Jurisdiction).Must(j => j is null || TaxCodes.IsJurisdiction(j))
             .WithMessage("must be an ISO 3166-1 alpha-2 country (DE) or an ISO 3166-2 subdivision (DE-BY)");
         RuleFor(r => r).Must(r => (r.Jurisdiction is null) != (r.DeliveryAddress is null))
