@@ -15,7 +15,7 @@ internal static class FraudSteps
     /// A customer written through CRM's record store: customer create is another area's endpoint, built beside this one;
     /// the fraud rules only read the record.
     /// </summary>
-    public static async Task<string> SeedCustomerAsync(this RetailHostFactory factory, string orgcode, string email,
+    public static async Task<string> SeedFraudCustomerAsync(this RetailHostFactory factory, string orgcode, string email,
         CustomerStatus status = CustomerStatus.Active, string? mergedInto = null)
     {
         using var scope = factory.Services.CreateScope();

@@ -17,7 +17,7 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task UC_CRM_005_a_clean_customer_is_allowed_and_the_answer_lists_every_rule_and_signal()
     {
         var org = await host.NewOrgAsync();
-        var customer = await host.Factory.SeedCustomerAsync(org.Orgcode, "ada@example.com");
+        var customer = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "ada@example.com");
 
         var assessment = await org.Assessed(customer, FraudSteps.Order(1000, billing: FraudSteps.Address("DE", "10115"), shipping: FraudSteps.Address("DE", "10115")));
 
@@ -52,13 +52,13 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
         Assert.Equal(1, policy.GetProperty("revision").GetInt64());
         var now = DateTimeOffset.UtcNow;
 
-        var throwaway = await host.Factory.SeedCustomerAsync(org.Orgcode, "x@mail.mailinator.com");
+        var throwaway = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "x@mail.mailinator.com");
         var disposable = await org.Assessed(throwaway);
         Assert.Equal(14, disposable.Contribution("disposable_email"));
         Assert.Equal(14, disposable.Score());
         Assert.Equal(1, disposable.GetProperty("policy_version").GetInt64());
 
-        var customer = await host.Factory.SeedCustomerAsync(org.Orgcode, "grace@example.com");
+        var customer = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "grace@example.com");
         var country = await org.Assessed(customer, FraudSteps.Order(billing: FraudSteps.Address("DE", "10115"), shipping: FraudSteps.Address("AT", "1010")));
         Assert.Equal(13, country.Contribution("address_mismatch"));
         var postcode = await org.Assessed(customer, FraudSteps.Order(billing: FraudSteps.Address("DE", "10115"), shipping: FraudSteps.Address("de", "80331")));
@@ -102,7 +102,7 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task The_order_projection_counts_an_order_once_and_a_cancelled_one_leaves_the_velocity()
     {
         var org = await host.NewOrgAsync();
-        var customer = await host.Factory.SeedCustomerAsync(org.Orgcode, "ada@example.com");
+        var customer = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "ada@example.com");
         var now = DateTimeOffset.UtcNow;
         var first = Guid.CreateVersion7().ToString();
         var second = Guid.CreateVersion7().ToString();
@@ -129,7 +129,7 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task UC_CRM_005_at_the_hold_threshold_a_hold_is_placed_with_its_event_and_redemptions_see_it()
     {
         var org = await host.NewOrgAsync();
-        var customer = await host.Factory.SeedCustomerAsync(org.Orgcode, "fraud@yopmail.com");
+        var customer = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "fraud@yopmail.com");
 
         var assessment = await org.AssessedToHold(customer);
 
@@ -153,7 +153,7 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task UC_CRM_005_a_customer_has_at_most_one_hold_in_force_even_when_assessments_race()
     {
         var org = await host.NewOrgAsync();
-        var customer = await host.Factory.SeedCustomerAsync(org.Orgcode, "race@guerrillamail.com");
+        var customer = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "race@guerrillamail.com");
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => org.AssessedToHold(customer)));
 
@@ -173,7 +173,7 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task UC_CRM_005_an_admin_releases_or_confirms_a_hold_with_a_reason()
     {
         var org = await host.NewOrgAsync();
-        var customer = await host.Factory.SeedCustomerAsync(org.Orgcode, "mule@trashmail.com");
+        var customer = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "mule@trashmail.com");
         await org.AssessedToHold(customer);
         var hold = Assert.Single(await org.Holds(customer));
 
@@ -219,7 +219,7 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task UC_CRM_005_a_viewer_cannot_assess_and_bad_requests_are_refused_with_their_codes()
     {
         var org = await host.NewOrgAsync();
-        var customer = await host.Factory.SeedCustomerAsync(org.Orgcode, "ada@example.com");
+        var customer = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "ada@example.com");
 
         await org.Assess(customer, user: org.Viewer).Problem(HttpStatusCode.Forbidden, "forbidden");
         await org.Post(org.Viewer, "/crm/customer/fraud/list", new { customer_guid = customer }).Ok();
@@ -233,8 +233,8 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
         await org.Post(org.Clerk, "/crm/customer/fraud/assess", "{\"customer_guid\": 12}").Problem(HttpStatusCode.BadRequest, "validation_failed");
         await org.Post(org.Viewer, "/crm/customer/fraud/get", new { assessment_guid = Guid.CreateVersion7().ToString() }).Problem(HttpStatusCode.NotFound, "not_found");
 
-        var survivor = await host.Factory.SeedCustomerAsync(org.Orgcode, "survivor@example.com");
-        var merged = await host.Factory.SeedCustomerAsync(org.Orgcode, "merged@example.com", CustomerStatus.Merged, survivor);
+        var survivor = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "survivor@example.com");
+        var merged = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "merged@example.com", CustomerStatus.Merged, survivor);
         var problem = await org.Assess(merged).Problem(HttpStatusCode.Conflict, "customer_merged");
         Assert.Equal(survivor, problem.GetProperty("merged_into").GetString());
     }
@@ -270,7 +270,7 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
         Assert.Equal(85, (await org.Post(org.Viewer, "/crm/fraud/policy/get", new { }).Ok()).GetProperty("hold_threshold").GetInt32());
         await org.Post(org.Viewer, "/crm/fraud/policy/get", new { version = 9 }).Problem(HttpStatusCode.NotFound, "not_found");
 
-        var customer = await host.Factory.SeedCustomerAsync(org.Orgcode, "someone@sub.burner.example");
+        var customer = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "someone@sub.burner.example");
         var assessment = await org.Assessed(customer);
         Assert.Equal(2, assessment.GetProperty("policy_version").GetInt64());
         Assert.Equal(30, assessment.Contribution("disposable_email"));
@@ -280,8 +280,8 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
     public async Task A_merge_moves_holds_and_assessments_to_the_survivor_keeping_one_hold_in_force()
     {
         var org = await host.NewOrgAsync();
-        var survivor = await host.Factory.SeedCustomerAsync(org.Orgcode, "one@yopmail.com");
-        var merged = await host.Factory.SeedCustomerAsync(org.Orgcode, "two@yopmail.com");
+        var survivor = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "one@yopmail.com");
+        var merged = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "two@yopmail.com");
         var survivorsHold = (await org.AssessedToHold(survivor)).GetProperty("hold_guid").GetString();
         await org.AssessedToHold(merged);
         var mergedHold = Assert.Single(await org.Holds(merged));

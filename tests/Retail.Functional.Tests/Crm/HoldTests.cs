@@ -16,7 +16,7 @@ public sealed class HoldTests(CrmScmHost host) : IClassFixture<CrmScmHost>
     {
         var (crm, scm) = await host.NewOrgAsync();
         await scm.TaxPolicy();
-        var customer = await host.Factory.SeedCustomerAsync(crm.Orgcode, "buyer@yopmail.com");
+        var customer = await host.Factory.SeedFraudCustomerAsync(crm.Orgcode, "buyer@yopmail.com");
         var named = new { customer_guid = customer, email = "buyer@yopmail.com", name = "Buyer" };
         var order = await scm.CreateOrder([OrderSteps.Line(scm.Variants[0], 1)], customer: named).Ok(HttpStatusCode.Created);
         var anonymous = await scm.NewOrder(OrderSteps.Line(scm.Variants[1], 1));
