@@ -27,4 +27,7 @@ public static class CrmEvents
     public const string FraudAssessed = "fraud.assessed";
     public const string FraudHoldPlaced = "fraud.hold_placed";
     public const string FraudHoldResolved = "fraud.hold_resolved";
+
+    /// <summary>A merge moved a hold in force from the merged customer to the survivor.</summary>
+    public const string FraudHoldMoved = "fraud.hold_moved";
 }

@@ -26,7 +26,9 @@ public sealed class CrmModule : IServiceModule
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
         .Subject(Customer.Type)
         .Subject(GiftCard.Type)
-        .Subject(Account.Type).Subject(AccountContact.Type).Subject(ExemptionCertificate.Type);
+        .Subject(Account.Type).Subject(AccountContact.Type).Subject(ExemptionCertificate.Type)
+        .Subject(FraudHold.Type)
+        .Subject(FraudAssessment.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {

@@ -177,4 +177,9 @@ public static class ScmProblems
     public static ProblemHttpResult BackordersRefused(string channel) =>
         ApiProblem.Business("backorder_not_allowed", "The channel does not allow backorders.",
             $"Channel '{channel}' does not allow backorders (channel policy backorders_allowed).", [new("channel_code", channel)]);
+
+    /// <summary>409: CRM holds the order's customer for fraud review; <c>hold_guid</c> names the hold (an admin resolves it in CRM).</summary>
+    public static ProblemHttpResult CustomerOnHold(string customerGuid, string holdGuid) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "customer_on_hold", "The customer is on hold.",
+            $"Customer {customerGuid} has an open fraud hold; an admin must resolve it in CRM first.", [new("hold_guid", holdGuid)]);
 }

@@ -15,6 +15,7 @@ namespace Retail.Scm.Orders;
 public sealed partial class OrderLifecycle(
     RecordStore<Order> orders,
     RecordStore<ChannelPolicy> channelPolicies,
+    RecordStore<CustomerHoldProjection> customerHolds,
     ScmSources sources,
     OrderHolds holds,
     ITaxQuoter taxes,
@@ -52,6 +53,12 @@ public sealed partial class OrderLifecycle(
         if (Order.Lifecycle.Check(current.Status, OrderStatus.Placed) is { } refused)
         {
             return refused;
+        }
+        // CRM's fraud hold, from SCM's own projection of CRM's hold events: one read, no call to CRM.
+        if (current.Customer?.CustomerGuid is { } customerGuid
+            && (await customerHolds.GetAsync(orgcode, customerGuid, ct: ct))?.Record.InForce is { } holdGuid)
+        {
+            return ScmProblems.CustomerOnHold(customerGuid, holdGuid);
         }
         var policy = await PolicyOfAsync(orgcode, current.ChannelCode, ct);
         var now = clock.GetUtcNow();

@@ -28,6 +28,7 @@ public static class OrdersSetup
             register.RegisterActivity<RefundReturnActivity>();
             register.RegisterActivity<CloseOrderActivity>();
         });
+        services.AddRecords(ScmModule.Id, CustomerHoldProjection.Type);
         return services;
     }
 
@@ -36,6 +37,7 @@ public static class OrdersSetup
         routes.MapOrderEndpoints();
         routes.MapPromiseEndpoints();
         routes.MapOrderSagaSubscribers();
+        routes.MapCustomerHoldSubscriber();
         return routes;
     }
 }
