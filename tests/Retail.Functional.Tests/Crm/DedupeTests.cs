@@ -22,11 +22,11 @@ public sealed class DedupeTests(CrmHost host) : IClassFixture<CrmHost>
         var name = await org.PairOf(ada, typo);
         var externalId = await org.PairOf(grace, amazing);
         Assert.Equal(["same_email"], email.Reasons());
-        Assert.Equal(0.9, email.Score());
+        Assert.Equal(0.9, email.PairScore());
         Assert.Equal(["same_external_id"], externalId.Reasons());
-        Assert.Equal(0.8, externalId.Score());
+        Assert.Equal(0.8, externalId.PairScore());
         Assert.Equal(["similar_name_same_postcode"], name.Reasons());
-        Assert.InRange(name.Score(), 0.6, 0.75);
+        Assert.InRange(name.PairScore(), 0.6, 0.75);
         Assert.InRange(name.GetProperty("name_similarity").GetDouble(), 0.9, 1.0);
 
         // Highest score first; nobody else is proposed (Babbage shares the postcode, not the name).
@@ -108,7 +108,7 @@ public sealed class DedupeTests(CrmHost host) : IClassFixture<CrmHost>
             "the dismissed pair is re-scored");
         var rescored = await org.PairOf(ada, other, "dismissed");
         Assert.Equal(["same_email", "similar_name_same_postcode"], rescored.Reasons());
-        Assert.True(rescored.Score() > pair.Score());
+        Assert.True(rescored.PairScore() > pair.PairScore());
         Assert.Empty((await org.Pairs(ada.CustomerGuid())).Items());
     }
 

@@ -63,7 +63,7 @@ internal static class FraudSteps
     public static int Contribution(this JsonElement assessment, string rule) =>
         assessment.GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("rule").GetString() == rule).GetProperty("contribution").GetInt32();
 
-    public static int Score(this JsonElement assessment) => assessment.GetProperty("score").GetInt32();
+    public static int FraudScore(this JsonElement assessment) => assessment.GetProperty("score").GetInt32();
 
     public static string Decision(this JsonElement assessment) => assessment.GetProperty("decision").GetString()!;
 

@@ -21,7 +21,7 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
 
         var assessment = await org.Assessed(customer, FraudSteps.Order(1000, billing: FraudSteps.Address("DE", "10115"), shipping: FraudSteps.Address("DE", "10115")));
 
-        Assert.Equal(0, assessment.Score());
+        Assert.Equal(0, assessment.FraudScore());
         Assert.Equal("allow", assessment.Decision());
         Assert.Equal(0, assessment.GetProperty("policy_version").GetInt64());
         Assert.Equal(AllRules, assessment.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("rule").GetString()));
@@ -55,7 +55,7 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
         var throwaway = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "x@mail.mailinator.com");
         var disposable = await org.Assessed(throwaway);
         Assert.Equal(14, disposable.Contribution("disposable_email"));
-        Assert.Equal(14, disposable.Score());
+        Assert.Equal(14, disposable.FraudScore());
         Assert.Equal(1, disposable.GetProperty("policy_version").GetInt64());
 
         var customer = await host.Factory.SeedFraudCustomerAsync(org.Orgcode, "grace@example.com");
@@ -133,7 +133,7 @@ public sealed class FraudTests(CrmHost host) : IClassFixture<CrmHost>
 
         var assessment = await org.AssessedToHold(customer);
 
-        Assert.Equal(75, assessment.Score());
+        Assert.Equal(75, assessment.FraudScore());
         Assert.Equal("hold", assessment.Decision());
         Assert.True(assessment.GetProperty("hold_placed").GetBoolean());
         var holdGuid = assessment.GetProperty("hold_guid").GetString()!;

@@ -53,7 +53,7 @@ internal static class MergeSteps
 
     public static IReadOnlyList<string> Reasons(this JsonElement pair) => pair.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!).ToList();
 
-    public static double Score(this JsonElement pair) => pair.GetProperty("score").GetDouble();
+    public static double PairScore(this JsonElement pair) => pair.GetProperty("score").GetDouble();
 
     public static async Task<IReadOnlyList<HistoryEntry>> CustomerHistory(this RetailHostFactory factory, CrmOrg org, string customerGuid)
     {
