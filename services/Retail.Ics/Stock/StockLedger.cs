@@ -385,6 +385,25 @@ public sealed class StockLedger(
     public async Task<(Position Rebuilt, Position? Stored, bool Agrees)> ReconcileAsync(string orgcode, string facilityCode, string variantGuid,
         CancellationToken ct = default)
     {
+        // A move changes the position and adds its movements in one transaction, so a position whose revision is the same
+        // before and after the movements were read was not moved meanwhile: the two are compared as of one moment. A
+        // position moved while it was read (stock in use) is read again, a few times.
+        const int Attempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = (await positions.GetAsync(orgcode, Position.KeyOf(facilityCode, variantGuid), ct: ct))?.Record;
+            var rebuilt = await RebuildAsync(orgcode, facilityCode, variantGuid, ct);
+            var stored = (await positions.GetAsync(orgcode, Position.KeyOf(facilityCode, variantGuid), ct: ct))?.Record;
+            if (stored?.Revision == before?.Revision || attempt == Attempts)
+            {
+                var agrees = Enum.GetValues<StockState>().All(s => rebuilt[s] == (stored?[s] ?? 0));
+                return (rebuilt, stored, agrees);
+            }
+        }
+    }
+
+    private async Task<Position> RebuildAsync(string orgcode, string facilityCode, string variantGuid, CancellationToken ct)
+    {
         var rebuilt = new Position { FacilityCode = facilityCode, VariantGuid = variantGuid };
         string? token = null;
         do
@@ -405,9 +424,7 @@ public sealed class StockLedger(
             token = page.NextToken;
         }
         while (token is not null);
-        var stored = (await positions.GetAsync(orgcode, Position.KeyOf(facilityCode, variantGuid), ct: ct))?.Record;
-        var agrees = Enum.GetValues<StockState>().All(s => rebuilt[s] == (stored?[s] ?? 0));
-        return (rebuilt, stored, agrees);
+        return rebuilt;
     }
 
     private static LedgerResult Refused(ProblemHttpResult problem) => new(problem, [], [], []);
