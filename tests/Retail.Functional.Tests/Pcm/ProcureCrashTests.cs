@@ -16,87 +16,6 @@ namespace Retail.Functional.Tests.Pcm;
 /// </summary>
 public sealed class ProcureCrashTests
 {
-    /// <summary>Holds PCM's call to one ICS path before it is sent or after it has answered, until the test lets go.</summary>
-    private sealed class IcsGate(string path, bool afterTheCall)
-    {
-        public string Path { get; } = path;
-
-        public bool AfterTheCall { get; } = afterTheCall;
-
-        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private sealed class GatedInvoker(IServiceInvoker inner, IcsGate gate) : IServiceInvoker
-    {
-        public async Task<InvocationResponse> InvokeAsync(string appId, string path, object? body, InvocationOptions? options = null,
-            CancellationToken cancellationToken = default)
-        {
-            var gated = appId == "ics" && path == gate.Path;
-            if (gated && !gate.AfterTheCall)
-            {
-                gate.Reached.TrySetResult();
-                await gate.Release.Task;
-            }
-            var answer = await inner.InvokeAsync(appId, path, body, options, cancellationToken);
-            if (gated && gate.AfterTheCall)
-            {
-                gate.Reached.TrySetResult();
-                await gate.Release.Task;
-            }
-            return answer;
-        }
-    }
-
-    /// <summary>A workflow engine that will not start the receipt saga (as if the process stopped right after the receipt's commit).</summary>
-    private sealed class NoSagaStarts(EmbeddedWorkflowEngine engine) : IWorkflowScheduler
-    {
-        public int Refused;
-
-        public Task<WorkflowStartResult> StartAsync(string name, string? instanceId, JsonElement? input, CancellationToken cancellationToken = default)
-        {
-            if (name == "ProcureToStockWorkflow")
-            {
-                Interlocked.Increment(ref Refused);
-                throw new InvalidOperationException("stopping");
-            }
-            return engine.StartAsync(name, instanceId, input, cancellationToken);
-        }
-
-        public Task<WorkflowInstanceStatus?> GetAsync(string instanceId, CancellationToken cancellationToken = default) => engine.GetAsync(instanceId, cancellationToken);
-
-        public Task<WorkflowInstanceList> ListAsync(WorkflowListQuery query, CancellationToken cancellationToken = default) => engine.ListAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<WorkflowHistoryEntry>?> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default) =>
-            engine.GetHistoryAsync(instanceId, cancellationToken);
-
-        public Task<WorkflowOperationResult> RaiseEventAsync(string instanceId, string eventName, JsonElement? payload, CancellationToken cancellationToken = default) =>
-            engine.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
-
-        public Task<WorkflowOperationResult> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken = default) =>
-            engine.SuspendAsync(instanceId, reason, cancellationToken);
-
-        public Task<WorkflowOperationResult> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken = default) =>
-            engine.ResumeAsync(instanceId, reason, cancellationToken);
-
-        public Task<WorkflowOperationResult> TerminateAsync(string instanceId, JsonElement? output, CancellationToken cancellationToken = default) =>
-            engine.TerminateAsync(instanceId, output, cancellationToken);
-
-        public Task<WorkflowOperationResult> PurgeAsync(string instanceId, CancellationToken cancellationToken = default) => engine.PurgeAsync(instanceId, cancellationToken);
-
-        public Task<WorkflowInstanceStatus?> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default) =>
-            engine.WaitForCompletionAsync(instanceId, cancellationToken);
-    }
-
-    private static Action<IServiceCollection> Gate(IcsGate gate) => services =>
-    {
-        var original = services.Last(d => d.ServiceType == typeof(IServiceInvoker));
-        services.AddSingleton<IServiceInvoker>(sp => new GatedInvoker(
-            (IServiceInvoker)(original.ImplementationInstance ?? original.ImplementationFactory?.Invoke(sp)
-                ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)), gate));
-    };
-
     private static RetailHostFactory Host(string dataDir, Action<IServiceCollection>? more = null) =>
         new(dataDir) { ConfigureServices = s => { TestSessions.Add(s); more?.Invoke(s); }, Modules = PcmHost.Modules };
 
@@ -107,8 +26,8 @@ public sealed class ProcureCrashTests
     [InlineData("/putaway/record", true)]
     public async Task A_host_stopped_around_an_ics_step_of_the_saga_ends_with_the_receipt_stocked_exactly_once(string path, bool afterTheCall)
     {
-        var gate = new IcsGate(path, afterTheCall);
-        await RunAsync(Gate(gate), async org =>
+        var gate = new CallGate("ics", path, afterTheCall);
+        await RunAsync(gate.OnInvocations(), async org =>
         {
             await gate.Reached.Task.Within($"the saga reaching {path}");
             return () => gate.Release.TrySetException(new HttpRequestException("the host stopped"));
@@ -118,8 +37,8 @@ public sealed class ProcureCrashTests
     [Fact]
     public async Task A_host_stopped_before_the_saga_started_starts_it_from_the_receipt_recorded_event()
     {
-        NoSagaStarts? scheduler = null;
-        await RunAsync(s => s.AddSingleton<IWorkflowScheduler>(sp => scheduler = new NoSagaStarts(sp.GetRequiredService<EmbeddedWorkflowEngine>())),
+        WorkflowThatWillNotStart? scheduler = null;
+        await RunAsync(s => s.AddSingleton<IWorkflowScheduler>(sp => scheduler = new WorkflowThatWillNotStart(sp.GetRequiredService<EmbeddedWorkflowEngine>(), "ProcureToStockWorkflow")),
             async org =>
             {
                 await Waits.UntilAsync(() => scheduler is { Refused: >= 1 }, "the handler's start refused");

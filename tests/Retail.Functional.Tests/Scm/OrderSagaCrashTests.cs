@@ -19,55 +19,7 @@ namespace Retail.Functional.Tests.Scm;
 /// </summary>
 public sealed class OrderSagaCrashTests
 {
-    /// <summary>Holds the call the gate names before it is sent or after it has answered, until the test lets go.</summary>
-    private sealed class Gate(string target, string path, string? stage, bool afterTheCall)
-    {
-        public string Target { get; } = target;
-
-        public string Path { get; } = path;
-
-        public string? Stage { get; } = stage;
-
-        public bool AfterTheCall { get; } = afterTheCall;
-
-        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public async Task AroundAsync(Func<Task> call)
-        {
-            if (!AfterTheCall)
-            {
-                Reached.TrySetResult();
-                await Release.Task;
-            }
-            await call();
-            if (AfterTheCall)
-            {
-                Reached.TrySetResult();
-                await Release.Task;
-            }
-        }
-    }
-
-    private sealed class GatedInvoker(IServiceInvoker inner, Gate gate) : IServiceInvoker
-    {
-        public async Task<InvocationResponse> InvokeAsync(string appId, string path, object? body, InvocationOptions? options = null,
-            CancellationToken cancellationToken = default)
-        {
-            var gated = gate.Target == appId && gate.Path == path
-                && (gate.Stage is null || (body is not null && JsonSerializer.SerializeToElement(body).TryGetProperty("stage", out var s) && s.GetString() == gate.Stage));
-            if (!gated)
-            {
-                return await inner.InvokeAsync(appId, path, body, options, cancellationToken);
-            }
-            InvocationResponse? answer = null;
-            await gate.AroundAsync(async () => answer = await inner.InvokeAsync(appId, path, body, options, cancellationToken));
-            return answer!;
-        }
-    }
-
-    private sealed class GatedProvider(TestPaymentProvider inner, Gate gate) : IPaymentProvider
+    private sealed class GatedProvider(TestPaymentProvider inner, CallGate gate) : IPaymentProvider
     {
         public string Name => inner.Name;
 
@@ -81,63 +33,10 @@ public sealed class OrderSagaCrashTests
 
         public Task<PaymentOutcome> SettleAsync(SettleCommand command, CancellationToken ct) => inner.SettleAsync(command, ct);
 
-        private async Task<PaymentOutcome> GatedAsync(Func<Task<PaymentOutcome>> call)
-        {
-            PaymentOutcome? outcome = null;
-            await gate.AroundAsync(async () => outcome = await call());
-            return outcome!;
-        }
+        private Task<PaymentOutcome> GatedAsync(Func<Task<PaymentOutcome>> call) => gate.AroundAsync(call);
     }
 
-    /// <summary>A workflow engine that will not start the order's saga (as if the process stopped right after order.placed was committed).</summary>
-    private sealed class NoSagaStarts(EmbeddedWorkflowEngine engine) : IWorkflowScheduler
-    {
-        public int Refused;
-
-        public Task<WorkflowStartResult> StartAsync(string name, string? instanceId, JsonElement? input, CancellationToken cancellationToken = default)
-        {
-            if (name == "OrderToReturnWorkflow")
-            {
-                Interlocked.Increment(ref Refused);
-                throw new InvalidOperationException("stopping");
-            }
-            return engine.StartAsync(name, instanceId, input, cancellationToken);
-        }
-
-        public Task<WorkflowInstanceStatus?> GetAsync(string instanceId, CancellationToken cancellationToken = default) => engine.GetAsync(instanceId, cancellationToken);
-
-        public Task<WorkflowInstanceList> ListAsync(WorkflowListQuery query, CancellationToken cancellationToken = default) => engine.ListAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<WorkflowHistoryEntry>?> GetHistoryAsync(string instanceId, CancellationToken cancellationToken = default) =>
-            engine.GetHistoryAsync(instanceId, cancellationToken);
-
-        public Task<WorkflowOperationResult> RaiseEventAsync(string instanceId, string eventName, JsonElement? payload, CancellationToken cancellationToken = default) =>
-            engine.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
-
-        public Task<WorkflowOperationResult> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken = default) =>
-            engine.SuspendAsync(instanceId, reason, cancellationToken);
-
-        public Task<WorkflowOperationResult> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken = default) =>
-            engine.ResumeAsync(instanceId, reason, cancellationToken);
-
-        public Task<WorkflowOperationResult> TerminateAsync(string instanceId, JsonElement? output, CancellationToken cancellationToken = default) =>
-            engine.TerminateAsync(instanceId, output, cancellationToken);
-
-        public Task<WorkflowOperationResult> PurgeAsync(string instanceId, CancellationToken cancellationToken = default) => engine.PurgeAsync(instanceId, cancellationToken);
-
-        public Task<WorkflowInstanceStatus?> WaitForCompletionAsync(string instanceId, CancellationToken cancellationToken = default) =>
-            engine.WaitForCompletionAsync(instanceId, cancellationToken);
-    }
-
-    private static Action<IServiceCollection> GateIcs(Gate gate) => services =>
-    {
-        var original = services.Last(d => d.ServiceType == typeof(IServiceInvoker));
-        services.AddSingleton<IServiceInvoker>(sp => new GatedInvoker(
-            (IServiceInvoker)(original.ImplementationInstance ?? original.ImplementationFactory?.Invoke(sp)
-                ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)), gate));
-    };
-
-    private static Action<IServiceCollection> GateProvider(Gate gate, TestPaymentProvider provider) =>
+    private static Action<IServiceCollection> GateProvider(CallGate gate, TestPaymentProvider provider) =>
         services => services.AddSingleton<IPaymentProvider>(new GatedProvider(provider, gate));
 
     private static RetailHostFactory Host(string dataDir, TestPaymentProvider provider, Action<IServiceCollection>? more = null) =>
@@ -161,8 +60,8 @@ public sealed class OrderSagaCrashTests
     public async Task A_host_stopped_around_an_ICS_stock_step_ends_with_the_order_committed_shipped_returned_and_refunded_once(string stage,
         bool afterTheCall)
     {
-        var gate = new Gate("ics", "/hold/batch/continue", stage, afterTheCall);
-        await RunAsync(_ => GateIcs(gate), () => gate.Reached.Task, gate, stopBeforeShipping: true);
+        var gate = new CallGate("ics", "/hold/batch/continue", afterTheCall, stage);
+        await RunAsync(_ => gate.OnInvocations(), () => gate.Reached.Task, gate, stopBeforeShipping: true);
     }
 
     [Theory]
@@ -170,8 +69,8 @@ public sealed class OrderSagaCrashTests
     [InlineData(true)]
     public async Task A_host_stopped_around_the_ICS_restock_of_a_return_ends_with_one_restock_and_one_refund(bool afterTheCall)
     {
-        var gate = new Gate("ics", "/receive/record", null, afterTheCall);
-        await RunAsync(_ => GateIcs(gate), () => gate.Reached.Task, gate, stopBeforeShipping: false);
+        var gate = new CallGate("ics", "/receive/record", afterTheCall);
+        await RunAsync(_ => gate.OnInvocations(), () => gate.Reached.Task, gate, stopBeforeShipping: false);
     }
 
     [Theory]
@@ -179,15 +78,15 @@ public sealed class OrderSagaCrashTests
     [InlineData(true)]
     public async Task A_host_stopped_around_the_providers_refund_ends_with_one_refund(bool afterTheCall)
     {
-        var gate = new Gate("provider", "refund", null, afterTheCall);
+        var gate = new CallGate("provider", "refund", afterTheCall);
         await RunAsync(provider => GateProvider(gate, provider), () => gate.Reached.Task, gate, stopBeforeShipping: false);
     }
 
     [Fact]
     public async Task A_host_stopped_before_the_saga_started_starts_it_from_the_order_placed_event()
     {
-        NoSagaStarts? scheduler = null;
-        await RunAsync(_ => s => s.AddSingleton<IWorkflowScheduler>(sp => scheduler = new NoSagaStarts(sp.GetRequiredService<EmbeddedWorkflowEngine>())),
+        WorkflowThatWillNotStart? scheduler = null;
+        await RunAsync(_ => s => s.AddSingleton<IWorkflowScheduler>(sp => scheduler = new WorkflowThatWillNotStart(sp.GetRequiredService<EmbeddedWorkflowEngine>(), "OrderToReturnWorkflow")),
             () => Waits.UntilAsync(() => scheduler is { Refused: >= 1 }, "the order.placed subscriber's start refused"), null, stopBeforeShipping: true);
     }
 
@@ -196,7 +95,7 @@ public sealed class OrderSagaCrashTests
     [InlineData(true)]
     public async Task A_host_stopped_around_the_providers_void_when_compensating_ends_with_the_tender_voided_once(bool afterTheCall)
     {
-        var gate = new Gate("provider", "void", null, afterTheCall);
+        var gate = new CallGate("provider", "void", afterTheCall);
         var provider = new TestPaymentProvider();
         var dataDir = NewDataDir();
         try
@@ -246,7 +145,7 @@ public sealed class OrderSagaCrashTests
     /// shipped and delivered and 2 × v0 returned and received. The host stops once <paramref name="stopWhen"/> completes;
     /// the second host does what is left and the saga settles the return: every effect once.
     /// </summary>
-    private static async Task RunAsync(Func<TestPaymentProvider, Action<IServiceCollection>> first, Func<Task> stopWhen, Gate? gate,
+    private static async Task RunAsync(Func<TestPaymentProvider, Action<IServiceCollection>> first, Func<Task> stopWhen, CallGate? gate,
         bool stopBeforeShipping)
     {
         var provider = new TestPaymentProvider();
