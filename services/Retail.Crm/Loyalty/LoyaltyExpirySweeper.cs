@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Retail.Shared.Hosting;
 
 namespace Retail.Crm.Loyalty;
 
@@ -26,25 +27,15 @@ public sealed class LoyaltyOptionsValidator : IValidateOptions<LoyaltyOptions>
 /// (buckets emptied, balance down, an <c>expire</c> entry, <c>loyalty.expired</c>), ETag-checked like any other.
 /// </summary>
 public sealed class LoyaltyExpirySweeper(IServiceProvider services, TimeProvider clock, IOptions<LoyaltyOptions> options,
-    ILogger<LoyaltyExpirySweeper> logger) : BackgroundService
+    ILogger<LoyaltyExpirySweeper> logger) : PeriodicSweep(clock, logger)
 {
     public const int PageSize = 200;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ExpirySweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Loyalty expiry sweep failed; it runs again in {Interval}", options.Value.ExpirySweepInterval);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.ExpirySweepInterval;
+
+    protected override string Name => "Loyalty expiry sweep";
+
+    protected override Task PassAsync(CancellationToken ct) => SweepOnceAsync(ct);
 
     /// <summary>One pass over the points due now. Answers how many points it expired.</summary>
     public async Task<long> SweepOnceAsync(CancellationToken ct)

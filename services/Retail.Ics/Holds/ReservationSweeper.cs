@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Retail.Shared.Hosting;
 
 namespace Retail.Ics.Holds;
 
@@ -27,25 +28,15 @@ public sealed class HoldOptionsValidator : IValidateOptions<HoldOptions>
 /// in between is skipped, its ETag saying so.
 /// </summary>
 public sealed class ReservationSweeper(IServiceProvider services, TimeProvider clock, IOptions<HoldOptions> options, ILogger<ReservationSweeper> logger)
-    : BackgroundService
+    : PeriodicSweep(clock, logger)
 {
     public const int PageSize = 200;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ReservationSweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Reservation sweep failed; it runs again in {Interval}", options.Value.ReservationSweepInterval);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.ReservationSweepInterval;
+
+    protected override string Name => "Reservation sweep";
+
+    protected override Task PassAsync(CancellationToken ct) => SweepOnceAsync(ct);
 
     /// <summary>One pass over the holds due now, a page of <see cref="PageSize"/> at a time. Answers how many it expired.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken ct)
@@ -53,7 +44,7 @@ public sealed class ReservationSweeper(IServiceProvider services, TimeProvider c
         await using var scope = services.CreateAsyncScope();
         var holds = scope.ServiceProvider.GetRequiredService<RecordStore<Hold>>();
         var changes = scope.ServiceProvider.GetRequiredService<HoldChanges>();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var expired = 0;
         string? token = null;
         do

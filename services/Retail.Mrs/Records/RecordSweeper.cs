@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Retail.Shared.Hosting;
 
 namespace Retail.Mrs.Records;
 
@@ -7,23 +8,13 @@ namespace Retail.Mrs.Records;
 /// goes. Deleting bytes that are already gone is harmless, so a sweep can be repeated or interrupted.
 /// </summary>
 public sealed class RecordSweeper(IServiceProvider services, IBlobStore blobs, TimeProvider clock, IOptions<MrsOptions> options,
-    ILogger<RecordSweeper> logger) : BackgroundService
+    ILogger<RecordSweeper> logger) : PeriodicSweep(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Record sweep failed; it runs again in {Interval}", options.Value.SweepInterval);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override string Name => "Record sweep";
+
+    protected override Task PassAsync(CancellationToken ct) => SweepOnceAsync(ct);
 
     /// <summary>
     /// One pass over the uploads whose payload is due for removal (doomed or expired), read from the index of due times;
@@ -33,7 +24,7 @@ public sealed class RecordSweeper(IServiceProvider services, IBlobStore blobs, T
     {
         await using var scope = services.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<RecordStore<MrsRecord>>();
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var removed = 0;
         string? token = null;
         do
