@@ -13,6 +13,13 @@ status=${PIPESTATUS[0]}
 sum() { grep -E '^(Passed|Failed)!' "$log" | grep -oE "$1: +[0-9]+" | awk '{ n += $2 } END { print n + 0 }'; }
 passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
+if [ "$status" -ne 0 ]; then
+  # What the runner reported outside any test (a fixture's cleanup, a crashed host): the console shows only its title.
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    sed -n '/<RunInfos>/,/<\/RunInfos>/p' "$trx" | head -n 80
+  done
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or a test host failed before it could report: count it, so it never reads as green.
   failed=1

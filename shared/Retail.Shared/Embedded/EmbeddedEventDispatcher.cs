@@ -106,10 +106,11 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
                 await store.Database.WaitForSignalAsync(wait, stoppingToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: whatever was in flight stays in the deliveries table and runs again after a restart.
-            _logger.LogDebug("Event dispatch for {AppId} stopped", store.AppId);
+            // Shutting down (whatever failed on the way out): what was in flight stays in the deliveries table and runs
+            // again after a restart.
+            _logger.LogDebug(ex, "Event dispatch for {AppId} stopped", store.AppId);
         }
     }
 

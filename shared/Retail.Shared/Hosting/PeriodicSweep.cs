@@ -24,16 +24,25 @@ public abstract class PeriodicSweep(TimeProvider clock, ILogger logger) : Backgr
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, Clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await PassAsync(stoppingToken);
+                try
+                {
+                    await PassAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Also a timeout of a call the pass made: only the host stopping ends the sweep.
+                    logger.LogWarning(ex, "{Sweep} failed; it runs again in {Interval}", Name, Interval);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "{Sweep} failed; it runs again in {Interval}", Name, Interval);
-            }
+        }
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: a pass cut short leaves its work due, and the next start takes it up.
+            logger.LogDebug(ex, "{Sweep} stopped", Name);
         }
     }
 }

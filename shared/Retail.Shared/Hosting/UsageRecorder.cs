@@ -40,16 +40,24 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
         }
     }
 
+    /// <summary>Cancelled only when the host's shutdown timeout runs out: what is still queued then is given up (and logged).</summary>
+    private readonly CancellationTokenSource _abandon = new();
+
+    /// <summary>
+    /// The only reader of the queue. It reads until the writer completes (at stop), so what was recorded before the host
+    /// stopped is still written; the stopping token is not used to end it early.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var abandon = _abandon.Token;
         var batch = new List<UsageEvent>(256);
-        while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             while (batch.Count < 256 && _queue.Reader.TryRead(out var usage))
             {
                 batch.Add(usage);
             }
-            await FlushAsync(batch, stoppingToken);
+            await FlushAsync(batch, abandon);
             batch.Clear();
         }
     }
@@ -57,13 +65,14 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        var rest = new List<UsageEvent>();
-        while (_queue.Reader.TryRead(out var usage))
-        {
-            rest.Add(usage);
-        }
-        await FlushAsync(rest, cancellationToken);
+        await using var giveUp = cancellationToken.Register(() => _abandon.Cancel());
         await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        base.Dispose();
     }
 
     private async Task FlushAsync(List<UsageEvent> batch, CancellationToken cancellationToken)
@@ -85,7 +94,12 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
             {
                 await store.TransactAsync(tx, cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The host's shutdown timeout ran out: stopping must not fail for metering.
+                logger.LogWarning("Shutdown timed out; {Count} usage events for {Service} were not recorded", group.Count(), group.Key);
+            }
+            catch (Exception ex)
             {
                 logger.LogError(ex, "Could not record {Count} usage events for {Service}", group.Count(), group.Key);
             }

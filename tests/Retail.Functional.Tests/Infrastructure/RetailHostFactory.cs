@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Retail.Shared.Embedded;
 using Retail.Shared.Hosting;
 
@@ -66,6 +67,9 @@ public sealed class RetailHostFactory : WebApplicationFactory<Program>
             // Service invocation goes through the test server, exactly as it would go over loopback.
             services.AddHttpClient(EmbeddedTransportRegistration.SelfClient)
                 .ConfigurePrimaryHttpMessageHandler(sp => new TestServerHandler((TestServer)sp.GetRequiredService<IServer>()));
+            // CI runs many hosts at once on two cores: a graceful stop may take longer than the default 30 s there, and a
+            // stop cut short by that timeout fails the test class for nothing the class observed.
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
             ConfigureServices?.Invoke(services);
         });
     }

@@ -220,6 +220,34 @@ public sealed class EmbeddedEventBusTests : IDisposable
     }
 
     [Fact]
+    public async Task a_handler_failing_because_the_host_is_stopping_does_not_fail_the_stop_and_its_message_stays_due()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", async (OrderPlaced e, HttpContext http) =>
+            {
+                entered.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // What a handler sees when what it uses (a workflow engine, a store) has shut down first.
+                    throw new ObjectDisposedException("journal");
+                }
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed"));
+        await Bus(first).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-s", 1), new EventOptions(Subject: "order/o-s", Id: "evt-s"), Ct);
+        await entered.Task.WaitAsync(Hang, Ct);
+
+        await first.StopAsync(Ct);
+        await first.DisposeAsync();
+
+        Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM deliveries"));
+    }
+
+    [Fact]
     public async Task a_message_that_keeps_failing_goes_to_the_dead_letters_and_unblocks_its_subject()
     {
         var calls = new ConcurrentQueue<int>();
