@@ -1,4 +1,6 @@
 using Retail.Crm;
+using Retail.Accounting;
+using Retail.Influencer;
 using Retail.Ics;
 using Retail.Mrs;
 using Retail.Ofm;
@@ -30,6 +32,8 @@ internal static class HostModules
         new PcmModule(),
         new ScmModule(),
         new CrmModule(),
+        new AccountingModule(),
+        new InfluencerModule(),
         new WorkflowsModule(),
     ];
 }

@@ -1,8 +1,12 @@
 namespace Retail.Scm.Orders;
 
-/// <summary><c>order.created</c>, <c>order.placed</c>, <c>order.cancelled</c>: the order as it stands after the change.</summary>
+/// <summary>
+/// <c>order.created</c>, <c>order.placed</c>, <c>order.cancelled</c>: the order as it stands after the change. <see cref="CampaignCode"/> is
+/// the influencer campaign the order carries, if any (Influencer attributes the sale from <c>order.placed</c>).
+/// </summary>
 public sealed record OrderChanged(string Orgcode, string OrderGuid, string OrderNumber, string ChannelCode, OrderStatus Status, long Revision,
-    string Currency, long TotalMinor, CustomerRef? Customer, IReadOnlyList<OrderEventLine> Lines, DateTimeOffset? PlacedAt, string? StatusReason);
+    string Currency, long TotalMinor, CustomerRef? Customer, IReadOnlyList<OrderEventLine> Lines, DateTimeOffset? PlacedAt, string? StatusReason,
+    string? CampaignCode = null);
 
 public sealed record OrderEventLine(int LineNo, string VariantGuid, long Quantity, long CancelledQuantity, OrderLineStatus Status, string? FacilityCode,
     long NetMinor);
@@ -29,7 +33,7 @@ internal static class OrderEvents
         new(type, new OrderChanged(orgcode, order.OrderGuid, order.OrderNumber, order.ChannelCode, order.Status, order.Revision, order.Currency,
             order.Totals.TotalMinor, order.Customer,
             order.Lines.Select(l => new OrderEventLine(l.LineNo, l.VariantGuid, l.Quantity, l.CancelledQuantity, l.Status, l.FacilityCode, l.NetMinor)).ToList(),
-            order.PlacedAt, order.StatusReason), $"order/{order.OrderGuid}");
+            order.PlacedAt, order.StatusReason, order.CampaignCode), $"order/{order.OrderGuid}");
 
     public static DomainEvent Promise(string type, string orgcode, Order order, IReadOnlyCollection<int> lineNos) =>
         new(type, new PromiseChanged(orgcode, order.OrderGuid, order.OrderNumber, order.Revision, type["promise.".Length..], order.PromisedShipBy,

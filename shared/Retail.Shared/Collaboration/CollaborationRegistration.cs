@@ -62,7 +62,8 @@ public static class CollaborationRegistration
             {
                 return;
             }
-            var builder = group.MapPost(CommentsAndInboxOptions.Paths[endpoint], handler).WithTags(tag).RequireRole(role).WithSummary(summary);
+            var required = options.MinimumRole > role ? options.MinimumRole : role;
+            var builder = group.MapPost(CommentsAndInboxOptions.Paths[endpoint], handler).WithTags(tag).RequireRole(required).WithSummary(summary);
             if (description is not null)
             {
                 builder.WithDescription(description);

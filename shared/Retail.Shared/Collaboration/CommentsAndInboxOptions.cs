@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Retail.Shared.Contract;
 using Retail.Shared.Records;
 
 namespace Retail.Shared.Collaboration;
@@ -39,6 +40,12 @@ public sealed class CommentsAndInboxOptions
     private readonly Dictionary<string, Func<IServiceProvider, string, string, CancellationToken, Task<bool>>> _subjects = new(StringComparer.Ordinal);
 
     public CollaborationEndpoints Endpoints { get; set; } = CollaborationEndpoints.CommentsAndInbox;
+
+    /// <summary>
+    /// The least role any comment or inbox operation needs, above each operation's own (viewer reads, member writes):
+    /// <see cref="Role.Operator"/> for an operator-only service such as Accounting, where no org role reaches anything.
+    /// </summary>
+    public Role MinimumRole { get; set; } = Role.None;
 
     /// <summary>The app that holds attachments (MRS).</summary>
     public string AttachmentsAppId { get; set; } = "mrs";
