@@ -5,6 +5,8 @@ public static class EarningsSetup
 {
     public static IServiceCollection AddEarnings(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddRecords(InfluencerModule.Id, Earning.Type);
+        services.AddRecords(InfluencerModule.Id, InfluencerBalance.Type);
         return services;
     }
 
