@@ -11,4 +11,35 @@ public static class InfluencerProblems
     public static ProblemHttpResult CampaignNotActive(string code, string status) =>
         ApiProblem.Business("campaign_not_active", "The campaign is not active.", $"Campaign {code} is {status}; attributions count only while it is active.",
             [new("status", status)]);
+
+    /// <summary>422: the profile cannot be paid yet; <c>reasons</c> lists every readiness check that failed.</summary>
+    public static ProblemHttpResult PayoutNotReady(IReadOnlyList<string> reasons, long availableMinor, long minimumMinor) =>
+        ApiProblem.Business("payout_not_ready", "The profile is not ready for a payout.", $"Not ready: {string.Join(", ", reasons)}.",
+            [new("reasons", reasons), new("available_minor", availableMinor), new("minimum_payout_minor", minimumMinor)]);
+
+    /// <summary>409: nothing is available to pay (already taken by another payout, or clawbacks net it to zero or below).</summary>
+    public static ProblemHttpResult NothingToPay(long availableMinor) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "nothing_to_pay", "Nothing is available to pay.",
+            $"The profile's available earnings come to {availableMinor}; a payout needs a positive amount.", [new("available_minor", availableMinor)]);
+
+    /// <summary>422: the payout provider declined the transfer; the payout failed and its earnings are available again.</summary>
+    public static ProblemHttpResult PayoutDeclined(string payoutGuid, string reason) =>
+        ApiProblem.Business("payout_declined", "The payout provider declined the payout.",
+            $"Payout {payoutGuid} failed ({reason}); its earnings are available again.", [new("payout_guid", payoutGuid), new("reason", reason)]);
+
+    /// <summary>503: the payout provider did not answer; the payout stays submitted and a retry of submit (or the sweep) finishes it, once.</summary>
+    public static ProblemHttpResult PayoutProviderUnavailable(string payoutGuid) =>
+        ApiProblem.Create(StatusCodes.Status503ServiceUnavailable, "payout_provider_unavailable", "The payout provider did not answer.",
+            $"Payout {payoutGuid} is submitted and its earnings are taken. Retry /payout/submit (or let the sweep do it): the provider sees the same payout guid and pays at most once.",
+            [new("payout_guid", payoutGuid)]);
+
+    /// <summary>409: the profile's earnings kept changing while a payout was claimed or settled; retry.</summary>
+    public static ProblemHttpResult PayoutContended() =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "payout_contended", "The earnings kept changing.",
+            "Other changes to this profile's earnings kept winning; retry the request.");
+
+    /// <summary>409: the period overlaps a statement the profile already has.</summary>
+    public static ProblemHttpResult StatementOverlap(string statementGuid, DateTimeOffset start, DateTimeOffset end) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "statement_overlap", "The period overlaps an existing statement.",
+            $"Statement {statementGuid} covers {start:O} to {end:O}.", [new("statement_guid", statementGuid)]);
 }
