@@ -83,6 +83,11 @@ public sealed class StorageUsageTests(AccountingHost host) : IClassFixture<Accou
         var (orgcode, owner) = await NewOrgAsync(host.Factory, Operator, "accb");
         var before = await Operator.Post("/mrs/storage/measure", new { }, orgcode).Ok();
         Assert.Equal(0, Part(before, "blobs").GetProperty("bytes").GetInt64());
+        // An org whose code starts with this one's: what it stores is never counted as this org's.
+        var (neighbour, neighbourOwner) = await NewOrgAsync(host.Factory, Operator, orgcode);
+        await neighbourOwner.Client.Post("/mrs/record", new { json = new { note = "the neighbour's" } }, neighbour).Ok(HttpStatusCode.Created);
+        Assert.True((await Operator.Post("/mrs/storage/measure", new { }, neighbour).Ok()).GetProperty("records").GetInt64() >= 1);
+        Assert.Equal(before.GetProperty("bytes").GetInt64(), (await Operator.Post("/mrs/storage/measure", new { }, orgcode).Ok()).GetProperty("bytes").GetInt64());
 
         var gzip = OfmUseCaseTests.Gzip(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("sku,qty\nabc,1\n", 200))));
         var md5 = Convert.ToHexString(MD5.HashData(gzip)).ToLowerInvariant();
@@ -100,7 +105,7 @@ public sealed class StorageUsageTests(AccountingHost host) : IClassFixture<Accou
         await owner.Client.Post("/mrs/record/complete", new { record_guid = recordGuid, expected_revision = 1 }, orgcode).Ok();
 
         var after = await Operator.Post("/mrs/storage/measure", new { }, orgcode).Ok();
-        Assert.Equal((gzip.Length, 1L), (Part(after, "blobs").GetProperty("bytes").GetInt64(), Part(after, "blobs").GetProperty("records").GetInt64()));
+        Assert.Equal(((long)gzip.Length, 1L), (Part(after, "blobs").GetProperty("bytes").GetInt64(), Part(after, "blobs").GetProperty("records").GetInt64()));
         Assert.True(Part(after, "state").GetProperty("bytes").GetInt64() > Part(before, "state").GetProperty("bytes").GetInt64());
         Assert.Equal(after.GetProperty("bytes").GetInt64(), Part(after, "state").GetProperty("bytes").GetInt64() + gzip.Length);
         var reconciled = Single(await Reconcile(Operator, orgcode, "mrs"));
@@ -217,7 +222,7 @@ public sealed class StorageUsageTests(AccountingHost host) : IClassFixture<Accou
             .Problem(HttpStatusCode.BadRequest, "validation_failed");
         await Operator.Post("/accounting/storage/usage/list", new { limit = 0 }, orgcode).Problem(HttpStatusCode.BadRequest, "validation_failed");
         await Operator.Post("/accounting/storage/usage/list", new { limit = 501 }, orgcode).Problem(HttpStatusCode.BadRequest, "validation_failed");
-        await Operator.Post("/accounting/storage/usage/list", new { next_token = "forged" }, orgcode).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await Operator.Post("/accounting/storage/usage/list", new { next_token = "forged" }, orgcode).Problem(HttpStatusCode.BadRequest, "invalid_next_token");
         await Operator.Post("/accounting/storage/usage/reconcile", new { service = "nowhere" }, orgcode)
             .Problem(HttpStatusCode.UnprocessableEntity, "unknown_service");
         await Operator.Post("/accounting/storage/usage/reconcile", new { service = "-x" }, orgcode).Problem(HttpStatusCode.BadRequest, "validation_failed");
