@@ -27,7 +27,8 @@ public sealed class AccountingModule : IServiceModule
             Endpoints = CollaborationEndpoints.CommentsAndInbox,
             MinimumRole = Role.Operator,
         }
-        .Subject(UsageRollup.Type);
+        .Subject(UsageRollup.Type)
+        .Subject(StorageUsage.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {

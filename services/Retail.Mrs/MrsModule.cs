@@ -27,6 +27,7 @@ public sealed class MrsModule : IServiceModule
         services.AddSingleton<UrlSigner>();
         services.AddSingleton<RecordSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<RecordSweeper>());
+        services.AddKeyedScoped<IStorageMeter>(Id, (sp, _) => new BlobStorageMeter(sp.GetRequiredService<RecordStore<MrsRecord>>()));
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)

@@ -31,6 +31,8 @@ public static class BuildingBlocks
             {
                 services.AddKeyedSingleton<IStateStore>(StateStoreKeys.Records(appId),
                     (sp, _) => sp.GetRequiredKeyedService<IStateStore>(appId));
+                // Dapr mode has no state meter yet (its PostgreSQL table would need a query of its own): see Accounting's README.
+                services.AddKeyedSingleton<IStorageMeter>(appId, (sp, _) => new SqliteStorageMeter(sp.GetRequiredService<EmbeddedStateStores>().Get(appId)));
             }
         }
         return services;

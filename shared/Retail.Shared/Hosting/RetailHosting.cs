@@ -72,6 +72,7 @@ public static class RetailHosting
 
         var appIds = modules.Select(m => m.AppId).ToList();
         services.AddBuildingBlocks(options, appIds);
+        services.AddSingleton(new HostedApps(appIds));
 
         var health = services.AddHealthChecks();
         foreach (var appId in appIds)
@@ -177,6 +178,7 @@ public static class RetailHosting
             {
                 directoryEvents.WithTopic(pubSubName, topic);
             }
+            group.MapPost(StorageMeasurementEndpoint.Path, StorageMeasurementEndpoint.Create(module.AppId)).RequireInternal().ExcludeFromDescription();
             if (prefixed)
             {
                 group.MapGet("/healthz", (HttpContext http) => Results.Redirect("/healthz")).ExcludeFromDescription();
