@@ -27,7 +27,10 @@ public sealed class AccountingModule : IServiceModule
             Endpoints = CollaborationEndpoints.CommentsAndInbox,
             MinimumRole = Role.Operator,
         }
-        .Subject(UsageRollup.Type);
+        .Subject(UsageRollup.Type)
+        .Subject(Export.Type)
+        .Subject(ExportBatch.Type)
+        .Subject(ExportSchedule.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
