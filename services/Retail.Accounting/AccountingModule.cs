@@ -28,7 +28,10 @@ public sealed class AccountingModule : IServiceModule
             MinimumRole = Role.Operator,
         }
         .Subject(UsageRollup.Type)
-        .Subject(StorageUsage.Type);
+        .Subject(StorageUsage.Type)
+        .Subject(Export.Type)
+        .Subject(ExportBatch.Type)
+        .Subject(ExportSchedule.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
