@@ -22,7 +22,9 @@ public sealed class InfluencerModule : IServiceModule
     /// </summary>
     public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions { Endpoints = CollaborationEndpoints.CommentsAndInbox }
         .Subject(InfluencerProfile.Type)
-        .Subject(Campaign.Type);
+        .Subject(Campaign.Type)
+        .Subject(Attribution.Type)
+        .Subject(Earning.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
