@@ -16,9 +16,10 @@ public sealed class EarningsOptions
 public sealed class EarningsOptionsValidator : IValidateOptions<EarningsOptions>
 {
     public ValidateOptionsResult Validate(string? name, EarningsOptions options) =>
-        options.AvailabilitySweepInterval > TimeSpan.Zero
+        // A periodic timer takes at most 2^32 − 2 ms (about 49 days).
+        options.AvailabilitySweepInterval > TimeSpan.Zero && options.AvailabilitySweepInterval <= TimeSpan.FromMilliseconds(uint.MaxValue - 1)
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{EarningsOptions.Section}:{nameof(options.AvailabilitySweepInterval)} must be positive");
+            : ValidateOptionsResult.Fail($"{EarningsOptions.Section}:{nameof(options.AvailabilitySweepInterval)} must be positive and at most 49 days");
 }
 
 /// <summary>
