@@ -76,5 +76,13 @@ public sealed class EarningsTests
             released.GetProperty("balance").Long("held_minor")));
         Assert.Single(factory.OutboxEvents("influencer", inf.Orgcode, "earning.available"));
         Assert.Equal("available", Assert.Single(factory.OutboxEvents("influencer", inf.Orgcode, "earning.released")).Str("status"));
+
+        // A clawback of an available commission is an available negative entry: the next payout nets it.
+        var clawed = await @operator.Post("/influencer/earnings/clawback",
+            new { earning_guid = b.Str("earning_guid"), amount_minor = 50, reason = "Chargeback", reference = "cb-1" }, inf.Orgcode).Ok(HttpStatusCode.Created);
+        Assert.Equal((-50L, "available", b.Str("earning_guid")), (clawed.GetProperty("earning").Long("amount_minor"), clawed.GetProperty("earning").Str("status"),
+            clawed.GetProperty("earning").Str("claws_back")));
+        Assert.Equal((0L, 160L), (clawed.GetProperty("balance").Long("pending_minor"), clawed.GetProperty("balance").Long("available_minor")));
+        Assert.Equal(2, (await inf.EarningsAsync(new { profile_guid = ada.ProfileGuid, status = "available" }, @operator)).Count(e => e.Str("kind") == "commission"));
     }
 }
