@@ -17,6 +17,7 @@ public static class InfluencerEvents
     public const string EarningHeld = "earning.held";
     public const string EarningReleased = "earning.released";
     public const string EarningClawedBack = "earning.clawed_back";
+    public const string EarningCancelled = "earning.cancelled";
     public const string PayoutReadinessChanged = "payout.readiness_changed";
     public const string PayoutSubmitted = "payout.submitted";
     public const string PayoutPaid = "payout.paid";

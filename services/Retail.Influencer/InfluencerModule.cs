@@ -24,7 +24,9 @@ public sealed class InfluencerModule : IServiceModule
         .Subject(InfluencerProfile.Type)
         .Subject(Campaign.Type)
         .Subject(Payout.Type)
-        .Subject(Statement.Type);
+        .Subject(Statement.Type)
+        .Subject(Attribution.Type)
+        .Subject(Earning.Type);
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {

@@ -42,4 +42,38 @@ public static class InfluencerProblems
     public static ProblemHttpResult StatementOverlap(string statementGuid, DateTimeOffset start, DateTimeOffset end) =>
         ApiProblem.Create(StatusCodes.Status409Conflict, "statement_overlap", "The period overlaps an existing statement.",
             $"Statement {statementGuid} covers {start:O} to {end:O}.", [new("statement_guid", statementGuid)]);
+
+    /// <summary>422: the campaign is active but does not count this order (outside its window, or not its channel).</summary>
+    public static ProblemHttpResult CampaignNotCounting(string code, string why) =>
+        ApiProblem.Business("campaign_not_active", "The campaign is not active.", $"Campaign {code} does not count this order: {why}.",
+            [new("status", "active")]);
+
+    /// <summary>422: the order's currency is not the campaign's (earnings and balances are kept in one currency).</summary>
+    public static ProblemHttpResult CurrencyMismatch(string currency, string expected) =>
+        ApiProblem.Business("currency_mismatch", "The currency does not match.", $"The order is in {currency}; the campaign earns in {expected}.",
+            [new("currency", currency), new("expected", expected)]);
+
+    /// <summary>422: the campaign's influencer profile is not active, so its sales are not attributed.</summary>
+    public static ProblemHttpResult ProfileNotActive(string profileGuid, string status) =>
+        ApiProblem.Business("profile_not_active", "The influencer profile is not active.", $"Profile {profileGuid} is {status}.",
+            [new("status", status)]);
+
+    /// <summary>422: the order was not placed (still a draft, or cancelled): there is no sale to attribute.</summary>
+    public static ProblemHttpResult OrderNotPlaced(string orderGuid, string? status) =>
+        ApiProblem.Business("order_not_placed", "The order is not placed.", $"Order {orderGuid} is {status ?? "unknown"}; only a placed order is attributed.",
+            [new("status", status)]);
+
+    /// <summary>422: holds, releases and clawbacks apply to commissions, not to clawback entries.</summary>
+    public static ProblemHttpResult NotACommission(string earningGuid) =>
+        ApiProblem.Business("not_a_commission", "The earning is not a commission.", $"Earning {earningGuid} is a clawback; only a commission can be held or clawed back.");
+
+    /// <summary>422: a manual clawback asks for more than is left of the commission (or for nothing).</summary>
+    public static ProblemHttpResult ClawbackExceedsCommission(long asked, long clawable) =>
+        ApiProblem.Business("clawback_exceeds_commission", "The clawback exceeds the commission.",
+            $"Asked to claw back {asked}; {clawable} of the commission is left to claw back.", [new("clawable_minor", clawable)]);
+
+    /// <summary>409: an earnings change kept losing races on the influencer's balance; retry.</summary>
+    public static ProblemHttpResult EarningsContended() =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "earnings_contended", "The balance is busy.",
+            "The influencer's balance kept changing while this change was decided; retry.");
 }

@@ -82,6 +82,37 @@ public sealed record Earning : Record
     /// <summary>The payout that paid this earning (or netted this clawback).</summary>
     public string? PayoutGuid { get; init; }
 
+    /// <summary>For a commission: what its clawbacks took back so far (positive); never more than <see cref="AmountMinor"/>.</summary>
+    public long ClawedBackMinor { get; init; }
+
+    /// <summary>Why an admin held, released or clawed back, or why the sale was cancelled.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Who made the entry or its last change (a user, or <c>service:scm</c>, <c>system:availability</c>).</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>The commission still to claw back.</summary>
+    [JsonIgnore]
+    public long ClawableMinor => Kind == EarningKind.Commission ? Math.Max(0, AmountMinor - ClawedBackMinor) : 0;
+
+    /// <summary>
+    /// Whether the entry counts in the pending part of the balance: pending, or held from pending (a clawback of it follows it
+    /// there).
+    /// </summary>
+    [JsonIgnore]
+    public bool StillPending => Status == EarningStatus.Pending || (Status == EarningStatus.Held && HeldFrom == EarningStatus.Pending);
+
+    /// <summary>
+    /// The moves an admin and the sweep make: pending → available (time), pending|available ⇄ held, pending → cancelled (the
+    /// sale was cancelled), available → paid (a payout). Paid and cancelled are final.
+    /// </summary>
+    public static readonly StateMachine<EarningStatus> Lifecycle = new(new Dictionary<EarningStatus, EarningStatus[]>
+    {
+        [EarningStatus.Pending] = [EarningStatus.Available, EarningStatus.Held, EarningStatus.Cancelled],
+        [EarningStatus.Available] = [EarningStatus.Held, EarningStatus.Paid],
+        [EarningStatus.Held] = [EarningStatus.Pending, EarningStatus.Available, EarningStatus.Cancelled],
+    });
+
     [JsonIgnore]
     public override string Key => EarningGuid;
 
@@ -89,7 +120,15 @@ public sealed record Earning : Record
         .IndexBy("profile_guid", "status")
         .IndexBy("attribution_guid")
         .IndexBy("status", "available_at")
-        .IndexBy("payout_guid");
+        .IndexBy("payout_guid")
+        .IndexBy("order_guid")
+        .IndexBy("claws_back")
+        // Due for the availability sweep (across orgs): a pending entry's available_at in epoch ms; null once it moved on.
+        .Computed("available_due", e => e.Status == EarningStatus.Pending && e.AvailableAt is { } at ? at.ToUnixTimeMilliseconds() : null)
+        .IndexAcrossOrgs("available_due")
+        // Statements read a profile's earnings of a period by creation time.
+        .Computed("created_ms", e => e.CreatedAt.ToUnixTimeMilliseconds())
+        .IndexBy("profile_guid", "created_ms");
 }
 
 /// <summary>

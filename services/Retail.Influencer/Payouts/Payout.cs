@@ -62,18 +62,10 @@ public sealed record Payout : Record
         .IndexAcrossOrgs("status");
 }
 
-/// <summary>
-/// Earnings by profile and creation time, which statements read a period through. The earnings area owns
-/// <see cref="Earning.Type"/>; until it declares this index itself, Payouts declares it here once (a static initialiser,
-/// so hosts built in parallel do not race) before any earning is written.
-/// </summary>
+/// <summary>Earnings by profile and creation time (declared on <see cref="Earning.Type"/>), which statements read a period through.</summary>
 public static class EarningsByCreation
 {
     public const string CreatedMs = "created_ms";
-
-    public static readonly RecordType<Earning> Type = Earning.Type.IsComputed(CreatedMs)
-        ? Earning.Type.IndexBy("profile_guid", CreatedMs)
-        : Earning.Type.Computed(CreatedMs, e => e.CreatedAt.ToUnixTimeMilliseconds()).IndexBy("profile_guid", CreatedMs);
 }
 
 public sealed record PayoutChanged(string Orgcode, string PayoutGuid, string ProfileGuid, PayoutStatus Status, long AmountMinor, string Currency,

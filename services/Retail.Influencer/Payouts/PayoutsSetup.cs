@@ -11,8 +11,6 @@ public static class PayoutsSetup
     {
         services.AddRecords(InfluencerModule.Id, Payout.Type);
         services.AddRecords(InfluencerModule.Id, Statement.Type);
-        // The earnings index statements read through (see EarningsByCreation), built with the earnings' own indexes.
-        services.AddRecordIndexes(InfluencerModule.Id, EarningsByCreation.Type);
         services.TryAddSingleton<TestPayoutProvider>();
         services.TryAddSingleton<IPayoutProvider>(sp => sp.GetRequiredService<TestPayoutProvider>());
         services.AddScoped<PayoutSubmissions>();
