@@ -14,8 +14,9 @@ public sealed class DiscountCodeTakenException(string code) : Exception($"discou
 /// <summary>
 /// The buyer's discount of a campaign as a PPM promotion (<c>percent_off</c> on everything, in the campaign's channels and
 /// window, applying only when the buyer presents the discount code), through service invocation. The promotion's own code
-/// is derived from the campaign (<c>inf-{campaign_guid}</c>), so a retried activation finds the promotion it made before
-/// instead of making a second. Throws as <see cref="InvocationCalls"/> does: <see cref="ServiceRefusedException"/> for
+/// is derived from the campaign (<c>inf-{campaign_guid}</c>) and unique in PPM, so a retried activation finds the promotion
+/// it made before instead of making a second. That code is the create's idempotency: no Idempotency-Key, whose stored
+/// refusal (the buyer's code taken) would otherwise be replayed after the code was freed. Throws as <see cref="InvocationCalls"/> does: <see cref="ServiceRefusedException"/> for
 /// PPM's refusals, <see cref="DependencyUnavailableException"/> when PPM cannot answer.
 /// </summary>
 public sealed class BuyerDiscounts(IServiceInvoker invoker)
@@ -45,7 +46,7 @@ public sealed class BuyerDiscounts(IServiceInvoker invoker)
                 starts_at = campaign.StartsAt,
                 ends_at = campaign.EndsAt,
                 code = campaign.DiscountCode,
-            }, new InvocationOptions(orgcode, $"influencer:campaign:{campaign.CampaignGuid}:promotion"), ct);
+            }, new InvocationOptions(orgcode), ct);
             return created.PromotionGuid;
         }
         catch (ServiceRefusedException refused) when (refused.Code == "duplicate")
