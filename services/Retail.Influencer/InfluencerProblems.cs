@@ -53,7 +53,12 @@ public static class InfluencerProblems
         ApiProblem.Business("currency_mismatch", "The currency does not match.", $"The order is in {currency}; the campaign earns in {expected}.",
             [new("currency", currency), new("expected", expected)]);
 
-    /// <summary>422: the campaign's influencer profile is not active, so its sales are not attributed.</summary>
+    /// <summary>422: the window of a campaign being created or activated has already ended.</summary>
+    public static ProblemHttpResult WindowInPast(DateTimeOffset endsAt) =>
+        ApiProblem.Business("window_in_past", "The campaign's window has ended.", $"The window ended at {endsAt.ToUniversalTime():O}.",
+            [new("ends_at", endsAt)]);
+
+    /// <summary>422: a campaign is created or activated, and its sales attributed, only for an active influencer profile.</summary>
     public static ProblemHttpResult ProfileNotActive(string profileGuid, string status) =>
         ApiProblem.Business("profile_not_active", "The influencer profile is not active.", $"Profile {profileGuid} is {status}.",
             [new("status", status)]);
@@ -76,4 +81,13 @@ public static class InfluencerProblems
     public static ProblemHttpResult EarningsContended() =>
         ApiProblem.Create(StatusCodes.Status409Conflict, "earnings_contended", "The balance is busy.",
             "The influencer's balance kept changing while this change was decided; retry.");
+
+    /// <summary>409: the buyer's discount code is held by another active PPM promotion.</summary>
+    public static ProblemHttpResult DiscountCodeTaken(string code) =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "discount_code_taken", "The discount code is taken.",
+            $"Another active PPM promotion holds the code '{code}'.", [new("discount_code", code)]);
+
+    /// <summary>422: PPM refused to make the buyer's promotion (its code and detail are passed on); the campaign did not change.</summary>
+    public static ProblemHttpResult DiscountRefused(string ppmCode, string? detail) =>
+        ApiProblem.Business("discount_refused", "Pricing refused the buyer's discount.", detail, [new("ppm_code", ppmCode)]);
 }

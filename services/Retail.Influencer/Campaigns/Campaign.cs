@@ -73,9 +73,14 @@ public sealed record Campaign : Record
         [CampaignStatus.Paused] = [CampaignStatus.Active, CampaignStatus.Ended],
     });
 
-    public static readonly RecordType<Campaign> Type = new RecordType<Campaign>("campaign", c => [new UniqueValue("code", c.Code)])
+    public static readonly RecordType<Campaign> Type = new RecordType<Campaign>("campaign", UniquesOf)
         .IndexBy("status")
         .IndexBy("profile_guid", "status");
+
+    // The buyer's code is unique too, so an order's campaign_code names one campaign whichever of the two it carries.
+    private static IEnumerable<UniqueValue> UniquesOf(Campaign c) => c.DiscountCode is null || c.DiscountCode == c.Code
+        ? [new UniqueValue("code", c.Code)]
+        : [new UniqueValue("code", c.Code), new UniqueValue("discount_code", c.DiscountCode)];
 }
 
 /// <summary>
@@ -104,5 +109,7 @@ public sealed record DiscountTier : Record
     public override string Key => TierCode;
 
     public static readonly RecordType<DiscountTier> Type = new RecordType<DiscountTier>("discount_tier")
-        .IndexBy("active");
+        .IndexBy("active")
+        .IndexBy("threshold_minor")
+        .IndexBy("active", "threshold_minor");
 }

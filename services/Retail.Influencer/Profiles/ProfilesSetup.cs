@@ -1,6 +1,6 @@
 namespace Retail.Influencer.Profiles;
 
-/// <summary>The profiles area: its records, services and endpoints.</summary>
+/// <summary>The profiles area: its records, services and endpoints (profiles and their payout readiness).</summary>
 public static class ProfilesSetup
 {
     public static IServiceCollection AddProfiles(this IServiceCollection services, IConfiguration configuration)
@@ -11,6 +11,8 @@ public static class ProfilesSetup
 
     public static IEndpointRouteBuilder MapProfiles(this IEndpointRouteBuilder routes)
     {
+        routes.MapProfilesApi();
+        routes.MapPayoutReadinessApi();
         return routes;
     }
 }

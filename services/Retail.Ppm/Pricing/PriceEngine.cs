@@ -94,7 +94,9 @@ public static class PriceEngine
     public const string CappedByMarginFloor = "capped_by_margin_floor";
     public const string CappedByStacking = "capped_by_stacking";
 
-    public static IReadOnlyList<PricedLine> Price(PricingRules rules, string channelCode, DateTimeOffset at, IReadOnlyList<CartLine> lines)
+    /// <param name="codes">The codes the buyer presented: a promotion with a code applies only when its code is among them.</param>
+    public static IReadOnlyList<PricedLine> Price(PricingRules rules, string channelCode, DateTimeOffset at, IReadOnlyList<CartLine> lines,
+        IReadOnlySet<string>? codes = null)
     {
         var policy = rules.Policy ?? PricingPolicy.Default;
         var liveRules = rules.Rules
@@ -102,7 +104,7 @@ public static class PriceEngine
             .OrderBy(r => r.Priority).ThenBy(r => r.RuleCode, StringComparer.Ordinal).ThenBy(r => r.RuleGuid, StringComparer.Ordinal)
             .ToList();
         var livePromotions = rules.Promotions
-            .Where(p => IsLive(p, channelCode, at))
+            .Where(p => IsLive(p, channelCode, at, codes))
             .OrderBy(p => p.Priority).ThenBy(p => p.PromotionCode, StringComparer.Ordinal).ThenBy(p => p.PromotionGuid, StringComparer.Ordinal)
             .ToList();
 
@@ -139,8 +141,9 @@ public static class PriceEngine
     }
 
     /// <summary>Whether a promotion may apply at all at <paramref name="at"/> in the channel (its targets and currency aside).</summary>
-    public static bool IsLive(Promotion promotion, string channelCode, DateTimeOffset at) =>
-        promotion.Status == PromotionStatus.Active && promotion.Window.Contains(at) && InChannel(promotion.Channels, channelCode);
+    public static bool IsLive(Promotion promotion, string channelCode, DateTimeOffset at, IReadOnlySet<string>? codes = null) =>
+        promotion.Status == PromotionStatus.Active && promotion.Window.Contains(at) && InChannel(promotion.Channels, channelCode)
+        && (promotion.Code is null || (codes is not null && codes.Contains(promotion.Code)));
 
     /// <summary>Whether a selector picks a product.</summary>
     public static bool Matches(Selector selector, ProductPath product) => selector.Kind switch

@@ -9,21 +9,25 @@ public sealed record ResolveLineRequest(string? VariantGuid, int? Quantity, stri
 
 /// <summary>
 /// A cart or a product page to price: the channel (body or <c>x-channel-code</c>), optionally the logical facility
-/// (body or <c>x-facility-code</c>), the customer, the time (default now) and 1–100 lines.
+/// (body or <c>x-facility-code</c>), the customer, the time (default now), 1–100 lines, and the codes the buyer presents
+/// (a promotion with a <c>code</c> applies only when it is named here).
 /// </summary>
 public sealed record ResolveRequest(string? ChannelCode, string? FacilityCode, string? CustomerRef, DateTimeOffset? At,
-    IReadOnlyList<ResolveLineRequest>? Lines);
+    IReadOnlyList<ResolveLineRequest>? Lines, IReadOnlyList<string>? Codes = null);
 
 public sealed class ResolveRequestValidator : AbstractValidator<ResolveRequest>
 {
     public const int MaxLines = 100;
     public const int MaxQuantity = 1_000_000;
+    public const int MaxCodes = 10;
 
     public ResolveRequestValidator()
     {
         RuleFor(r => r.ChannelCode).OptionalCode();
         RuleFor(r => r.FacilityCode).OptionalCode();
         RuleFor(r => r.CustomerRef).Text(100);
+        RuleFor(r => r.Codes).Must(c => c is null || c.Count <= MaxCodes).WithMessage($"at most {MaxCodes} codes");
+        RuleForEach(r => r.Codes).BusinessCode().When(r => r.Codes is { Count: <= MaxCodes });
         RuleFor(r => r.Lines).NotNull().WithMessage("required");
         RuleFor(r => r.Lines).Must(l => l is null || l.Count is >= 1 and <= MaxLines).WithMessage($"1 to {MaxLines} lines");
         RuleForEach(r => r.Lines).ChildRules(line =>
@@ -186,7 +190,8 @@ public static class ResolveApi
 
         if (cart.Count > 0)
         {
-            foreach (var priced in PriceEngine.Price(snapshot.Rules, channel, at, cart))
+            var codes = request.Codes?.Select(Codes.Normalize).ToHashSet(StringComparer.Ordinal);
+            foreach (var priced in PriceEngine.Price(snapshot.Rules, channel, at, cart, codes))
             {
                 var line = lines[priced.Index];
                 var source = sources[priced.Index];

@@ -143,6 +143,12 @@ public sealed record Promotion : Record, ICodedRecord<Promotion>
 
     public bool Exclusive { get; init; }
 
+    /// <summary>
+    /// A code the buyer presents (a coupon, an influencer campaign's code): when set, the promotion applies only to a pricing
+    /// request that names it in <c>codes</c>. Unique among the org's active promotions (an ended one frees it).
+    /// </summary>
+    public string? Code { get; init; }
+
     public PromotionStatus Status { get; init; } = PromotionStatus.Active;
 
     public DateTimeOffset? EndedAt { get; init; }
@@ -152,8 +158,12 @@ public sealed record Promotion : Record, ICodedRecord<Promotion>
     [JsonIgnore]
     public override string Key => PromotionGuid;
 
-    public static RecordType<Promotion> Type { get; } = new RecordType<Promotion>("promotion", p => [new UniqueValue("promotion_code", p.PromotionCode)])
+    public static RecordType<Promotion> Type { get; } = new RecordType<Promotion>("promotion", UniquesOf)
         .IndexBy("status");
+
+    private static IEnumerable<UniqueValue> UniquesOf(Promotion p) => p.Code is not null && p.Status == PromotionStatus.Active
+        ? [new UniqueValue("promotion_code", p.PromotionCode), new UniqueValue("code", p.Code)]
+        : [new UniqueValue("promotion_code", p.PromotionCode)];
 
     public static string KeyName => "promotion_guid";
 

@@ -6,11 +6,12 @@ namespace Retail.Ppm.Promotions;
 /// <summary>
 /// A new promotion. percent_off takes <c>percent</c> (over 0, at most 100); amount_off and fixed_price take
 /// <c>amount_minor</c> and its <c>currency</c>; buy_x_get_y takes <c>buy_quantity</c> and <c>get_quantity</c> (at least 1)
-/// and <c>get_percent</c> (default 100: free). Channels left out or empty: every channel.
+/// and <c>get_percent</c> (default 100: free). Channels left out or empty: every channel. <c>code</c>: the promotion applies
+/// only when a pricing request presents this code (unique among the org's active promotions).
 /// </summary>
 public sealed record CreatePromotionRequest(string? PromotionCode, string? Name, PromotionKind? Kind, decimal? Percent, long? AmountMinor, string? Currency,
     int? BuyQuantity, int? GetQuantity, decimal? GetPercent, IReadOnlyList<SelectorRequest>? Targets, IReadOnlyList<string>? Channels,
-    DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? Priority, bool? Exclusive);
+    DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? Priority, bool? Exclusive, string? Code = null);
 
 public sealed record PromotionKey(string? PromotionGuid, string? PromotionCode) : IRecordRef
 {
@@ -27,7 +28,7 @@ public sealed record EndPromotionRequest(string? PromotionGuid, long? ExpectedRe
 
 /// <summary>What <c>ppm.promotion.created</c> carries.</summary>
 public sealed record PromotionCreated(string Orgcode, string PromotionGuid, string PromotionCode, PromotionKind Kind, IReadOnlyList<string> Channels,
-    DateTimeOffset StartsAt, DateTimeOffset? EndsAt, bool Exclusive);
+    DateTimeOffset StartsAt, DateTimeOffset? EndsAt, bool Exclusive, string? Code = null);
 
 /// <summary>What <c>ppm.promotion.ended</c> carries.</summary>
 public sealed record PromotionEnded(string Orgcode, string PromotionGuid, string PromotionCode, DateTimeOffset EndedAt, string? Reason);
@@ -69,6 +70,7 @@ public sealed class CreatePromotionRequestValidator : AbstractValidator<CreatePr
         this.AddChannelRules(r => r.Channels);
         this.AddWindowRules(r => r.StartsAt, r => r.EndsAt);
         RuleFor(r => r.Priority).Priority();
+        RuleFor(r => r.Code).OptionalCode();
     }
 
     private static bool IsAmountKind(PromotionKind? kind) => kind is PromotionKind.AmountOff or PromotionKind.FixedPrice;
@@ -168,9 +170,10 @@ public static class PromotionsApi
             Window = new TimeWindow(request.StartsAt!.Value.ToUniversalTime(), request.EndsAt?.ToUniversalTime()),
             Priority = request.Priority ?? 100,
             Exclusive = request.Exclusive ?? false,
+            Code = request.Code is null ? null : Codes.Normalize(request.Code),
         };
         var created = new PromotionCreated(orgcode, promotion.PromotionGuid, promotion.PromotionCode, kind, channels, promotion.Window.StartsAt,
-            promotion.Window.EndsAt, promotion.Exclusive);
+            promotion.Window.EndsAt, promotion.Exclusive, promotion.Code);
         return (await store.CreateAsync(orgcode, promotion, [new DomainEvent(PpmEvents.PromotionCreated, created)], ct)).ToCreated();
     }
 

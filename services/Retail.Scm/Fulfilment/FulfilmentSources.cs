@@ -113,7 +113,7 @@ public sealed class FulfilmentSources(ScmSources sources, RecordStore<ChannelPol
 
     public Task<PpmAnswer> PriceAsync(string orgcode, Order order, string variantGuid, long quantity, string? uomCode, CancellationToken ct) =>
         sources.PricesAsync(orgcode, order.ChannelCode, order.FacilityCode, order.Customer?.CustomerGuid ?? order.Customer?.ExternalRef,
-            [(variantGuid, quantity, uomCode)], ct);
+            [(variantGuid, quantity, uomCode)], ct, order.CampaignCode);
 }
 
 /// <summary>Turning another service's refusal into fulfilment's answer.</summary>

@@ -66,7 +66,8 @@ public sealed partial class OrderLifecycle
         try
         {
             prices = await sources.PricesAsync(orgcode, channel, facility, customer?.CustomerGuid,
-                lines!.Select(l => (l.VariantGuid, l.Quantity, (string?)l.UomCode)).ToList(), ct);
+                lines!.Select(l => (l.VariantGuid, l.Quantity, (string?)l.UomCode)).ToList(), ct,
+                request.CampaignCode is null ? null : Codes.Normalize(request.CampaignCode));
         }
         catch (ServiceRefusedException refused)
         {

@@ -68,15 +68,19 @@ public sealed class ScmSources(IServiceInvoker invoker)
         _ => invoker.GetOrNullAsync<PvmResolution>(Pvm, "/resolve/code", new { code = value }, new InvocationOptions(orgcode), ct),
     };
 
-    /// <summary>PPM's prices for up to 100 lines in a channel (and facility) for a customer.</summary>
+    /// <summary>
+    /// PPM's prices for up to 100 lines in a channel (and facility) for a customer; <paramref name="campaignCode"/> (the
+    /// order's) is presented as a code, so a promotion behind that code (an influencer's buyer discount) applies.
+    /// </summary>
     public Task<PpmAnswer> PricesAsync(string orgcode, string channel, string? facility, string? customerRef,
-        IReadOnlyList<(string VariantGuid, long Quantity, string? UomCode)> lines, CancellationToken ct) =>
+        IReadOnlyList<(string VariantGuid, long Quantity, string? UomCode)> lines, CancellationToken ct, string? campaignCode = null) =>
         invoker.SendAsync<PpmAnswer>(Ppm, "/price/resolve", new
         {
             channel_code = channel,
             facility_code = facility,
             customer_ref = customerRef,
             lines = lines.Select(l => new { variant_guid = l.VariantGuid, quantity = l.Quantity, uom_code = l.UomCode }).ToList(),
+            codes = campaignCode is null ? null : new[] { campaignCode },
         }, new InvocationOptions(orgcode), ct);
 
     /// <summary>A write to ICS with its Idempotency-Key; the answer read as <typeparamref name="T"/>.</summary>
