@@ -17,8 +17,8 @@ public sealed class PayoutRulesTests
     {
         Assert.Empty(PayoutSubmissions.Unready(Ready));
         Assert.Equal(["profile_not_active"], PayoutSubmissions.Unready(Ready with { Status = ProfileStatus.Suspended }));
-        Assert.Equal(["payouts_not_enabled"], PayoutSubmissions.Unready(Ready with { PayoutReady = false }));
-        Assert.Equal(["payout_method_missing"], PayoutSubmissions.Unready(Ready with { PayoutMethodRef = " " }));
+        Assert.Equal(["disabled"], PayoutSubmissions.Unready(Ready with { PayoutReady = false }));
+        Assert.Equal(["no_payout_method"], PayoutSubmissions.Unready(Ready with { PayoutMethodRef = " " }));
         Assert.Equal(["tax_form_not_verified"], PayoutSubmissions.Unready(Ready with { TaxFormStatus = TaxFormStatus.Rejected }));
     }
 

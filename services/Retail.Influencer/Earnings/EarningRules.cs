@@ -33,10 +33,7 @@ public static class EarningRules
         {
             return (rule.RateBps, null);
         }
-        var reached = tiers
-            .Where(t => t.Active && string.Equals(t.Currency, currency, StringComparison.OrdinalIgnoreCase) && t.ThresholdMinor <= attributedNetBefore)
-            .OrderByDescending(t => t.ThresholdMinor).ThenBy(t => t.TierCode, StringComparer.Ordinal)
-            .FirstOrDefault();
+        var reached = DiscountTiers.For(tiers.Where(t => string.Equals(t.Currency, currency, StringComparison.OrdinalIgnoreCase)), attributedNetBefore);
         return reached is null || reached.CommissionRateBps <= rule.RateBps ? (rule.RateBps, null) : (reached.CommissionRateBps, reached.TierCode);
     }
 

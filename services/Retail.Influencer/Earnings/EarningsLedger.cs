@@ -420,8 +420,8 @@ public sealed class EarningsLedger(
         ?? (await campaigns.FindAsync(orgcode, "code", code.Trim().ToUpperInvariant(), ct))?.Record;
 
     /// <summary>
-    /// The org's active discount tiers through the <c>active</c> index (a few per org; bounded pages). A private lookup until
-    /// the campaigns area's <c>DiscountTiers.For</c> is merged.
+    /// The org's active discount tiers through the <c>active</c> index (a few per org; bounded pages); the rate is then
+    /// decided by <see cref="EarningRules.RateFor"/> through the campaigns area's <c>DiscountTiers.For</c>.
     /// </summary>
     private async Task<IReadOnlyList<DiscountTier>> ActiveTiersAsync(string orgcode, CancellationToken ct)
     {

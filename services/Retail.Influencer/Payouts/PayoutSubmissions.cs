@@ -23,28 +23,8 @@ public sealed class PayoutSubmissions(RecordStore<Payout> payouts, RecordStore<E
 {
     public const int MaxAttempts = 8;
 
-    /// <summary>The readiness checks a profile fails (empty: ready), the amount aside.</summary>
-    public static List<string> Unready(InfluencerProfile profile)
-    {
-        var reasons = new List<string>();
-        if (profile.Status != ProfileStatus.Active)
-        {
-            reasons.Add("profile_not_active");
-        }
-        if (!profile.PayoutReady)
-        {
-            reasons.Add("payouts_not_enabled");
-        }
-        if (string.IsNullOrWhiteSpace(profile.PayoutMethodRef))
-        {
-            reasons.Add("payout_method_missing");
-        }
-        if (profile.TaxFormStatus != TaxFormStatus.Verified)
-        {
-            reasons.Add("tax_form_not_verified");
-        }
-        return reasons;
-    }
+    /// <summary>The readiness checks a profile fails (empty: ready), the amount aside: the same reasons <c>/payout/ready/get</c> gives.</summary>
+    public static List<string> Unready(InfluencerProfile profile) => [.. PayoutReadiness.Reasons(profile, long.MaxValue)];
 
     /// <summary>
     /// Pays the profile's available earnings once. A payout of the profile still <c>submitted</c> (the provider did not
@@ -77,7 +57,7 @@ public sealed class PayoutSubmissions(RecordStore<Payout> payouts, RecordStore<E
             }
             if (amount < profile.MinimumPayoutMinor || amount <= 0)
             {
-                reasons.Add("below_minimum");
+                reasons.Add(PayoutReadiness.BelowMinimum);
             }
             if (reasons.Count > 0)
             {

@@ -20,7 +20,7 @@ public static class PayoutReadiness
         {
             reasons.Add(ProfileNotActive);
         }
-        if (profile.PayoutMethodRef is null)
+        if (string.IsNullOrWhiteSpace(profile.PayoutMethodRef))
         {
             reasons.Add(NoPayoutMethod);
         }

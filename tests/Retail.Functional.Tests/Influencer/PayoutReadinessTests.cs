@@ -20,15 +20,15 @@ public sealed class PayoutReadinessTests(InfluencerHost host) : IClassFixture<In
         var before = await org.Post(org.Viewer, "/influencer/payout/ready/get", new { profile_guid = guid }).Ok();
         Assert.False(before.GetProperty("ready").GetBoolean());
         Assert.Equal(["no_payout_method", "tax_form_not_verified", "disabled", "below_minimum"], Reasons(before));
-        Assert.Equal(0, before.Num("available_minor"));
+        Assert.Equal(0, before.Long("available_minor"));
 
         var set = await org.Post("/influencer/payout/ready/set", new
         {
             profile_guid = guid, payout_method_ref = "pm_test_abcdef12", tax_form_status = "verified", minimum_payout_minor = 5000, enabled = true,
-            expected_revision = profile.Num("revision"),
+            expected_revision = profile.Long("revision"),
         }).Ok();
         Assert.Equal((true, "pm_test_abcdef12", "verified", 5000L, 2L),
-            (set.GetProperty("enabled").GetBoolean(), set.Str("payout_method_ref"), set.Str("tax_form_status"), set.Num("minimum_payout_minor"), set.Num("revision")));
+            (set.GetProperty("enabled").GetBoolean(), set.Str("payout_method_ref"), set.Str("tax_form_status"), set.Long("minimum_payout_minor"), set.Long("revision")));
         // Everything is in place but money: nothing is available yet.
         Assert.Equal(["below_minimum"], Reasons(set));
         Assert.False(set.GetProperty("ready").GetBoolean());
@@ -58,7 +58,7 @@ public sealed class PayoutReadinessTests(InfluencerHost host) : IClassFixture<In
             .Problem(HttpStatusCode.BadRequest, "expected_revision_required");
         var stale = await org.Post("/influencer/payout/ready/set", new { profile_guid = guid, enabled = true, expected_revision = 7 })
             .Problem(HttpStatusCode.Conflict, "revision_mismatch");
-        Assert.Equal(1, stale.Num("current_revision"));
+        Assert.Equal(1, stale.Long("current_revision"));
         await org.Post("/influencer/payout/ready/set", new { profile_guid = guid, payout_method_ref = "4111111111111111", expected_revision = 1 })
             .Problem(HttpStatusCode.BadRequest, "validation_failed");
         await org.Post("/influencer/payout/ready/set", new { profile_guid = guid, minimum_payout_minor = -1, expected_revision = 1 })

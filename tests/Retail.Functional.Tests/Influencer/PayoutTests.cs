@@ -168,7 +168,7 @@ public sealed class PayoutTests(InfluencerHost host) : IClassFixture<InfluencerH
 
         var refused = await org.Post("/influencer/payout/submit", new { profile_guid = seeded.ProfileGuid })
             .Problem(HttpStatusCode.UnprocessableEntity, "payout_not_ready");
-        Assert.Equal(["profile_not_active", "payouts_not_enabled", "payout_method_missing", "tax_form_not_verified", "below_minimum"],
+        Assert.Equal(["profile_not_active", "no_payout_method", "tax_form_not_verified", "disabled", "below_minimum"],
             refused.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!).ToList());
         Assert.Equal((500, 10_000), (refused.GetProperty("available_minor").GetInt64(), refused.GetProperty("minimum_payout_minor").GetInt64()));
 

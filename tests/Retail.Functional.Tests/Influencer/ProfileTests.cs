@@ -8,10 +8,6 @@ namespace Retail.Functional.Tests.Influencer;
 /// <summary>The steps the profile, campaign, tier and readiness tests share.</summary>
 internal static class CampaignAreaSteps
 {
-    public static string Str(this JsonElement json, string name) => json.GetProperty(name).GetString()!;
-
-    public static long Num(this JsonElement json, string name) => json.GetProperty(name).GetInt64();
-
     public static Task<HttpResponseMessage> CreateProfile(this InfluencerOrg org, string handle, string? payoutRef = null, TestUser? user = null) =>
         org.Post(user ?? org.Clerk, "/influencer/profile/create",
             new { handle, display_name = $"Ada {handle}", email = $"  {handle}@Example.COM ", payout_method_ref = payoutRef, currency = "eur" });
@@ -41,7 +37,7 @@ internal static class CampaignAreaSteps
 
     public static Task<HttpResponseMessage> SetCampaignStatus(this InfluencerOrg org, JsonElement campaign, string status, TestUser? user = null) =>
         org.Post(user ?? org.Owner, "/influencer/campaign/status/set",
-            new { campaign_guid = campaign.Str("campaign_guid"), status, expected_revision = campaign.Num("revision") });
+            new { campaign_guid = campaign.Str("campaign_guid"), status, expected_revision = campaign.Long("revision") });
 }
 
 /// <summary>Influencer profiles over HTTP (UC-INF-001, first half): create, unique handle, get by guid or handle, roles and bad input.</summary>
@@ -54,7 +50,7 @@ public sealed class ProfileTests(InfluencerHost host) : IClassFixture<Influencer
         var created = await org.CreateProfile("Ada.Lovelace", "pm_test_4242abcd").Ok(HttpStatusCode.Created);
         Assert.Equal(("ada.lovelace", "active", "EUR", "ada.lovelace@example.com", "pm_test_4242abcd", "missing", 1L),
             (created.Str("handle"), created.Str("status"), created.Str("currency"), created.Str("email"), created.Str("payout_method_ref"),
-                created.Str("tax_form_status"), created.Num("revision")));
+                created.Str("tax_form_status"), created.Long("revision")));
 
         var guid = created.Str("profile_guid");
         var byGuid = await org.Post(org.Viewer, "/influencer/profile/get", new { profile_guid = guid }).Ok();

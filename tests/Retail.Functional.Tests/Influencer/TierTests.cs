@@ -25,9 +25,9 @@ public sealed class TierTests(InfluencerHost host) : IClassFixture<InfluencerHos
         await Set(org, "gold", 500_000, 1500).Ok();
         await Set(org, "bronze", 0, 500).Ok();
         var silver = await Set(org, "Silver", 100_000, 1000).Ok();
-        Assert.Equal(("silver", 100_000L, 1000, 500, true, 1L), (silver.Str("tier_code"), silver.Num("threshold_minor"),
+        Assert.Equal(("silver", 100_000L, 1000, 500, true, 1L), (silver.Str("tier_code"), silver.Long("threshold_minor"),
             silver.GetProperty("commission_rate_bps").GetInt32(), silver.GetProperty("buyer_discount_bps").GetInt32(), silver.GetProperty("active").GetBoolean(),
-            silver.Num("revision")));
+            silver.Long("revision")));
 
         Assert.Equal(["bronze", "silver", "gold"], Codes(await org.Post(org.Viewer, "/influencer/discount-tier/list", new { }).Ok()));
         var first = await org.Post(org.Viewer, "/influencer/discount-tier/list", new { limit = 2 }).Ok();
@@ -36,7 +36,7 @@ public sealed class TierTests(InfluencerHost host) : IClassFixture<InfluencerHos
 
         // A change needs the revision; switching a tier off takes it out of the active list.
         var changed = await Set(org, "silver", 150_000, 1100, revision: 1, active: false).Ok();
-        Assert.Equal((150_000L, false, 2L), (changed.Num("threshold_minor"), changed.GetProperty("active").GetBoolean(), changed.Num("revision")));
+        Assert.Equal((150_000L, false, 2L), (changed.Long("threshold_minor"), changed.GetProperty("active").GetBoolean(), changed.Long("revision")));
         Assert.Equal(["bronze", "gold"], Codes(await org.Post(org.Viewer, "/influencer/discount-tier/list", new { active = true }).Ok()));
         var got = await org.Post(org.Viewer, "/influencer/discount-tier/get", new { tier_code = "SILVER" }).Ok();
         Assert.Equal(1100, got.GetProperty("commission_rate_bps").GetInt32());
@@ -52,7 +52,7 @@ public sealed class TierTests(InfluencerHost host) : IClassFixture<InfluencerHos
         await Set(org, "base", 0, 500).Ok();
         await Set(org, "base", 0, 600).Problem(HttpStatusCode.BadRequest, "expected_revision_required");
         var stale = await Set(org, "base", 0, 600, revision: 5).Problem(HttpStatusCode.Conflict, "revision_mismatch");
-        Assert.Equal(1, stale.Num("current_revision"));
+        Assert.Equal(1, stale.Long("current_revision"));
         await Set(org, "fresh", 0, 600, revision: 3).Problem(HttpStatusCode.Conflict, "revision_mismatch");
 
         await Set(org, "neg", -1, 500).Problem(HttpStatusCode.BadRequest, "validation_failed");
