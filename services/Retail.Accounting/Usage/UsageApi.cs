@@ -83,8 +83,16 @@ public static class UsageApi
             ingests.Add(IngestOf(e.Id!, org, e.Service!, e.Operation, e.Cccode, e.PrincipalId!, Codes.Normalize(e.PrincipalKind), e.Status!.Value,
                 e.DurationMs!.Value, e.RequestBytes, e.ResponseBytes, e.TraceId, e.RequestId, e.At!.Value));
         }
-        var written = await writer.WriteAsync(ingests, ct);
-        return TypedResults.Ok(new RecordEventsResult(written.Recorded, written.Duplicates));
+        try
+        {
+            var written = await writer.WriteAsync(ingests, ct);
+            return TypedResults.Ok(new RecordEventsResult(written.Recorded, written.Duplicates));
+        }
+        catch (UsageWriteFailedException)
+        {
+            // Nothing of the batch was stored; the same events (same ids) may simply be sent again.
+            return ApiProblem.DependencyUnavailable("accounting usage store");
+        }
     }
 
     public static async Task<Results<Ok<UsageRecord>, ProblemHttpResult>> GetEvent(GetEventRequest request, RecordStore<UsageRecord> records,

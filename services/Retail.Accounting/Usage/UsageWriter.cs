@@ -106,9 +106,10 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
         catch (Exception ex)
         {
             logger.LogError(ex, "A usage batch of {Writes} writes could not be stored", batch.Count);
+            var failed = ex as UsageWriteFailedException ?? new UsageWriteFailedException("The usage batch could not be stored.", ex);
             foreach (var pending in batch)
             {
-                pending.Done.TrySetException(ex);
+                pending.Done.TrySetException(failed);
             }
         }
     }
@@ -195,7 +196,7 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
             }
             if (attempt >= _options.Attempts)
             {
-                throw new InvalidOperationException($"A usage batch lost {attempt} races in a row ({outcome.Outcome} on {outcome.Entity}).");
+                throw new UsageWriteFailedException($"A usage batch lost {attempt} races in a row ({outcome.Outcome} on {outcome.Entity}).");
             }
             logger.LogDebug("A usage batch lost a race ({Outcome} on {Entity}); deciding it again", outcome.Outcome, outcome.Entity);
         }
@@ -208,3 +209,6 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
         public TaskCompletionSource<UsageWritten> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>The batch holding a write was not stored (it kept losing races, or the store failed): nothing of it was written.</summary>
+public sealed class UsageWriteFailedException(string message, Exception? inner = null) : Exception(message, inner);
