@@ -12,6 +12,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["pricing"] = PricingBenchmark.RunAsync,
     ["storefront"] = StorefrontBenchmark.RunAsync,
     ["orders"] = OrderBenchmark.RunAsync,
+    ["usage"] = UsageBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -31,6 +31,9 @@ public sealed record UsageRecord : Record
 
     public long RequestBytes { get; init; }
 
+    /// <summary>The response's declared Content-Length (0 when it declared none).</summary>
+    public long ResponseBytes { get; init; }
+
     public required double DurationMs { get; init; }
 
     public string? TraceId { get; init; }
@@ -45,15 +48,19 @@ public sealed record UsageRecord : Record
     [JsonIgnore]
     public override string Key => EventId;
 
+    /// <summary>Lists by day range (and app), by app and day range, by cost centre and day range; lineage by trace and by request.</summary>
     public static readonly RecordType<UsageRecord> Type = new RecordType<UsageRecord>("usage")
         .IndexBy("day", "app")
+        .IndexBy("app", "day")
         .IndexBy("cccode", "day")
-        .IndexBy("trace_id");
+        .IndexBy("trace_id")
+        .IndexBy("request_id");
 }
 
 /// <summary>
 /// Usage of one org on one local day for one app and cost centre (UC-ACC-001): maintained incrementally as usage records
-/// are stored (in the same transaction), and recomputable for a day from the records. Key <c>{day}|{app}|{cccode or -}</c>.
+/// are stored (in the same transaction), and recomputable for a day from the records. Key <c>{day}:{app}:{cccode or -}</c>
+/// (not <c>|</c>: the record store keeps keys with <c>|</c> out, it separates the parts of its own state keys).
 /// </summary>
 public sealed record UsageRollup : Record
 {
@@ -77,9 +84,10 @@ public sealed record UsageRollup : Record
     [JsonIgnore]
     public override string Key => RollupKey;
 
-    public static string KeyOf(string day, string app, string? cccode) => $"{day}|{app}|{cccode ?? "-"}";
+    public static string KeyOf(string day, string app, string? cccode) => $"{day}:{app}:{cccode ?? "-"}";
 
     public static readonly RecordType<UsageRollup> Type = new RecordType<UsageRollup>("usage_rollup")
         .IndexBy("day", "app")
+        .IndexBy("app", "day")
         .IndexBy("cccode", "day");
 }

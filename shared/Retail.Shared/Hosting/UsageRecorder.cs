@@ -10,7 +10,12 @@ using Retail.Shared.State;
 
 namespace Retail.Shared.Hosting;
 
-/// <summary>One authenticated request, as Accounting meters it (topic <c>usage</c>).</summary>
+/// <summary>
+/// One authenticated request, as Accounting meters it (topic <c>usage</c>). <see cref="Id"/> is also the CloudEvent id, so a
+/// consumer dedupes on it whether the transport forwards CloudEvent attributes or not; <see cref="TraceId"/> and
+/// <see cref="RequestId"/> lead back to the request (lineage); <see cref="ResponseBytes"/> is the response's
+/// Content-Length where the response declared one (a streamed body is not counted on the request path).
+/// </summary>
 public sealed record UsageEvent(
     string Service,
     string Operation,
@@ -21,7 +26,11 @@ public sealed record UsageEvent(
     int Status,
     double DurationMs,
     long? RequestBytes,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? Id = null,
+    string? TraceId = null,
+    string? RequestId = null,
+    long? ResponseBytes = null);
 
 /// <summary>
 /// Collects usage events off the request path and writes them to each service's outbox in batches,
@@ -87,8 +96,11 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
             var tx = new StateTransaction();
             foreach (var usage in group)
             {
-                tx.Publish(new OutboxMessage(Guid.CreateVersion7().ToString(), Events.Topics.Usage, "usage.recorded", group.Key,
-                    $"usage/{usage.Service}", usage.Orgcode, RetailJson.ToBytes(usage), clock.GetUtcNow()));
+                // No subject: usage needs no order (Accounting dedupes by id and counts commutatively), and a subject would make
+                // the embedded dispatcher deliver one app's usage one at a time; unordered deliveries run side by side and the
+                // consumer's group commit gathers them into one transaction.
+                tx.Publish(new OutboxMessage(usage.Id ?? Guid.CreateVersion7().ToString(), Events.Topics.Usage, "usage.recorded", group.Key,
+                    null, usage.Orgcode, RetailJson.ToBytes(usage), clock.GetUtcNow()));
             }
             try
             {
@@ -104,6 +116,38 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
                 logger.LogError(ex, "Could not record {Count} usage events for {Service}", group.Count(), group.Key);
             }
         }
+    }
+
+    /// <summary>The W3C trace id: the current activity's when tracing is on, else the one the caller's <c>traceparent</c> names.</summary>
+    internal static string? TraceIdOf(HttpContext http)
+    {
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity)
+        {
+            return activity.TraceId.ToHexString();
+        }
+        // traceparent: version "-" trace-id (32 hex) "-" parent-id "-" flags
+        var header = http.Request.Headers["traceparent"].ToString();
+        if (header.Length >= 55 && header[2] == '-' && header[35] == '-')
+        {
+            var traceId = header.AsSpan(3, 32);
+            if (IsLowerHex(traceId) && traceId.ContainsAnyExcept('0'))
+            {
+                return traceId.ToString();
+            }
+        }
+        return null;
+    }
+
+    private static bool IsLowerHex(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }
 
@@ -126,8 +170,41 @@ public sealed class UsageMiddleware(RequestDelegate next, UsageRecorder recorder
                     : http.Request.Path.Value ?? "";
                 recorder.Record(new UsageEvent(appId, operation, context.Orgcode, principal.Id,
                     System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(principal.Kind.ToString()), context.CostCentreCode, http.Response.StatusCode,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds, http.Request.ContentLength, clock.GetUtcNow()));
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds, http.Request.ContentLength, clock.GetUtcNow(),
+                    Guid.CreateVersion7().ToString(), TraceIdOf(http), context.RequestId is { Length: > 0 } id ? id : null, http.Response.ContentLength));
             }
         }
+    }
+
+    /// <summary>The W3C trace id: the current activity's when tracing is on, else the one the caller's <c>traceparent</c> names.</summary>
+    internal static string? TraceIdOf(HttpContext http)
+    {
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity)
+        {
+            return activity.TraceId.ToHexString();
+        }
+        // traceparent: version "-" trace-id (32 hex) "-" parent-id "-" flags
+        var header = http.Request.Headers["traceparent"].ToString();
+        if (header.Length >= 55 && header[2] == '-' && header[35] == '-')
+        {
+            var traceId = header.AsSpan(3, 32);
+            if (IsLowerHex(traceId) && traceId.ContainsAnyExcept('0'))
+            {
+                return traceId.ToString();
+            }
+        }
+        return null;
+    }
+
+    private static bool IsLowerHex(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

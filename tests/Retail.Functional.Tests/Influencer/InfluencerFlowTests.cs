@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Retail.Functional.Tests.Infrastructure;
+using Retail.Functional.Tests.Ofm;
 using Retail.Functional.Tests.Scm;
 using Retail.Influencer.Earnings;
 

@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Options;
+using Retail.Shared.Events;
+using Retail.Shared.Hosting;
+
+namespace Retail.Accounting.Usage;
+
+/// <summary>
+/// Usage events, lineage, rollups and the reconcile report: operator-only. <c>x-orgcode</c> names the org whose usage is
+/// read (any org: the operator acts in all); left out, the operator's own bucket (<see cref="UsageRecord.NoOrg"/>: usage
+/// with no org). The <c>usage</c> topic's subscriber stores every metered request through the same group-commit writer.
+/// </summary>
+public static class UsageApi
+{
+    public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder routes)
+    {
+        var pubSub = routes.ServiceProvider.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName;
+        routes.MapPost("/events/usage", OnUsage).WithTopic(pubSub, Topics.Usage).RequireInternal().ExcludeFromDescription();
+
+        var events = routes.MapGroup("/event").WithTags("Usage events").RequireOperator();
+        events.MapPost("/record", RecordEvents).AsWrite().WithBodyLimit(4 * 1024 * 1024)
+            .WithSummary("Store 1–1000 usage events (an import, a replay); idempotent by event id, counted into their rollups once.");
+        events.MapPost("/get", GetEvent).WithSummary("A usage record by its event id.");
+        events.MapPost("/list", ListEvents).WithSummary("Usage records of a day range, by app and/or cost centre.");
+
+        routes.MapGroup("/lineage").WithTags("Lineage").RequireOperator()
+            .MapPost("/list", ListLineage).WithSummary("The usage of one trace or one request, or of a cost centre over a day range.");
+
+        var rollups = routes.MapGroup("/usage/rollup").WithTags("Usage rollups").RequireOperator();
+        rollups.MapPost("/get", GetRollup).WithSummary("One day's usage of an app and cost centre (UC-ACC-001).");
+        rollups.MapPost("/list", ListRollups).WithSummary("Daily usage rollups of a day range, by app and/or cost centre (UC-ACC-001).");
+        rollups.MapPost("/recompute", RecomputeRollups).AsWrite()
+            .WithSummary("Rebuild one day's rollups from its usage records (repairs what the reconcile report finds).");
+
+        routes.MapGroup("/reconcile").WithTags("Reconcile").RequireOperator()
+            .MapPost("/report", ReconcileReport).WithSummary("Usage records against rollups per day × app × cost centre: the mismatches.");
+        return routes;
+    }
+
+    private static string OrgOf(RequestContext context) => context.Orgcode ?? UsageRecord.NoOrg;
+
+    /// <summary>
+    /// One usage event from the topic: acked (200) once the batch holding it committed; a malformed one is 400 (dead-lettered,
+    /// a redelivery would not mend it). Its id is the payload's, else the CloudEvent's.
+    /// </summary>
+    public static async Task<Results<Ok<RecordEventsResult>, BadRequest>> OnUsage(HttpContext http, UsageWriter writer, CancellationToken ct)
+    {
+        var (_, usage) = await OrgEventBody.ReadAsync<UsageEvent>(http, ct);
+        var id = usage?.Id ?? (http.Request.Headers["ce-id"].ToString() is { Length: > 0 } ce ? ce : null);
+        if (usage is null || id is null || !UsageRequestRules.IsIdentifier(id) || usage.Service is null || usage.PrincipalId is null)
+        {
+            return TypedResults.BadRequest();
+        }
+        var ingest = IngestOf(id, usage.Orgcode, usage.Service, usage.Operation, usage.Cccode, usage.PrincipalId, usage.PrincipalKind,
+            usage.Status, usage.DurationMs, usage.RequestBytes, usage.ResponseBytes, usage.TraceId, usage.RequestId, usage.At);
+        var written = await writer.WriteAsync([ingest], ct);
+        return TypedResults.Ok(new RecordEventsResult(written.Recorded, written.Duplicates));
+    }
+
+    private static UsageIngest IngestOf(string id, string? orgcode, string service, string? operation, string? cccode, string principalId,
+        string? principalKind, int status, double durationMs, long? requestBytes, long? responseBytes, string? traceId, string? requestId,
+        DateTimeOffset at)
+    {
+        var org = orgcode is { Length: > 0 } ? Codes.Normalize(orgcode) : UsageRecord.NoOrg;
+        return new UsageIngest(id, Codes.IsValid(org) ? org : UsageRecord.NoOrg, Codes.Normalize(service), operation ?? "", cccode is null ? null : Codes.Normalize(cccode),
+            principalId, principalKind ?? "user", status, Math.Max(0, durationMs), Math.Max(0, requestBytes ?? 0), Math.Max(0, responseBytes ?? 0),
+            traceId, requestId, at.ToUniversalTime());
+    }
+
+    public static async Task<Results<Ok<RecordEventsResult>, ProblemHttpResult>> RecordEvents(RecordEventsRequest request, UsageWriter writer,
+        RequestContext context, CancellationToken ct)
+    {
+        var header = context.Orgcode;
+        var ingests = new List<UsageIngest>(request.Events!.Count);
+        for (var i = 0; i < request.Events.Count; i++)
+        {
+            var e = request.Events[i];
+            var org = e.Orgcode is null ? header : Codes.Normalize(e.Orgcode);
+            if (header is not null && org != header)
+            {
+                return ApiProblem.Create(StatusCodes.Status400BadRequest, ProblemCodes.ContextMismatch, "The body names another org.",
+                    $"events[{i}].orgcode differs from x-orgcode.");
+            }
+            ingests.Add(IngestOf(e.Id!, org, e.Service!, e.Operation, e.Cccode, e.PrincipalId!, Codes.Normalize(e.PrincipalKind), e.Status!.Value,
+                e.DurationMs!.Value, e.RequestBytes, e.ResponseBytes, e.TraceId, e.RequestId, e.At!.Value));
+        }
+        try
+        {
+            var written = await writer.WriteAsync(ingests, ct);
+            return TypedResults.Ok(new RecordEventsResult(written.Recorded, written.Duplicates));
+        }
+        catch (UsageWriteFailedException)
+        {
+            // Nothing of the batch was stored; the same events (same ids) may simply be sent again.
+            return ApiProblem.DependencyUnavailable("accounting usage store");
+        }
+    }
+
+    public static async Task<Results<Ok<UsageRecord>, ProblemHttpResult>> GetEvent(GetEventRequest request, RecordStore<UsageRecord> records,
+        RequestContext context, CancellationToken ct)
+    {
+        var found = await records.GetAsync(OrgOf(context), request.EventId!, ct: ct);
+        return found is null ? ApiProblem.NotFound("No such usage event.") : TypedResults.Ok(found.Record);
+    }
+
+    public static async Task<Ok<Page<UsageRecord>>> ListEvents(ListEventsRequest request, RecordStore<UsageRecord> records, RequestContext context,
+        CancellationToken ct) =>
+        TypedResults.Ok(await records.ListAsync(OrgOf(context), Filters(request.DayFrom!, request.DayTo!, request.App, request.Cccode),
+            Paging.LimitOf(request), request.NextToken, ct: ct));
+
+    public static async Task<Ok<Page<UsageRecord>>> ListLineage(ListLineageRequest request, RecordStore<UsageRecord> records, RequestContext context,
+        CancellationToken ct)
+    {
+        IReadOnlyList<StateFilter> filters = request.TraceId is { } trace ? [StateFilter.Eq("trace_id", trace)]
+            : request.RequestId is { } requestId ? [StateFilter.Eq("request_id", requestId)]
+            : Filters(request.DayFrom!, request.DayTo!, null, request.Cccode);
+        return TypedResults.Ok(await records.ListAsync(OrgOf(context), filters, Paging.LimitOf(request), request.NextToken, ct: ct));
+    }
+
+    public static async Task<Results<Ok<UsageRollup>, ProblemHttpResult>> GetRollup(GetRollupRequest request, RecordStore<UsageRollup> rollups,
+        RequestContext context, CancellationToken ct)
+    {
+        var key = UsageRollup.KeyOf(request.Day!, Codes.Normalize(request.App), request.Cccode is null ? null : Codes.Normalize(request.Cccode));
+        var found = await rollups.GetAsync(OrgOf(context), key, ct: ct);
+        return found is null ? ApiProblem.NotFound("No usage of that app and cost centre on that day.") : TypedResults.Ok(found.Record);
+    }
+
+    public static async Task<Ok<Page<UsageRollup>>> ListRollups(ListRollupsRequest request, RecordStore<UsageRollup> rollups, RequestContext context,
+        CancellationToken ct) =>
+        TypedResults.Ok(await rollups.ListAsync(OrgOf(context), Filters(request.DayFrom!, request.DayTo!, request.App, request.Cccode),
+            Paging.LimitOf(request), request.NextToken, ct: ct));
+
+    public static async Task<Results<Ok<RecomputeResult>, ProblemHttpResult>> RecomputeRollups(RecomputeRollupsRequest request, UsageDays days,
+        RequestContext context, CancellationToken ct)
+    {
+        var result = await days.RecomputeAsync(OrgOf(context), request.Day!, ct);
+        return result is null
+            ? ApiProblem.DependencyUnavailable("accounting (the day's rollups kept changing while they were rebuilt; try again)")
+            : TypedResults.Ok(result);
+    }
+
+    public static async Task<Ok<ReconcileReport>> ReconcileReport(ReconcileReportRequest request, UsageDays days, RequestContext context,
+        CancellationToken ct) =>
+        TypedResults.Ok(await days.ReconcileAsync(OrgOf(context), request.DayFrom!, request.DayTo!, ct));
+
+    /// <summary>A day range (inclusive) with an app and/or cost centre: each combination has an index (app_day, cccode_day, day_app).</summary>
+    internal static List<StateFilter> Filters(string from, string to, string? app, string? cccode)
+    {
+        var filters = new List<StateFilter>();
+        if (app is not null)
+        {
+            filters.Add(StateFilter.Eq("app", Codes.Normalize(app)));
+        }
+        if (cccode is not null)
+        {
+            filters.Add(StateFilter.Eq("cccode", Codes.Normalize(cccode)));
+        }
+        filters.Add(StateFilter.Above("day", from, inclusive: true));
+        filters.Add(StateFilter.Below("day", to, inclusive: true));
+        return filters;
+    }
+}

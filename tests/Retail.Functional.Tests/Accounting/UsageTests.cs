@@ -1,0 +1,188 @@
+using System.Net;
+using System.Text.Json;
+using Retail.Functional.Tests.Infrastructure;
+using Retail.Functional.Tests.Ofm;
+
+namespace Retail.Functional.Tests.Accounting;
+
+/// <summary>Usage events (issue 20, UC-ACC-001): recorded in batches by id, stored once, read back; operator-only; bad input is 4xx.</summary>
+public sealed class UsageTests(AccountingHost host) : IClassFixture<AccountingHost>
+{
+    [Fact]
+    public async Task UC_ACC_001_recorded_events_are_stored_once_by_id_and_read_back_by_get_and_list()
+    {
+        var org = OfmSteps.NewOrgcode("accu");
+        var ids = UsageSteps.NewIds(3);
+        var events = new object[]
+        {
+            UsageSteps.Event(ids[0], org, "pvm", "2026-11-30T10:00:00Z", cccode: "cc-web", requestBytes: 100, responseBytes: 400),
+            UsageSteps.Event(ids[1], org, "scm", "2026-11-30T11:00:00Z", status: 422),
+            UsageSteps.Event(ids[2], org, "pvm", "2026-12-01T09:00:00Z", cccode: "cc-web"),
+            UsageSteps.Event(ids[0], org, "pvm", "2026-11-30T10:00:00Z", cccode: "cc-web", requestBytes: 100, responseBytes: 400),
+        };
+        var first = await host.Operator.Post("/accounting/event/record", new { events }, org).Ok();
+        Assert.Equal((3, 1), (first.GetProperty("recorded").GetInt32(), first.GetProperty("duplicates").GetInt32()));
+        var again = await host.Operator.Post("/accounting/event/record", new { events = events[..3] }, org).Ok();
+        Assert.Equal((0, 3), (again.GetProperty("recorded").GetInt32(), again.GetProperty("duplicates").GetInt32()));
+
+        var got = await host.Operator.Post("/accounting/event/get", new { event_id = ids[0] }, org).Ok();
+        Assert.Equal("pvm", got.GetProperty("app").GetString());
+        Assert.Equal("cc-web", got.GetProperty("cccode").GetString());
+        Assert.Equal("2026-11-30", got.GetProperty("day").GetString());
+        Assert.Equal(400, got.GetProperty("response_bytes").GetInt64());
+        Assert.Equal(1, got.GetProperty("revision").GetInt64());
+
+        Assert.Equal(3, (await UsageSteps.ListAll(host.Operator, "/accounting/event/list", new { day_from = "2026-11-30", day_to = "2026-12-01" }, org)).Count);
+        Assert.Equal(new[] { ids[0], ids[2] }.Order(), (await UsageSteps.ListAll(host.Operator, "/accounting/event/list",
+            new { day_from = "2026-11-30", day_to = "2026-12-01", app = "pvm" }, org)).Select(e => e.GetProperty("event_id").GetString()!).Order());
+        Assert.Equal([ids[0]], (await UsageSteps.ListAll(host.Operator, "/accounting/event/list",
+            new { day_from = "2026-11-30", day_to = "2026-11-30", cccode = "cc-web" }, org)).Select(e => e.GetProperty("event_id").GetString()!));
+        var paged = await host.Operator.Post("/accounting/event/list", new { day_from = "2026-11-30", day_to = "2026-12-01", limit = 2 }, org).Ok();
+        Assert.Equal(2, paged.GetProperty("items").GetArrayLength());
+        Assert.NotEqual(JsonValueKind.Null, paged.GetProperty("next_token").ValueKind);
+
+        // Tenant isolation: another org does not see them.
+        await host.Operator.Post("/accounting/event/get", new { event_id = ids[0] }, OfmSteps.NewOrgcode("accx")).Problem(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task UC_ACC_001_a_redelivered_topic_event_is_stored_and_counted_once()
+    {
+        var org = OfmSteps.NewOrgcode("accr");
+        var id = Guid.CreateVersion7().ToString();
+        var usage = new
+        {
+            service = "crm", operation = "/customer/get", orgcode = org, principal_id = "u-1", principal_kind = "user", cccode = (string?)null,
+            status = 200, duration_ms = 3.5, request_bytes = 12, at = "2026-11-29T08:00:00Z", id,
+        };
+        // The subscriber as the bus calls it, twice with the same event (the operator may call internal endpoints).
+        for (var i = 0; i < 2; i++)
+        {
+            await host.Operator.PostJsonAsync("/accounting/events/usage", usage).Ok();
+        }
+        var rollup = await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-11-29", app = "crm" }, org).Ok();
+        Assert.Equal(1, rollup.GetProperty("count").GetInt64());
+        Assert.Equal(12, rollup.GetProperty("bytes").GetInt64());
+
+        // Usage with no org is the operator's: read without x-orgcode.
+        var none = Guid.CreateVersion7().ToString();
+        await host.Operator.PostJsonAsync("/accounting/events/usage", usage with { orgcode = (string)null!, id = none }).Ok();
+        var stored = await host.Operator.PostJsonAsync("/accounting/event/get", new { event_id = none }).Ok();
+        Assert.Equal("crm", stored.GetProperty("app").GetString());
+        await host.Operator.Post("/accounting/event/get", new { event_id = none }, org).Problem(HttpStatusCode.NotFound, "not_found");
+
+        // A body that is no usage event is refused (400: dead-lettered, not retried for ever).
+        using var bad = await host.Operator.PostJsonAsync("/accounting/events/usage", new { hello = "world" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_the_operator_reaches_accounting_an_org_owner_gets_403()
+    {
+        var org = OfmSteps.NewOrgcode("acco");
+        var owner = host.Factory.NewUser("owner");
+        await host.Operator.ActiveOrg(org, owner.UserGuid);
+        var calls = new (string Path, object Body)[]
+        {
+            ("/accounting/event/record", new { events = new[] { UsageSteps.Event(Guid.NewGuid().ToString(), org, "pvm", "2026-11-30T10:00:00Z") } }),
+            ("/accounting/event/get", new { event_id = "x" }),
+            ("/accounting/event/list", new { day_from = "2026-11-30", day_to = "2026-11-30" }),
+            ("/accounting/lineage/list", new { request_id = "r-1" }),
+            ("/accounting/usage/rollup/get", new { day = "2026-11-30", app = "pvm" }),
+            ("/accounting/usage/rollup/list", new { day_from = "2026-11-30", day_to = "2026-11-30" }),
+            ("/accounting/usage/rollup/recompute", new { day = "2026-11-30" }),
+            ("/accounting/reconcile/report", new { day_from = "2026-11-30", day_to = "2026-11-30" }),
+        };
+        using var anonymous = host.Factory.CreateClient();
+        foreach (var (path, body) in calls)
+        {
+            await owner.Client.Post(path, body, org).Problem(HttpStatusCode.Forbidden, "forbidden");
+            await anonymous.Post(path, body, org).Problem(HttpStatusCode.Unauthorized, "unauthenticated");
+        }
+        await owner.Client.Post("/accounting/events/usage", new { }, org).Problem(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task Bad_input_is_a_4xx_problem_with_a_stable_code()
+    {
+        var org = OfmSteps.NewOrgcode("accb");
+        var ok = UsageSteps.Event(Guid.NewGuid().ToString(), org, "pvm", "2026-11-30T10:00:00Z");
+        await host.Operator.Post("/accounting/event/record", new { events = Array.Empty<object>() }, org).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/record", new { events = Enumerable.Range(0, 1001).Select(_ => ok).ToArray() }, org)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/record", new { }, org).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/record", new { events = new[] { new { service = "pvm" } } }, org)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/record",
+            new { events = new[] { UsageSteps.Event("a|b", org, "pvm", "2026-11-30T10:00:00Z") } }, org).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/record",
+            new { events = new[] { UsageSteps.Event(Guid.NewGuid().ToString(), org, "pvm", "2026-11-30T10:00:00Z", traceId: "not-a-trace") } }, org)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/record", new { events = new[] { ok }, extra = 1 }, org).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/record", "{\"events\": [", org).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/record", new { events = new[] { ok } }, OfmSteps.NewOrgcode("accz"))
+            .Problem(HttpStatusCode.BadRequest, "context_mismatch");
+
+        await host.Operator.Post("/accounting/event/get", new { }, org).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/get", new { event_id = Guid.NewGuid().ToString() }, org).Problem(HttpStatusCode.NotFound, "not_found");
+        await host.Operator.Post("/accounting/event/list", new { day_from = "2026-11-31", day_to = "2026-12-01" }, org)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/list", new { day_from = "2026-12-02", day_to = "2026-12-01" }, org)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/list", new { day_from = "2026-12-01" }, org).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/list", new { day_from = "2026-12-01", day_to = "2026-12-01", limit = 501 }, org)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/event/list", new { day_from = "2026-12-01", day_to = "2026-12-01", next_token = "garbage" }, org)
+            .Problem(HttpStatusCode.BadRequest, "invalid_next_token");
+        await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-12-01" }, org).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-12-01", app = "Not A Code!" }, org)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-12-01", app = "pvm" }, org).Problem(HttpStatusCode.NotFound, "not_found");
+        await host.Operator.Post("/accounting/event/get", new { event_id = "x" }, "Bad Org!").Problem(HttpStatusCode.BadRequest, "validation_failed");
+    }
+}
+
+/// <summary>Usage events as an importer writes them, and the read-all of a paged list.</summary>
+internal static class UsageSteps
+{
+    public static string[] NewIds(int count) => Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7().ToString()).ToArray();
+
+    public static object Event(string id, string? orgcode, string service, string at, string? cccode = null, int status = 200,
+        double durationMs = 2.5, long requestBytes = 0, long responseBytes = 0, string? traceId = null, string? requestId = null) => new
+        {
+            id,
+            service,
+            operation = "/thing/get",
+            orgcode,
+            principal_id = "user-1",
+            principal_kind = "user",
+            cccode,
+            status,
+            duration_ms = durationMs,
+            request_bytes = requestBytes,
+            response_bytes = responseBytes,
+            trace_id = traceId,
+            request_id = requestId,
+            at,
+        };
+
+    public static async Task<List<JsonElement>> ListAll(HttpClient client, string path, object filters, string? orgcode)
+    {
+        var all = new List<JsonElement>();
+        string? token = null;
+        do
+        {
+            var body = JsonSerializer.SerializeToElement(filters, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+            var withToken = body.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+            if (token is not null)
+            {
+                withToken["next_token"] = token;
+            }
+            var page = orgcode is null ? await client.PostJsonAsync(path, withToken).Ok() : await client.Post(path, withToken, orgcode).Ok();
+            all.AddRange(page.GetProperty("items").EnumerateArray());
+            token = page.GetProperty("next_token").GetString();
+        }
+        while (token is not null);
+        return all;
+    }
+}
