@@ -67,7 +67,8 @@ public sealed class InfluencerFlowTests
         await @operator.Post("/influencer/payout/submit", new { profile_guid = profileGuid }, inf.Orgcode).Problem(HttpStatusCode.Conflict, "nothing_to_pay");
         Assert.All(await inf.EarningsAsync(new { profile_guid = profileGuid }, @operator), e => Assert.Equal("paid", e.Str("status")));
 
-        // The statement of the period: opening 0 + earned 340 − clawed back 120 − paid 220 = closing 0.
+        // The statement of the period [start, end): opening 0 + earned 340 − clawed back 120 − paid 220 = closing 0.
+        clock.Advance(TimeSpan.FromSeconds(1));
         var statement = await @operator.Post("/influencer/statement/create",
             new { profile_guid = profileGuid, period_start_at = periodStart, period_end_at = clock.GetUtcNow() }, inf.Orgcode).Ok(HttpStatusCode.Created);
         var totals = statement.GetProperty("totals");
