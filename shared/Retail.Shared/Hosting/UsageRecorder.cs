@@ -117,38 +117,6 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
             }
         }
     }
-
-    /// <summary>The W3C trace id: the current activity's when tracing is on, else the one the caller's <c>traceparent</c> names.</summary>
-    internal static string? TraceIdOf(HttpContext http)
-    {
-        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity)
-        {
-            return activity.TraceId.ToHexString();
-        }
-        // traceparent: version "-" trace-id (32 hex) "-" parent-id "-" flags
-        var header = http.Request.Headers["traceparent"].ToString();
-        if (header.Length >= 55 && header[2] == '-' && header[35] == '-')
-        {
-            var traceId = header.AsSpan(3, 32);
-            if (IsLowerHex(traceId) && traceId.ContainsAnyExcept('0'))
-            {
-                return traceId.ToString();
-            }
-        }
-        return null;
-    }
-
-    private static bool IsLowerHex(ReadOnlySpan<char> text)
-    {
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 }
 
 /// <summary>Publishes a usage event for every authenticated request of a module.</summary>
