@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Retail.Shared;
 using Retail.Shared.Hosting;
 using Retail.Workflows.Scheduling;
 
@@ -84,7 +85,7 @@ public sealed class ExportScheduleSweeper(IServiceProvider services, TimeProvide
         var (from, to) = ScheduleRules.DaysOf(schedule.Cadence, schedule.TimeZone, schedule.NextDueAt);
         var export = new Export
         {
-            ExportGuid = Guid.CreateVersion7().ToString(),
+            ExportGuid = Ids.New(),
             Dataset = schedule.Dataset,
             Format = schedule.Format,
             Gzip = schedule.Gzip,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Retail.Shared;
 using Retail.Shared.Json;
 using Retail.Workflows.Scheduling;
 
@@ -48,7 +49,7 @@ public static class ExportsApi
         var orgcode = context.RequireOrgcode();
         var export = new Export
         {
-            ExportGuid = Guid.CreateVersion7().ToString(),
+            ExportGuid = Ids.New(),
             Dataset = request.Dataset!.Value,
             Format = request.Format!.Value,
             Gzip = request.Gzip == true,
@@ -111,7 +112,7 @@ public static class ExportsApi
         }
         var batch = new ExportBatch
         {
-            BatchGuid = Guid.CreateVersion7().ToString(),
+            BatchGuid = Ids.New(),
             Day = request.Day.Value,
             Dataset = request.Dataset.Value,
             Format = request.Format.Value,
@@ -216,7 +217,7 @@ public static class ExportsApi
         var cadence = request.Cadence!.Value;
         var schedule = new ExportSchedule
         {
-            ScheduleGuid = Guid.CreateVersion7().ToString(),
+            ScheduleGuid = Ids.New(),
             Cadence = cadence,
             AtLocalTime = request.AtLocalTime!,
             Weekday = request.Weekday,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Retail.Shared;
 using Retail.Shared.Hosting;
 using Retail.Shared.Invocation;
 
@@ -55,7 +56,7 @@ public sealed class StorageMeasurementSweep(IServiceScopeFactory scopes, IOption
         var measured = await measurer.MeasureAsync(service, orgcode, ct);
         var usage = new StorageUsage
         {
-            StorageUsageGuid = Guid.CreateVersion7().ToString(),
+            StorageUsageGuid = Ids.New(),
             Service = service,
             Bytes = measured.Bytes,
             Records = measured.Records,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Retail.Shared;
 using Retail.Shared.Collaboration;
 
 namespace Retail.Accounting.Storage;
@@ -44,7 +45,7 @@ public static class StorageUsageApi
         }
         var usage = new StorageUsage
         {
-            StorageUsageGuid = Guid.CreateVersion7().ToString(),
+            StorageUsageGuid = Ids.New(),
             Service = service,
             Bytes = request.Bytes!.Value,
             Records = request.Records ?? 0,
@@ -162,7 +163,7 @@ public static class StorageUsageApi
         var percent = item.DriftPercent is { } p ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p:+0.##;-0.##;0}%") : "from nothing recorded";
         return new InboxItem
         {
-            InboxItemGuid = Guid.CreateVersion7().ToString(),
+            InboxItemGuid = Ids.New(),
             Title = $"Storage drift in {item.Service}: {percent}",
             Body = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"Recorded {item.RecordedBytes} bytes at {item.RecordedAt:O}; measured {item.MeasuredBytes} bytes now ({item.DriftBytes:+0;-0;0} bytes). " +

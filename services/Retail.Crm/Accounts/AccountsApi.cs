@@ -1,4 +1,5 @@
 using Retail.Crm.Certificates;
+using Retail.Shared;
 
 namespace Retail.Crm.Accounts;
 
@@ -32,7 +33,7 @@ public static class AccountsApi
         var orgcode = context.RequireOrgcode();
         var account = new Account
         {
-            AccountGuid = Guid.CreateVersion7().ToString(),
+            AccountGuid = Ids.New(),
             AccountCode = Codes.Normalize(request.AccountCode),
             Name = request.Name!.Trim(),
             TaxId = RequestRules.Trimmed(request.TaxId),

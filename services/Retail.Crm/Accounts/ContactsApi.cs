@@ -1,4 +1,5 @@
 using Retail.Crm.Customers;
+using Retail.Shared;
 
 namespace Retail.Crm.Accounts;
 
@@ -48,7 +49,7 @@ public static class ContactsApi
         }
         var contact = new AccountContact
         {
-            ContactGuid = Guid.CreateVersion7().ToString(),
+            ContactGuid = Ids.New(),
             AccountGuid = accountGuid,
             Name = request.Name!.Trim(),
             Email = ContactRules.NormalizeEmail(request.Email),

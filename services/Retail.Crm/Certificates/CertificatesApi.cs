@@ -1,5 +1,6 @@
 using Retail.Crm.Accounts;
 using Retail.Crm.Customers;
+using Retail.Shared;
 
 namespace Retail.Crm.Certificates;
 
@@ -49,7 +50,7 @@ public static class CertificatesApi
         var all = request.AllCategories == true;
         var certificate = new ExemptionCertificate
         {
-            CertificateGuid = Guid.CreateVersion7().ToString(),
+            CertificateGuid = Ids.New(),
             Number = CertificateRules.NormalizeNumber(request.Number),
             CustomerGuid = customerGuid,
             AccountGuid = accountGuid,

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Retail.Shared;
 
 namespace Retail.Crm.Customers;
 
@@ -89,7 +90,7 @@ public sealed record ConsentChange : Record
 
     public static ConsentChange Of(string customerGuid, ConsentEntry entry, ConsentStatus? previous, string? mergedFrom = null) => new()
     {
-        ChangeGuid = Guid.CreateVersion7().ToString(),
+        ChangeGuid = Ids.New(),
         CustomerGuid = customerGuid,
         Purpose = entry.Purpose,
         Status = entry.Status,

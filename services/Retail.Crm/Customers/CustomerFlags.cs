@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Retail.Shared;
 
 namespace Retail.Crm.Customers;
 
@@ -58,7 +59,7 @@ public sealed record FlagChange : Record
 
     public static FlagChange Of(string customerGuid, string code, FlagAction action, string? note, string by, string? mergedFrom = null) => new()
     {
-        ChangeGuid = Guid.CreateVersion7().ToString(),
+        ChangeGuid = Ids.New(),
         CustomerGuid = customerGuid,
         Code = code,
         Action = action,

@@ -1,4 +1,5 @@
 using Retail.Crm.Accounts;
+using Retail.Shared;
 
 namespace Retail.Crm.Customers;
 
@@ -39,7 +40,7 @@ public static class CustomersApi
         }
         var customer = CustomerRules.Derive(new Customer
         {
-            CustomerGuid = Guid.CreateVersion7().ToString(),
+            CustomerGuid = Ids.New(),
             Email = request.Email is null ? null : CustomerContact.NormaliseEmail(request.Email),
             Phone = request.Phone is null ? null : CustomerContact.ToE164(request.Phone, CustomerRequestRules.RegionFor(request.DefaultRegion, request.Addresses)),
             GivenName = RequestRules.Trimmed(request.GivenName),

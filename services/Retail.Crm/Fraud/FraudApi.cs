@@ -1,4 +1,5 @@
 using Retail.Crm.Customers;
+using Retail.Shared;
 
 namespace Retail.Crm.Fraud;
 
@@ -220,8 +221,8 @@ public sealed class FraudAssessor(
             var signals = SignalsOf(policy, customer, history, request, recent.Items, inForce, now);
             var score = FraudScoring.Score(policy, signals);
             var placeHold = score.Decision == FraudDecision.Hold && inForce is null;
-            var assessmentGuid = Guid.CreateVersion7().ToString();
-            var holdGuid = placeHold ? Guid.CreateVersion7().ToString() : inForce?.HoldGuid;
+            var assessmentGuid = Ids.New();
+            var holdGuid = placeHold ? Ids.New() : inForce?.HoldGuid;
             var assessment = new FraudAssessment
             {
                 AssessmentGuid = assessmentGuid,

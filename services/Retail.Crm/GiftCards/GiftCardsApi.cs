@@ -1,5 +1,6 @@
 using Retail.Crm.Customers;
 using Retail.Crm.Fraud;
+using Retail.Shared;
 using Microsoft.Extensions.Options;
 
 namespace Retail.Crm.GiftCards;
@@ -62,7 +63,7 @@ public static class GiftCardsApi
                 return refused;
             }
             var code = GiftCardCodes.New();
-            var change = GiftCardLedger.Issue(Guid.CreateVersion7().ToString(), Guid.CreateVersion7().ToString(), await hasher.HashAsync(orgcode, code, ct),
+            var change = GiftCardLedger.Issue(Ids.New(), Ids.New(), await hasher.HashAsync(orgcode, code, ct),
                 code, currency, amount, request.ExpiresAt, owner, reference, principal.Id);
             var batch = new RecordBatch();
             var created = cards.Create(batch, orgcode, change.Card, [GiftCardEvents.Issued(orgcode, change.Card)]);
@@ -102,7 +103,7 @@ public static class GiftCardsApi
                     : CrmProblems.GiftCardReferenceReused(reference);
             }
             var card = (await cards.GetAsync(orgcode, cardGuid, ct: ct))!;
-            var (change, problem) = GiftCardLedger.Redeem(card.Record, amount, currency, reference, Guid.CreateVersion7().ToString(), principal.Id,
+            var (change, problem) = GiftCardLedger.Redeem(card.Record, amount, currency, reference, Ids.New(), principal.Id,
                 clock.GetUtcNow());
             if (problem is not null)
             {
@@ -151,7 +152,7 @@ public static class GiftCardsApi
             var card = (await cards.GetAsync(orgcode, cardGuid, ct: ct))!;
             var restored = await RestoredAsync(entries, orgcode, redemption.Record.EntryGuid, ct);
             var (change, problem) = GiftCardLedger.Restore(card.Record, redemption.Record, restored, request.AmountMinor, reference,
-                Guid.CreateVersion7().ToString(), principal.Id);
+                Ids.New(), principal.Id);
             if (problem is not null)
             {
                 return problem;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Retail.Crm.Customers;
 using Retail.Crm.Fraud;
+using Retail.Shared;
 
 namespace Retail.Crm.Loyalty;
 

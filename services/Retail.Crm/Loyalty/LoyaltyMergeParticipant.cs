@@ -1,5 +1,6 @@
 using Retail.Crm.Customers;
 using Retail.Crm.Merge;
+using Retail.Shared;
 
 namespace Retail.Crm.Loyalty;
 

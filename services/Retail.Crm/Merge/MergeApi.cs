@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Retail.Crm.Customers;
+using Retail.Shared;
 using Retail.Shared.Json;
 
 namespace Retail.Crm.Merge;
@@ -133,7 +134,7 @@ public static class MergeApi
             }
             var record = new CustomerMerge
             {
-                MergeGuid = Guid.CreateVersion7().ToString(),
+                MergeGuid = Ids.New(),
                 SurvivorGuid = survivorGuid,
                 MergedGuid = mergedGuid,
                 MergedBy = actor,

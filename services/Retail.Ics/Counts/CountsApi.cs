@@ -1,6 +1,7 @@
 using Retail.Ics.Catalog;
 using Retail.Ics.Facilities;
 using Retail.Ics.Stock;
+using Retail.Shared;
 
 namespace Retail.Ics.Counts;
 
@@ -92,7 +93,7 @@ public static class CountsApi
         }
         var plan = new CountPlan
         {
-            PlanGuid = current?.Record.PlanGuid ?? Guid.CreateVersion7().ToString(),
+            PlanGuid = current?.Record.PlanGuid ?? Ids.New(),
             PlanCode = planCode,
             FacilityCode = facilityCode,
             BinCodes = bins,
@@ -207,7 +208,7 @@ public static class CountsApi
         }
         var count = new StockCount
         {
-            CountGuid = Guid.CreateVersion7().ToString(),
+            CountGuid = Ids.New(),
             PlanCode = planCode,
             FacilityCode = facilityCode,
             BinCodes = binCodes,

@@ -1,4 +1,5 @@
 using Retail.Ics.Stock;
+using Retail.Shared;
 
 namespace Retail.Ics.Facilities;
 
@@ -42,7 +43,7 @@ public static class BinsApi
         }
         var zone = new StorageZone
         {
-            ZoneGuid = Guid.CreateVersion7().ToString(),
+            ZoneGuid = Ids.New(),
             FacilityCode = facilityCode,
             ZoneCode = Codes.Normalize(request.ZoneCode),
             Name = request.Name!.Trim(),
@@ -79,7 +80,7 @@ public static class BinsApi
         }
         var bin = new Bin
         {
-            BinGuid = Guid.CreateVersion7().ToString(),
+            BinGuid = Ids.New(),
             FacilityCode = facilityCode,
             BinCode = Codes.Normalize(request.BinCode),
             ZoneCode = zoneCode,

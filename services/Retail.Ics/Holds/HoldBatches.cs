@@ -1,3 +1,4 @@
+using Retail.Shared;
 using Retail.Shared.Json;
 using Retail.Ics.Catalog;
 using Retail.Ics.Facilities;
@@ -57,7 +58,7 @@ public sealed class HoldBatches(StockLedger ledger, RecordStore<Hold> holds, Var
         var now = clock.GetUtcNow();
         var placed = lines.Select(l => new Hold
         {
-            HoldGuid = Guid.CreateVersion7().ToString(),
+            HoldGuid = Ids.New(),
             Stage = HoldStage.Reserved,
             FacilityCode = l.Facility,
             VariantGuid = l.Line.VariantGuid!,
@@ -112,7 +113,7 @@ public sealed class HoldBatches(StockLedger ledger, RecordStore<Hold> holds, Var
             }
             var next = source with
             {
-                HoldGuid = Guid.CreateVersion7().ToString(),
+                HoldGuid = Ids.New(),
                 Stage = stage,
                 Status = HoldStatus.Active,
                 ExpiresAt = HoldRules.ExpiryOf(stage, request.TtlSeconds, now),

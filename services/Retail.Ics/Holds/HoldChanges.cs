@@ -1,3 +1,4 @@
+using Retail.Shared;
 using Retail.Shared.Json;
 using Retail.Ics.Catalog;
 using Retail.Ics.Facilities;
@@ -43,7 +44,7 @@ public sealed class HoldChanges(StockLedger ledger, RecordStore<Hold> holds, Var
         }
         var hold = new Hold
         {
-            HoldGuid = Guid.CreateVersion7().ToString(),
+            HoldGuid = Ids.New(),
             Stage = stage,
             FacilityCode = facilityCode,
             VariantGuid = variantGuid,
@@ -84,7 +85,7 @@ public sealed class HoldChanges(StockLedger ledger, RecordStore<Hold> holds, Var
         }
         var next = source with
         {
-            HoldGuid = Guid.CreateVersion7().ToString(),
+            HoldGuid = Ids.New(),
             Stage = stage,
             Status = HoldStatus.Active,
             ExpiresAt = HoldRules.ExpiryOf(stage, ttlSeconds, clock.GetUtcNow()),

@@ -2,6 +2,7 @@ using Retail.Ics.Catalog;
 using Retail.Ics.Facilities;
 using Retail.Ics.Stock;
 using Retail.Ics.Transfers;
+using Retail.Shared;
 
 namespace Retail.Ics.Replenishment;
 
@@ -153,7 +154,7 @@ public static class ReplenishmentApi
         }
         var record = new ReplenishmentRecord
         {
-            ReplenishmentGuid = Guid.CreateVersion7().ToString(),
+            ReplenishmentGuid = Ids.New(),
             FacilityCode = facility,
             VariantGuid = variant,
             Quantity = request.Quantity!.Value,

@@ -1,5 +1,6 @@
 using Retail.Ics.Catalog;
 using Retail.Ics.Facilities;
+using Retail.Shared;
 
 namespace Retail.Ics.Stock;
 
@@ -111,8 +112,8 @@ public static class StockApi
         var orgcode = context.RequireOrgcode();
         var adjustment = new Adjustment
         {
-            AdjustmentGuid = Guid.CreateVersion7().ToString(),
-            ChangeGuid = Guid.CreateVersion7().ToString(),
+            AdjustmentGuid = Ids.New(),
+            ChangeGuid = Ids.New(),
             FacilityCode = Codes.Normalize(request.FacilityCode),
             VariantGuid = StockRules.Guid(request.VariantGuid),
             Quantity = request.Quantity!.Value,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Retail.Shared;
 
 namespace Retail.Ics.Stock;
 
@@ -248,13 +249,13 @@ public sealed class StockLedger(
         var lines = new List<IReadOnlyList<Movement>>(accepted.Count);
         foreach (var (change, wentNegative) in accepted)
         {
-            var changeGuid = change.Why.ChangeGuid ?? Guid.CreateVersion7().ToString();
+            var changeGuid = change.Why.ChangeGuid ?? Ids.New();
             var changeLines = new List<Movement>(change.Moves.Count);
             foreach (var move in change.Moves)
             {
                 changeLines.Add(movements.Create(batch, orgcode, new Movement
                 {
-                    MovementGuid = Guid.CreateVersion7().ToString(),
+                    MovementGuid = Ids.New(),
                     ChangeGuid = changeGuid,
                     FacilityCode = move.FacilityCode,
                     VariantGuid = move.VariantGuid,

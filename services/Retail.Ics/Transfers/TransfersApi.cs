@@ -1,6 +1,7 @@
 using Retail.Ics.Catalog;
 using Retail.Ics.Facilities;
 using Retail.Ics.Stock;
+using Retail.Shared;
 
 namespace Retail.Ics.Transfers;
 
@@ -68,7 +69,7 @@ public static class TransfersApi
         }
         var transfer = new Transfer
         {
-            TransferGuid = Guid.CreateVersion7().ToString(),
+            TransferGuid = Ids.New(),
             FromFacilityCode = from,
             ToFacilityCode = to,
             Lines = lines,
@@ -202,7 +203,7 @@ public static class TransfersApi
         }
         var shipment = new TransferShipment
         {
-            ShipmentGuid = Guid.CreateVersion7().ToString(),
+            ShipmentGuid = Ids.New(),
             TransferGuid = transfer.TransferGuid,
             FromFacilityCode = transfer.FromFacilityCode,
             ToFacilityCode = transfer.ToFacilityCode,

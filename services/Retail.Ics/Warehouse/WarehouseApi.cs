@@ -2,6 +2,7 @@ using Retail.Ics.Catalog;
 using Retail.Ics.Facilities;
 using Retail.Ics.Holds;
 using Retail.Ics.Stock;
+using Retail.Shared;
 
 namespace Retail.Ics.Warehouse;
 
@@ -56,8 +57,8 @@ public static class WarehouseApi
         }
         var receipt = new Receipt
         {
-            ReceiptGuid = Guid.CreateVersion7().ToString(),
-            ChangeGuid = Guid.CreateVersion7().ToString(),
+            ReceiptGuid = Ids.New(),
+            ChangeGuid = Ids.New(),
             FacilityCode = facilityCode,
             Reference = StockRules.Normalized(request.Reference)!,
             Lines = lines,
@@ -212,7 +213,7 @@ public static class WarehouseApi
         }
         var pack = new Pack
         {
-            PackGuid = Guid.CreateVersion7().ToString(),
+            PackGuid = Ids.New(),
             FacilityCode = facilityCode,
             HoldGuid = hold.HoldGuid,
             PackageRef = request.PackageRef!.Trim(),
@@ -243,8 +244,8 @@ public static class WarehouseApi
         var fromBin = request.FromBin is null ? null : Codes.Normalize(request.FromBin);
         var shipment = new Shipment
         {
-            ShipmentGuid = Guid.CreateVersion7().ToString(),
-            ChangeGuid = Guid.CreateVersion7().ToString(),
+            ShipmentGuid = Ids.New(),
+            ChangeGuid = Ids.New(),
             FacilityCode = facilityCode,
             HoldGuid = hold.HoldGuid,
             Reference = hold.Reference,

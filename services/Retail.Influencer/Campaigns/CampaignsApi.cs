@@ -1,4 +1,5 @@
 using Retail.Influencer.Profiles;
+using Retail.Shared;
 using Retail.Shared.Invocation;
 
 namespace Retail.Influencer.Campaigns;
@@ -58,7 +59,7 @@ public static class CampaignsApi
         var bps = request.BuyerDiscountBps ?? 0;
         var campaign = new Campaign
         {
-            CampaignGuid = Guid.CreateVersion7().ToString(),
+            CampaignGuid = Ids.New(),
             Code = code,
             Name = request.Name!.Trim(),
             ProfileGuid = profileGuid,

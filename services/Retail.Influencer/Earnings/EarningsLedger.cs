@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Retail.Influencer.Campaigns;
 using Retail.Influencer.Profiles;
+using Retail.Shared;
 
 namespace Retail.Influencer.Earnings;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Retail.Shared;
 
 namespace Retail.Influencer.Payouts;
 
@@ -72,7 +73,7 @@ public sealed class TestPayoutProvider : IPayoutProvider
         {
             return Task.FromResult(PayoutOutcome.Unavailable);
         }
-        var outcome = _answered.GetOrAdd(key, _ => PayoutOutcome.Paid($"po_{Guid.CreateVersion7():N}"));
+        var outcome = _answered.GetOrAdd(key, _ => PayoutOutcome.Paid($"po_{Ids.NewGuid():N}"));
         Transfers.TryAdd(key, command.AmountMinor);
         return Task.FromResult(outcome);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Retail.Influencer.Earnings;
 using Retail.Influencer.Profiles;
+using Retail.Shared;
 
 namespace Retail.Influencer.Payouts;
 
@@ -66,7 +67,7 @@ public sealed class PayoutSubmissions(RecordStore<Payout> payouts, RecordStore<E
             var now = clock.GetUtcNow();
             var payout = new Payout
             {
-                PayoutGuid = Guid.CreateVersion7().ToString(),
+                PayoutGuid = Ids.New(),
                 ProfileGuid = profileGuid,
                 EarningGuids = taken.Select(e => e.Record.EarningGuid).ToList(),
                 AmountMinor = amount,

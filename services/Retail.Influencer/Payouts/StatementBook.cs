@@ -1,5 +1,6 @@
 using Retail.Influencer.Earnings;
 using Retail.Influencer.Profiles;
+using Retail.Shared;
 
 namespace Retail.Influencer.Payouts;
 
@@ -37,7 +38,7 @@ public sealed class StatementBook(RecordStore<Statement> statements, RecordStore
         var (period, earned, paid, truncated) = await MovementsAsync(orgcode, profileGuid, startMs, endMs, lines: true, ct);
         var statement = new Statement
         {
-            StatementGuid = Guid.CreateVersion7().ToString(),
+            StatementGuid = Ids.New(),
             ProfileGuid = profileGuid,
             Currency = profile.Currency,
             PeriodStartAt = start,

@@ -1,4 +1,5 @@
 using Retail.Influencer.Earnings;
+using Retail.Shared;
 
 namespace Retail.Influencer.Profiles;
 
@@ -34,7 +35,7 @@ public static class ProfilesApi
         var orgcode = context.RequireOrgcode();
         var profile = new InfluencerProfile
         {
-            ProfileGuid = Guid.CreateVersion7().ToString(),
+            ProfileGuid = Ids.New(),
             Handle = ProfileRules.NormalizeHandle(request.Handle!),
             DisplayName = request.DisplayName!.Trim(),
             Email = ProfileRules.NormalizeEmail(request.Email),

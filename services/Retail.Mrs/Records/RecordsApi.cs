@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FluentValidation;
 using Microsoft.Extensions.Options;
+using Retail.Shared;
 
 namespace Retail.Mrs.Records;
 
@@ -50,7 +51,7 @@ public static partial class RecordsApi
         var orgcode = context.RequireOrgcode();
         var now = clock.GetUtcNow();
         var settings = options.Value;
-        var guid = Guid.CreateVersion7().ToString();
+        var guid = Ids.New();
         MrsRecord record;
         UploadInstructions? upload = null;
         if (request.Json is { } json)

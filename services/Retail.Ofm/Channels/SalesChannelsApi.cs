@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Retail.Ofm.Facilities;
 using Retail.Ofm.MasterData;
+using Retail.Shared;
 using Retail.Shared.Invocation;
 
 namespace Retail.Ofm.Channels;
@@ -172,7 +173,7 @@ public static class SalesChannelsApi
         var locales = ChannelRules.NormalizeLocales(request.LocaleCodes!);
         var channel = new SalesChannel
         {
-            SalesChannelGuid = Guid.CreateVersion7().ToString(),
+            SalesChannelGuid = Ids.New(),
             ChannelCode = Codes.Normalize(request.ChannelCode),
             Name = request.Name!.Trim(),
             Kind = request.Kind!.Value,

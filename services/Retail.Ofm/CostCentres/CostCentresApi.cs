@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Ofm.MasterData;
+using Retail.Shared;
 
 namespace Retail.Ofm.CostCentres;
 
@@ -57,7 +58,7 @@ public static class CostCentresApi
         }
         var centre = new CostCentre
         {
-            CostCentreGuid = Guid.CreateVersion7().ToString(),
+            CostCentreGuid = Ids.New(),
             Cccode = Codes.Normalize(request.Cccode),
             Name = request.Name!.Trim(),
             ParentCccode = parent,

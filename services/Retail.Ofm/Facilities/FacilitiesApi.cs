@@ -1,4 +1,5 @@
 using Retail.Ofm.MasterData;
+using Retail.Shared;
 
 namespace Retail.Ofm.Facilities;
 
@@ -23,7 +24,7 @@ public static class FacilitiesApi
     {
         var facility = new PhysicalFacility
         {
-            FacilityGuid = Guid.CreateVersion7().ToString(),
+            FacilityGuid = Ids.New(),
             FacilityCode = Codes.Normalize(request.FacilityCode),
             Name = request.Name!.Trim(),
             Site = RequestRules.Trimmed(request.Site),
@@ -38,7 +39,7 @@ public static class FacilitiesApi
     {
         var facility = new LegalFacility
         {
-            FacilityGuid = Guid.CreateVersion7().ToString(),
+            FacilityGuid = Ids.New(),
             FacilityCode = Codes.Normalize(request.FacilityCode),
             LegalName = request.LegalName!.Trim(),
             RegistrationId = RequestRules.Trimmed(request.RegistrationId),
@@ -68,7 +69,7 @@ public static class FacilitiesApi
         }
         var facility = new LogicalFacility
         {
-            FacilityGuid = Guid.CreateVersion7().ToString(),
+            FacilityGuid = Ids.New(),
             FacilityCode = Codes.Normalize(request.FacilityCode),
             Name = request.Name!.Trim(),
             Kind = request.Kind!.Value,

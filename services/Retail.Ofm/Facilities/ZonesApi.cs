@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Ofm.MasterData;
+using Retail.Shared;
 
 namespace Retail.Ofm.Facilities;
 
@@ -99,7 +100,7 @@ public static class ZonesApi
         }
         var zone = new Zone
         {
-            ZoneGuid = Guid.CreateVersion7().ToString(),
+            ZoneGuid = Ids.New(),
             ZoneCode = Codes.Normalize(request.ZoneCode),
             FacilityCode = facilityCode,
             Name = request.Name!.Trim(),

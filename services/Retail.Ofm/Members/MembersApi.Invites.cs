@@ -1,4 +1,5 @@
 using FluentValidation;
+using Retail.Shared;
 using Retail.Shared.Notifications;
 using Retail.Ofm.Directory;
 using Retail.Ofm.Facilities;
@@ -24,7 +25,7 @@ public static partial class MembersApi
         }
         var invite = new Invite
         {
-            InviteGuid = Guid.CreateVersion7().ToString(),
+            InviteGuid = Ids.New(),
             Email = request.Email?.Trim().ToLowerInvariant(),
             UserGuid = request.UserGuid,
             Role = request.Role!.Value,
@@ -125,7 +126,7 @@ public static partial class MembersApi
         {
             joined = members.Create(batch, orgcode, new Member
             {
-                MemberGuid = Guid.CreateVersion7().ToString(),
+                MemberGuid = Ids.New(),
                 UserGuid = principal.Id,
                 Email = principal.Email?.ToLowerInvariant() ?? invite.Record.Email,
                 Role = invite.Record.Role,

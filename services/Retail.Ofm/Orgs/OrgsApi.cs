@@ -2,6 +2,7 @@ using FluentValidation;
 using Retail.Ofm.Directory;
 using Retail.Ofm.MasterData;
 using Retail.Ofm.Members;
+using Retail.Shared;
 
 namespace Retail.Ofm.Orgs;
 
@@ -148,7 +149,7 @@ public static partial class OrgsApi
         }
         var org = new Org
         {
-            OrgGuid = Guid.CreateVersion7().ToString(),
+            OrgGuid = Ids.New(),
             Orgcode = Codes.Normalize(request.Orgcode),
             LegalName = request.LegalName!.Trim(),
             DisplayName = RequestRules.Trimmed(request.DisplayName),

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Ofm.MasterData;
+using Retail.Shared;
 
 namespace Retail.Ofm.Teams;
 
@@ -91,7 +92,7 @@ public static class TeamsApi
     {
         var team = new Team
         {
-            TeamGuid = Guid.CreateVersion7().ToString(),
+            TeamGuid = Ids.New(),
             TeamCode = Codes.Normalize(request.TeamCode),
             Name = request.Name!.Trim(),
             Description = RequestRules.Trimmed(request.Description),

@@ -1,5 +1,6 @@
 using Retail.Pcm.Policy;
 using Retail.Pcm.Sources;
+using Retail.Shared;
 
 namespace Retail.Pcm.Buying;
 

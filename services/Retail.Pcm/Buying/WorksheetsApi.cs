@@ -1,4 +1,5 @@
 using Retail.Pcm.Sources;
+using Retail.Shared;
 
 namespace Retail.Pcm.Buying;
 

@@ -1,5 +1,6 @@
 using Retail.Pcm.Buying;
 using Retail.Pcm.Policy;
+using Retail.Shared;
 
 namespace Retail.Pcm.Payables;
 
@@ -63,7 +64,7 @@ public static class InvoicesApi
             }
             var invoice = InvoiceRules.WithTotals(new Invoice
             {
-                InvoiceGuid = Guid.CreateVersion7().ToString(),
+                InvoiceGuid = Ids.New(),
                 VendorInvoiceNumber = number,
                 VendorGuid = po.VendorGuid,
                 VendorCode = po.VendorCode,
@@ -199,7 +200,7 @@ public static class InvoicesApi
         }
         var credit = new VendorCredit
         {
-            CreditGuid = Guid.CreateVersion7().ToString(),
+            CreditGuid = Ids.New(),
             VendorGuid = current.VendorGuid,
             VendorCode = current.VendorCode,
             Currency = current.Currency,

@@ -1,6 +1,7 @@
 using Retail.Pcm.Buying;
 using Retail.Pcm.Receiving;
 using Retail.Pcm.Sources;
+using Retail.Shared;
 
 namespace Retail.Pcm.Payables;
 
@@ -55,7 +56,7 @@ public static class RtvApi
         {
             return refused;
         }
-        var rtvGuid = Guid.CreateVersion7().ToString();
+        var rtvGuid = Ids.New();
         var stock = new StockOut(sources, orgcode, rtvGuid, logs.CreateLogger(typeof(RtvApi)));
         if (await stock.TakeAsync(lines!, ct) is { } notTaken)
         {
@@ -125,7 +126,7 @@ public static class RtvApi
         var amount = request.CreditAmountMinor ?? current.AmountMinor;
         var credit = amount == 0 ? null : new VendorCredit
         {
-            CreditGuid = Guid.CreateVersion7().ToString(),
+            CreditGuid = Ids.New(),
             VendorGuid = current.VendorGuid,
             VendorCode = current.VendorCode,
             Currency = current.Currency,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Retail.Pcm.Buying;
 using Retail.Pcm.Policy;
 using Retail.Pcm.Receiving.Saga;
+using Retail.Shared;
 using Retail.Shared.Json;
 using Retail.Workflows.Scheduling;
 
@@ -122,7 +123,7 @@ public static class ReceiptsApi
                 $"Line(s) {string.Join(", ", over.Select(o => o.PoLineNo))} would pass the ordered quantity plus {policy.OverReceiptTolerancePercent}%.",
                 over.Cast<object>().ToList()));
         }
-        var receiptGuid = Guid.CreateVersion7().ToString();
+        var receiptGuid = Ids.New();
         return (new Receipt
         {
             ReceiptGuid = receiptGuid,

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Retail.Shared;
 
 namespace Retail.Pmc.Products;
 
@@ -150,7 +151,7 @@ public static class PacksApi
         }
         var pack = new Pack
         {
-            PackGuid = Guid.CreateVersion7().ToString(),
+            PackGuid = Ids.New(),
             ChannelCode = channel!,
             Name = request.Name!.Trim(),
             Reason = RequestRules.Trimmed(request.Reason),

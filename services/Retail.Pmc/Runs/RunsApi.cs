@@ -2,6 +2,7 @@ using System.Text.Json;
 using FluentValidation;
 using Retail.Pmc.Runs.Activities;
 using Retail.Pmc.Runs.Workflow;
+using Retail.Shared;
 using Retail.Shared.Json;
 using Retail.Workflows.Scheduling;
 
@@ -127,7 +128,7 @@ public static class RunsApi
         var profile = await ProfilesApi.LoadAsync(profiles, orgcode, channel!, ct);
         var run = new PublishRun
         {
-            RunGuid = Guid.CreateVersion7().ToString(),
+            RunGuid = Ids.New(),
             ChannelCode = channel!,
             FacilityCode = facility ?? profile.FacilityCode,
             Selector = selector,

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Retail.Ppm.Prices;
 using Retail.Ppm.Pricing;
+using Retail.Shared;
 
 namespace Retail.Ppm.Lists;
 
@@ -171,7 +172,7 @@ public static class PriceListsApi
             }
             var list = new PriceList
             {
-                PriceListGuid = Guid.CreateVersion7().ToString(),
+                PriceListGuid = Ids.New(),
                 PriceListCode = request.CodeRef()!,
                 Name = request.Name!.Trim(),
                 Currency = currency!,

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Ppm.Pricing;
+using Retail.Shared;
 
 namespace Retail.Ppm.Lists;
 
@@ -147,7 +148,7 @@ public static class PriceZonesApi
             }
             var zone = new PriceZone
             {
-                PriceZoneGuid = Guid.CreateVersion7().ToString(),
+                PriceZoneGuid = Ids.New(),
                 PriceZoneCode = request.CodeRef()!,
                 Name = name,
                 Description = RequestRules.Trimmed(request.Description),

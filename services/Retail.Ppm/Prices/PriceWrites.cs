@@ -2,6 +2,7 @@ using Retail.Ppm.Catalog;
 using Retail.Ppm.Lists;
 using Retail.Ppm.Policy;
 using Retail.Ppm.Uoms;
+using Retail.Shared;
 using Retail.Shared.Json;
 
 namespace Retail.Ppm.Prices;
@@ -85,8 +86,8 @@ public sealed record PriceWrites(RecordStore<PriceEntry> Entries, RecordStore<Pr
             var cost = line.CostMinor ?? changed?.CostMinor;
             IReadOnlyList<string> reasons = submit ? [PriceRules.Submitted] : PriceRules.ApprovalReasons(policy, reference?.AmountMinor, line.AmountMinor, cost ?? reference?.CostMinor);
             var pending = reasons.Count > 0;
-            var window = new PriceWindow(Guid.CreateVersion7().ToString(), line.AmountMinor, cost, line.EffectiveFrom, line.EffectiveTo,
-                pending ? PriceWindowStatus.PendingApproval : PriceWindowStatus.Active, pending ? Guid.CreateVersion7().ToString() : null, actor, now, line.Note);
+            var window = new PriceWindow(Ids.New(), line.AmountMinor, cost, line.EffectiveFrom, line.EffectiveTo,
+                pending ? PriceWindowStatus.PendingApproval : PriceWindowStatus.Active, pending ? Ids.New() : null, actor, now, line.Note);
             work.WrittenHere.Add(window.WindowId);
             PriceApproval? approval = null;
             if (pending)

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Ppm.Pricing;
+using Retail.Shared;
 
 namespace Retail.Ppm.Promotions;
 
@@ -99,7 +100,7 @@ public static class DynamicRulesApi
         }
         var rule = new DynamicRule
         {
-            RuleGuid = current?.Record.RuleGuid ?? Guid.CreateVersion7().ToString(),
+            RuleGuid = current?.Record.RuleGuid ?? Ids.New(),
             RuleCode = code,
             Name = request.Name!.Trim(),
             Kind = request.Kind!.Value,

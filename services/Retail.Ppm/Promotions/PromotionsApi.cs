@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Ppm.Pricing;
+using Retail.Shared;
 
 namespace Retail.Ppm.Promotions;
 
@@ -155,7 +156,7 @@ public static class PromotionsApi
         var kind = request.Kind!.Value;
         var promotion = new Promotion
         {
-            PromotionGuid = Guid.CreateVersion7().ToString(),
+            PromotionGuid = Ids.New(),
             PromotionCode = Codes.Normalize(request.PromotionCode),
             Name = request.Name!.Trim(),
             Kind = kind,

@@ -2,6 +2,7 @@ using FluentValidation;
 using Retail.Pvm.Catalog;
 using Retail.Pvm.Suppliers;
 using Retail.Pvm.Taxonomy;
+using Retail.Shared;
 
 namespace Retail.Pvm.Brands;
 
@@ -159,7 +160,7 @@ public static class BrandsApi
     {
         var brand = new Brand
         {
-            BrandGuid = Guid.CreateVersion7().ToString(),
+            BrandGuid = Ids.New(),
             BrandCode = Codes.Normalize(request.BrandCode),
             Name = request.Name!.Trim(),
             Description = RequestRules.Trimmed(request.Description),

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Retail.Shared;
 
 namespace Retail.Pvm.Catalog;
 
@@ -192,7 +193,7 @@ public static class StylesApi
         }
         var style = new Style
         {
-            StyleGuid = Guid.CreateVersion7().ToString(),
+            StyleGuid = Ids.New(),
             StyleCode = Codes.Normalize(request.StyleCode),
             Name = request.Name!.Trim(),
             Description = RequestRules.Trimmed(request.Description),

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Retail.Pvm.Identifiers;
 using Retail.Pvm.Options;
+using Retail.Shared;
 
 namespace Retail.Pvm.Catalog;
 
@@ -109,7 +110,7 @@ public static class VariantRecreateApi
 
         var replacement = new Variant
         {
-            VariantGuid = Guid.CreateVersion7().ToString(),
+            VariantGuid = Ids.New(),
             VariantCode = Codes.Normalize(request.VariantCode),
             StyleGuid = old.StyleGuid,
             StyleCode = old.StyleCode,

@@ -2,6 +2,7 @@ using FluentValidation;
 using Retail.Pvm.Identifiers;
 using Retail.Pvm.Links;
 using Retail.Pvm.Options;
+using Retail.Shared;
 
 namespace Retail.Pvm.Catalog;
 
@@ -174,7 +175,7 @@ public static class VariantsApi
         }
         var variant = new Variant
         {
-            VariantGuid = Guid.CreateVersion7().ToString(),
+            VariantGuid = Ids.New(),
             VariantCode = Codes.Normalize(request.VariantCode),
             StyleGuid = style.StyleGuid,
             StyleCode = style.StyleCode,

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Pvm.Catalog;
+using Retail.Shared;
 
 namespace Retail.Pvm.Options;
 
@@ -151,7 +152,7 @@ public static class OgmApi
             }
             var created = new Ogm
             {
-                OgmGuid = Guid.CreateVersion7().ToString(),
+                OgmGuid = Ids.New(),
                 OgmCode = Codes.Normalize(request.OgmCode),
                 OgmRevision = 1,
                 Name = request.Name!.Trim(),
@@ -206,7 +207,7 @@ public static class OgmApi
         var newest = await NewestAsync(store, orgcode, source.Record.OgmCode, ct);
         var clone = new Ogm
         {
-            OgmGuid = Guid.CreateVersion7().ToString(),
+            OgmGuid = Ids.New(),
             OgmCode = source.Record.OgmCode,
             OgmRevision = (newest?.OgmRevision ?? source.Record.OgmRevision) + 1,
             Name = RequestRules.Trimmed(request.Name) ?? source.Record.Name,

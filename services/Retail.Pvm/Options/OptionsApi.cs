@@ -1,4 +1,5 @@
 using FluentValidation;
+using Retail.Shared;
 
 namespace Retail.Pvm.Options;
 
@@ -155,7 +156,7 @@ public static class OptionsApi
     {
         var group = new OptionGroup
         {
-            OptionGroupGuid = Guid.CreateVersion7().ToString(),
+            OptionGroupGuid = Ids.New(),
             OptionGroupCode = Codes.Normalize(request.OptionGroupCode),
             Name = request.Name!.Trim(),
             Description = RequestRules.Trimmed(request.Description),
@@ -180,7 +181,7 @@ public static class OptionsApi
         }
         var option = new Option
         {
-            OptionGuid = Guid.CreateVersion7().ToString(),
+            OptionGuid = Ids.New(),
             OptionGroupGuid = group.Record.OptionGroupGuid,
             OptionGroupCode = groupCode,
             OptionCode = Codes.Normalize(request.OptionCode),

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using FluentValidation;
 using Retail.Pvm.Catalog;
 using Retail.Pvm.Taxonomy;
+using Retail.Shared;
 
 namespace Retail.Pvm.Suppliers;
 
@@ -161,7 +162,7 @@ public static class SuppliersApi
     {
         var vendor = new Vendor
         {
-            VendorGuid = Guid.CreateVersion7().ToString(),
+            VendorGuid = Ids.New(),
             VendorCode = Codes.Normalize(request.VendorCode),
             Name = request.Name!.Trim(),
             Country = SupplierRules.NormalizeCountry(request.Country!),
@@ -176,7 +177,7 @@ public static class SuppliersApi
     {
         var manufacturer = new Manufacturer
         {
-            ManufacturerGuid = Guid.CreateVersion7().ToString(),
+            ManufacturerGuid = Ids.New(),
             ManufacturerCode = Codes.Normalize(request.ManufacturerCode),
             Name = request.Name!.Trim(),
             Country = SupplierRules.NormalizeCountry(request.Country!),

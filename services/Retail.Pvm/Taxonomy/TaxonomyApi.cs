@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Pvm.Catalog;
+using Retail.Shared;
 
 namespace Retail.Pvm.Taxonomy;
 
@@ -247,7 +248,7 @@ public static class TaxonomyApi
     {
         var division = new Division
         {
-            DivisionGuid = Guid.CreateVersion7().ToString(),
+            DivisionGuid = Ids.New(),
             DivisionCode = Codes.Normalize(request.DivisionCode),
             Name = request.Name!.Trim(),
             Description = RequestRules.Trimmed(request.Description),
@@ -266,7 +267,7 @@ public static class TaxonomyApi
         }
         var department = new Department
         {
-            DepartmentGuid = Guid.CreateVersion7().ToString(),
+            DepartmentGuid = Ids.New(),
             DepartmentCode = Codes.Normalize(request.DepartmentCode),
             DivisionGuid = division!.DivisionGuid,
             Name = request.Name!.Trim(),
@@ -318,7 +319,7 @@ public static class TaxonomyApi
         RecordStore<Department> departments, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var guid = Guid.CreateVersion7().ToString();
+        var guid = Ids.New();
         var (placed, problem) = await PlaceAsync(store, departments, orgcode, guid, request.DepartmentGuid, request.DepartmentCode,
             request.ParentCategoryGuid, request.ParentCategoryCode, ct);
         if (problem is not null)
@@ -398,7 +399,7 @@ public static class TaxonomyApi
     {
         var season = new Season
         {
-            SeasonGuid = Guid.CreateVersion7().ToString(),
+            SeasonGuid = Ids.New(),
             SeasonCode = Codes.Normalize(request.SeasonCode),
             Name = request.Name!.Trim(),
             StartsOn = request.StartsOn!.Value,

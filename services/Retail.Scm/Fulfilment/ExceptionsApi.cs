@@ -1,5 +1,6 @@
 using Retail.Scm.Orders;
 using Retail.Scm.Sources;
+using Retail.Shared;
 using Retail.Shared.Invocation;
 
 namespace Retail.Scm.Fulfilment;
@@ -234,7 +235,7 @@ public static class ExceptionsApi
         }
         // The lost goods left the facility and were counted on the order when they shipped: the reship takes new stock of
         // its own (new commitments) and does not count on the order lines again; the tender is not charged again.
-        var reshipGuid = Guid.CreateVersion7().ToString();
+        var reshipGuid = Ids.New();
         var lines = new List<ShipmentLine>();
         try
         {
@@ -472,7 +473,7 @@ public static class ExceptionsApi
     {
         var exception = new ShipmentException
         {
-            ExceptionGuid = Guid.CreateVersion7().ToString(),
+            ExceptionGuid = Ids.New(),
             ShipmentGuid = next.ShipmentGuid,
             OrderGuid = next.OrderGuid,
             Kind = kind,

@@ -1,4 +1,5 @@
 using Retail.Scm.Orders;
+using Retail.Shared;
 using Retail.Shared.Invocation;
 
 namespace Retail.Scm.Fulfilment;
@@ -57,7 +58,7 @@ public static class ShipmentsApi
         }
         var shipment = new Shipment
         {
-            ShipmentGuid = Guid.CreateVersion7().ToString(),
+            ShipmentGuid = Ids.New(),
             OrderGuid = order.OrderGuid,
             OrderNumber = order.OrderNumber,
             ChannelCode = order.ChannelCode,

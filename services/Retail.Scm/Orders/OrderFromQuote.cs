@@ -1,5 +1,6 @@
 using Retail.Scm.Policies;
 using Retail.Scm.Sources;
+using Retail.Shared;
 using Retail.Shared.Invocation;
 
 namespace Retail.Scm.Orders;
@@ -100,7 +101,7 @@ public sealed partial class OrderLifecycle
         {
             return (null, ScmProblems.NoTaxPolicy(jurisdiction));
         }
-        var orderGuid = Guid.CreateVersion7().ToString();
+        var orderGuid = Ids.New();
         return (new Order
         {
             OrderGuid = orderGuid,
@@ -126,7 +127,7 @@ public sealed partial class OrderLifecycle
     public Order FromPricedLines(string channel, string? facility, CustomerRef? customer, Delivery delivery, string currency, bool taxInclusive,
         IReadOnlyList<OrderLine> lines, string source, string sourceGuid, string? orderNumber, string? note)
     {
-        var orderGuid = Guid.CreateVersion7().ToString();
+        var orderGuid = Ids.New();
         var open = lines.Select((l, i) => l with
         {
             LineNo = i + 1, Status = OrderLineStatus.Open, Hold = null, FacilityCode = null, Shipped = 0, Delivered = 0, Returned = 0, CancelledQuantity = 0,

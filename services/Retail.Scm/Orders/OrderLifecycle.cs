@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Retail.Scm.Policies;
 using Retail.Scm.Sources;
+using Retail.Shared;
 using Retail.Shared.Invocation;
 
 namespace Retail.Scm.Orders;
@@ -236,7 +237,7 @@ public sealed partial class OrderLifecycle(
             planGuid = route.PlanGuid;
         }
         var ttl = Math.Clamp(policy.ReservationTtlSeconds, 10, 604_800);
-        var key = $"{order.OrderGuid}:{step}:{order.Revision}" + (clientKey is null ? $":{Guid.CreateVersion7()}" : $":{Digest(clientKey)}");
+        var key = $"{order.OrderGuid}:{step}:{order.Revision}" + (clientKey is null ? $":{Ids.NewGuid()}" : $":{Digest(clientKey)}");
         var outcome = await holds.ReserveAsync(orgcode, order, lines, facilities, ttl, key, ct);
         if (outcome.Problem is not null)
         {

@@ -1,4 +1,5 @@
 using Retail.Scm.Orders;
+using Retail.Shared;
 
 namespace Retail.Scm.Payments;
 
@@ -28,7 +29,7 @@ public static class EdiApi
         }
         var doc = new EdiDocument
         {
-            EdiGuid = Guid.CreateVersion7().ToString(),
+            EdiGuid = Ids.New(),
             DocumentType = request.DocumentType!.Trim(),
             Direction = request.Direction!.Value,
             PartnerCode = Codes.Normalize(request.PartnerCode),

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Dapr;
 using Dapr.Client;
+using Retail.Shared;
 using Retail.Shared.Json;
 
 namespace Retail.Scm.Payments;
@@ -130,7 +131,7 @@ public sealed class TestPaymentProvider : IPaymentProvider
 
     private PaymentOutcome Approve(string key, string prefix)
     {
-        var outcome = _answered.GetOrAdd(key, _ => PaymentOutcome.Approved($"{prefix}_{Guid.CreateVersion7():N}"));
+        var outcome = _answered.GetOrAdd(key, _ => PaymentOutcome.Approved($"{prefix}_{Ids.NewGuid():N}"));
         Charges.AddOrUpdate(key, 1, (_, n) => n);
         return outcome;
     }

@@ -1,4 +1,5 @@
 using Retail.Scm.Orders;
+using Retail.Shared;
 
 namespace Retail.Scm.Payments;
 
@@ -66,7 +67,7 @@ public sealed class ReturnRefunds(RecordStore<OrderReturn> returns, RecordStore<
             var next = ret with
             {
                 Status = ReturnStatus.Refunding,
-                RefundGuid = Guid.CreateVersion7().ToString(),
+                RefundGuid = Ids.New(),
                 RefundedMinor = claim,
                 Refunds = allocation.Select(p => new RefundPart(p.Tender.TenderGuid, p.Amount, null)).ToList(),
                 RefundClaimedBy = by,

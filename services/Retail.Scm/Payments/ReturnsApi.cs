@@ -1,5 +1,6 @@
 using Retail.Scm.Orders;
 using Retail.Scm.Policies;
+using Retail.Shared;
 
 namespace Retail.Scm.Payments;
 
@@ -66,7 +67,7 @@ public static class ReturnsApi
         }
         var ret = new OrderReturn
         {
-            ReturnGuid = Guid.CreateVersion7().ToString(),
+            ReturnGuid = Ids.New(),
             OrderGuid = orderGuid,
             OrderNumber = order.OrderNumber,
             ChannelCode = order.ChannelCode,

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Retail.Scm.Orders;
 using Retail.Scm.Policies;
+using Retail.Shared;
 
 namespace Retail.Scm.Payments;
 
@@ -59,7 +60,7 @@ public static class TendersApi
         {
             return ScmProblems.AmountExceedsDue(amount, OrderPayment.Due(order));
         }
-        var tenderGuid = Guid.CreateVersion7().ToString();
+        var tenderGuid = Ids.New();
         // A retry of the same request (same Idempotency-Key) after a timeout reaches the provider with the same key.
         var providerKey = idempotencyKey is null ? tenderGuid : $"{orderGuid}:capture:{idempotencyKey}";
         var token = request.PaymentMethodToken!.Trim();
@@ -192,7 +193,7 @@ public static class TendersApi
             }
             var current = existing?.Record ?? new SettlementBatch
             {
-                BatchGuid = Guid.CreateVersion7().ToString(),
+                BatchGuid = Ids.New(),
                 BusinessDay = day,
                 Provider = provider.Name,
                 SettledBy = context.RequirePrincipal().Id,

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Retail.Scm.Orders;
+using Retail.Shared;
 
 namespace Retail.Scm.Policies;
 
@@ -226,7 +227,7 @@ public static class RoutingApi
         var decision = RoutingPlanner.Plan(lines, candidates, stock, split, whole);
         var plan = new RoutingPlan
         {
-            PlanGuid = Guid.CreateVersion7().ToString(),
+            PlanGuid = Ids.New(),
             ChannelCode = channel,
             OrderGuid = orderGuid,
             Candidates = candidates,

@@ -1,4 +1,5 @@
 using Retail.Scm.Orders;
+using Retail.Shared;
 
 namespace Retail.Scm.Quotes;
 
@@ -52,7 +53,7 @@ public static class BackordersApi
             }
             backorder = new Backorder
             {
-                BackorderGuid = Guid.CreateVersion7().ToString(),
+                BackorderGuid = Ids.New(),
                 ChannelCode = order.ChannelCode,
                 FacilityCode = order.FacilityCode,
                 Customer = order.Customer,
@@ -86,7 +87,7 @@ public static class BackordersApi
             }
             backorder = new Backorder
             {
-                BackorderGuid = Guid.CreateVersion7().ToString(),
+                BackorderGuid = Ids.New(),
                 ChannelCode = draft.ChannelCode,
                 Customer = draft.Customer,
                 Delivery = draft.Delivery,

@@ -1,4 +1,5 @@
 using Retail.Scm.Orders;
+using Retail.Shared;
 
 namespace Retail.Scm.Quotes;
 
@@ -41,7 +42,7 @@ public static class QuotesApi
         }
         var quote = new Quote
         {
-            QuoteGuid = Guid.CreateVersion7().ToString(),
+            QuoteGuid = Ids.New(),
             ChannelCode = draft!.ChannelCode,
             FacilityCode = draft.FacilityCode,
             Customer = draft.Customer,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Retail.Scm.Orders;
 using Retail.Scm.Payments;
 using Retail.Scm.Sources;
+using Retail.Shared;
 
 namespace Retail.Scm.Quotes;
 
@@ -41,7 +42,7 @@ public static class SpecialOrdersApi
         {
             return ScmProblems.UnknownReference("variant_guid", $"No variant {variant} in this org.");
         }
-        var guid = Guid.CreateVersion7().ToString();
+        var guid = Ids.New();
         var c = request.Customer;
         var special = new SpecialOrder
         {
@@ -106,7 +107,7 @@ public static class SpecialOrdersApi
         var now = clock.GetUtcNow();
         var doc = new EdiDocument
         {
-            EdiGuid = Guid.CreateVersion7().ToString(),
+            EdiGuid = Ids.New(),
             DocumentType = "850",
             Direction = EdiDirection.Outbound,
             PartnerCode = current.VendorCode,

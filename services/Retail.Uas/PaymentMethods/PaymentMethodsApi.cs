@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Shared;
 using Retail.Shared.Contract;
 using Retail.Shared.Problems;
 using Retail.Shared.Records;
@@ -37,7 +38,7 @@ public static class PaymentMethodsApi
         }
         var method = new PaymentMethod
         {
-            PaymentMethodGuid = Guid.CreateVersion7().ToString(),
+            PaymentMethodGuid = Ids.New(),
             UserGuid = userGuid,
             Provider = request.Provider!.Trim().ToLowerInvariant(),
             Token = request.Token!,

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Retail.Shared;
 using Retail.Shared.Contract;
 using Retail.Shared.Notifications;
 using Retail.Shared.Problems;
@@ -28,7 +29,7 @@ public static class UsersApi
         RecordStore<User> users, VerificationMailer mailer, TimeProvider clock, CancellationToken ct)
     {
         var email = EmailAddress.Normalise(request.Email);
-        var user = new User { UserGuid = Guid.CreateVersion7().ToString(), Email = email, Status = UserStatus.PendingVerification };
+        var user = new User { UserGuid = Ids.New(), Email = email, Status = UserStatus.PendingVerification };
         var write = await users.CreateAsync(null, user,
             [new DomainEvent(UasEvents.UserCreated, new UserCreated(user.UserGuid, email, clock.GetUtcNow()))], ct);
         if (write.Outcome == RecordWriteOutcome.Duplicate)

@@ -1,3 +1,4 @@
+using Retail.Shared;
 using Retail.Shared.State;
 using Retail.Usm.ServiceAccounts;
 
@@ -58,7 +59,7 @@ public static class ApiKeysApi
         var (secret, prefix) = CredentialFormats.NewApiKey();
         var key = new ApiKey
         {
-            ApiKeyGuid = Guid.CreateVersion7().ToString(),
+            ApiKeyGuid = Ids.New(),
             Orgcode = orgcode,
             ServiceAccountGuid = account.Record.ServiceAccountGuid,
             Prefix = prefix,

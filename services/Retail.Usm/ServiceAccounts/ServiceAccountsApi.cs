@@ -1,3 +1,4 @@
+using Retail.Shared;
 using Retail.Shared.State;
 
 namespace Retail.Usm.ServiceAccounts;
@@ -27,7 +28,7 @@ public static class ServiceAccountsApi
         var orgcode = context.RequireOrgcode();
         var account = new ServiceAccount
         {
-            ServiceAccountGuid = Guid.CreateVersion7().ToString(),
+            ServiceAccountGuid = Ids.New(),
             Orgcode = orgcode,
             Name = Codes.Normalize(request.Name),
             Description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),

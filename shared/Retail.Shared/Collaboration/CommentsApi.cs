@@ -26,7 +26,7 @@ public static class CommentsApi
         }
         var comment = new Comment
         {
-            CommentGuid = Guid.CreateVersion7().ToString(),
+            CommentGuid = Ids.New(),
             SubjectEntity = request.SubjectEntity!,
             SubjectKey = request.SubjectKey!,
             Body = request.Body!.Trim(),

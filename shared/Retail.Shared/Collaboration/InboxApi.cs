@@ -24,7 +24,7 @@ public static class InboxApi
         }
         var item = new InboxItem
         {
-            InboxItemGuid = Guid.CreateVersion7().ToString(),
+            InboxItemGuid = Ids.New(),
             Title = request.Title!.Trim(),
             Body = Validation.RequestRules.Trimmed(request.Body),
             SubjectEntity = request.SubjectEntity!,

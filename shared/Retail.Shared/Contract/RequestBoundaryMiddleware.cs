@@ -21,7 +21,7 @@ public sealed class RequestBoundaryMiddleware(RequestDelegate next, ILogger<Requ
         var requestId = http.Request.Headers[CredentialHeaders.RequestId].ToString();
         if (!IsAcceptableRequestId(requestId))
         {
-            requestId = Guid.CreateVersion7().ToString();
+            requestId = Ids.New();
         }
         context.RequestId = requestId;
         http.TraceIdentifier = requestId;

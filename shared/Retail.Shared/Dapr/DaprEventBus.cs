@@ -22,7 +22,7 @@ public sealed class DaprEventBus(DaprClient dapr, string appId, RetailOptions op
         ArgumentException.ThrowIfNullOrEmpty(type);
         var bytes = data as byte[] ?? JsonSerializer.SerializeToUtf8Bytes(data, data?.GetType() ?? typeof(object), RetailJson.Storage);
         var message = new OutboxMessage(
-            eventOptions?.Id ?? Guid.CreateVersion7().ToString(),
+            eventOptions?.Id ?? Ids.New(),
             topic,
             type,
             appId,

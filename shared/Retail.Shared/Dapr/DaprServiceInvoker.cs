@@ -141,7 +141,7 @@ public sealed class DaprServiceInvoker : IServiceInvoker
         // One request id for every attempt, so the callee's logs tie the retries together.
         if (!headers.ContainsKey("x-request-id"))
         {
-            headers["x-request-id"] = Guid.CreateVersion7().ToString();
+            headers["x-request-id"] = Ids.New();
         }
         // Informational only: the callee trusts dapr-caller-app-id, which its own sidecar sets and no caller can forge.
         headers[CallerAppIdHeader] = callerAppId;

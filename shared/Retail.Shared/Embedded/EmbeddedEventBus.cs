@@ -18,7 +18,7 @@ public sealed class EmbeddedEventBus(SqliteStateStore store, TimeProvider time) 
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentNullException.ThrowIfNull(data);
         var message = new OutboxMessage(
-            Id: options?.Id ?? Guid.CreateVersion7().ToString(),
+            Id: options?.Id ?? Ids.New(),
             Topic: topic,
             Type: type,
             Source: store.AppId,

@@ -18,7 +18,7 @@ public sealed class MailboxNotifier(IOptions<RetailOptions> options, TimeProvide
         var folder = Path.Combine(options.Value.FullDataDir, "mailbox");
         Directory.CreateDirectory(folder);
         var now = clock.GetUtcNow();
-        var id = Guid.CreateVersion7().ToString("N");
+        var id = Ids.NewGuid().ToString("N");
         var text = new StringBuilder()
             .Append("Message-ID: <").Append(id).Append("@retail.local>\r\n")
             .Append("Date: ").Append(now.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n")

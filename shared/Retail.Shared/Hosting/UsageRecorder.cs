@@ -99,7 +99,7 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
                 // No subject: usage needs no order (Accounting dedupes by id and counts commutatively), and a subject would make
                 // the embedded dispatcher deliver one app's usage one at a time; unordered deliveries run side by side and the
                 // consumer's group commit gathers them into one transaction.
-                tx.Publish(new OutboxMessage(usage.Id ?? Guid.CreateVersion7().ToString(), Events.Topics.Usage, "usage.recorded", group.Key,
+                tx.Publish(new OutboxMessage(usage.Id ?? Ids.New(), Events.Topics.Usage, "usage.recorded", group.Key,
                     null, usage.Orgcode, RetailJson.ToBytes(usage), clock.GetUtcNow()));
             }
             try
@@ -139,7 +139,7 @@ public sealed class UsageMiddleware(RequestDelegate next, UsageRecorder recorder
                 recorder.Record(new UsageEvent(appId, operation, context.Orgcode, principal.Id,
                     System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(principal.Kind.ToString()), context.CostCentreCode, http.Response.StatusCode,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds, http.Request.ContentLength, clock.GetUtcNow(),
-                    Guid.CreateVersion7().ToString(), TraceIdOf(http), context.RequestId is { Length: > 0 } id ? id : null, http.Response.ContentLength));
+                    Ids.New(), TraceIdOf(http), context.RequestId is { Length: > 0 } id ? id : null, http.Response.ContentLength));
             }
         }
     }

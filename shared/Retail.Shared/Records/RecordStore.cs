@@ -347,12 +347,12 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
 
         var traceParent = Activity.Current?.Id;
         var cdc = new ChangeEvent(orgcode, Entity, record.Key, record.Revision, op, snapshot);
-        tx.Publish(new OutboxMessage(Guid.CreateVersion7().ToString(), "cdc", $"{store.AppId}.{Entity}.{op}", store.AppId,
+        tx.Publish(new OutboxMessage(Ids.New(), "cdc", $"{store.AppId}.{Entity}.{op}", store.AppId,
             $"{Entity}/{record.Key}", orgcode, RetailJson.ToBytes(cdc), now, traceParent, IsChangeDataCapture: true,
             StateKey: RecordKeys.Record(Entity, orgcode, record.Key)));
         foreach (var e in events ?? [])
         {
-            tx.Publish(new OutboxMessage(Guid.CreateVersion7().ToString(), e.Type, e.Type, store.AppId,
+            tx.Publish(new OutboxMessage(Ids.New(), e.Type, e.Type, store.AppId,
                 e.Subject ?? $"{Entity}/{record.Key}", orgcode, JsonSerializer.SerializeToUtf8Bytes(e.Data, e.Data.GetType(), RetailJson.Storage),
                 now, traceParent));
         }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Retail.Shared;
 using Retail.Workflows.Scheduling;
 
 namespace Retail.Workflows.Embedded;
@@ -14,7 +15,7 @@ public sealed partial class EmbeddedWorkflowEngine
     public async Task<WorkflowStartResult> StartAsync(string name, string? instanceId, JsonElement? input, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var id = string.IsNullOrWhiteSpace(instanceId) ? Guid.CreateVersion7().ToString() : instanceId;
+        var id = string.IsNullOrWhiteSpace(instanceId) ? Ids.New() : instanceId;
         if (!_registry.HasWorkflow(name))
         {
             return new WorkflowStartResult(WorkflowStartOutcome.UnknownWorkflow, id);

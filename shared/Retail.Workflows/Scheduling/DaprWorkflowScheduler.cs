@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapr.Workflow;
 using Grpc.Core;
+using Retail.Shared;
 using Retail.Shared.Dapr;
 using Retail.Shared.Invocation;
 using Retail.Workflows.Embedded;
@@ -20,7 +21,7 @@ public sealed class DaprWorkflowScheduler(DaprWorkflowClient client, WorkflowReg
 
     public async Task<WorkflowStartResult> StartAsync(string name, string? instanceId, JsonElement? input, CancellationToken cancellationToken = default)
     {
-        var id = string.IsNullOrWhiteSpace(instanceId) ? Guid.CreateVersion7().ToString() : instanceId;
+        var id = string.IsNullOrWhiteSpace(instanceId) ? Ids.New() : instanceId;
         if (!registry.HasWorkflow(name))
         {
             return new WorkflowStartResult(WorkflowStartOutcome.UnknownWorkflow, id);

@@ -1,5 +1,6 @@
 using Retail.Pcm.Buying;
 using Retail.Pcm.Sources;
+using Retail.Shared;
 
 namespace Retail.Pcm.Receiving.Consignment;
 
@@ -65,7 +66,7 @@ public static class ConsignmentApi
                 .ToList();
             var settlement = new ConsignmentSettlement
             {
-                SettlementGuid = Guid.CreateVersion7().ToString(),
+                SettlementGuid = Ids.New(),
                 VendorGuid = vendor.VendorGuid,
                 VendorCode = vendor.VendorCode,
                 FacilityCode = facilityCode,

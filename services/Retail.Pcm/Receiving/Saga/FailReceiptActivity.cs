@@ -1,6 +1,7 @@
 using Dapr.Workflow;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Pcm.Buying;
+using Retail.Shared;
 using Retail.Shared.Collaboration;
 
 namespace Retail.Pcm.Receiving.Saga;
@@ -36,7 +37,7 @@ public sealed class FailReceiptActivity(RecordStore<Receipt> receipts, RecordSto
             {
                 inbox.Create(batch, org, new InboxItem
                 {
-                    InboxItemGuid = Guid.CreateVersion7().ToString(),
+                    InboxItemGuid = Ids.New(),
                     Title = $"Receipt against {receipt.PoNumber} was not stocked",
                     Body = $"ICS refused it ({input.Code}): {detail}. The PO's received quantities were given back; record it again once fixed.",
                     SubjectEntity = Receipt.Type.Entity,
