@@ -1,4 +1,6 @@
 using Retail.Crm;
+using Retail.Ipm;
+using Retail.Rbs;
 using Retail.Accounting;
 using Retail.Influencer;
 using Retail.Ics;
@@ -32,6 +34,8 @@ internal static class HostModules
         new PcmModule(),
         new ScmModule(),
         new CrmModule(),
+        new IpmModule(),
+        new RbsModule(),
         new AccountingModule(),
         new InfluencerModule(),
         new WorkflowsModule(),

@@ -1,0 +1,40 @@
+using Retail.Ipm.Bulk;
+using Retail.Ipm.Catalog;
+using Retail.Ipm.Cdc;
+using Retail.Ipm.Kpis;
+using Retail.Ipm.Webhooks;
+using Retail.Shared.Hosting;
+
+namespace Retail.Ipm;
+
+/// <summary>
+/// IPM, the integration plane: Standard Webhooks endpoints fed by every service's business events (retries, attempt
+/// logs, replay; SSRF-safe), the org's CDC feed with cursors, bulk import and export through each service's bulk port,
+/// the machine-readable contract (event catalog, lifecycles, specimens, paging) and KPIs with alerts.
+/// </summary>
+public sealed class IpmModule : IServiceModule
+{
+    public const string Id = "ipm";
+
+    public string AppId => Id;
+
+    public string Title => "Integration plane";
+
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddContractCatalog(configuration);
+        services.AddWebhooks(configuration);
+        services.AddCdcFeed(configuration);
+        services.AddBulk(configuration);
+        services.AddKpis(configuration);
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder routes)
+    {
+        routes.MapContractCatalog();
+        routes.MapWebhooks();
+        routes.MapCdcFeed();
+        routes.MapBulk();
+        routes.MapKpis();
+    }
+}

@@ -1,0 +1,9 @@
+namespace Retail.Rbs;
+
+/// <summary>
+/// The business events RBS publishes (topic = type), each committed in the transaction of its change beside the CDC
+/// event of every record. Listed in README.md. Add yours here (merge conflicts: keep both).
+/// </summary>
+public static class RbsEvents
+{
+}
