@@ -54,6 +54,9 @@ public sealed class RetailHostFactory : WebApplicationFactory<Program>
         builder.UseSetting("Retail:DataDir", DataDir);
         builder.UseSetting("Retail:OperatorKey", OperatorKey);
         builder.UseSetting("Retail:Events:PollInterval", "00:00:00.200");
+        // Outbound webhooks refuse loopback and private addresses; tests deliver to a WebhookReceiver on 127.0.0.1, as local
+        // development would. A test of the refusal sets this to "" in Settings.
+        builder.UseSetting("Retail:Webhooks:AllowedAddresses", "127.0.0.1");
         if (Modules is not null)
         {
             builder.UseSetting(RetailApp.ModulesKey, string.Join(',', Modules));
