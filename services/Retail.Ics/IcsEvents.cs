@@ -1,4 +1,9 @@
 using Retail.Ics.Stock;
+using System.ComponentModel;
+using Retail.Shared.Events;
+using Retail.Ics.Counts;
+using Retail.Ics.Holds;
+using Retail.Ics.Transfers;
 
 namespace Retail.Ics;
 
@@ -9,14 +14,32 @@ namespace Retail.Ics;
 public static class IcsEvents
 {
     /// <summary>Per variant and facility, with every state's quantity: what PMC's availability and SCM's promises follow.</summary>
+    [EventData(typeof(StockChanged))]
+    [Description("Per variant and facility, with every state's quantity: what PMC's availability and SCM's promises follow.")]
     public const string StockChanged = "stock.changed";
+    [EventData(typeof(ReservationExpired))]
+    [Description("Reservation expired.")]
     public const string ReservationExpired = "reservation.expired";
+    [EventData(typeof(TransferChanged))]
+    [Description("Transfer requested.")]
     public const string TransferRequested = "transfer.requested";
+    [EventData(typeof(TransferChanged))]
+    [Description("Transfer submitted.")]
     public const string TransferSubmitted = "transfer.submitted";
+    [EventData(typeof(TransferChanged))]
+    [Description("Transfer approved.")]
     public const string TransferApproved = "transfer.approved";
+    [EventData(typeof(TransferChanged))]
+    [Description("Transfer shipped.")]
     public const string TransferShipped = "transfer.shipped";
+    [EventData(typeof(TransferChanged))]
+    [Description("Transfer received.")]
     public const string TransferReceived = "transfer.received";
+    [EventData(typeof(CountApproved))]
+    [Description("Count approved.")]
     public const string CountApproved = "count.approved";
+    [EventData(typeof(AdjustmentCreated))]
+    [Description("Adjustment created.")]
     public const string AdjustmentCreated = "adjustment.created";
 
     public static DomainEvent StockChangedOf(string orgcode, Position position, long revision) =>

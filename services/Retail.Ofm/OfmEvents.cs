@@ -1,17 +1,38 @@
+using System.ComponentModel;
+using Retail.Shared.Events;
+using Retail.Ofm.MasterData;
+
 namespace Retail.Ofm;
 
 /// <summary>The business events OFM publishes (topic = type). Listed in README.md.</summary>
 public static class OfmEvents
 {
+    [EventData(typeof(OrgCreated))]
+    [Description("Org created.")]
     public const string OrgCreated = "org.created";
+    [EventData(typeof(OrgStatusChanged))]
     public const string OrgStatusChanged = DirectoryTopics.OrgStatusChanged;
+    [EventData(typeof(OrgAccessChanged))]
     public const string OrgAccessChanged = DirectoryTopics.AccessChanged;
+    [EventData(typeof(OfmContextChanged))]
     public const string OrgContextChanged = DirectoryTopics.ContextChanged;
+    [EventData(typeof(OwnerChanged))]
+    [Description("Org owner changed.")]
     public const string OwnerChanged = "org.owner_changed";
+    [EventData(typeof(MemberInvited))]
+    [Description("Member invited.")]
     public const string MemberInvited = "member.invited";
+    [EventData(typeof(MemberJoined))]
+    [Description("Member joined.")]
     public const string MemberJoined = "member.joined";
+    [EventData(typeof(InviteRevoked))]
+    [Description("Member invite revoked.")]
     public const string InviteRevoked = "member.invite_revoked";
+    [EventData(typeof(MemberStateChanged))]
+    [Description("Member state changed.")]
     public const string MemberStateChanged = "member.state_changed";
+    [EventData(typeof(SalesChannelConfigured))]
+    [Description("Sales channel configured.")]
     public const string SalesChannelConfigured = "sales_channel.configured";
 }
 

@@ -1,6 +1,8 @@
 using Retail.Pvm.Catalog;
 using Retail.Pvm.Identifiers;
 using Retail.Pvm.Links;
+using System.ComponentModel;
+using Retail.Shared.Events;
 
 namespace Retail.Pvm;
 
@@ -11,17 +13,37 @@ namespace Retail.Pvm;
 /// </summary>
 public static class PvmEvents
 {
+    [EventData(typeof(StyleStatusChanged))]
+    [Description("Style status changed.")]
     public const string StyleStatusChanged = "pvm.style.status_changed";
+    [EventData(typeof(VariantSnapshot))]
+    [Description("Variant created.")]
     public const string VariantCreated = "pvm.variant.created";
+    [EventData(typeof(VariantSnapshot))]
+    [Description("Variant updated.")]
     public const string VariantUpdated = "pvm.variant.updated";
+    [EventData(typeof(VariantSnapshot))]
+    [Description("Variant status changed.")]
     public const string VariantStatusChanged = "pvm.variant.status_changed";
+    [EventData(typeof(VariantRecreated))]
+    [Description("Variant recreated.")]
     public const string VariantRecreated = "pvm.variant.recreated";
+    [EventData(typeof(IdentifierTransferred))]
+    [Description("Identifier transferred.")]
     public const string IdentifierTransferred = "pvm.identifier.transferred";
+    [EventData(typeof(BarcodeAdded))]
+    [Description("Barcode added.")]
     public const string BarcodeAdded = "pvm.barcode.added";
+    [EventData(typeof(BarcodeStatusChanged))]
+    [Description("Barcode status changed.")]
     public const string BarcodeStatusChanged = "pvm.barcode.status_changed";
+    [EventData(typeof(KitChanged))]
+    [Description("Kit changed.")]
     public const string KitChanged = "pvm.kit.changed";
 
     /// <summary>Any write of a style (create, update, status, OGM move): payload <see cref="StyleSnapshot"/>.</summary>
+    [EventData(typeof(StyleSnapshot))]
+    [Description("Any write of a style (create, update, status, OGM move): payload StyleSnapshot.")]
     public const string StyleChanged = "pvm.style.changed";
 
     /// <summary>A variant event of <paramref name="type"/> carrying the variant as it will be stored (revision included).</summary>

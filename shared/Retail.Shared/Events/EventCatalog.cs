@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Reflection;
 using Retail.Shared.Hosting;
 
@@ -6,6 +7,16 @@ namespace Retail.Shared.Events;
 /// <summary>One business event type (topic = type) and the service that publishes it.</summary>
 /// <param name="DataType">The record its data is serialised from, when known (the catalog's JSON schema is made from it).</param>
 public sealed record EventCatalogEntry(string App, string Type, string? Summary = null, Type? DataType = null);
+
+/// <summary>
+/// Names the record an event type's data is serialised from, beside its const in the service's <c>…Events</c> class, so
+/// the catalog can publish the data's JSON schema (a summary goes beside it as <see cref="DescriptionAttribute"/>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
+public sealed class EventDataAttribute(Type dataType) : Attribute
+{
+    public Type DataType { get; } = dataType;
+}
 
 /// <summary>
 /// Every business event type of every service, read from the code: IPM's event catalog, the topics IPM's webhooks and
@@ -29,7 +40,8 @@ public sealed class EventCatalog(IReadOnlyList<EventCatalogEntry> entries) : IEv
 
     /// <summary>
     /// The event types each module's assembly declares: the <c>public const string</c> fields of its static classes named
-    /// <c>…Events</c> whose value looks like an event type (<c>noun.verb</c>).
+    /// <c>…Events</c> whose value looks like an event type (<c>noun.verb</c>), with the summary and data record their
+    /// attributes name.
     /// </summary>
     public static EventCatalog FromModules(IEnumerable<IServiceModule> modules)
     {
@@ -43,7 +55,8 @@ public sealed class EventCatalog(IReadOnlyList<EventCatalogEntry> entries) : IEv
                 {
                     if (field.GetRawConstantValue() is string value && value.Contains('.', StringComparison.Ordinal) && !value.Contains(' ', StringComparison.Ordinal))
                     {
-                        entries.Add(new EventCatalogEntry(module.AppId, value));
+                        entries.Add(new EventCatalogEntry(module.AppId, value, field.GetCustomAttribute<DescriptionAttribute>()?.Description,
+                            field.GetCustomAttribute<EventDataAttribute>()?.DataType));
                     }
                 }
             }
