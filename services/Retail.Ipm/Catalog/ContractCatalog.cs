@@ -38,15 +38,15 @@ public sealed class ContractCatalog
     public IReadOnlyList<Lifecycle> Lifecycles => _lifecycles.Value;
 
     /// <summary>An event type (a CDC type names its op: <c>crm.customer.created</c>), or null.</summary>
-    public Specimen? EventSpecimen(string name)
+    public Specimen? EventSpecimen(string name, string? topic = null)
     {
-        var business = Events.FirstOrDefault(e => e.Kind == "business" && e.Type == name);
+        var business = topic == Topics.Cdc ? null : Events.FirstOrDefault(e => e.Kind == "business" && e.Type == name);
         if (business is not null)
         {
             return business.DataSchema is null ? null : new Specimen("event", name, business.App, ContractSpecimens.Of(business.DataSchema));
         }
         var op = CdcOps.FirstOrDefault(o => name.EndsWith("." + o, StringComparison.Ordinal));
-        var record = op is null ? null : _records.Value.FirstOrDefault(r => $"{r.Contract.App}.{r.Contract.Entity}.{op}" == name);
+        var record = op is null || (topic is not null && topic != Topics.Cdc) ? null : _records.Value.FirstOrDefault(r => $"{r.Contract.App}.{r.Contract.Entity}.{op}" == name);
         if (record is null)
         {
             return null;

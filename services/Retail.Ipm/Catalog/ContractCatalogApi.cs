@@ -50,7 +50,7 @@ public static class ContractCatalogApi
         var name = request.Name!.Trim();
         if (request.Kind == SpecimenKind.Event)
         {
-            return catalog.EventSpecimen(name) is { } specimen
+            return catalog.EventSpecimen(name, request.Topic?.Trim()) is { } specimen
                 ? TypedResults.Ok(specimen)
                 : ApiProblem.NotFound($"No event type '{name}' with a known data schema in the catalog.");
         }

@@ -14,7 +14,9 @@ public sealed record LifecycleListRequest(string? App, int? Limit, string? NextT
 
 /// <param name="Kind"><c>event</c> (an event type; a CDC type names its op: <c>crm.customer.created</c>) or <c>entity</c>.</param>
 /// <param name="Name">The event type, or the entity (<c>customer</c>, or <c>crm.customer</c> where two services share the name).</param>
-public sealed record SpecimenGetRequest(SpecimenKind? Kind, string? Name);
+/// <param name="Topic">For an event: <c>cdc</c> picks the CDC change where a business event has the same type
+/// (PVM's <c>pvm.barcode.status_changed</c> is both); left out, the business event comes first.</param>
+public sealed record SpecimenGetRequest(SpecimenKind? Kind, string? Name, string? Topic = null);
 
 public enum SpecimenKind
 {
@@ -64,6 +66,7 @@ public sealed class SpecimenGetRequestValidator : AbstractValidator<SpecimenGetR
     {
         RuleFor(r => r.Kind).NotNull().WithMessage("is required");
         RuleFor(r => r.Name).NotEmpty().WithMessage("is required").MaximumLength(CatalogRules.MaxName);
+        RuleFor(r => r.Topic).MaximumLength(CatalogRules.MaxName);
     }
 }
 

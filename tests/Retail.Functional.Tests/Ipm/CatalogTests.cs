@@ -58,7 +58,7 @@ public sealed class CatalogTests(IpmHost host) : IClassFixture<IpmHost>
             var type = entry.Text("type")!;
             var schema = ValidSchema(entry.GetProperty("data_schema"), type);
             var name = entry.Text("kind") == "cdc" ? type.Replace("{op}", "status_changed", StringComparison.Ordinal) : type;
-            var specimen = await org.Viewer.Client.PostJsonAsync("/ipm/specimen/get", new { kind = "event", name }).Ok();
+            var specimen = await org.Viewer.Client.PostJsonAsync("/ipm/specimen/get", new { kind = "event", name, topic = entry.Text("topic") }).Ok();
             Assert.Equal((name, entry.Text("app")), (specimen.Text("name"), specimen.Text("app")));
             AssertValid(schema, specimen.GetProperty("payload"), name);
         }
