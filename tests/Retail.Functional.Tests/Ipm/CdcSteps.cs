@@ -26,7 +26,7 @@ internal static class CdcSteps
     }
 
     public static async Task<JsonElement> CreateVendor(this IpmOrg org, string code) =>
-        await org.Post("/pvm/vendor/create", new { vendor_code = code, name = $"Vendor {code}", country = "DE" }).Ok(HttpStatusCode.Created);
+        await org.Post("/pvm/vendor", new { vendor_code = code, name = $"Vendor {code}", country = "DE" }).Ok(HttpStatusCode.Created);
 
     public static async Task<JsonElement> CreateCustomer(this IpmOrg org, string email) =>
         await org.Post(org.Clerk, "/crm/customer/create", new { email, given_name = "Ada" }).Ok(HttpStatusCode.Created);
