@@ -6,4 +6,9 @@ namespace Retail.Ipm;
 /// </summary>
 public static class IpmEvents
 {
+    /// <summary>A KPI alert's aggregate crossed its threshold (once per crossing): the alert is firing.</summary>
+    public const string KpiAlertFired = "ipm.kpi.alert_fired";
+
+    /// <summary>A firing KPI alert's aggregate crossed back: the alert is ok again.</summary>
+    public const string KpiAlertResolved = "ipm.kpi.alert_resolved";
 }

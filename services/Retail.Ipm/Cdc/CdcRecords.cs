@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Retail.Ipm.Cdc;
+
+/// <summary>
+/// One change of one record of any service, as IPM's log holds it for the org. Keyed by the change's identity (source app,
+/// entity, record key, revision: exactly what one CDC message describes), so a redelivered message finds its entry and is
+/// not appended again. <see cref="Sequence"/> is the org's log position, given in commit order by the one writer.
+/// </summary>
+public sealed record CdcEntry : Record
+{
+    public required string ChangeId { get; init; }
+
+    public required long Sequence { get; init; }
+
+    /// <summary><c>{app}.{entity}</c>: what the feed filters by.</summary>
+    public required string EntityType { get; init; }
+
+    public required string App { get; init; }
+
+    public required string Entity { get; init; }
+
+    public required string RecordKey { get; init; }
+
+    /// <summary>The changed record's revision (this entry's own <see cref="Record.Revision"/> is always 1).</summary>
+    public required long RecordRevision { get; init; }
+
+    public required string Op { get; init; }
+
+    /// <summary>The CDC message that brought the change (its CloudEvent id), when the delivery named it.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>When the source service committed the change (the snapshot's <c>updated_at</c>).</summary>
+    public required DateTimeOffset ChangedAt { get; init; }
+
+    /// <summary>When IPM appended it (retention counts from here).</summary>
+    public required DateTimeOffset LoggedAt { get; init; }
+
+    /// <summary>
+    /// True when a newer revision of the same record was logged before this one arrived (a late redelivery): the entry is
+    /// kept (at least once) but it is not the record's current state.
+    /// </summary>
+    public bool Superseded { get; init; }
+
+    public required JsonElement Data { get; init; }
+
+    [JsonIgnore]
+    public override string Key => ChangeId;
+
+    /// <summary>The feed pages by sequence, or by type and sequence; retention finds old entries of every org by time.</summary>
+    public static readonly RecordType<CdcEntry> Type = new RecordType<CdcEntry>("cdc_entry")
+        .IndexBy("sequence")
+        .IndexBy("entity_type", "sequence")
+        .Computed("logged_ms", e => e.LoggedAt.ToUnixTimeMilliseconds())
+        .IndexAcrossOrgs("logged_ms");
+
+    /// <summary>The change's identity as a key: a hash, since record keys may be long and hold any character.</summary>
+    public static string ChangeIdOf(string app, string entity, string recordKey, long revision) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{app}\n{entity}\n{recordKey}\n{revision}")));
+
+    /// <summary>The key of the record a change is about (its head).</summary>
+    public static string RecordRefOf(string app, string entity, string recordKey) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{app}\n{entity}\n{recordKey}")));
+}
+
+/// <summary>
+/// The org's log counter: the last sequence given, and the first one retention kept. Every append updates it in the
+/// batch's transaction (ETag-checked), so two writers can never give the same sequence, and a commit makes its
+/// entries and the new counter visible together.
+/// </summary>
+public sealed record CdcLog : Record
+{
+    public const string TheKey = "log";
+
+    public string LogKey { get; init; } = TheKey;
+
+    public long LastSequence { get; init; }
+
+    /// <summary>The smallest sequence still kept; entries below were swept by retention.</summary>
+    public long RetainedFrom { get; init; } = 1;
+
+    [JsonIgnore]
+    public override string Key => LogKey;
+
+    public static readonly RecordType<CdcLog> Type = new("cdc_log");
+}
+
+/// <summary>The newest revision logged of one source record: tells a late, older change from the current one.</summary>
+public sealed record CdcHead : Record
+{
+    public required string RecordRef { get; init; }
+
+    public required long LatestRevision { get; init; }
+
+    [JsonIgnore]
+    public override string Key => RecordRef;
+
+    public static readonly RecordType<CdcHead> Type = new("cdc_head");
+}

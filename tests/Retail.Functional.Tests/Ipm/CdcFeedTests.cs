@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text;
+using Retail.Functional.Tests.Infrastructure;
+
+namespace Retail.Functional.Tests.Ipm;
+
+/// <summary>UC-IPM-002: the org's change feed across services, with an opaque, monotonic cursor.</summary>
+public sealed class CdcFeedTests(IpmHost host) : IClassFixture<IpmHost>
+{
+    [Fact]
+    public async Task UC_IPM_002_changes_in_pvm_and_crm_are_listed_in_order_and_the_cursor_continues_with_only_newer_ones()
+    {
+        var org = await host.NewOrgAsync("cdc");
+        var vendor = await org.CreateVendor("acme");
+        var customer = await org.CreateCustomer("ada@example.com");
+        var renamed = await org.RenameCustomer(customer, "Augusta");
+        var vendorKey = vendor.Str("vendor_guid");
+        var customerKey = customer.Str("customer_guid");
+
+        var (items, cursor) = await org.ReadUntilAsync(null, null,
+            seen => seen.Any(i => i.IsChangeOf("crm.customer", customerKey) && i.GetProperty("revision").GetInt64() == 2), "the customer's update is in the feed");
+        var sequences = items.Sequences().ToList();
+        Assert.Equal(sequences.Order(), sequences);
+        Assert.Equal(sequences.Distinct().Count(), sequences.Count);
+        var ours = items.Where(i => i.IsChangeOf("pvm.vendor", vendorKey) || i.IsChangeOf("crm.customer", customerKey)).ToList();
+        Assert.Equal(
+            [("pvm.vendor", "created", 1L), ("crm.customer", "created", 1L), ("crm.customer", "updated", 2L)],
+            ours.Select(i => (i.Str("entity_type"), i.Str("op"), i.GetProperty("revision").GetInt64())));
+        Assert.Equal(("pvm", "vendor"), (ours[0].Str("app"), ours[0].Str("entity")));
+        Assert.Equal("Augusta", ours[2].GetProperty("data").Str("given_name"));
+        Assert.False(ours[2].GetProperty("superseded").GetBoolean());
+        Assert.True(ours[2].GetProperty("changed_at").GetDateTimeOffset() >= ours[1].GetProperty("changed_at").GetDateTimeOffset());
+
+        // Nothing new: an empty page that still answers a cursor to continue from.
+        var empty = await org.Feed(new { cursor });
+        Assert.Empty(empty.GetProperty("items").EnumerateArray());
+        var next = empty.Str("next_cursor");
+
+        await org.RenameCustomer(renamed, "Grace");
+        var (newer, _) = await org.ReadUntilAsync(next, null, seen => seen.Any(i => i.IsChangeOf("crm.customer", customerKey)), "the second update is in the feed");
+        Assert.All(newer.Sequences(), s => Assert.True(s > sequences.Max(), "continuation holds only newer entries"));
+        var update = Assert.Single(newer, i => i.IsChangeOf("crm.customer", customerKey));
+        Assert.Equal((3L, "Grace"), (update.GetProperty("revision").GetInt64(), update.GetProperty("data").Str("given_name")));
+    }
+
+    [Fact]
+    public async Task UC_IPM_002_a_filter_by_entity_type_keeps_only_those_types_and_latest_starts_after_what_is_logged()
+    {
+        var org = await host.NewOrgAsync("cdcf");
+        await org.CreateVendor("north");
+        var customer = await org.CreateCustomer("grace@example.com");
+        var key = customer.Str("customer_guid");
+
+        var (items, cursor) = await org.ReadUntilAsync(null, ["crm.customer"], seen => seen.Any(i => i.IsChangeOf("crm.customer", key)), "the customer is in the feed");
+        Assert.All(items, i => Assert.Equal("crm.customer", i.Str("entity_type")));
+
+        // A cursor continues the filter it was issued for; another filter refuses it.
+        await org.Post(org.Viewer, "/ipm/cdc/list", new { cursor, entity_types = new[] { "pvm.vendor" } }).Problem(HttpStatusCode.BadRequest, "invalid_cursor");
+        // The same types in another order are the same filter.
+        await org.Feed(new { cursor, entity_types = new[] { "crm.customer", "crm.customer" } });
+
+        var latest = await org.Feed(new { from = "latest", entity_types = new[] { "crm.customer", "pvm.vendor" } });
+        Assert.Empty(latest.GetProperty("items").EnumerateArray());
+        await org.CreateVendor("south");
+        var (after, _) = await org.ReadUntilAsync(latest.Str("next_cursor"), ["pvm.vendor", "crm.customer"], seen => seen.Count > 0, "the new vendor is in the feed");
+        var vendor = Assert.Single(after);
+        Assert.Equal(("pvm.vendor", "south"), (vendor.Str("entity_type"), vendor.GetProperty("data").Str("vendor_code")));
+
+        await org.Post(org.Viewer, "/ipm/cdc/list", new { entity_types = new[] { "Not A Type" } }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        await org.Post(org.Viewer, "/ipm/cdc/list", new { from = "yesterday" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task UC_IPM_002_two_orgs_never_see_each_others_changes_nor_use_each_others_cursors()
+    {
+        var first = await host.NewOrgAsync("cdca");
+        var second = await host.NewOrgAsync("cdcb");
+        var a = await first.CreateCustomer("a@example.com");
+        var b = await second.CreateCustomer("b@example.com");
+
+        var (seenByFirst, firstCursor) = await first.ReadUntilAsync(null, ["crm.customer"], s => s.Count > 0, "the first org's customer is in its feed");
+        var (seenBySecond, _) = await second.ReadUntilAsync(null, ["crm.customer"], s => s.Count > 0, "the second org's customer is in its feed");
+        Assert.Equal(a.Str("customer_guid"), Assert.Single(seenByFirst).Str("key"));
+        Assert.Equal(b.Str("customer_guid"), Assert.Single(seenBySecond).Str("key"));
+
+        await second.Post(second.Viewer, "/ipm/cdc/list", new { cursor = firstCursor, entity_types = new[] { "crm.customer" } })
+            .Problem(HttpStatusCode.BadRequest, "invalid_cursor");
+    }
+
+    [Fact]
+    public async Task UC_IPM_002_a_forged_or_altered_cursor_is_refused()
+    {
+        var org = await host.NewOrgAsync("cdcx");
+        var cursor = (await org.Feed(new { })).Str("next_cursor");
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(cursor);
+        bytes[^1] ^= 0x01;
+        foreach (var forged in new[] { System.Buffers.Text.Base64Url.EncodeToString(bytes), "not-a-cursor!", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{org.Orgcode}|0|")) })
+        {
+            await org.Post(org.Viewer, "/ipm/cdc/list", new { cursor = forged }).Problem(HttpStatusCode.BadRequest, "invalid_cursor");
+        }
+        await org.Post(org.Viewer, "/ipm/cdc/list", new { cursor, from = "latest" }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task UC_IPM_002_a_redelivered_change_is_logged_once()
+    {
+        var org = await host.NewOrgAsync("cdcr");
+        var customer = await org.CreateCustomer("once@example.com");
+        var key = customer.Str("customer_guid");
+        await org.ReadUntilAsync(null, ["crm.customer"], s => s.Count > 0, "the customer is in the feed");
+
+        // The very message CRM committed, delivered again (as the topic would after a lost ack), twice.
+        var message = Assert.Single(host.Factory.OutboxEvents("crm", org.Orgcode, "crm.customer.created"));
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var answer = await host.Operator.PostJsonAsync("/ipm/events/ipm-cdc", message, HttpJson.Headers(("x-orgcode", org.Orgcode), ("ce-id", "redelivered-1"), ("ce-source", "crm")));
+            var body = await answer.JsonAsync();
+            Assert.True(answer.IsSuccessStatusCode, body.ToString());
+            Assert.Equal((0, 1), (body.GetProperty("appended").GetInt32(), body.GetProperty("duplicates").GetInt32()));
+        }
+        var all = await org.Feed(new { entity_types = new[] { "crm.customer" } });
+        Assert.Equal(key, Assert.Single(all.GetProperty("items").EnumerateArray()).Str("key"));
+    }
+
+    [Fact]
+    public async Task UC_IPM_002_an_older_revision_delivered_late_is_logged_after_the_newer_one_and_marked_superseded()
+    {
+        var org = await host.NewOrgAsync("cdcl");
+        // Revision 2 of a record arrives before its revision 1 (a delivery retried late): both are logged, at least once.
+        var newer = new { orgcode = org.Orgcode, entity = "customer", key = "late-key", revision = 2, op = "updated", record = new { given_name = "Two" } };
+        var older = new { orgcode = org.Orgcode, entity = "customer", key = "late-key", revision = 1, op = "created", record = new { given_name = "One" } };
+        foreach (var (message, id) in new[] { (newer, "m-2"), (older, "m-1") })
+        {
+            (await host.Operator.PostJsonAsync("/ipm/events/ipm-cdc", message, HttpJson.Headers(("x-orgcode", org.Orgcode), ("ce-id", id), ("ce-source", "crm"))))
+                .EnsureSuccessStatusCode();
+        }
+        var items = (await org.Feed(new { entity_types = new[] { "crm.customer" } })).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([(2L, false), (1L, true)], items.Select(i => (i.GetProperty("revision").GetInt64(), i.GetProperty("superseded").GetBoolean())));
+        Assert.True(items[1].GetProperty("sequence").GetInt64() > items[0].GetProperty("sequence").GetInt64());
+    }
+}
