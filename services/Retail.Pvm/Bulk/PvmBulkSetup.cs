@@ -6,5 +6,6 @@ namespace Retail.Pvm.Bulk;
 public static class PvmBulkSetup
 {
     public static IServiceCollection AddPvmBulk(this IServiceCollection services) => services
-        .AddBulkEntity<VendorBulk>(PvmModule.Id);
+        .AddBulkEntity<VendorBulk>(PvmModule.Id)
+        .AddBulkEntity<VariantBulk>(PvmModule.Id);
 }

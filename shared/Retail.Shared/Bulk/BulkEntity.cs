@@ -237,6 +237,16 @@ public sealed class BulkChanges(bool dryRun)
         return outcome;
     }
 
+    /// <summary>A record the entity wrote itself (through a ledger of its own, in its own transaction).</summary>
+    public void Decided<TRow>(BulkRow<TRow> row, string outcome) => _results.Add(new BulkResult(row.Index, row.Key, outcome));
+
+    /// <summary>Changes a decided record's outcome (an unchanged record whose parts, such as new barcodes, are written beside it).</summary>
+    public void Restate(int index, string outcome)
+    {
+        var at = _results.FindIndex(r => r.Index == index);
+        _results[at] = _results[at] with { Outcome = outcome };
+    }
+
     /// <summary>Whether <paramref name="next"/> holds what <paramref name="stored"/> holds (revision and timestamps aside).</summary>
     public static bool Same<T>(T stored, T next) where T : Record =>
         JsonSerializer.SerializeToUtf8Bytes(stored, RetailJson.Storage).AsSpan().SequenceEqual(
