@@ -1,10 +1,12 @@
 using Retail.Crm.Accounts;
+using Retail.Crm.Bulk;
 using Retail.Crm.Certificates;
 using Retail.Crm.Customers;
 using Retail.Crm.Fraud;
 using Retail.Crm.GiftCards;
 using Retail.Crm.Loyalty;
 using Retail.Crm.Merge;
+using Retail.Shared.Bulk;
 using Retail.Shared.Collaboration;
 using Retail.Shared.Hosting;
 
@@ -34,6 +36,7 @@ public sealed class CrmModule : IServiceModule
     {
         services.AddRecords(Id, Customer.Type);
         services.AddCustomers(configuration);
+        services.AddCrmBulk();
         services.AddAccounts(configuration);
         services.AddMerge(configuration);
         services.AddFraud(configuration);
@@ -45,6 +48,7 @@ public sealed class CrmModule : IServiceModule
     public void MapEndpoints(IEndpointRouteBuilder routes)
     {
         routes.MapCustomers();
+        routes.MapBulkPort();
         routes.MapAccounts();
         routes.MapMerge();
         routes.MapFraud();

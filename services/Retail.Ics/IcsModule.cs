@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Retail.Ics.Bulk;
 using Retail.Ics.Catalog;
 using Retail.Ics.Consignment;
 using Retail.Ics.Counts;
@@ -8,6 +9,7 @@ using Retail.Ics.Replenishment;
 using Retail.Ics.Stock;
 using Retail.Ics.Transfers;
 using Retail.Ics.Warehouse;
+using Retail.Shared.Bulk;
 using Retail.Shared.Collaboration;
 using Retail.Shared.Hosting;
 
@@ -44,6 +46,7 @@ public sealed class IcsModule : IServiceModule
         services.AddRecords(Id, FacilityPolicy.Type);
         services.AddRecords(Id, CatalogVariant.Type);
         services.AddRecords(Id, Hold.Type);
+        services.AddIcsBulk();
         services.AddSingleton<PositionLocks>();
         services.AddScoped<StockLedger>();
         services.AddScoped<VariantCatalog>();
@@ -62,6 +65,7 @@ public sealed class IcsModule : IServiceModule
     public void MapEndpoints(IEndpointRouteBuilder routes)
     {
         routes.MapStock();
+        routes.MapBulkPort();
         routes.MapWarehouse();
         routes.MapHolds();
         routes.MapTransfers();

@@ -1,3 +1,4 @@
+using Retail.Ppm.Bulk;
 using Retail.Ppm.Catalog;
 using Retail.Ppm.Lists;
 using Retail.Ppm.Policy;
@@ -5,6 +6,7 @@ using Retail.Ppm.Prices;
 using Retail.Ppm.Pricing;
 using Retail.Ppm.Promotions;
 using Retail.Ppm.Uoms;
+using Retail.Shared.Bulk;
 using Retail.Shared.Collaboration;
 using Retail.Shared.Hosting;
 
@@ -28,6 +30,7 @@ public sealed class PpmModule : IServiceModule
     {
         services.AddRecords(Id, Uom.Type);
         services.AddRecords(Id, UomConversion.Type);
+        services.AddPpmBulk();
         services.AddMasterRecord<PriceList>(Id);
         services.AddMasterRecord<PriceZone>(Id);
         services.AddRecords(Id, ChannelLists.Type);
@@ -47,6 +50,7 @@ public sealed class PpmModule : IServiceModule
     public void MapEndpoints(IEndpointRouteBuilder routes)
     {
         routes.MapUoms();
+        routes.MapBulkPort();
         routes.MapPriceLists();
         routes.MapPriceZones();
         routes.MapPolicy();
