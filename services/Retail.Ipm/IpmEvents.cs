@@ -6,4 +6,9 @@ namespace Retail.Ipm;
 /// </summary>
 public static class IpmEvents
 {
+    public const string WebhookCreated = "ipm.webhook.created";
+    public const string WebhookStatusChanged = "ipm.webhook.status_changed";
+
+    /// <summary>IPM disabled a webhook after a run of consecutive failed attempts (the reason is on the webhook).</summary>
+    public const string WebhookDisabled = "ipm.webhook.disabled";
 }
