@@ -53,3 +53,10 @@ public static class WebhookSteps
 
     public static string Status(this JsonElement json) => json.GetProperty("status").GetString()!;
 }
+
+/// <summary>IPM's business events in its outbox (its CDC events, whose type for a webhook can read the same, left out).</summary>
+public static class IpmOutbox
+{
+    public static IReadOnlyList<JsonElement> BusinessEvents(this RetailHostFactory factory, string orgcode, string type) =>
+        [.. factory.OutboxEvents("ipm", orgcode, type).Where(e => !e.TryGetProperty("entity", out _))];
+}
