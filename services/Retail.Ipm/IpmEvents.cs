@@ -11,4 +11,11 @@ public static class IpmEvents
 
     /// <summary>A firing KPI alert's aggregate crossed back: the alert is ok again.</summary>
     public const string KpiAlertResolved = "ipm.kpi.alert_resolved";
+
+    public const string WebhookCreated = "ipm.webhook.created";
+
+    public const string WebhookStatusChanged = "ipm.webhook.status_changed";
+
+    /// <summary>IPM disabled a webhook after a run of consecutive failed attempts (the reason is on the webhook).</summary>
+    public const string WebhookDisabled = "ipm.webhook.disabled";
 }

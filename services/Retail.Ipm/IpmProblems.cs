@@ -30,4 +30,13 @@ public static class IpmProblems
     /// <summary>422: a KPI has as many alert rules as it may.</summary>
     public static ProblemHttpResult TooManyAlerts(string kpi, int max) =>
         ApiProblem.Business("too_many_alerts", "The KPI has too many alerts.", $"KPI {kpi} has {max} alerts, the most it may have.", [new("max_alerts", max)]);
+    /// <summary>422: an event type filter names no event of the catalog (nor a prefix of one).</summary>
+    public static ProblemHttpResult UnknownEventType(string eventType) =>
+        ApiProblem.Business("unknown_event_type", "No such event type.",
+            $"'{eventType}' is neither an event type of /event/catalog/list, a prefix wildcard of some (order.*), nor *.", [new("field", "event_types"), new("event_type", eventType)]);
+
+    /// <summary>422: a replay window starts before the replay limit (or ends before it starts).</summary>
+    public static ProblemHttpResult ReplayWindowExceeded(TimeSpan limit) =>
+        ApiProblem.Business("replay_window_exceeded", "The replay window is too old.",
+            $"Deliveries can be replayed from at most {limit.TotalHours:0.#} hours ago.", [new("limit_hours", limit.TotalHours)]);
 }
