@@ -30,6 +30,7 @@ public static class IpmProblems
     /// <summary>422: a KPI has as many alert rules as it may.</summary>
     public static ProblemHttpResult TooManyAlerts(string kpi, int max) =>
         ApiProblem.Business("too_many_alerts", "The KPI has too many alerts.", $"KPI {kpi} has {max} alerts, the most it may have.", [new("max_alerts", max)]);
+
     /// <summary>422: an event type filter names no event of the catalog (nor a prefix of one).</summary>
     public static ProblemHttpResult UnknownEventType(string eventType) =>
         ApiProblem.Business("unknown_event_type", "No such event type.",
