@@ -6,4 +6,9 @@ namespace Retail.Ipm;
 /// </summary>
 public static class IpmEvents
 {
+    /// <summary>An import was committed with its reconciliation report (UC-IPM-003).</summary>
+    public const string BulkImportCommitted = "ipm.bulk.import_committed";
+
+    /// <summary>An export wrote its last part.</summary>
+    public const string BulkExportCompleted = "ipm.bulk.export_completed";
 }
