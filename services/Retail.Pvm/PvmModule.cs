@@ -1,4 +1,5 @@
 using Retail.Pvm.Brands;
+using Retail.Pvm.Bulk;
 using Retail.Pvm.Catalog;
 using Retail.Pvm.Identifiers;
 using Retail.Pvm.Links;
@@ -6,6 +7,7 @@ using Retail.Pvm.Options;
 using Retail.Pvm.Records;
 using Retail.Pvm.Suppliers;
 using Retail.Pvm.Taxonomy;
+using Retail.Shared.Bulk;
 using Retail.Shared.Collaboration;
 using Retail.Shared.Hosting;
 
@@ -54,6 +56,7 @@ public sealed class PvmModule : IServiceModule
         services.AddRecords(Id, Kit.Type);
         services.AddRecords(Id, VariantLink.Type);
         services.AddCommentsAndInbox(Id, Collaboration);
+        services.AddPvmBulk();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)
@@ -73,5 +76,6 @@ public sealed class PvmModule : IServiceModule
         routes.MapVariantLinks();
         routes.MapRecordQueries();
         routes.MapCommentsAndInbox(Collaboration);
+        routes.MapBulkPort();
     }
 }

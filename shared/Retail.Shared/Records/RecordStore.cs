@@ -160,6 +160,28 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         return owner is null ? null : await GetAsync(orgcode, owner.RecordKey, false, ct);
     }
 
+    /// <summary>
+    /// The live records holding these unique values (codes, e-mails), by value, each with its ETag: two round trips for
+    /// any number of values (the unique entries, then their records), the bases of a bulk upsert by natural key.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Loaded<T>>> FindManyAsync(string? orgcode, string uniqueName, IReadOnlyCollection<string> values,
+        CancellationToken ct = default)
+    {
+        var wanted = values.Where(v => v.Length > 0).Distinct(StringComparer.Ordinal)
+            .ToDictionary(v => RecordKeys.Unique(Entity, orgcode, new UniqueValue(uniqueName, v)), StringComparer.Ordinal);
+        var owners = await store.GetBulkAsync(wanted.Keys.ToList(), ct);
+        var keyOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in owners)
+        {
+            if (wanted.TryGetValue(entry.Key, out var value) && JsonSerializer.Deserialize<UniqueOwner>(entry.Value, RetailJson.Storage) is { } owner)
+            {
+                keyOf[value] = owner.RecordKey;
+            }
+        }
+        var records = await LoadManyAsync(orgcode, keyOf.Values.Distinct(StringComparer.Ordinal).ToList(), ct);
+        return keyOf.Where(k => records.ContainsKey(k.Value)).ToDictionary(k => k.Key, k => records[k.Value], StringComparer.Ordinal);
+    }
+
     public async Task<RecordWrite<T>> CreateAsync(string? orgcode, T record, IEnumerable<DomainEvent>? events = null, CancellationToken ct = default)
     {
         var batch = new RecordBatch();
