@@ -9,12 +9,13 @@ using System.Text.Json;
 namespace Retail.Bench;
 
 /// <summary>
-/// `import [--count 100000] [--prices 3] [--jobs 2] [--slice 1000] [--seconds 5] [--url http://…] [--operator-key …]`: IPM's bulk import
+/// `import [--count 100000] [--prices 3] [--jobs 2] [--slice 1000] [--seconds 5] [--entity vendor] [--url http://…] [--operator-key …]`: IPM's bulk import
 /// (issue 19, goal ≥ 10,000 records/s). Starts its own Release host (larger request and MRS limits) on a temporary data folder
 /// unless <c>--url</c> names a running one. Sets up PVM's catalogue prerequisites, imports <c>--count</c>/10 styles through IPM,
 /// then, measured: <c>--count</c> variants with a barcode each and <c>--prices</c> prices per variant, NDJSON files in MRS split
 /// over <c>--jobs</c> concurrent import jobs of the same entity, each continued slice by slice until done, then committed with its
-/// reconciliation. Records/s is printed beside <c>GET /ipm/stat</c> of the same run.
+/// reconciliation. Records/s is printed beside <c>GET /ipm/stat</c> of the same run. <c>--entity vendor</c> imports <c>--count</c>
+/// vendors instead (no catalogue setup).
 /// </summary>
 internal static class ImportBenchmark
 {
@@ -30,9 +31,10 @@ internal static class ImportBenchmark
         var seconds = options.Int("seconds", 5);
         var url = options.Text("url");
         var operatorKey = options.Text("operator-key") ?? "bench-operator-key";
-        if (count < VariantsPerStyle || pricesPerVariant < 0 || jobs < 1 || slice is < 1 or > 1000 || seconds < 1)
+        var vendorsOnly = options.Text("entity") == "vendor";
+        if (count < VariantsPerStyle || pricesPerVariant is < 0 or > 3 || jobs < 1 || slice is < 1 or > 1000 || seconds < 1)
         {
-            Console.Error.WriteLine($"usage: --count ≥ {VariantsPerStyle}, --prices ≥ 0, --jobs ≥ 1, --slice 1–1000, --seconds ≥ 1");
+            Console.Error.WriteLine($"usage: --count ≥ {VariantsPerStyle}, --prices 0–3, --jobs ≥ 1, --slice 1–1000, --seconds ≥ 1");
             return 2;
         }
         await using var target = await BenchHost.OpenAsync(url, "http://127.0.0.1:5098", operatorKey, 16,
@@ -40,21 +42,44 @@ internal static class ImportBenchmark
         var api = new BenchApi(target.Client, operatorKey, "bench-imp-" + Guid.NewGuid().ToString("N")[..8]);
         await api.CreateOrgAsync();
         await api.CatalogAsync(VariantsPerStyle);
-        await api.PostAsync("/ppm/price-list/set", new { price_list_code = "retail-eur", name = "Retail EUR", currency = "EUR" });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"import: {target.Url}, {count:N0} variants with barcodes and {count * pricesPerVariant:N0} prices, {jobs} jobs per entity, slices of {slice}, {Environment.ProcessorCount} cores"));
 
         var problems = new List<string>();
-        var styles = await ImportAsync(api, target, "pvm.style", Styles(count / VariantsPerStyle, api.OgmGuid), jobs, slice, problems);
-        Console.WriteLine(styles.Report("styles (setup)"));
+        if (!vendorsOnly)
+        {
+            await StylesAsync(api, (count + VariantsPerStyle - 1) / VariantsPerStyle);
+        }
+        foreach (var list in PriceLists.Take(pricesPerVariant))
+        {
+            await api.PostAsync("/ppm/price-list/set", new { price_list_code = list, name = list, currency = "EUR" });
+        }
 
         var stat = await HttpBenchmark.PhaseAsync("stat", seconds, 8, () => HttpBenchmark.Send(target.Client, HttpMethod.Get, "/ipm/stat", null, operatorKey));
         Console.WriteLine(stat);
 
         var before = HostSample.Take(target.HostProcessId);
+        if (vendorsOnly)
+        {
+            // Where the port loads no variants or prices yet: the same path with --count vendors.
+            var vendors = await ImportAsync(api, target, "pvm.vendor", Vendors(count), jobs, slice, problems);
+            Console.WriteLine(vendors.Report("vendors"));
+            var sample = HostSample.Take(target.HostProcessId);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"import: {vendors.Records:N0} records = {vendors.Records / vendors.Elapsed.TotalSeconds:N0} records/s (goal 10,000); one record ÷ one stat = {vendors.Records / vendors.Elapsed.TotalSeconds / PhaseReport.Rate(stat):0.0000}"));
+            if (before is not null && sample is not null)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"host: {(sample.CpuMs - before.CpuMs) / vendors.Records * 1000:0.0} CPU ms per 1,000 records, RSS {sample.RssMb:N0} MB (peak {sample.PeakRssMb:N0} MB)"));
+            }
+            problems.ForEach(p => Console.WriteLine("  problem: " + p));
+            return problems.Count == 0 ? 0 : 1;
+        }
         var variants = await ImportAsync(api, target, "pvm.variant", Variants(count), jobs, slice, problems);
         Console.WriteLine(variants.Report("variants"));
-        var prices = pricesPerVariant == 0 ? ImportRun.None : await ImportAsync(api, target, "ppm.price", Prices(count, pricesPerVariant), jobs, slice, problems);
+        // Prices name their variant by guid: read them (not measured) between the two imports.
+        var guids = await VariantGuidsAsync(api, (count + VariantsPerStyle - 1) / VariantsPerStyle);
+        var prices = pricesPerVariant == 0 ? ImportRun.None : await ImportAsync(api, target, "ppm.price", Prices(count, pricesPerVariant, guids), jobs, slice, problems);
         Console.WriteLine(prices.Report("prices"));
         var after = HostSample.Take(target.HostProcessId);
 
@@ -167,10 +192,19 @@ internal static class ImportBenchmark
         return (record.GetProperty("record_guid").GetString()!, Convert.ToHexStringLower(SHA256.HashData(content)));
     }
 
+    private static readonly string[] PriceLists = ["retail-eur", "outlet-eur", "staff-eur"];
+
+    private static IReadOnlyList<string> Vendors(int count) =>
+        [.. Enumerable.Range(0, count).Select(v => JsonSerializer.Serialize(new { vendor_code = $"v{v:D7}", name = $"Vendor {v}", country = "DE" }))];
+
     private static string StyleCode(long s) => $"st{s:D6}";
 
-    private static IReadOnlyList<string> Styles(int count, string ogmGuid) =>
-        [.. Enumerable.Range(0, count).Select(s => JsonSerializer.Serialize(new
+    private static string VariantCode(long v) => $"{StyleCode(v / VariantsPerStyle)}-{BenchApi.SizeCode((int)(v % VariantsPerStyle))}";
+
+    /// <summary>The styles the variants belong to, active, through PVM's API (setup, not measured).</summary>
+    private static Task StylesAsync(BenchApi api, int count) => BenchApi.ForEachAsync(count, 8, async s =>
+    {
+        await api.PostAsync("/pvm/style", new
         {
             style_code = StyleCode(s),
             name = $"Style {s}",
@@ -178,11 +212,28 @@ internal static class ImportBenchmark
             primary_vendor_code = "acme",
             primary_manufacturer_code = "mill",
             category_code = "shirts",
-            ogm_guid = ogmGuid,
-        }))];
+            ogm_guid = api.OgmGuid,
+        });
+        await api.PostAsync("/pvm/style/status", new { style_code = StyleCode(s), status = "active", expected_revision = 1 });
+    });
 
-    /// <summary>EAN-13 with its check digit, unique per variant.</summary>
-    private static string Ean(long n)
+    /// <summary>Every variant's guid by its code, read a style at a time (PVM lists variants of one style).</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> VariantGuidsAsync(BenchApi api, int styles)
+    {
+        var guids = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        await BenchApi.ForEachAsync(styles, 8, async s =>
+        {
+            var page = await api.PostAsync("/pvm/variant/list", new { style_code = StyleCode(s), limit = 50 });
+            foreach (var variant in page.GetProperty("items").EnumerateArray())
+            {
+                guids[variant.GetProperty("variant_code").GetString()!] = variant.GetProperty("variant_guid").GetString()!;
+            }
+        });
+        return guids;
+    }
+
+    /// <summary>GTIN-13 with its check digit, unique per variant.</summary>
+    private static string Gtin13(long n)
     {
         var digits = (400_000_000_000 + n).ToString("D12", CultureInfo.InvariantCulture);
         var sum = digits.Select((c, i) => (c - '0') * (i % 2 == 0 ? 1 : 3)).Sum();
@@ -193,17 +244,19 @@ internal static class ImportBenchmark
         [.. Enumerable.Range(0, count).Select(v => JsonSerializer.Serialize(new
         {
             style_code = StyleCode(v / VariantsPerStyle),
-            variant_code = $"{StyleCode(v / VariantsPerStyle)}-{BenchApi.SizeCode(v % VariantsPerStyle)}",
+            variant_code = VariantCode(v),
             options = new[] { new { option_group_code = "size", option_code = BenchApi.SizeCode(v % VariantsPerStyle) } },
-            barcodes = new[] { new { value = Ean(v), type = "ean13" } },
+            status = "active",
+            barcodes = new[] { new { barcode = Gtin13(v), symbology = "gtin13", primary = true } },
         }))];
 
-    private static IReadOnlyList<string> Prices(int count, int perVariant) =>
-        [.. Enumerable.Range(0, count).SelectMany(v => Enumerable.Range(0, perVariant).Select(p => JsonSerializer.Serialize(new
+    private static IReadOnlyList<string> Prices(int count, int perVariant, IReadOnlyDictionary<string, string> guids) =>
+        [.. Enumerable.Range(0, count).SelectMany(v => PriceLists.Take(perVariant).Select((list, p) => JsonSerializer.Serialize(new
         {
-            price_list_code = "retail-eur",
-            variant_code = $"{StyleCode(v / VariantsPerStyle)}-{BenchApi.SizeCode(v % VariantsPerStyle)}",
-            min_quantity = p == 0 ? 1 : p * 10,
-            amount = 19.99m - p,
+            variant_guid = guids.GetValueOrDefault(VariantCode(v), "missing"),
+            price_list_code = list,
+            amount_minor = 1999 - p * 200,
+            currency = "EUR",
+            effective_from = "2026-01-01T00:00:00Z",
         })))];
 }

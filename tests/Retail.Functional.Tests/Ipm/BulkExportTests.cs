@@ -15,7 +15,7 @@ public sealed class BulkExportTests(IpmHost host) : IClassFixture<IpmHost>
         var codes = new[] { "alfa", "bravo", "charlie", "delta", "echo" };
         foreach (var code in codes)
         {
-            await org.Post("/pvm/vendor/create", new { vendor_code = code, name = code.ToUpperInvariant(), country = "DE" }).Ok(HttpStatusCode.Created);
+            await org.Post("/pvm/vendor", new { vendor_code = code, name = code.ToUpperInvariant(), country = "DE" }).Ok(HttpStatusCode.Created);
         }
         var job = await org.Post("/ipm/bulk/export/create", new { entity = "pvm.vendor", part_size = 2 }).Ok(HttpStatusCode.Created);
         var answers = await ContinueAllAsync(org, "export", job);
@@ -51,8 +51,8 @@ public sealed class BulkExportTests(IpmHost host) : IClassFixture<IpmHost>
     {
         var mine = await host.NewOrgAsync("bexa");
         var theirs = await host.NewOrgAsync("bexb");
-        await mine.Post("/pvm/vendor/create", new { vendor_code = "mine", name = "Mine", country = "DE" }).Ok(HttpStatusCode.Created);
-        await theirs.Post("/pvm/vendor/create", new { vendor_code = "theirs", name = "Theirs", country = "DE" }).Ok(HttpStatusCode.Created);
+        await mine.Post("/pvm/vendor", new { vendor_code = "mine", name = "Mine", country = "DE" }).Ok(HttpStatusCode.Created);
+        await theirs.Post("/pvm/vendor", new { vendor_code = "theirs", name = "Theirs", country = "DE" }).Ok(HttpStatusCode.Created);
         var job = await mine.Post("/ipm/bulk/export/create", new { entity = "pvm.vendor" }).Ok(HttpStatusCode.Created);
         var answers = await ContinueAllAsync(mine, "export", job);
         var part = (await mine.Post("/ipm/bulk/job/get", new { job_guid = job.GetProperty("job_guid").GetString() }).Ok()).GetProperty("parts").GetProperty("items")[0];
