@@ -13,6 +13,7 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["storefront"] = StorefrontBenchmark.RunAsync,
     ["orders"] = OrderBenchmark.RunAsync,
     ["usage"] = UsageBenchmark.RunAsync,
+    ["import"] = ImportBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -7,15 +7,21 @@ namespace Retail.Ipm;
 public static class IpmEvents
 {
     /// <summary>A KPI alert's aggregate crossed its threshold (once per crossing): the alert is firing.</summary>
-    public const string KpiAlertFired = "ipm.kpi.alert_fired";
+    public const string KpiAlertFired = "kpi.alert_fired";
 
     /// <summary>A firing KPI alert's aggregate crossed back: the alert is ok again.</summary>
-    public const string KpiAlertResolved = "ipm.kpi.alert_resolved";
+    public const string KpiAlertResolved = "kpi.alert_resolved";
 
-    public const string WebhookCreated = "ipm.webhook.created";
+    public const string WebhookCreated = "webhook.created";
 
-    public const string WebhookStatusChanged = "ipm.webhook.status_changed";
+    public const string WebhookStatusChanged = "webhook.status_changed";
 
     /// <summary>IPM disabled a webhook after a run of consecutive failed attempts (the reason is on the webhook).</summary>
-    public const string WebhookDisabled = "ipm.webhook.disabled";
+    public const string WebhookDisabled = "webhook.disabled";
+
+    /// <summary>An import was committed with its reconciliation report (UC-IPM-003).</summary>
+    public const string BulkImportCommitted = "bulk.import_committed";
+
+    /// <summary>An export wrote its last part.</summary>
+    public const string BulkExportCompleted = "bulk.export_completed";
 }

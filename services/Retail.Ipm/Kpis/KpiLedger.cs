@@ -173,7 +173,7 @@ public sealed class KpiLedger(RecordStore<KpiValue> values, RecordStore<KpiRollu
     }
 }
 
-/// <summary>The data of <c>ipm.kpi.alert_fired</c> and <c>ipm.kpi.alert_resolved</c>.</summary>
+/// <summary>The data of <c>kpi.alert_fired</c> and <c>kpi.alert_resolved</c>.</summary>
 public sealed record KpiAlertEvent(string Orgcode, string AlertGuid, string Kpi, string Code, string State, string Condition, double Threshold,
     string Aggregate, int WindowMinutes, IReadOnlyDictionary<string, string> Dimensions, double? Value, DateTimeOffset At)
 {

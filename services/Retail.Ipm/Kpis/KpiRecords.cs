@@ -98,7 +98,7 @@ public enum AlertState
 /// <summary>
 /// An alert rule on a KPI (UC-IPM-004): when the <see cref="Aggregate"/> of the KPI's values (matching <see cref="Dimensions"/>)
 /// over the last <see cref="WindowMinutes"/> crosses <see cref="Threshold"/>, the alert moves <c>ok → firing</c> once
-/// (<c>ipm.kpi.alert_fired</c>) and back (<c>ipm.kpi.alert_resolved</c>) when it crosses back. Code unique per KPI.
+/// (<c>kpi.alert_fired</c>) and back (<c>kpi.alert_resolved</c>) when it crosses back. Code unique per KPI.
 /// </summary>
 public sealed record KpiAlert : Record
 {

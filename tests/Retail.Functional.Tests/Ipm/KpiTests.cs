@@ -74,7 +74,7 @@ public sealed class KpiTests(IpmHost host) : IClassFixture<IpmHost>
         Assert.Equal(("firing", 125.0), (firing.Str("state"), firing.GetProperty("last_value").GetDouble()));
         await org.Record("basket_value", 300, new() { ["channel_code"] = "web" });
         Assert.Equal("firing", (await org.Alert("high_avg")).Str("state"));
-        var fired = host.Factory.OutboxEvents("ipm", org.Orgcode, "ipm.kpi.alert_fired");
+        var fired = host.Factory.OutboxEvents("ipm", org.Orgcode, "kpi.alert_fired");
         Assert.Equal(("high_avg", 125.0), (Assert.Single(fired).Str("code"), fired[0].GetProperty("value").GetDouble()));
 
         foreach (var _ in Enumerable.Range(0, 3))
@@ -84,8 +84,8 @@ public sealed class KpiTests(IpmHost host) : IClassFixture<IpmHost>
         var resolved = await org.Alert("high_avg");
         Assert.Equal("ok", resolved.Str("state"));
         Assert.Equal(550.0 / 6, resolved.GetProperty("last_value").GetDouble(), 6);
-        Assert.Equal("ok", Assert.Single(host.Factory.OutboxEvents("ipm", org.Orgcode, "ipm.kpi.alert_resolved")).Str("state"));
-        Assert.Single(host.Factory.OutboxEvents("ipm", org.Orgcode, "ipm.kpi.alert_fired"));
+        Assert.Equal("ok", Assert.Single(host.Factory.OutboxEvents("ipm", org.Orgcode, "kpi.alert_resolved")).Str("state"));
+        Assert.Single(host.Factory.OutboxEvents("ipm", org.Orgcode, "kpi.alert_fired"));
 
         // Changing the rule names the revision it is based on; the list answers every rule of the KPI with its state.
         await org.Post("/ipm/kpi/alert", new { kpi = "basket_value", code = "high_avg", condition = "above", threshold = 50, window_minutes = 60, aggregate = "avg" })
@@ -96,7 +96,7 @@ public sealed class KpiTests(IpmHost host) : IClassFixture<IpmHost>
         }).Ok();
         Assert.Equal(50.0, changed.GetProperty("threshold").GetDouble());
         Assert.Equal("firing", changed.Str("state")); // 91.7 is above the new threshold: a crossing, fired once more
-        Assert.Equal(2, host.Factory.OutboxEvents("ipm", org.Orgcode, "ipm.kpi.alert_fired").Count);
+        Assert.Equal(2, host.Factory.OutboxEvents("ipm", org.Orgcode, "kpi.alert_fired").Count);
         var listed = await org.Post("/ipm/kpi/alert", new { kpi = "basket_value" }).Ok();
         Assert.Equal("high_avg", Assert.Single(listed.GetProperty("items").EnumerateArray()).Str("code"));
         await org.Post(org.Clerk, "/ipm/kpi/alert", new { kpi = "basket_value" }).Problem(HttpStatusCode.Forbidden, "forbidden");

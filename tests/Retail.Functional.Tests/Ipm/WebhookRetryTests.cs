@@ -72,7 +72,7 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         var delivery = Assert.Single(webhook.GetProperty("deliveries").GetProperty("items").EnumerateArray());
         Assert.Equal("pending", delivery.Status());
         Assert.All(delivery.GetProperty("attempts").EnumerateArray(), a => Assert.Equal(503, a.GetProperty("status_code").GetInt32()));
-        var disabled = Assert.Single(_factory.BusinessEvents(org.Orgcode, "ipm.webhook.disabled"));
+        var disabled = Assert.Single(_factory.BusinessEvents(org.Orgcode, "webhook.disabled"));
         Assert.Equal(guid, disabled.GetProperty("webhook_guid").GetString());
 
         Volatile.Write(ref down, false);

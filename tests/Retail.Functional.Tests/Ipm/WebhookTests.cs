@@ -176,7 +176,7 @@ public sealed class WebhookTests(IpmHost host) : IClassFixture<IpmHost>, IAsyncL
         Assert.Equal("deleted", deleted.Status());
 
         await org.Post("/ipm/webhook/get", new { webhook_guid = guid }).Problem(HttpStatusCode.NotFound, "not_found");
-        Assert.Single(host.Factory.BusinessEvents(org.Orgcode, "ipm.webhook.created"));
-        Assert.Equal(2, host.Factory.BusinessEvents(org.Orgcode, "ipm.webhook.status_changed").Count);
+        Assert.Single(host.Factory.BusinessEvents(org.Orgcode, "webhook.created"));
+        Assert.Equal(2, host.Factory.BusinessEvents(org.Orgcode, "webhook.status_changed").Count);
     }
 }
