@@ -60,7 +60,8 @@ public static class DaprRegistration
         services.AddSingleton<IServiceInvoker>(sp => new DaprServiceInvoker(sp.GetRequiredService<DaprClient>(), callerAppId,
             sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<ILogger<DaprServiceInvoker>>()));
         services.AddSingleton<IWebhookSender>(sp => new DaprWebhookSender(sp.GetRequiredService<DaprClient>(), options,
-            sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<ILogger<DaprWebhookSender>>()));
+            sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<ILogger<DaprWebhookSender>>(),
+            WebhookAddressPolicy.Parse(sp.GetService<IConfiguration>()?[WebhookDeliveryOptions.Section + ":AllowedAddresses"])));
         services.AddSingleton<INotifier>(sp => new DaprNotifier(sp.GetRequiredService<DaprClient>(), options));
         services.AddSingleton<IOperatorKeyProvider>(sp => new DaprOperatorKeyProvider(sp.GetRequiredService<DaprClient>(), options,
             sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<TimeProvider>(),

@@ -29,9 +29,16 @@ public sealed partial class DaprWebhookSender : IWebhookSender
     private readonly string bindingName;
     private readonly ILogger logger;
     private readonly ResiliencePipeline<WebhookResult> retrying;
+    private readonly WebhookAddressPolicy? addressPolicy;
 
-    public DaprWebhookSender(DaprClient dapr, RetailOptions options, DaprAdapterOptions adapterOptions, ILogger<DaprWebhookSender> logger)
+    /// <param name="addressPolicy">
+    /// Checks the destination's resolved addresses before handing it to the binding. The binding (or its egress relay)
+    /// resolves the name again, so this narrows rather than closes the rebinding window; the relay's own egress rules close it.
+    /// </param>
+    public DaprWebhookSender(DaprClient dapr, RetailOptions options, DaprAdapterOptions adapterOptions, ILogger<DaprWebhookSender> logger,
+        WebhookAddressPolicy? addressPolicy = null)
     {
+        this.addressPolicy = addressPolicy;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(adapterOptions);
         this.dapr = dapr;
@@ -52,6 +59,11 @@ public sealed partial class DaprWebhookSender : IWebhookSender
     public async Task<WebhookResult> SendAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
+        if (addressPolicy is not null && !await IsAllowedAsync(delivery.Url, cancellationToken))
+        {
+            logger.LogWarning("Webhook {MessageId}: every address of {Host} is refused", delivery.MessageId, delivery.Url.Host);
+            return new WebhookResult(false, null, WebhookAddressPolicy.RefusedError, 0);
+        }
         var signature = new StandardWebhook(delivery.Secret)
             .Sign(delivery.MessageId, delivery.Timestamp, Encoding.UTF8.GetString(delivery.Payload));
         var metadata = new Dictionary<string, string>
@@ -105,6 +117,19 @@ public sealed partial class DaprWebhookSender : IWebhookSender
             var match = StatusInError().Match(detail);
             int? status = match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
             return new WebhookResult(false, status, status is null ? "delivery failed: " + detail : $"endpoint answered {status}", attempt);
+        }
+    }
+
+    private async Task<bool> IsAllowedAsync(Uri url, CancellationToken ct)
+    {
+        try
+        {
+            return (await addressPolicy!.ResolveAllowedAsync(url.Host, ct)).Count > 0;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // Not resolvable here: the binding's own resolution fails the same way and the attempt is counted as failed.
+            return true;
         }
     }
 

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Retail.Shared.Hosting;
@@ -39,18 +41,12 @@ public static class EmbeddedTransportRegistration
             });
         services.AddSingleton<IServiceInvoker, SelfHttpServiceInvoker>();
 
+        // One attempt per send, within a timeout: the delivery engine schedules the retries. Connections go only to
+        // addresses the policy allows (Retail:Webhooks:AllowedAddresses lists exceptions for development).
+        services.TryAddSingleton(sp => WebhookAddressPolicy.Parse(sp.GetRequiredService<IConfiguration>()[WebhookDeliveryOptions.Section + ":AllowedAddresses"]));
         services.AddHttpClient(WebhookClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .AddResilienceHandler("webhooks", pipeline =>
-            {
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 4,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = TimeSpan.FromMilliseconds(500),
-                });
-                pipeline.AddTimeout(TimeSpan.FromSeconds(10));
-            });
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<WebhookAddressPolicy>().CreateHandler())
+            .AddResilienceHandler("webhooks", pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(10)));
         services.AddSingleton<IWebhookSender, HttpWebhookSender>();
         services.AddSingleton<INotifier, MailboxNotifier>();
         return services;

@@ -9,4 +9,5 @@ public interface IWebhookSender
 /// <param name="Secret">The endpoint's signing secret ("whsec_…" base64); never logged.</param>
 public sealed record WebhookDelivery(Uri Url, string MessageId, string EventType, byte[] Payload, string Secret, DateTimeOffset Timestamp);
 
-public sealed record WebhookResult(bool Delivered, int? StatusCode, string? Error, int Attempts);
+/// <param name="ResponseExcerpt">The first characters of the response body, when the sender read it.</param>
+public sealed record WebhookResult(bool Delivered, int? StatusCode, string? Error, int Attempts, string? ResponseExcerpt = null);
