@@ -64,7 +64,7 @@ internal static class SubscriptionRequestRules
     }
 
     public static void UrlRule<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, string?>> url) =>
-        validator.RuleFor(url).Must(u => u is null || (u.Length <= SubscriptionRules.MaxUrl && Uri.TryCreate(u.Trim(), UriKind.Absolute, out var uri)
+        validator.RuleFor(url).Must(u => u is null || (u.Length <= WebhookUrls.MaxLength && Uri.TryCreate(u.Trim(), UriKind.Absolute, out var uri)
                 && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
             .WithMessage("must be an absolute https URL");
 }

@@ -12,7 +12,6 @@ public static partial class SubscriptionRules
     public const int MaxTopics = 50;
     public const int MaxFilters = 10;
     public const int MaxFilterValue = 200;
-    public const int MaxUrl = 2048;
     public const int MaxDescription = 500;
 
     /// <summary>
@@ -135,24 +134,6 @@ public static partial class SubscriptionRules
         {
             return null;
         }
-    }
-
-    /// <summary>Why <paramref name="url"/> cannot be an endpoint, or null: absolute https (http only to an allow-listed host), no credentials, no fragment.</summary>
-    public static string? UrlProblem(string url, Func<string, bool> allowListed)
-    {
-        if (url.Length > MaxUrl || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
-        {
-            return "must be an absolute URL";
-        }
-        if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && allowListed(uri.Host)))
-        {
-            return "must be https";
-        }
-        if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
-        {
-            return "must not carry credentials or a fragment";
-        }
-        return null;
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*\\.$")]

@@ -1,20 +1,15 @@
+using Microsoft.Extensions.Options;
+using Retail.Shared.Webhooks;
+
 namespace Retail.Rbs.Subscriptions;
 
 /// <summary>
-/// The endpoint URL rule at register and update: https, or plain http to an address allow-listed for local development
-/// (<c>Retail:Webhooks:AllowedAddresses</c>). Which addresses may be connected to (SSRF) is the engine's check, at send time.
+/// The endpoint URL rule at register and update, the same as every webhook surface's (<see cref="WebhookUrls"/>): https,
+/// plain http only to an address allow-listed for local development (<c>Retail:Webhooks:AllowedAddresses</c>), no
+/// credentials, no refused address literal. The engine checks the resolved address again at every send.
 /// </summary>
-public sealed class SubscriptionUrls(IConfiguration configuration)
+public sealed class SubscriptionUrls(IOptionsMonitor<WebhookDeliveryOptions> options)
 {
-    private readonly HashSet<string> _allowed = (configuration["Retail:Webhooks:AllowedAddresses"] ?? "")
-        .Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Why the URL cannot be an endpoint, or null.</summary>
-    public string? Problem(string url) => SubscriptionRules.UrlProblem(url, AllowListed);
-
-    private bool AllowListed(string host)
-    {
-        var literal = host.Trim('[', ']');
-        return _allowed.Contains(literal) || (string.Equals(literal, "localhost", StringComparison.OrdinalIgnoreCase) && _allowed.Contains("127.0.0.1"));
-    }
+    /// <summary>Why the URL cannot be an endpoint (a 422 with a <c>webhook_url_*</c> code), or null.</summary>
+    public ProblemHttpResult? Problem(string url) => WebhookUrls.Check(url, options.Get(RbsModule.Id))?.ToProblem();
 }

@@ -41,7 +41,7 @@ public static class SubscriptionsApi
         var url = request.Url!.Trim();
         if (urls.Problem(url) is { } invalid)
         {
-            return ApiProblem.Validation("url", invalid);
+            return invalid;
         }
         var subscription = new Subscription
         {
@@ -83,18 +83,40 @@ public static class SubscriptionsApi
         var message = new BusCloudEvent(Ids.New(), RbsEvents.SubscriptionVerification, RbsModule.Id, $"subscription/{current.SubscriptionGuid}",
             clock.GetUtcNow(), orgcode, JsonSerializer.SerializeToElement(new ChallengeEvent(current.SubscriptionGuid, challenge), RetailJson.Storage));
         var (reason, statusCode, latencyMs) = await SendChallengeAsync(deliveries, secrets, orgcode, current, message, options.Value.VerificationTimeout, challenge, ct);
-        var now = clock.GetUtcNow();
-        var attempt = new VerificationAttempt(now, reason is null, reason, statusCode, latencyMs);
-        var next = reason is null
-            ? current with { Status = SubscriptionStatus.Active, StatusReason = null, VerifiedAt = now, LastVerification = attempt, ConsecutiveFailures = 0 }
-            : current with { LastVerification = attempt };
-        var write = await subscriptions.UpdateAsync(orgcode, loaded, next, reason is null ? "status_changed" : "updated",
-            reason is null ? [SubscriptionEvents.Verified(orgcode, current, next)] : [], ct);
+        var attempt = new VerificationAttempt(clock.GetUtcNow(), reason is null, reason, statusCode, latencyMs);
+        if (reason is null)
+        {
+            await deliveries.ClearFailuresAsync(orgcode, SubscriptionDestinations.Of(current.SubscriptionGuid), ct);
+        }
+        // The engine told the owner of the attempt (SubscriptionDestinations.OnAttemptAsync), which may have written the
+        // subscription since it was read: the outcome is written on the latest revision.
+        var write = await RecordVerificationAsync(subscriptions, orgcode, loaded, attempt, ct);
         if (!write.Succeeded)
         {
             return write.Problem();
         }
         return reason is null ? TypedResults.Ok(write.Record!) : RbsProblems.VerificationFailed(current.SubscriptionGuid, reason, statusCode, latencyMs, write.Record!.Revision);
+    }
+
+    private static async Task<RecordWrite<Subscription>> RecordVerificationAsync(RecordStore<Subscription> subscriptions, string orgcode, Loaded<Subscription> read,
+        VerificationAttempt attempt, CancellationToken ct)
+    {
+        var loaded = read;
+        for (var tries = 0; ; tries++)
+        {
+            var current = loaded.Record;
+            var next = attempt.Verified && current.Status == SubscriptionStatus.PendingVerification && current.Url == read.Record.Url
+                ? current with { Status = SubscriptionStatus.Active, StatusReason = null, VerifiedAt = attempt.At, LastVerification = attempt, ConsecutiveFailures = 0 }
+                : current with { LastVerification = attempt };
+            var write = await subscriptions.UpdateAsync(orgcode, loaded, next, next.Status == current.Status ? "updated" : "status_changed",
+                next.Status == current.Status ? [] : [SubscriptionEvents.Verified(orgcode, current, next)], ct);
+            if (write.Succeeded || tries >= 4 || await subscriptions.GetAsync(orgcode, current.SubscriptionGuid, ct: ct) is not { } latest
+                || latest.Record.Url != read.Record.Url)
+            {
+                return write;
+            }
+            loaded = latest;
+        }
     }
 
     /// <summary>One attempt, within the time limit: the failure reason (null when echoed), the endpoint's status and the latency.</summary>
@@ -143,7 +165,7 @@ public static class SubscriptionsApi
         var url = request.Url?.Trim();
         if (url is not null && urls.Problem(url) is { } invalid)
         {
-            return ApiProblem.Validation("url", invalid);
+            return invalid;
         }
         var next = current with
         {
@@ -173,7 +195,7 @@ public static class SubscriptionsApi
     }
 
     public static async Task<Results<Ok<Subscription>, ProblemHttpResult>> SetStatus(SetSubscriptionStatusRequest request,
-        RecordStore<Subscription> subscriptions, RequestContext context, CancellationToken ct)
+        RecordStore<Subscription> subscriptions, [FromKeyedServices(RbsModule.Id)] IWebhookDeliveries deliveries, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (loaded, problem) = await subscriptions.LoadForChangeAsync(orgcode, SubscriptionRequestRules.GuidKey(request.SubscriptionGuid!),
@@ -202,11 +224,17 @@ public static class SubscriptionsApi
             ConsecutiveFailures = current.Status == SubscriptionStatus.Disabled ? 0 : current.ConsecutiveFailures,
             DisabledAt = target == SubscriptionStatus.Active ? null : current.DisabledAt,
         };
-        return (await subscriptions.UpdateAsync(orgcode, loaded, next, "status_changed", [SubscriptionEvents.StatusChanged(orgcode, current, next)], ct)).ToOk();
+        var write = await subscriptions.UpdateAsync(orgcode, loaded, next, "status_changed", [SubscriptionEvents.StatusChanged(orgcode, current, next)], ct);
+        if (write.Succeeded && current.Status == SubscriptionStatus.Disabled)
+        {
+            // Re-enabled: the engine's failure run and backoff are cleared, so queued deliveries go at once.
+            await deliveries.ClearFailuresAsync(orgcode, SubscriptionDestinations.Of(current.SubscriptionGuid), ct);
+        }
+        return write.ToOk();
     }
 
     public static async Task<Results<Ok<Subscription>, ProblemHttpResult>> Unregister(SubscriptionChange request, RecordStore<Subscription> subscriptions,
-        SubscriptionSecrets secrets, RequestContext context, TimeProvider clock, CancellationToken ct)
+        SubscriptionSecrets secrets, [FromKeyedServices(RbsModule.Id)] IWebhookDeliveries deliveries, RequestContext context, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var (loaded, problem) = await subscriptions.LoadForChangeAsync(orgcode, SubscriptionRequestRules.GuidKey(request.SubscriptionGuid!),
@@ -225,6 +253,7 @@ public static class SubscriptionsApi
         if (write.Succeeded)
         {
             // The engine already finds it unregistered (queued deliveries are cancelled); the secret is no longer needed.
+            await deliveries.CancelPendingAsync(orgcode, SubscriptionDestinations.Of(current.SubscriptionGuid), ct);
             await secrets.RemoveAsync(orgcode, current.SubscriptionGuid, ct);
         }
         return write.ToOk();
