@@ -21,7 +21,7 @@ public sealed class SubscriptionRulesTests
     [InlineData("*")]
     [InlineData("customer*")]
     [InlineData(".*")]
-    [InlineData("rbs.subscription.registered")]
+    [InlineData("subscription.exploded")]
     public void anything_else_is_refused_with_a_reason(string topic) =>
         Assert.NotNull(SubscriptionRules.TopicProblem(topic, BusTopics.Catalog));
 

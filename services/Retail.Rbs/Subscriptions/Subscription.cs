@@ -24,7 +24,7 @@ public sealed record SubscriptionFilter(string Field, string Value);
 public sealed record VerificationAttempt(DateTimeOffset At, bool Verified, string? Reason, int? StatusCode, long LatencyMs);
 
 /// <summary>The outcome of the last delivery attempt the engine reported.</summary>
-public sealed record DeliveryOutcome(DateTimeOffset At, bool Delivered, int? StatusCode, long LatencyMs, string? Error);
+public sealed record DeliveryOutcome(DateTimeOffset At, bool Delivered, int? StatusCode, long? LatencyMs, string? Error);
 
 /// <summary>
 /// A partner endpoint subscribed to bus topics (UC-RBS-001/002). The signing secret is not part of the record (it would
@@ -53,7 +53,11 @@ public sealed record Subscription : Record
 
     public VerificationAttempt? LastVerification { get; init; }
 
-    /// <summary>Failed delivery attempts in a row (reset by a delivered one); at the threshold the subscription is disabled.</summary>
+    /// <summary>
+    /// Failed delivery attempts in a row (reset by a delivered one); at the threshold the subscription is disabled. This and
+    /// the last delivery are the engine's health of the destination, read when the subscription is read: the record itself
+    /// is only written for them when it is disabled, so deliveries never move its revision under a client's expected_revision.
+    /// </summary>
     public int ConsecutiveFailures { get; init; }
 
     public DeliveryOutcome? LastDelivery { get; init; }
@@ -71,6 +75,13 @@ public sealed record Subscription : Record
     [JsonIgnore]
     public bool Delivers => Status == SubscriptionStatus.Active && VerifiedAt is not null;
 
+    /// <summary>
+    /// Whether the fan-out stages the events of its topics for it: verified and active, or paused (a pause holds what comes
+    /// meanwhile, sent on resume). A disabled, unverified or unregistered subscription gets nothing staged.
+    /// </summary>
+    [JsonIgnore]
+    public bool Receives => VerifiedAt is not null && Status is SubscriptionStatus.Active or SubscriptionStatus.Paused;
+
     /// <summary>The transitions of <c>/subscription/status/set</c>: <c>active ⇄ paused</c>, <c>disabled → active</c>.</summary>
     public static readonly StateMachine<SubscriptionStatus> StatusSet = new(new Dictionary<SubscriptionStatus, SubscriptionStatus[]>
     {
@@ -80,12 +91,12 @@ public sealed record Subscription : Record
     });
 
     /// <summary>
-    /// The topic patterns the subscription delivers now, as index values: empty unless it delivers, so the fan-out finds
-    /// exactly the active, verified subscriptions of a topic with one seek per pattern.
+    /// The topic patterns the subscription receives now, as index values: empty unless it <see cref="Receives"/>, so the
+    /// fan-out finds exactly the verified, active or paused subscriptions of a topic with one seek per pattern.
     /// </summary>
     public const string DeliversSet = "delivers";
 
     public static readonly RecordType<Subscription> Type = new RecordType<Subscription>("subscription")
         .IndexBy("status")
-        .IndexValues(DeliversSet, s => s.Delivers ? s.Topics : []);
+        .IndexValues(DeliversSet, s => s.Receives ? s.Topics : []);
 }

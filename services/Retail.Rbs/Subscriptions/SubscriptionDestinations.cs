@@ -31,44 +31,48 @@ public sealed class SubscriptionDestinations(RecordStore<Subscription> subscript
     public async Task OnAttemptAsync(string orgcode, DestinationRef destination, WebhookAttemptResult attempt, int consecutiveFailures,
         CancellationToken ct = default)
     {
-        if (destination.Kind != Kind)
+        if (destination.Kind != Kind || attempt.Delivered || consecutiveFailures < options.Value.DisableAfterFailures)
         {
+            // The run and the last delivery are the engine's health, read with the subscription: nothing to write here.
             return;
         }
         for (var tries = 0; tries < 5; tries++)
         {
-            if (await subscriptions.GetAsync(orgcode, destination.Key, ct: ct) is not { } loaded || loaded.Record.Status == SubscriptionStatus.Unregistered)
+            if (await subscriptions.GetAsync(orgcode, destination.Key, ct: ct) is not { } loaded || loaded.Record.Status != SubscriptionStatus.Active)
             {
                 return;
             }
-            var (next, events) = Decide(orgcode, loaded.Record, attempt, consecutiveFailures);
-            var write = await subscriptions.UpdateAsync(orgcode, loaded, next, next.Status == loaded.Record.Status ? "updated" : "status_changed", events, ct);
+            var next = loaded.Record with
+            {
+                Status = SubscriptionStatus.Disabled,
+                StatusReason = $"{consecutiveFailures} failed deliveries in a row (last: {attempt.Error ?? "HTTP " + attempt.StatusCode})",
+                DisabledAt = clock.GetUtcNow(),
+                ConsecutiveFailures = consecutiveFailures,
+                LastDelivery = new DeliveryOutcome(attempt.At, attempt.Delivered, attempt.StatusCode, attempt.LatencyMs, attempt.Error),
+            };
+            var write = await subscriptions.UpdateAsync(orgcode, loaded, next, "status_changed", [SubscriptionEvents.Disabled(orgcode, loaded.Record, next)], ct);
             if (write.Succeeded)
             {
                 return;
             }
         }
-        throw new InvalidOperationException($"subscription {destination.Key} in {orgcode} kept changing while its delivery outcome was recorded");
+        throw new InvalidOperationException($"subscription {destination.Key} in {orgcode} kept changing while it was being disabled");
     }
 
-    private (Subscription Next, IReadOnlyList<DomainEvent> Events) Decide(string orgcode, Subscription current, WebhookAttemptResult attempt, int consecutiveFailures)
+    /// <summary>The subscription as read, with the engine's health of its destination (failure run, last attempt, last delivery).</summary>
+    public static async Task<Subscription> WithHealthAsync(Subscription subscription, string orgcode, IWebhookDeliveries deliveries, CancellationToken ct)
     {
-        var next = current with
+        if (await deliveries.HealthAsync(orgcode, Of(subscription.SubscriptionGuid), ct) is not { } health)
         {
-            ConsecutiveFailures = attempt.Delivered ? 0 : consecutiveFailures,
-            LastDelivery = new DeliveryOutcome(attempt.At, attempt.Delivered, attempt.StatusCode, attempt.LatencyMs, attempt.Error),
-            LastDeliveredAt = attempt.Delivered ? attempt.At : current.LastDeliveredAt,
-        };
-        if (!attempt.Delivered && current.Status == SubscriptionStatus.Active && consecutiveFailures >= options.Value.DisableAfterFailures)
-        {
-            next = next with
-            {
-                Status = SubscriptionStatus.Disabled,
-                StatusReason = $"{consecutiveFailures} failed deliveries in a row (last: {attempt.Error ?? "HTTP " + attempt.StatusCode})",
-                DisabledAt = clock.GetUtcNow(),
-            };
-            return (next, [SubscriptionEvents.Disabled(orgcode, current, next)]);
+            return subscription;
         }
-        return (next, []);
+        return subscription with
+        {
+            ConsecutiveFailures = health.ConsecutiveFailures,
+            LastDeliveredAt = health.LastDeliveredAt ?? subscription.LastDeliveredAt,
+            LastDelivery = health.LastAttemptAt is { } at
+                ? new DeliveryOutcome(at, health.LastDeliveredAt == at, null, null, health.LastDeliveredAt == at ? null : health.LastError)
+                : subscription.LastDelivery,
+        };
     }
 }

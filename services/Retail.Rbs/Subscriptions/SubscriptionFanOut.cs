@@ -12,7 +12,7 @@ namespace Retail.Rbs.Subscriptions;
 
 /// <summary>
 /// The bus side of RBS: a subscriber on every topic of <see cref="BusTopics.Catalog"/>. Per event, one delivery (its
-/// CloudEvent) is staged for each active, verified subscription of the event's org whose topics cover the event and whose
+/// CloudEvent) is staged for each verified, active or paused subscription of the event's org whose topics cover the event and whose
 /// filters match its data, in one batch with a marker of the event, so a redelivered event stages nothing again.
 /// </summary>
 public sealed class SubscriptionFanOut(RecordStore<Subscription> subscriptions, [FromKeyedServices(RbsModule.Id)] IWebhookDeliveries deliveries,
@@ -72,7 +72,7 @@ public sealed class SubscriptionFanOut(RecordStore<Subscription> subscriptions, 
             do
             {
                 var page = await subscriptions.ListByValueAsync(orgcode, Subscription.DeliversSet, pattern, PageSize, token, ct: ct);
-                foreach (var subscription in page.Items.Where(s => s.Delivers && SubscriptionRules.Matches(s.Filters, data)))
+                foreach (var subscription in page.Items.Where(s => s.Receives && SubscriptionRules.Matches(s.Filters, data)))
                 {
                     found.TryAdd(subscription.SubscriptionGuid, subscription);
                 }

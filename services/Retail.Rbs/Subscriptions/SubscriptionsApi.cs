@@ -80,7 +80,7 @@ public static class SubscriptionsApi
             return RbsProblems.AlreadyVerified(current.SubscriptionGuid, SnakeCase.Name(current.Status));
         }
         var challenge = SubscriptionRules.NewChallenge();
-        var message = new BusCloudEvent(Ids.New(), RbsEvents.SubscriptionVerification, RbsModule.Id, $"subscription/{current.SubscriptionGuid}",
+        var message = new BusCloudEvent(Ids.New(), RbsMessages.SubscriptionVerification, RbsModule.Id, $"subscription/{current.SubscriptionGuid}",
             clock.GetUtcNow(), orgcode, JsonSerializer.SerializeToElement(new ChallengeEvent(current.SubscriptionGuid, challenge), RetailJson.Storage));
         var (reason, statusCode, latencyMs) = await SendChallengeAsync(deliveries, secrets, orgcode, current, message, options.Value.VerificationTimeout, challenge, ct);
         var attempt = new VerificationAttempt(clock.GetUtcNow(), reason is null, reason, statusCode, latencyMs);
@@ -279,7 +279,7 @@ public static class SubscriptionsApi
         var secret = await secrets.GetAsync(orgcode, subscription.SubscriptionGuid, ct)
             ?? throw new InvalidOperationException($"subscription {subscription.SubscriptionGuid} in {orgcode} has no signing secret");
         var now = clock.GetUtcNow();
-        var message = new BusCloudEvent(Ids.New(), RbsEvents.SubscriptionTest, RbsModule.Id, $"subscription/{subscription.SubscriptionGuid}", now, orgcode,
+        var message = new BusCloudEvent(Ids.New(), RbsMessages.SubscriptionTest, RbsModule.Id, $"subscription/{subscription.SubscriptionGuid}", now, orgcode,
             JsonSerializer.SerializeToElement(new TestEvent(subscription.SubscriptionGuid, subscription.Topics, now), RetailJson.Storage));
         // A test goes to a paused or disabled subscription too: it is how an admin checks the endpoint before resuming.
         var attempt = await deliveries.SendNowAsync(orgcode, SubscriptionDestinations.Of(subscription.SubscriptionGuid),
@@ -288,10 +288,13 @@ public static class SubscriptionsApi
     }
 
     public static async Task<Results<Ok<Subscription>, ProblemHttpResult>> Get(SubscriptionKey request, RecordStore<Subscription> subscriptions,
-        RequestContext context, CancellationToken ct)
+        [FromKeyedServices(RbsModule.Id)] IWebhookDeliveries deliveries, RequestContext context, CancellationToken ct)
     {
-        var loaded = await subscriptions.GetAsync(context.RequireOrgcode(), SubscriptionRequestRules.GuidKey(request.SubscriptionGuid!), ct: ct);
-        return loaded is null ? ApiProblem.NotFound("No such subscription in this org.") : TypedResults.Ok(loaded.Record);
+        var orgcode = context.RequireOrgcode();
+        var loaded = await subscriptions.GetAsync(orgcode, SubscriptionRequestRules.GuidKey(request.SubscriptionGuid!), ct: ct);
+        return loaded is null
+            ? ApiProblem.NotFound("No such subscription in this org.")
+            : TypedResults.Ok(await SubscriptionDestinations.WithHealthAsync(loaded.Record, orgcode, deliveries, ct));
     }
 
     public static async Task<Ok<Page<Subscription>>> List(SubscriptionListRequest request, RecordStore<Subscription> subscriptions, RequestContext context,

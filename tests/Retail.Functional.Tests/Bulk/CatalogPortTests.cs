@@ -25,7 +25,7 @@ public sealed class CatalogPortTests(IpmHost host) : IClassFixture<IpmHost>
         return new BulkPortClient(host.Factory, org);
     }
 
-    [Fact(Skip = "Open at the deadline: throws KeyNotFoundException reading an answer (a JSON property the test expects is absent); to fix.")]
+    [Fact]
     public async Task UC_IPM_003_variants_with_barcodes_upsert_by_code_and_barcodes_stay_unique()
     {
         var port = await CatalogAsync("bulkvar");
@@ -49,7 +49,9 @@ public sealed class CatalogPortTests(IpmHost host) : IClassFixture<IpmHost>
         Assert.Equal(("active", 1L), (variant.Field("status"), variant.GetProperty("revision").GetInt64()));
         var resolved = await port.Org.Post("/pvm/barcode/get", new { barcode = g1 }).Ok();
         Assert.Equal(variant.Field("variant_guid"), resolved.Field("variant_guid"));
-        Assert.Single(host.Factory.OutboxEvents("pvm", port.Org.Orgcode, "pvm.variant.created"), e => e.Field("variant_code") == "tee-s-red");
+        // PVM's business event and the CDC change of a variant share the type pvm.variant.created; the business event names the code.
+        Assert.Single(host.Factory.OutboxEvents("pvm", port.Org.Orgcode, "pvm.variant.created"),
+            e => e.TryGetProperty("variant_code", out var code) && code.GetString() == "tee-s-red");
 
         // Again: nothing changes. A new name updates; a new barcode is added beside the first; a barcode of another variant is refused.
         Assert.Equal(["unchanged", "unchanged"], await port.OutcomesAsync("pvm.variant", [Variant("tee-s-red", "s", "red", g1), Variant("tee-m-red", "m", "red", g2)]));
@@ -73,7 +75,8 @@ public sealed class CatalogPortTests(IpmHost host) : IClassFixture<IpmHost>
         Assert.All(await port.OutcomesAsync("pvm.variant", items.Select(i => (object)i)), o => Assert.Equal("unchanged", o));
         Assert.Equal(2, await port.CountAsync("pvm.variant"));
         var (found, missing) = await port.KeysAsync("pvm.variant", "tee-s-red", "tee-l-red");
-        Assert.Equal((["tee-s-red"], ["tee-l-red"]), (found, missing));
+        Assert.Equal(["tee-s-red"], found);
+        Assert.Equal(["tee-l-red"], missing);
     }
 
     [Fact]

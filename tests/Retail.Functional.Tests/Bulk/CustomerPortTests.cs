@@ -17,7 +17,7 @@ public sealed class CustomerPortTests(IpmHost host) : IClassFixture<IpmHost>
         external_ids = new Dictionary<string, string> { ["shop"] = email.Split('@')[0] },
     };
 
-    [Fact(Skip = "Open at the deadline: a re-run of an unchanged customer answers updated (a stored field differs from the rebuilt record); to fix.")]
+    [Fact]
     public async Task UC_IPM_003_customers_upsert_by_email_with_unique_phones()
     {
         var port = new BulkPortClient(host.Factory, await host.NewOrgAsync("bulkcu"));
@@ -36,12 +36,13 @@ public sealed class CustomerPortTests(IpmHost host) : IClassFixture<IpmHost>
         Assert.Equal(("+49301234567", "Ada"), (ada.Field("phone"), ada.Field("given_name")));
         Assert.Single(host.Factory.OutboxEvents("crm", port.Org.Orgcode, "customer.created"));
 
-        Assert.Equal(["unchanged"], await port.OutcomesAsync("crm.customer", [Customer("ada@example.com", phone: "+49301234567")]));
+        Assert.Equal(["unchanged"], await port.OutcomesAsync("crm.customer", [Customer(" Ada@Example.com ", phone: "+49301234567")]));
         Assert.Equal(["updated"], await port.OutcomesAsync("crm.customer", [Customer("ada@example.com", "Augusta", phone: "+49301234567")]));
         Assert.Equal("Augusta", (await port.Org.Post("/crm/customer/get", new { email = "ada@example.com" }).Ok()).Field("given_name"));
         Assert.Single(host.Factory.OutboxEvents("crm", port.Org.Orgcode, "customer.updated"));
         var (found, missing) = await port.KeysAsync("crm.customer", "ADA@example.com", "grace@example.com");
-        Assert.Equal((["ADA@example.com"], ["grace@example.com"]), (found, missing));
+        Assert.Equal(["ADA@example.com"], found);
+        Assert.Equal(["grace@example.com"], missing);
     }
 
     [Fact]

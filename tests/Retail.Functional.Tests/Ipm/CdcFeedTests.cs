@@ -22,14 +22,14 @@ public sealed class CdcFeedTests(IpmHost host) : IClassFixture<IpmHost>
         var sequences = items.Sequences().ToList();
         Assert.Equal(sequences.Order(), sequences);
         Assert.Equal(sequences.Distinct().Count(), sequences.Count);
-        var ours = items.Where(i => i.IsChangeOf("pvm.vendor", vendorKey) || i.IsChangeOf("crm.customer", customerKey)).ToList();
-        Assert.Equal(
-            [("pvm.vendor", "created", 1L), ("crm.customer", "created", 1L), ("crm.customer", "updated", 2L)],
-            ours.Select(i => (i.Str("entity_type"), i.Str("op"), i.GetProperty("revision").GetInt64())));
-        Assert.Equal(("pvm", "vendor"), (ours[0].Str("app"), ours[0].Str("entity")));
-        Assert.Equal("Augusta", ours[2].GetProperty("data").Str("given_name"));
-        Assert.False(ours[2].GetProperty("superseded").GetBoolean());
-        Assert.True(ours[2].GetProperty("changed_at").GetDateTimeOffset() >= ours[1].GetProperty("changed_at").GetDateTimeOffset());
+        // Commit order holds per record; PVM's and CRM's changes reach the feed from two outboxes, in either order.
+        var vendorChange = Assert.Single(items, i => i.IsChangeOf("pvm.vendor", vendorKey));
+        Assert.Equal(("pvm", "vendor", "created", 1L), (vendorChange.Str("app"), vendorChange.Str("entity"), vendorChange.Str("op"), vendorChange.GetProperty("revision").GetInt64()));
+        var ours = items.Where(i => i.IsChangeOf("crm.customer", customerKey)).ToList();
+        Assert.Equal([("created", 1L), ("updated", 2L)], ours.Select(i => (i.Str("op"), i.GetProperty("revision").GetInt64())));
+        Assert.Equal("Augusta", ours[1].GetProperty("data").Str("given_name"));
+        Assert.False(ours[1].GetProperty("superseded").GetBoolean());
+        Assert.True(ours[1].GetProperty("changed_at").GetDateTimeOffset() >= ours[0].GetProperty("changed_at").GetDateTimeOffset());
 
         // Nothing new: an empty page that still answers a cursor to continue from.
         var empty = await org.Feed(new { cursor });

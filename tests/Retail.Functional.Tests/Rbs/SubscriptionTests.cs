@@ -73,7 +73,7 @@ public sealed class SubscriptionTests(RbsHost host) : IClassFixture<RbsHost>
         var state = await org.Get(lovelace);
         Assert.Equal(0, state.GetProperty("consecutive_failures").GetInt32());
         Assert.NotEqual(JsonValueKind.Null, state.GetProperty("last_delivered_at").ValueKind);
-        Assert.Single(host.Factory.OutboxEvents("rbs", org.Orgcode, "rbs.subscription.verified"), e => e.Str("subscription_guid") == lovelace.Str("subscription_guid"));
+        Assert.Single(host.Factory.OutboxEvents("rbs", org.Orgcode, "subscription.verified"), e => e.Str("subscription_guid") == lovelace.Str("subscription_guid"));
     }
 
     [Fact]
