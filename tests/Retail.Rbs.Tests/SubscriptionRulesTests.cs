@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Retail.Rbs.Subscriptions;
+using Retail.Shared.Webhooks;
 using StandardWebhooks;
 
 namespace Retail.Rbs.Tests;
@@ -113,7 +114,7 @@ public sealed class SubscriptionRulesTests
     {
         using var data = JsonDocument.Parse("""{"customer_guid":"c1"}""");
         var at = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
-        var bytes = new BusCloudEvent("e1", "customer.created", "crm", "customer/c1", at, "acme", data.RootElement).Encode();
+        var bytes = new BusEvent("e1", "customer.created", "crm", "customer/c1", at, "acme", data.RootElement).Encode();
         using var json = JsonDocument.Parse(Encoding.UTF8.GetString(bytes));
         var root = json.RootElement;
         Assert.Equal("1.0", root.GetProperty("specversion").GetString());

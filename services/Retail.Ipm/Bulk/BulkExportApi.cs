@@ -55,25 +55,17 @@ public static class BulkExportApi
         RecordStore<BulkExportPart> parts, BulkTarget target, BulkFiles files, BulkTokens tokens, RequestContext context, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var jobGuid = Guid.Parse(request.JobGuid!).ToString();
-        var loaded = await jobs.GetAsync(orgcode, jobGuid, ct: ct);
-        if (loaded is null || loaded.Record.Kind != BulkKind.Export)
+        var (loaded, replay, problem) = await tokens.ContinueAsync(jobs, orgcode, request, BulkKind.Export, ct);
+        if (problem is not null)
         {
-            return ApiProblem.NotFound("No such export in this org.");
+            return problem;
         }
-        if (await tokens.OpenAsync(orgcode, jobGuid, request.ContinuationToken!, ct) is not { } slice)
-        {
-            return IpmProblems.InvalidContinuationToken();
-        }
-        var job = loaded.Record;
-        if (BulkJobRules.Replay(job, slice) is { } replay)
+        if (replay is not null)
         {
             return TypedResults.Ok(replay);
         }
-        if (slice != job.NextSlice || job.ContinuationToken is null)
-        {
-            return IpmProblems.StaleContinuationToken(slice, job.NextSlice);
-        }
+        var job = loaded!.Record;
+        var (jobGuid, slice) = (job.JobGuid, job.NextSlice);
 
         using var content = new MemoryStream();
         var records = 0;

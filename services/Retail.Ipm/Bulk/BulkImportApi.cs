@@ -91,25 +91,17 @@ public static class BulkImportApi
         CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var jobGuid = Guid.Parse(request.JobGuid!).ToString();
-        var loaded = await jobs.GetAsync(orgcode, jobGuid, ct: ct);
-        if (loaded is null || loaded.Record.Kind != BulkKind.Import)
+        var (loaded, replay, problem) = await tokens.ContinueAsync(jobs, orgcode, request, BulkKind.Import, ct);
+        if (problem is not null)
         {
-            return ApiProblem.NotFound("No such import in this org.");
+            return problem;
         }
-        if (await tokens.OpenAsync(orgcode, jobGuid, request.ContinuationToken!, ct) is not { } slice)
-        {
-            return IpmProblems.InvalidContinuationToken();
-        }
-        var job = loaded.Record;
-        if (BulkJobRules.Replay(job, slice) is { } replay)
+        if (replay is not null)
         {
             return TypedResults.Ok(replay);
         }
-        if (slice != job.NextSlice || job.ContinuationToken is null)
-        {
-            return IpmProblems.StaleContinuationToken(slice, job.NextSlice);
-        }
+        var job = loaded!.Record;
+        var (jobGuid, slice) = (job.JobGuid, job.NextSlice);
 
         var (content, unusable) = await files.ReadAsync(orgcode, job.FileRecordGuid!, job.FileSha256!, ct);
         if (unusable is not null)

@@ -29,5 +29,33 @@ public sealed class BulkTokens(PageTokens tokens)
             && int.TryParse(inner.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var slice) ? slice : null;
     }
 
+    /// <summary>
+    /// The job a <c>continue</c> names, checked: a job of <paramref name="kind"/> in the org (404 otherwise), a token this job
+    /// issued (400 <c>invalid_continuation_token</c>), and its next slice (409 <c>stale_continuation_token</c>). A token of a
+    /// slice already processed answers that slice's result again as <c>Replay</c>, and nothing is done twice.
+    /// </summary>
+    public async Task<(Loaded<BulkJob>? Job, BulkContinueAnswer? Replay, ProblemHttpResult? Problem)> ContinueAsync(RecordStore<BulkJob> jobs,
+        string orgcode, BulkContinueRequest request, BulkKind kind, CancellationToken ct)
+    {
+        var jobGuid = Guid.Parse(request.JobGuid!).ToString();
+        var loaded = await jobs.GetAsync(orgcode, jobGuid, ct: ct);
+        if (loaded is null || loaded.Record.Kind != kind)
+        {
+            return (null, null, ApiProblem.NotFound(kind == BulkKind.Import ? "No such import in this org." : "No such export in this org."));
+        }
+        if (await OpenAsync(orgcode, jobGuid, request.ContinuationToken!, ct) is not { } slice)
+        {
+            return (null, null, IpmProblems.InvalidContinuationToken());
+        }
+        var job = loaded.Record;
+        if (BulkJobRules.Replay(job, slice) is { } replay)
+        {
+            return (null, replay, null);
+        }
+        return slice != job.NextSlice || job.ContinuationToken is null
+            ? (null, null, IpmProblems.StaleContinuationToken(slice, job.NextSlice))
+            : (loaded, null, null);
+    }
+
     private static string Bound(string orgcode, string jobGuid) => $"ipm/bulk/continuation|{orgcode}|{jobGuid}";
 }

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Retail.Shared.Events;
@@ -36,37 +33,16 @@ public static class WebhookFanOut
     public static async Task<Results<Ok, BadRequest>> OnEvent(string topic, HttpContext http, RecordStore<Webhook> webhooks, IWebhookDeliveries deliveries,
         RequestContext context, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        byte[] data;
-        using (var buffer = new MemoryStream())
-        {
-            await http.Request.Body.CopyToAsync(buffer, ct);
-            data = buffer.ToArray();
-        }
-        JsonElement body;
-        try
-        {
-            using var document = JsonDocument.Parse(data);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException)
+        var (busEvent, malformed) = await BusEvent.ReadAsync(topic, http, context.Orgcode, clock, ct);
+        if (malformed)
         {
             return TypedResults.BadRequest();
         }
-        var headers = http.Request.Headers;
-        var orgcode = Header(http, "ce-orgcode") ?? context.Orgcode ?? Header(http, "x-orgcode")
-            ?? (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("orgcode", out var org) && org.ValueKind == JsonValueKind.String ? org.GetString() : null);
-        if (orgcode is null)
+        if (busEvent is null)
         {
             return TypedResults.Ok(); // not an org's event: no org has webhooks for it
         }
-        var type = Header(http, "ce-type") ?? topic;
-        // Without the CloudEvent's id (a bus that passes only the data) the id is derived from the event itself, so a
-        // redelivery still maps to the same deliveries.
-        var id = Header(http, "ce-id") ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(type + "\n"), .. data]));
-        var time = DateTimeOffset.TryParse(Header(http, "ce-time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : clock.GetUtcNow();
-        var source = Header(http, "ce-source") ?? "retail";
-        var subject = Header(http, "ce-subject");
+        var (orgcode, type, id) = (busEvent.Orgcode, busEvent.Type, busEvent.Id);
 
         var targets = new Dictionary<string, Webhook>(StringComparer.Ordinal);
         foreach (var filter in EventTypeFilters.MatchingFilters(type))
@@ -87,8 +63,7 @@ public static class WebhookFanOut
         {
             return TypedResults.Ok();
         }
-        var payload = CloudEvent(id, source, type, time, subject, orgcode, data);
-        var message = new WebhookMessage(id, type, payload, time);
+        var message = busEvent.Message();
         var batch = new RecordBatch();
         foreach (var webhook in targets.Values.OrderBy(w => w.WebhookGuid, StringComparer.Ordinal))
         {
@@ -106,31 +81,4 @@ public static class WebhookFanOut
         }
         return TypedResults.Ok();
     }
-
-    /// <summary>The CloudEvent (structured JSON) a webhook receives: the business event's attributes and its data as published.</summary>
-    public static byte[] CloudEvent(string id, string source, string type, DateTimeOffset time, string? subject, string orgcode, byte[] data)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("specversion", "1.0");
-            json.WriteString("id", id);
-            json.WriteString("source", source);
-            json.WriteString("type", type);
-            json.WriteString("time", time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
-            if (subject is not null)
-            {
-                json.WriteString("subject", subject);
-            }
-            json.WriteString("orgcode", orgcode);
-            json.WriteString("datacontenttype", "application/json");
-            json.WritePropertyName("data");
-            json.WriteRawValue(data);
-            json.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
-
-    private static string? Header(HttpContext http, string name) => http.Request.Headers[name].ToString() is { Length: > 0 } value ? value : null;
 }

@@ -16,7 +16,10 @@ using Retail.Usm;
 
 namespace Retail.Rbs.Subscriptions;
 
-/// <summary>The bus topics a partner may subscribe to: every business event type of the services RBS carries.</summary>
+/// <summary>
+/// The bus topics a partner may subscribe to: every business event type of the services RBS carries. A new service is added
+/// to <see cref="Services"/> (IPM describes these, RBS and itself).
+/// </summary>
 public static class BusTopics
 {
     public static IReadOnlyList<IServiceModule> Services { get; } =

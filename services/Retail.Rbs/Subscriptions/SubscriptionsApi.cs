@@ -64,23 +64,18 @@ public static class SubscriptionsApi
         RequestContext context, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var (loaded, problem) = await subscriptions.LoadForChangeAsync(orgcode, SubscriptionRequestRules.GuidKey(request.SubscriptionGuid!),
-            request.ExpectedRevision, ct: ct);
+        var (loaded, problem) = await LoadLiveForChangeAsync(subscriptions, orgcode, request.SubscriptionGuid!, request.ExpectedRevision, ct);
         if (problem is not null)
         {
             return problem;
         }
         var current = loaded!.Record;
-        if (current.Status == SubscriptionStatus.Unregistered)
-        {
-            return RbsProblems.Unregistered(current.SubscriptionGuid);
-        }
         if (current.VerifiedAt is not null)
         {
             return RbsProblems.AlreadyVerified(current.SubscriptionGuid, SnakeCase.Name(current.Status));
         }
         var challenge = SubscriptionRules.NewChallenge();
-        var message = new BusCloudEvent(Ids.New(), RbsMessages.SubscriptionVerification, RbsModule.Id, $"subscription/{current.SubscriptionGuid}",
+        var message = new BusEvent(Ids.New(), RbsMessages.SubscriptionVerification, RbsModule.Id, $"subscription/{current.SubscriptionGuid}",
             clock.GetUtcNow(), orgcode, JsonSerializer.SerializeToElement(new ChallengeEvent(current.SubscriptionGuid, challenge), RetailJson.Storage));
         var (reason, statusCode, latencyMs) = await SendChallengeAsync(deliveries, secrets, orgcode, current, message, options.Value.VerificationTimeout, challenge, ct);
         var attempt = new VerificationAttempt(clock.GetUtcNow(), reason is null, reason, statusCode, latencyMs);
@@ -121,7 +116,7 @@ public static class SubscriptionsApi
 
     /// <summary>One attempt, within the time limit: the failure reason (null when echoed), the endpoint's status and the latency.</summary>
     private static async Task<(string? Reason, int? StatusCode, long LatencyMs)> SendChallengeAsync(IWebhookDeliveries deliveries, SubscriptionSecrets secrets,
-        string orgcode, Subscription subscription, BusCloudEvent message, TimeSpan limit, string challenge, CancellationToken ct)
+        string orgcode, Subscription subscription, BusEvent message, TimeSpan limit, string challenge, CancellationToken ct)
     {
         if (await secrets.GetAsync(orgcode, subscription.SubscriptionGuid, ct) is not { } secret)
         {
@@ -151,17 +146,12 @@ public static class SubscriptionsApi
         SubscriptionUrls urls, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var (loaded, problem) = await subscriptions.LoadForChangeAsync(orgcode, SubscriptionRequestRules.GuidKey(request.SubscriptionGuid!),
-            request.ExpectedRevision, ct: ct);
+        var (loaded, problem) = await LoadLiveForChangeAsync(subscriptions, orgcode, request.SubscriptionGuid!, request.ExpectedRevision, ct);
         if (problem is not null)
         {
             return problem;
         }
         var current = loaded!.Record;
-        if (current.Status == SubscriptionStatus.Unregistered)
-        {
-            return RbsProblems.Unregistered(current.SubscriptionGuid);
-        }
         var url = request.Url?.Trim();
         if (url is not null && urls.Problem(url) is { } invalid)
         {
@@ -198,19 +188,15 @@ public static class SubscriptionsApi
         RecordStore<Subscription> subscriptions, [FromKeyedServices(RbsModule.Id)] IWebhookDeliveries deliveries, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var (loaded, problem) = await subscriptions.LoadForChangeAsync(orgcode, SubscriptionRequestRules.GuidKey(request.SubscriptionGuid!),
-            request.ExpectedRevision, ct: ct);
+        var (loaded, problem) = await LoadLiveForChangeAsync(subscriptions, orgcode, request.SubscriptionGuid!, request.ExpectedRevision, ct);
         if (problem is not null)
         {
             return problem;
         }
         var current = loaded!.Record;
-        switch (current.Status)
+        if (current.Status == SubscriptionStatus.PendingVerification)
         {
-            case SubscriptionStatus.Unregistered:
-                return RbsProblems.Unregistered(current.SubscriptionGuid);
-            case SubscriptionStatus.PendingVerification:
-                return RbsProblems.NotVerified(current.SubscriptionGuid);
+            return RbsProblems.NotVerified(current.SubscriptionGuid);
         }
         var target = request.Status!.Value;
         if (Subscription.StatusSet.Check(current.Status, target) is { } refused)
@@ -237,17 +223,12 @@ public static class SubscriptionsApi
         SubscriptionSecrets secrets, [FromKeyedServices(RbsModule.Id)] IWebhookDeliveries deliveries, RequestContext context, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var (loaded, problem) = await subscriptions.LoadForChangeAsync(orgcode, SubscriptionRequestRules.GuidKey(request.SubscriptionGuid!),
-            request.ExpectedRevision, ct: ct);
+        var (loaded, problem) = await LoadLiveForChangeAsync(subscriptions, orgcode, request.SubscriptionGuid!, request.ExpectedRevision, ct);
         if (problem is not null)
         {
             return problem;
         }
         var current = loaded!.Record;
-        if (current.Status == SubscriptionStatus.Unregistered)
-        {
-            return RbsProblems.Unregistered(current.SubscriptionGuid);
-        }
         var next = current with { Status = SubscriptionStatus.Unregistered, StatusReason = null, UnregisteredAt = clock.GetUtcNow() };
         var write = await subscriptions.UpdateAsync(orgcode, loaded, next, "status_changed", [SubscriptionEvents.Unregistered(orgcode, current, next)], ct);
         if (write.Succeeded)
@@ -279,7 +260,7 @@ public static class SubscriptionsApi
         var secret = await secrets.GetAsync(orgcode, subscription.SubscriptionGuid, ct)
             ?? throw new InvalidOperationException($"subscription {subscription.SubscriptionGuid} in {orgcode} has no signing secret");
         var now = clock.GetUtcNow();
-        var message = new BusCloudEvent(Ids.New(), RbsMessages.SubscriptionTest, RbsModule.Id, $"subscription/{subscription.SubscriptionGuid}", now, orgcode,
+        var message = new BusEvent(Ids.New(), RbsMessages.SubscriptionTest, RbsModule.Id, $"subscription/{subscription.SubscriptionGuid}", now, orgcode,
             JsonSerializer.SerializeToElement(new TestEvent(subscription.SubscriptionGuid, subscription.Topics, now), RetailJson.Storage));
         // A test goes to a paused or disabled subscription too: it is how an admin checks the endpoint before resuming.
         var attempt = await deliveries.SendNowAsync(orgcode, SubscriptionDestinations.Of(subscription.SubscriptionGuid),
@@ -302,6 +283,16 @@ public static class SubscriptionsApi
     {
         IReadOnlyList<StateFilter> filters = request.Status is { } status ? [StateFilter.Eq("status", status)] : [];
         return TypedResults.Ok(await subscriptions.ListAsync(context.RequireOrgcode(), filters, Paging.LimitOf(request), request.NextToken, ct: ct));
+    }
+
+    /// <summary>A subscription loaded for a change (<c>expected_revision</c> checked); an unregistered one is final (422 <c>subscription_unregistered</c>).</summary>
+    private static async Task<ChangeBase<Subscription>> LoadLiveForChangeAsync(RecordStore<Subscription> subscriptions, string orgcode, string subscriptionGuid,
+        long? expectedRevision, CancellationToken ct)
+    {
+        var change = await subscriptions.LoadForChangeAsync(orgcode, SubscriptionRequestRules.GuidKey(subscriptionGuid), expectedRevision, ct: ct);
+        return change is { Problem: null, Loaded.Record: { Status: SubscriptionStatus.Unregistered } gone }
+            ? new ChangeBase<Subscription>(null, RbsProblems.Unregistered(gone.SubscriptionGuid))
+            : change;
     }
 
     private sealed record ChallengeEvent(string SubscriptionGuid, string Challenge);

@@ -20,13 +20,7 @@ public sealed class IpmHost() : ServiceHost(Modules)
 
     internal static async Task<IpmOrg> NewOrgAsync(RetailHostFactory factory, HttpClient @operator, string prefix = "ipm")
     {
-        var orgcode = OfmSteps.NewOrgcode(prefix);
-        var owner = factory.NewUser("owner");
-        await @operator.ActiveOrg(orgcode, owner.UserGuid);
-        var clerk = factory.NewUser("clerk");
-        await owner.Join(orgcode, clerk, "member");
-        var viewer = factory.NewUser("viewer");
-        await owner.Join(orgcode, viewer, "viewer");
+        var (orgcode, owner, clerk, viewer) = await factory.StaffedOrg(@operator, prefix);
         return new IpmOrg(orgcode, owner, clerk, viewer);
     }
 }

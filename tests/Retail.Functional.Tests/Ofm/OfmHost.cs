@@ -90,6 +90,20 @@ internal static class OfmSteps
         return await user.Client.Post("/ofm/member/invite/accept", new { invite_guid = invite.GetProperty("invite_guid").GetString() }, orgcode).Ok();
     }
 
+    /// <summary>A fresh active org with its owner (an admin), a member and a viewer, each signed in.</summary>
+    public static async Task<(string Orgcode, TestUser Owner, TestUser Member, TestUser Viewer)> StaffedOrg(this RetailHostFactory factory,
+        HttpClient @operator, string prefix)
+    {
+        var orgcode = NewOrgcode(prefix);
+        var owner = factory.NewUser("owner");
+        await @operator.ActiveOrg(orgcode, owner.UserGuid);
+        var member = factory.NewUser("clerk");
+        await owner.Join(orgcode, member, "member");
+        var viewer = factory.NewUser("viewer");
+        await owner.Join(orgcode, viewer, "viewer");
+        return (orgcode, owner, member, viewer);
+    }
+
     /// <summary>A physical site, a legal entity and a logical store on them.</summary>
     public static async Task Spine(this HttpClient client, string orgcode, string store = "store-1")
     {

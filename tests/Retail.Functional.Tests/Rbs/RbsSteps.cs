@@ -19,13 +19,7 @@ public sealed class RbsHost() : ServiceHost(Modules)
 
     internal static async Task<RbsOrg> NewOrgAsync(RetailHostFactory factory, HttpClient @operator, string prefix = "rbs")
     {
-        var orgcode = OfmSteps.NewOrgcode(prefix);
-        var owner = factory.NewUser("owner");
-        await @operator.ActiveOrg(orgcode, owner.UserGuid);
-        var clerk = factory.NewUser("clerk");
-        await owner.Join(orgcode, clerk, "member");
-        var viewer = factory.NewUser("viewer");
-        await owner.Join(orgcode, viewer, "viewer");
+        var (orgcode, owner, clerk, viewer) = await factory.StaffedOrg(@operator, prefix);
         return new RbsOrg(orgcode, owner, clerk, viewer);
     }
 }
