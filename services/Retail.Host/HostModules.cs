@@ -1,6 +1,8 @@
 using Retail.Crm;
 using Retail.Ipm;
 using Retail.Rbs;
+using Retail.Utl;
+using Retail.Ucp;
 using Retail.Accounting;
 using Retail.Influencer;
 using Retail.Ics;
@@ -38,6 +40,8 @@ internal static class HostModules
         new RbsModule(),
         new AccountingModule(),
         new InfluencerModule(),
+        new UtlModule(),
+        new UcpModule(),
         new WorkflowsModule(),
     ];
 }

@@ -25,4 +25,12 @@ public interface IServiceModule
     void AddServices(IServiceCollection services, IConfiguration configuration);
 
     void MapEndpoints(IEndpointRouteBuilder routes);
+
+    /// <summary>
+    /// Endpoints a specification puts at the host's root (<c>/.well-known/…</c>), mapped there by the single-process host as
+    /// well as under <c>/{app-id}</c>; a module hosted alone already serves its paths at the root, so this is not called then.
+    /// </summary>
+    void MapRootEndpoints(IEndpointRouteBuilder root)
+    {
+    }
 }

@@ -184,6 +184,11 @@ public static class RetailHosting
                 group.MapGet("/healthz", (HttpContext http) => Results.Redirect("/healthz")).ExcludeFromDescription();
             }
             module.MapEndpoints(group);
+            if (prefixed)
+            {
+                module.MapRootEndpoints(app.MapGroup("/").WithGroupName(module.AppId).WithMetadata(new ServiceModuleMetadata(module.AppId))
+                    .AddEndpointFilterFactory(ValidationFilter.Create));
+            }
         }
         // Now, not at ApplicationStarted: an exception there is only logged, and this must stop the start.
         EndpointChecks.EnsureDeclared(((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints), app.Services);
