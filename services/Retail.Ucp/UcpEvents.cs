@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Retail.Shared.Events;
+using Retail.Ucp.Platforms;
 
 namespace Retail.Ucp;
 
@@ -9,4 +10,18 @@ namespace Retail.Ucp;
 /// </summary>
 public static class UcpEvents
 {
+    [EventData(typeof(PlatformChanged))]
+    [Description("An admin registered an agent platform; it can authenticate at once.")]
+    public const string PlatformRegistered = "platform.registered";
+
+    [EventData(typeof(PlatformChanged))]
+    [Description("A platform's secret was rotated; the previous one works until its grace period ends.")]
+    public const string PlatformRotated = "platform.rotated";
+
+    [EventData(typeof(PlatformChanged))]
+    [Description("A platform was revoked: its credentials, tokens and webhooks stop at once.")]
+    public const string PlatformRevoked = "platform.revoked";
 }
+
+/// <summary>The data of a platform event: never a secret or a hash.</summary>
+public sealed record PlatformChanged(string PlatformGuid, string ClientId, string Caption, PlatformStatus Status, long Revision);
