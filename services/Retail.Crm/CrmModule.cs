@@ -35,6 +35,8 @@ public sealed class CrmModule : IServiceModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddRecords(Id, Customer.Type);
+        // Gift-card guessing counters ("giftcard-unknown-codes|{org}|…") go with the org at offboarding.
+        services.AddSingleton(new Retail.Shared.OrgData.OrgKeyPrefix("giftcard-unknown-codes"));
         services.AddCustomers(configuration);
         services.AddCrmBulk();
         services.AddAccounts(configuration);

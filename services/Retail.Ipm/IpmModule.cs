@@ -24,6 +24,8 @@ public sealed class IpmModule : IServiceModule
     {
         services.AddContractCatalog(configuration);
         services.AddWebhooks(configuration);
+        // Sealed webhook secrets ("webhook-secret|{org}|{guid}") go with the org at offboarding.
+        services.AddSingleton(new Retail.Shared.OrgData.OrgKeyPrefix("webhook-secret"));
         services.AddCdcFeed(configuration);
         services.AddBulk(configuration);
         services.AddKpis(configuration);

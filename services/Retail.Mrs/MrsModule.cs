@@ -28,6 +28,11 @@ public sealed class MrsModule : IServiceModule
         services.AddSingleton<RecordSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<RecordSweeper>());
         services.AddKeyedScoped<IStorageMeter>(Id, (sp, _) => new BlobStorageMeter(sp.GetRequiredService<RecordStore<MrsRecord>>()));
+        if (retail.Mode != RuntimeMode.Dapr)
+        {
+            services.AddKeyedSingleton<Retail.Shared.OrgData.IOrgDataPart>(Id, (sp, _) =>
+                new BlobOrgData(sp.GetRequiredService<Retail.Shared.Blobs.IBlobStore>(), (Retail.Shared.Blobs.IBlobListing)sp.GetRequiredService<Retail.Shared.Blobs.IBlobStore>()));
+        }
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)

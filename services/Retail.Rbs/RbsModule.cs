@@ -15,7 +15,12 @@ public sealed class RbsModule : IServiceModule
 
     public string Title => "Retail bus for partners";
 
-    public void AddServices(IServiceCollection services, IConfiguration configuration) => services.AddSubscriptions(configuration);
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSubscriptions(configuration);
+        // Sealed subscription secrets ("rbs-subscription-secret|{org}|{guid}") go with the org at offboarding.
+        services.AddSingleton(new Retail.Shared.OrgData.OrgKeyPrefix("rbs-subscription-secret"));
+    }
 
     public void MapEndpoints(IEndpointRouteBuilder routes) => routes.MapSubscriptions();
 }

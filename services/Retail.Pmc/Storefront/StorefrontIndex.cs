@@ -425,6 +425,58 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
         return command;
     }
 
+    /// <summary>
+    /// Offboarding: deletes up to <paramref name="limit"/> of the org's products (with their facets, variants, text and
+    /// documents), then, once none is left, its stock and reference rows; the number of rows it removed.
+    /// </summary>
+    public Task<int> PurgeOrgAsync(string orgcode, int limit, CancellationToken ct) =>
+        WriteAsync(() =>
+        {
+            var ids = new List<long>();
+            var select = WriterCommand("SELECT id FROM products WHERE org = $org LIMIT $limit");
+            select.Parameters.AddWithValue("$org", orgcode);
+            select.Parameters.AddWithValue("$limit", limit);
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+            }
+            foreach (var id in ids)
+            {
+                ClearProduct(id);
+                var product = WriterCommand("DELETE FROM products WHERE id = $id");
+                product.Parameters.AddWithValue("$id", id);
+                product.ExecuteNonQuery();
+            }
+            var removed = ids.Count;
+            if (ids.Count < limit)
+            {
+                foreach (var sql in new[] { "DELETE FROM stock WHERE org = $org", "DELETE FROM refs WHERE org = $org", "DELETE FROM variants WHERE org = $org",
+                             "DELETE FROM facets WHERE org = $org" })
+                {
+                    var command = WriterCommand(sql);
+                    command.Parameters.AddWithValue("$org", orgcode);
+                    removed += command.ExecuteNonQuery();
+                }
+            }
+            return removed;
+        }, ct);
+
+    /// <summary>How many rows of the org the index holds (products, stock, references, variants, facets).</summary>
+    public async Task<long> CountOrgAsync(string orgcode, CancellationToken ct)
+    {
+        using var reader = Rent();
+        var command = reader.Command("""
+            SELECT (SELECT count(*) FROM products WHERE org = $org) + (SELECT count(*) FROM stock WHERE org = $org)
+                 + (SELECT count(*) FROM refs WHERE org = $org) + (SELECT count(*) FROM variants WHERE org = $org)
+                 + (SELECT count(*) FROM facets WHERE org = $org)
+            """);
+        command.Parameters.AddWithValue("$org", orgcode);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Sets a fact about the index file itself (<see cref="StorefrontRebuild.RebuiltAtKey"/>), kept in the file it describes.</summary>
     public Task SetMetaAsync(string key, string value, CancellationToken ct) =>
         WriteAsync(() =>

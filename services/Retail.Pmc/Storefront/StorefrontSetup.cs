@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Retail.Shared.Hosting;
+using Retail.Shared.OrgData;
 
 namespace Retail.Pmc.Storefront;
 
@@ -21,6 +22,7 @@ public static class StorefrontSetup
         services.AddSingleton(sp => new StorefrontIndex(Path.Combine(sp.GetRequiredService<IOptions<RetailOptions>>().Value.FullDataDir, StorefrontIndex.FileName)));
         services.AddSingleton<IStorefrontIndex>(sp => sp.GetRequiredService<StorefrontIndex>());
         services.AddSingleton<StorefrontCategories>();
+        services.AddKeyedSingleton<IOrgDataPart, StorefrontOrgData>(PmcModule.Id);
         // After the record indexes (hosted services start in order, and theirs is awaited): the rebuild reads through them.
         services.AddSingleton<StorefrontRebuild>();
         services.AddHostedService(sp => sp.GetRequiredService<StorefrontRebuild>());

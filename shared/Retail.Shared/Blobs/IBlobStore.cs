@@ -31,8 +31,35 @@ public static partial class BlobKeys
         Pattern().IsMatch(key) ? key : throw new ArgumentException("a blob key is lower-case segments separated by '/'", nameof(key));
 }
 
-public sealed class FileBlobStore(string root) : IBlobStore
+/// <summary>A blob store that can list its keys under a prefix (the files of the host; not every Dapr binding can).</summary>
+public interface IBlobListing
 {
+    /// <summary>Up to <paramref name="limit"/> keys under <paramref name="prefix"/> (a first segment: "acme/"), in key order.</summary>
+    Task<IReadOnlyList<string>> ListAsync(string prefix, string? after, int limit, CancellationToken cancellationToken);
+
+    Task<long> CountAsync(string prefix, CancellationToken cancellationToken);
+}
+
+public sealed class FileBlobStore(string root) : IBlobStore, IBlobListing
+{
+    public Task<IReadOnlyList<string>> ListAsync(string prefix, string? after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(KeysUnder(prefix).Where(k => after is null || string.CompareOrdinal(k, after) > 0).Take(limit).ToList());
+
+    public Task<long> CountAsync(string prefix, CancellationToken cancellationToken) => Task.FromResult((long)KeysUnder(prefix).Count());
+
+    // Blobs are files "{key}.bin" under the root; half-written ".tmp" files are not blobs.
+    private IEnumerable<string> KeysUnder(string prefix)
+    {
+        var folder = Path.Combine(root, BlobKeys.Check(prefix.TrimEnd('/')).Replace('/', Path.DirectorySeparatorChar));
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+        return Directory.EnumerateFiles(folder, "*.bin", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f)[..^".bin".Length].Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal);
+    }
+
     public async Task PutAsync(string key, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         var path = PathOf(key);

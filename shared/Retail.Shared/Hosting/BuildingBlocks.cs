@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Shared.Dapr;
 using Retail.Shared.Embedded;
+using Retail.Shared.OrgData;
 using Retail.Shared.State;
 
 namespace Retail.Shared.Hosting;
@@ -33,6 +34,10 @@ public static class BuildingBlocks
                     (sp, _) => sp.GetRequiredKeyedService<IStateStore>(appId));
                 // Dapr mode has no state meter yet (its PostgreSQL table would need a query of its own): see Accounting's README.
                 services.AddKeyedSingleton<IStorageMeter>(appId, (sp, _) => new SqliteStorageMeter(sp.GetRequiredService<EmbeddedStateStores>().Get(appId)));
+                // The org's data for offboarding (UTL): its state entries first, then what the outbox keeps of its events.
+                services.AddKeyedSingleton<IOrgDataPart>(appId, (sp, _) =>
+                    new SqliteStatePart(sp.GetRequiredService<EmbeddedStateStores>().Get(appId), sp.GetServices<OrgKeyPrefix>()));
+                services.AddKeyedSingleton<IOrgDataPart>(appId, (sp, _) => new SqliteEventsPart(sp.GetRequiredService<EmbeddedStateStores>().Get(appId)));
             }
         }
         return services;

@@ -92,6 +92,8 @@ public static class RetailHosting
             module.AddServices(services, configuration);
         }
         // Part of registering a module, so no module can forget it (the start-up check below would refuse it anyway).
+        services.AddValidatorsFromAssemblyContaining<OrgData.OrgExportRequestValidator>(ServiceLifetime.Singleton,
+            filter: r => r.ValidatorType.Namespace == typeof(OrgData.OrgExportRequestValidator).Namespace);
         foreach (var assembly in modules.SelectMany(m => m.ValidatorAssemblies).Distinct())
         {
             services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: false);
@@ -179,6 +181,7 @@ public static class RetailHosting
                 directoryEvents.WithTopic(pubSubName, topic);
             }
             group.MapPost(StorageMeasurementEndpoint.Path, StorageMeasurementEndpoint.Create(module.AppId)).RequireInternal().ExcludeFromDescription();
+            OrgData.OrgDataEndpoints.Map(group, module.AppId);
             if (prefixed)
             {
                 group.MapGet("/healthz", (HttpContext http) => Results.Redirect("/healthz")).ExcludeFromDescription();

@@ -40,7 +40,9 @@ public sealed class IdempotencyFilter : IEndpointFilter
         var context = services.GetRequiredService<RequestContext>();
         var store = services.GetRequiredKeyedService<IStateStore>(context.AppId ?? throw new InvalidOperationException("endpoint has no module"));
         var clock = services.GetRequiredService<TimeProvider>();
-        var storeKey = "idem|" + Hash($"{context.Orgcode}\n{context.Principal?.Id}\n{key}");
+        // An org's replays carry the org in the key, so offboarding finds and purges them (OrgKeyPrefix.Idempotency).
+        var hash = Hash($"{context.Orgcode}\n{context.Principal?.Id}\n{key}");
+        var storeKey = context.Orgcode is { } org ? $"idem|{org}|{hash}" : "idem|" + hash;
         var fingerprint = await FingerprintAsync(http);
 
         string etag;
