@@ -43,13 +43,13 @@ public sealed record Org : Record
         .IndexBy("status")
         .IndexValues("owner", o => [o.PrimaryOwnerGuid, .. o.SecondaryOwners.Select(s => s.UserGuid)]);
 
-    /// <summary>Pending → active is verification (operator); active ⇄ suspended; active → frozen (offboarding).</summary>
+    /// <summary>Pending → active is verification (operator); active ⇄ suspended; active → frozen (offboarding), then frozen → active (cancelled) or closed (purged, UTL).</summary>
     public static readonly StateMachine<OrgStatus> Lifecycle = new(new Dictionary<OrgStatus, OrgStatus[]>
     {
         [OrgStatus.Pending] = [OrgStatus.Active],
         [OrgStatus.Active] = [OrgStatus.Suspended, OrgStatus.Frozen],
         [OrgStatus.Suspended] = [OrgStatus.Active],
-        [OrgStatus.Frozen] = [],
+        [OrgStatus.Frozen] = [OrgStatus.Active, OrgStatus.Closed],
         [OrgStatus.Closed] = [],
     });
 

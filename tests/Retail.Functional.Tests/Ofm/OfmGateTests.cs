@@ -61,10 +61,10 @@ public sealed class OfmGateTests(OfmHost host) : IClassFixture<OfmHost>
 
         await host.Operator.SetOrgStatus(orgcode, "active", 3).Ok();
         await owner.Client.Post("/mrs/record", new { json = new { after = true } }, orgcode).Ok(HttpStatusCode.Created);
-        // Frozen is final: offboarding.
+        // Frozen (offboarding) goes back to active (cancelled) or on to closed (purged), nowhere else.
         await host.Operator.SetOrgStatus(orgcode, "frozen", 4).Ok();
         await owner.Client.Post("/mrs/record", new { json = new { frozen = true } }, orgcode).Problem(HttpStatusCode.Forbidden, "org_not_active");
-        await host.Operator.SetOrgStatus(orgcode, "active", 5).Problem(HttpStatusCode.Conflict, "invalid_transition");
+        await host.Operator.SetOrgStatus(orgcode, "suspended", 5).Problem(HttpStatusCode.Conflict, "invalid_transition");
         // An org nobody created is not found, even for the operator.
         await host.Operator.Post("/mrs/list", new { }, OfmSteps.NewOrgcode("ghost")).Problem(HttpStatusCode.NotFound, "not_found");
     }

@@ -1,0 +1,144 @@
+using System.IO.Compression;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.Functional.Tests.Crm;
+using Retail.Functional.Tests.Infrastructure;
+using Retail.Functional.Tests.Ofm;
+using Retail.Functional.Tests.Scm;
+using Retail.Utl;
+
+namespace Retail.Functional.Tests.Utl;
+
+/// <summary>
+/// Hosts for UTL's tests: OFM and identity, MRS, the catalog, prices, stock, orders and customers, and UTL, with the export
+/// and purge covering exactly the data-holding modules of the host and short waits (<see cref="UtlOptions"/>).
+/// </summary>
+internal static class UtlHost
+{
+    public static IReadOnlyList<string> DataModules { get; } = [.. RetailHostFactory.Orgs, "mrs", "pvm", "ics", "ppm", "scm", "crm"];
+
+    public static IReadOnlyList<string> Modules { get; } = [.. DataModules, "utl"];
+
+    public static RetailHostFactory Start(TimeSpan coolingOff, Action<IServiceCollection>? services = null) =>
+        ServiceHost.Start(Modules, s =>
+        {
+            s.Configure<UtlOptions>(o =>
+            {
+                o.Services = [.. DataModules];
+                o.CoolingOff = coolingOff;
+                o.HoldRecheck = TimeSpan.FromSeconds(2);
+                o.ExportPageSize = 50;
+                o.PurgeBatchSize = 25;
+                o.MaxPartBytes = 16 * 1024;
+            });
+            services?.Invoke(s);
+        });
+}
+
+internal static class UtlSteps
+{
+    public static string Str(this JsonElement json, string name) => json.GetProperty(name).GetString()!;
+
+    public static long Long(this JsonElement json, string name) => json.GetProperty(name).GetInt64();
+
+    /// <summary>
+    /// An org with data in several services: the SCM test org (orgs, facilities, channels, a style with six variants, prices,
+    /// stock), a placed order, two customers and an MRS record.
+    /// </summary>
+    public static async Task<ScmOrg> SeededOrgAsync(RetailHostFactory factory, HttpClient @operator, string prefix)
+    {
+        var org = await ScmHost.NewOrgAsync(factory, @operator, prefix, stock: 5);
+        await org.NewOrder(OrderSteps.Line(org.Variants[0], 1));
+        var crm = new CrmOrg(org.Orgcode, org.Owner, org.Approver, org.Clerk, org.Clerk);
+        await crm.CustomerAsync($"ada-{Guid.NewGuid():N}@example.com");
+        await crm.CustomerAsync($"grace-{Guid.NewGuid():N}@example.com", given: "Grace", family: "Hopper");
+        await org.Post("/mrs/record", new { json = new { note = "kept until the purge" } }).Ok(HttpStatusCode.Created);
+        return org;
+    }
+
+    public static Task<HttpResponseMessage> Utl(this TestUser user, string orgcode, string path, object body) => user.Client.Post($"/utl{path}", body, orgcode);
+
+    public static Task<HttpResponseMessage> Utl(this HttpClient client, string orgcode, string path, object body) => client.Post($"/utl{path}", body, orgcode);
+
+    /// <summary>Waits for the export to complete; answers it.</summary>
+    public static async Task<JsonElement> CompletedExportAsync(HttpClient @operator, string orgcode, string exportGuid)
+    {
+        JsonElement export = default;
+        await Waits.UntilAsync(async () =>
+        {
+            export = await @operator.Utl(orgcode, "/export/status", new { export_guid = exportGuid }).Ok();
+            Assert.NotEqual("failed", export.Str("status"));
+            return export.Str("status") == "completed";
+        }, $"export {exportGuid} completed", TimeSpan.FromMinutes(3));
+        return export;
+    }
+
+    /// <summary>Waits for the org's offboarding to reach <paramref name="stage"/>; answers the status view.</summary>
+    public static async Task<JsonElement> OffboardingAtAsync(HttpClient @operator, string orgcode, string stage)
+    {
+        JsonElement view = default;
+        await Waits.UntilAsync(async () =>
+        {
+            view = await @operator.Utl(orgcode, "/offboarding/status", new { }).Ok();
+            var now = view.GetProperty("offboarding").Str("stage");
+            Assert.True(now != "failed" || stage == "failed", $"the offboarding failed: {view}");
+            return now == stage;
+        }, $"offboarding of {orgcode} at {stage}", TimeSpan.FromMinutes(3));
+        return view;
+    }
+
+    public static async Task<string> OrgStatusAsync(HttpClient @operator, string orgcode) =>
+        (await @operator.Post("/ofm/org/get", new { }, orgcode).Ok()).Str("status");
+
+    /// <summary>
+    /// Downloads the export's manifest through the signed URL, then every file it lists; checks each file's SHA-256 and
+    /// record count against the manifest and parses its NDJSON. Answers the items per service.
+    /// </summary>
+    public static async Task<Dictionary<string, List<JsonElement>>> DownloadExportAsync(RetailHostFactory factory, HttpClient @operator, string orgcode,
+        string exportGuid)
+    {
+        var download = await @operator.Utl(orgcode, "/export/download", new { export_guid = exportGuid }).Ok();
+        using var anonymous = factory.CreateClient();
+        var manifestBytes = await anonymous.GetByteArrayAsync(new Uri(download.Str("manifest_url")).PathAndQuery);
+        Assert.Equal(download.Str("manifest_sha256"), Convert.ToHexStringLower(SHA256.HashData(manifestBytes)));
+        var manifest = JsonDocument.Parse(Gunzip(manifestBytes)).RootElement.Clone();
+        Assert.Equal(exportGuid, manifest.Str("export_guid"));
+        var items = new Dictionary<string, List<JsonElement>>();
+        foreach (var service in manifest.GetProperty("services").EnumerateArray())
+        {
+            var list = items[service.Str("app")] = [];
+            foreach (var file in service.GetProperty("files").EnumerateArray())
+            {
+                var meta = await @operator.Post("/mrs/record/meta", new { record_guid = file.Str("record_guid") }, orgcode).Ok();
+                var bytes = await anonymous.GetByteArrayAsync(new Uri(meta.Str("download_url")).PathAndQuery);
+                Assert.Equal(file.Str("sha256"), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+                var lines = System.Text.Encoding.UTF8.GetString(Gunzip(bytes)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                Assert.Equal(file.Long("records"), lines.Length);
+                list.AddRange(lines.Select(l => JsonDocument.Parse(l).RootElement.Clone()));
+            }
+            Assert.Equal(service.Long("records"), list.Count);
+        }
+        Assert.Equal(manifest.Long("total_records"), items.Values.Sum(l => l.Count));
+        return items;
+    }
+
+    public static byte[] Gunzip(byte[] gzip)
+    {
+        using var input = new GZipStream(new MemoryStream(gzip), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+
+    /// <summary>What the org's reads show: its products, stock, orders, customers (counts), for comparing before and after.</summary>
+    public static async Task<string> ReadsAsync(ScmOrg org)
+    {
+        var variants = await org.Post("/pvm/variant/list", new { limit = 500 }).Ok();
+        var orders = await org.Post("/scm/order/list", new { limit = 500 }).Ok();
+        var customers = await org.Post("/crm/customer/list", new { limit = 500 }).Ok();
+        return $"variants {variants.GetProperty("items").GetArrayLength()}, orders {orders.GetProperty("items").GetArrayLength()}, "
+            + $"customers {customers.GetProperty("items").GetArrayLength()}";
+    }
+}
