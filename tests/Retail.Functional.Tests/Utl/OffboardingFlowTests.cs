@@ -13,7 +13,7 @@ namespace Retail.Functional.Tests.Utl;
 /// </summary>
 public sealed class OffboardingFlowTests
 {
-    [Fact(Skip = "Needs the org-data port endpoints of feat/orgdata (/{app}/orgdata/export|purge|verify); un-skip once it is merged.")]
+    [Fact]
     public async Task UC_UTL_001_002_an_org_is_exported_frozen_purged_and_certified_and_another_org_keeps_everything()
     {
         await using var factory = UtlHost.Start(TimeSpan.FromSeconds(3));
@@ -67,7 +67,7 @@ public sealed class OffboardingFlowTests
         await staying.Post("/mrs/record", new { json = new { still = "writable" } }).Ok(HttpStatusCode.Created);
     }
 
-    [Fact(Skip = "Needs the org-data port endpoints of feat/orgdata (/{app}/orgdata/export|purge|verify); un-skip once it is merged.")]
+    [Fact]
     public async Task UC_UTL_001_a_legal_hold_stops_the_purge_at_on_hold_until_it_is_lifted()
     {
         await using var factory = UtlHost.Start(TimeSpan.FromSeconds(1));
@@ -88,7 +88,7 @@ public sealed class OffboardingFlowTests
         Assert.Equal("closed", await UtlSteps.OrgStatusAsync(@operator, org.Orgcode));
     }
 
-    [Fact(Skip = "Needs the org-data port endpoints of feat/orgdata (/{app}/orgdata/export|purge|verify); un-skip once it is merged.")]
+    [Fact]
     public async Task UC_UTL_001_a_cancel_in_the_cooling_off_period_returns_the_org_to_active_with_its_data()
     {
         await using var factory = UtlHost.Start(TimeSpan.FromHours(1));

@@ -50,6 +50,7 @@ internal static class UtlSteps
     public static async Task<ScmOrg> SeededOrgAsync(RetailHostFactory factory, HttpClient @operator, string prefix)
     {
         var org = await ScmHost.NewOrgAsync(factory, @operator, prefix, stock: 5);
+        await org.TaxPolicy();
         await org.NewOrder(OrderSteps.Line(org.Variants[0], 1));
         var crm = new CrmOrg(org.Orgcode, org.Owner, org.Approver, org.Clerk, org.Clerk);
         await crm.CustomerAsync($"ada-{Guid.NewGuid():N}@example.com");
@@ -135,7 +136,7 @@ internal static class UtlSteps
     /// <summary>What the org's reads show: its products, stock, orders, customers (counts), for comparing before and after.</summary>
     public static async Task<string> ReadsAsync(ScmOrg org)
     {
-        var variants = await org.Post("/pvm/variant/list", new { limit = 500 }).Ok();
+        var variants = await org.Post("/pvm/variant/list", new { style_code = "tee", limit = 500 }).Ok();
         var orders = await org.Post("/scm/order/list", new { limit = 500 }).Ok();
         var customers = await org.Post("/crm/customer/list", new { limit = 500 }).Ok();
         return $"variants {variants.GetProperty("items").GetArrayLength()}, orders {orders.GetProperty("items").GetArrayLength()}, "
