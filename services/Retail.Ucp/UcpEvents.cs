@@ -21,6 +21,14 @@ public static class UcpEvents
     [EventData(typeof(PlatformChanged))]
     [Description("A platform was revoked: its credentials, tokens and webhooks stop at once.")]
     public const string PlatformRevoked = "platform.revoked";
+
+    [EventData(typeof(Retail.Ucp.Identity.LinkEvent))]
+    [Description("An admin linked a CRM customer to a platform (or changed the link's scopes by authorizing again).")]
+    public const string LinkAuthorized = "identity_link.authorized";
+
+    [EventData(typeof(Retail.Ucp.Identity.LinkEvent))]
+    [Description("An identity link was revoked: its tokens stop at once.")]
+    public const string LinkRevoked = "identity_link.revoked";
 }
 
 /// <summary>The data of a platform event: never a secret or a hash.</summary>
