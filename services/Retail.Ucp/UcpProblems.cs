@@ -9,7 +9,10 @@ public static class UcpProblems
             $"'{eventType}' is not an order webhook event type (order.*, fulfillment.*, return.*, adjustment.refund, promise.*; see README).",
             [new("field", "event_types"), new("event_type", eventType)]);
 
-    /// <summary>422: the platform was revoked; its webhook cannot be set or tested.</summary>
-    public static ProblemHttpResult PlatformNotActive(string platformGuid) =>
-        ApiProblem.Business("platform_not_active", "The platform is not active.", $"Platform {platformGuid} was revoked.");
+    // Platforms (feat/ucpplat)
+    public const string PlatformRevokedCode = "platform_revoked";
+
+    /// <summary>422 <c>platform_revoked</c>: a revoked platform is final; register a new one.</summary>
+    public static ProblemHttpResult PlatformRevoked(string platformGuid) =>
+        ApiProblem.Business(PlatformRevokedCode, "The platform is revoked.", $"Platform {platformGuid} is revoked; register a new platform instead.");
 }

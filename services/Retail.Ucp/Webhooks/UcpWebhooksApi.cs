@@ -36,7 +36,7 @@ public static class UcpWebhooksApi
         }
         if (platform.Record.Status != PlatformStatus.Active)
         {
-            return UcpProblems.PlatformNotActive(platform.Record.PlatformGuid);
+            return UcpProblems.PlatformRevoked(platform.Record.PlatformGuid);
         }
         var url = request.Url!.Trim();
         if (WebhookUrls.Check(url, delivery.Get(UcpModule.Id)) is { } refused)
@@ -125,7 +125,7 @@ public static class UcpWebhooksApi
         var destination = loaded.Record.Destination;
         if (await destinations.GetAsync(orgcode, destination, ct) is not { } target)
         {
-            return UcpProblems.PlatformNotActive(loaded.Record.PlatformGuid);
+            return UcpProblems.PlatformRevoked(loaded.Record.PlatformGuid);
         }
         var now = clock.GetUtcNow();
         var data = JsonSerializer.SerializeToElement(new Dictionary<string, object?>

@@ -170,6 +170,6 @@ public sealed class WebhookTests : IAsyncLifetime
         await _factory.PublishOrderEventAsync(orgcode, "order.placed", order);
         await WebhookSteps.DrainedAsync(_factory);
         Assert.Equal(["cancelled"], await WebhookSteps.DeliveriesAsync(_factory, orgcode, platform));
-        await admin.Client.Post("/ucp/webhook/test", new { platform_guid = platform }, orgcode).Problem(HttpStatusCode.UnprocessableEntity, "platform_not_active");
+        await admin.Client.Post("/ucp/webhook/test", new { platform_guid = platform }, orgcode).Problem(HttpStatusCode.UnprocessableEntity, "platform_revoked");
     }
 }
