@@ -13,7 +13,7 @@ namespace Retail.Ucp.Webhooks;
 /// cancels its pending deliveries.
 /// </summary>
 public sealed class UcpWebhookFanOut(RecordStore<UcpWebhookConfig> configs, RecordStore<UcpOrderLink> links,
-    [FromKeyedServices(UcpModule.Id)] IWebhookDeliveries deliveries, TimeProvider clock)
+    [FromKeyedServices(UcpModule.Id)] IWebhookDeliveries deliveries)
 {
     /// <summary>Stages the event's delivery; answers whether one was staged (false: no platform's order, not wanted, or fanned out before).</summary>
     public async Task<bool> FanOutAsync(BusEvent busEvent, CancellationToken ct)

@@ -158,13 +158,16 @@ public sealed class WebhookTests : IAsyncLifetime
         var order = Guid.NewGuid().ToString();
         await _factory.LinkOrderAsync(orgcode, order, platform);
         await _factory.PublishOrderEventAsync(orgcode, "order.placed", order);
-        await _receiver.WaitForAsync(r => r.PathAndQuery == "/ucp/revoked");
+        // Its endpoint keeps failing until the webhook pauses: the delivery waits, pending.
+        await Waits.UntilAsync(async () => (await viewer.WebhookAsync(orgcode, platform)).GetProperty("status").GetString() == "paused",
+            "the webhook is paused with a delivery waiting");
+        Assert.Equal(["pending"], await WebhookSteps.DeliveriesAsync(_factory, orgcode, platform));
 
         await UcpWebhookPlatforms.RevokeAsync(_factory, admin, orgcode, platform);
 
         await Waits.UntilAsync(async () => (await viewer.WebhookAsync(orgcode, platform)).GetProperty("status").GetString() == "revoked",
             "the webhook stops with its platform");
-        // The pending delivery (its endpoint kept failing) is cancelled, and an event after the revocation stages nothing.
+        // The waiting delivery is cancelled, and an event after the revocation stages nothing.
         await Waits.UntilAsync(async () => (await WebhookSteps.DeliveriesAsync(_factory, orgcode, platform)).All(d => d == "cancelled"),
             "the pending delivery is cancelled");
         await _factory.PublishOrderEventAsync(orgcode, "order.placed", order);
