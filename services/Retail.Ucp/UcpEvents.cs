@@ -29,6 +29,21 @@ public static class UcpEvents
     [EventData(typeof(Retail.Ucp.Identity.LinkEvent))]
     [Description("An identity link was revoked: its tokens stop at once.")]
     public const string LinkRevoked = "identity_link.revoked";
+
+    [EventData(typeof(UcpWebhookChanged))]
+    [Description("An admin set a platform's order webhook (callback URL, event types, status).")]
+    public const string WebhookConfigured = "webhook.configured";
+
+    [EventData(typeof(UcpWebhookChanged))]
+    [Description("A platform's order webhook was paused after a run of failed deliveries; its events wait until it is re-enabled.")]
+    public const string WebhookPaused = "webhook.paused";
+}
+
+/// <summary>The data of a webhook config event: never its secret.</summary>
+public sealed record UcpWebhookChanged(string PlatformGuid, string Url, IReadOnlyList<string> EventTypes, Retail.Ucp.Webhooks.UcpWebhookStatus Status,
+    string? StatusReason, long Revision)
+{
+    public static UcpWebhookChanged Of(Retail.Ucp.Webhooks.UcpWebhookConfig c, long revision) => new(c.PlatformGuid, c.Url, c.EventTypes, c.Status, c.StatusReason, revision);
 }
 
 /// <summary>The data of a platform event: never a secret or a hash.</summary>

@@ -78,6 +78,15 @@ public sealed partial class DaprWebhookSender : IWebhookSender
             ["Webhook-Timestamp"] = delivery.Timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             ["Webhook-Signature"] = signature,
         };
+        if (delivery.Signer is { } signer)
+        {
+            // The destination's own scheme replaces the Standard Webhooks signature; header names as the binding needs them.
+            metadata.Remove("Webhook-Signature");
+            foreach (var (name, value) in signer.Headers(delivery))
+            {
+                metadata[char.ToUpperInvariant(name[0]) + name[1..]] = value;
+            }
+        }
 
         var attempts = 0;
         var result = await retrying.ExecuteAsync(async token =>

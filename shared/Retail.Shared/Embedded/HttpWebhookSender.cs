@@ -22,7 +22,7 @@ public sealed class HttpWebhookSender(IHttpClientFactory clients, ILogger<HttpWe
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url);
         request.Content = new ByteArrayContent(delivery.Payload);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        foreach (var (name, value) in WebhookSigner.Headers(delivery))
+        foreach (var (name, value) in delivery.SignatureHeaders())
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }

@@ -72,7 +72,8 @@ public readonly record struct DestinationRef(string Kind, string Key);
 
 /// <param name="Sending">False while paused or unverified: due deliveries wait (they are not failed) until it sends again.</param>
 /// <param name="Secret">The signing secret (<c>whsec_…</c>); never logged, never answered after creation.</param>
-public sealed record DeliveryDestination(Uri Url, string Secret, bool Sending);
+/// <param name="Signer">The destination's own signature scheme; null for the Standard Webhooks headers.</param>
+public sealed record DeliveryDestination(Uri Url, string Secret, bool Sending, IWebhookPayloadSigner? Signer = null);
 
 /// <summary>What is delivered: the CloudEvent JSON of a business event (or a test or challenge payload).</summary>
 public sealed record WebhookMessage(string EventId, string EventType, byte[] Payload, DateTimeOffset OccurredAt);

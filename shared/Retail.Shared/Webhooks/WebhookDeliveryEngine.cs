@@ -372,7 +372,7 @@ internal sealed class WebhookDeliveryEngine(
         WebhookResult sent;
         try
         {
-            sent = await sender.SendAsync(new WebhookDelivery(target.Url, messageId, eventType, payload, target.Secret, at), timeout.Token);
+            sent = await sender.SendAsync(new WebhookDelivery(target.Url, messageId, eventType, payload, target.Secret, at, target.Signer), timeout.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
