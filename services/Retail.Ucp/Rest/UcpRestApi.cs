@@ -228,9 +228,10 @@ public static class UcpRestApi
         }
         try
         {
-            var got = await invoker.GetOrNullAsync<JsonElement?>(Pmc, "/product/get", new { channel_code = channel, style_guid = styleGuid, style_code = styleCode },
+            // Not online (404) or not a valid code (400) is a refusal: no such product here.
+            var got = await invoker.SendAsync<JsonElement>(Pmc, "/product/get", new { channel_code = channel, style_guid = styleGuid, style_code = styleCode },
                 new InvocationOptions(orgcode), ct);
-            return got is { } element ? UcpProductShape.Of(element) : null;
+            return UcpProductShape.Of(got);
         }
         catch (ServiceRefusedException)
         {
