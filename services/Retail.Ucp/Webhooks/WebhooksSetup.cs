@@ -27,6 +27,7 @@ public static class WebhooksSetup
     {
         routes.MapUcpWebhooksApi();
         routes.MapUcpWebhookFanOut();
+        Retail.Ucp.Rest.UcpRestApi.MapUcpRest(routes);
         return routes;
     }
 }
