@@ -111,6 +111,11 @@ public sealed class UtlCalls(IServiceInvoker invoker, IHttpClientFactory clients
 
     public static byte[] Gzip(byte[] content)
     {
+        if (content.Length == 0)
+        {
+            // GZipStream writes nothing at all for no input; a service with no data still gets a valid (empty) gzip file.
+            return [0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
+        }
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         {

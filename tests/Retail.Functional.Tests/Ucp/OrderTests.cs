@@ -28,6 +28,7 @@ public sealed class OrderTests(UcpOrderHost host) : IClassFixture<UcpOrderHost>
         var org = await host.NewOrgAsync();
         var platform = await UcpSteps.RegisterPlatformAsync(org.Owner.Client, org.Orgcode);
         var other = await UcpSteps.RegisterPlatformAsync(org.Owner.Client, org.Orgcode, "Other platform");
+        await org.TaxPolicy();
         var order = await org.NewOrder(OrderSteps.Line(org.Variants[0], 2), OrderSteps.Line(org.Variants[1], 1));
         var orderGuid = order.GetProperty("order_guid").GetString()!;
         await host.Factory.LinkOrderAsync(org.Orgcode, orderGuid, platform.PlatformGuid);
