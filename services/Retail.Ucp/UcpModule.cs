@@ -17,6 +17,9 @@ public sealed class UcpModule : IServiceModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddRecords(Id, Platform.Type);
+        // Sealed signing keys and webhook secrets ("ucp-signing-key|{org}|…", "ucp-webhook-secret|{org}|…") go with the org at offboarding.
+        services.AddSingleton(new Retail.Shared.OrgData.OrgKeyPrefix("ucp-signing-key"));
+        services.AddSingleton(new Retail.Shared.OrgData.OrgKeyPrefix("ucp-webhook-secret"));
         services.AddUcpPlatforms(configuration);
         services.AddUcpCheckout(configuration);
         services.AddUcpWebhooks(configuration);
