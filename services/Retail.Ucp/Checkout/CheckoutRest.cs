@@ -19,20 +19,24 @@ public static class CheckoutRest
     {
         var rest = routes.MapGroup("").WithTags("UCP REST");
         rest.MapPost("/checkout-sessions", (JsonElement body, CheckoutFlow f, HttpContext h, CancellationToken ct) => CreateAsync("checkout", body, f, h, ct))
-            .RequirePlatform().AsWrite();
-        rest.MapGet("/checkout-sessions/{id}", (string id, CheckoutFlow f, CancellationToken ct) => GetAsync(id, "checkout", f, ct)).RequirePlatform();
+            .RequirePlatform().AsWrite().WithSummary("UCP create checkout: a session in the platform's channel, lines priced by PPM (checkout.json).");
+        rest.MapGet("/checkout-sessions/{id}", (string id, CheckoutFlow f, CancellationToken ct) => GetAsync(id, "checkout", f, ct)).RequirePlatform()
+            .WithSummary("UCP get checkout: the session in the specification's shape (an expired one answers canceled).");
         rest.MapPut("/checkout-sessions/{id}", (string id, JsonElement body, CheckoutFlow f, CancellationToken ct) => UpdateAsync(id, "checkout", body, f, ct))
-            .RequirePlatform().AsWrite();
+            .RequirePlatform().AsWrite().WithSummary("UCP update checkout: replace lines, buyer, fulfillment or payment; prices and status are worked out again.");
         rest.MapPost("/checkout-sessions/{id}/complete", async (string id, CheckoutFlow f, CancellationToken ct) =>
-            View(await f.CompleteAsync(id, null, ct))).RequirePlatform().AsWrite();
+            View(await f.CompleteAsync(id, null, ct))).RequirePlatform().AsWrite()
+            .WithSummary("UCP complete checkout: the SCM order is created, placed and its tender captured, exactly once.");
         rest.MapPost("/checkout-sessions/{id}/cancel", (string id, CheckoutFlow f, CancellationToken ct) => CancelAsync(id, "checkout", f, ct))
-            .RequirePlatform().AsWrite();
+            .RequirePlatform().AsWrite().WithSummary("UCP cancel checkout: a session that is not completed or canceled.");
         rest.MapPost("/carts", (JsonElement body, CheckoutFlow f, HttpContext h, CancellationToken ct) => CreateAsync("cart", body, f, h, ct))
-            .RequirePlatform().AsWrite();
-        rest.MapGet("/carts/{id}", (string id, CheckoutFlow f, CancellationToken ct) => GetAsync(id, "cart", f, ct)).RequirePlatform();
+            .RequirePlatform().AsWrite().WithSummary("UCP create cart: a priced basket in the platform's channel (cart.json).");
+        rest.MapGet("/carts/{id}", (string id, CheckoutFlow f, CancellationToken ct) => GetAsync(id, "cart", f, ct)).RequirePlatform()
+            .WithSummary("UCP get cart: the cart in the specification's shape.");
         rest.MapPut("/carts/{id}", (string id, JsonElement body, CheckoutFlow f, CancellationToken ct) => UpdateAsync(id, "cart", body, f, ct))
-            .RequirePlatform().AsWrite();
-        rest.MapPost("/carts/{id}/cancel", (string id, CheckoutFlow f, CancellationToken ct) => CancelAsync(id, "cart", f, ct)).RequirePlatform().AsWrite();
+            .RequirePlatform().AsWrite().WithSummary("UCP update cart: replace its lines and buyer; prices are worked out again.");
+        rest.MapPost("/carts/{id}/cancel", (string id, CheckoutFlow f, CancellationToken ct) => CancelAsync(id, "cart", f, ct)).RequirePlatform().AsWrite()
+            .WithSummary("UCP cancel cart.");
     }
 
     private static async Task<IResult> CreateAsync(string kind, JsonElement body, CheckoutFlow flow, HttpContext http, CancellationToken ct)

@@ -45,7 +45,7 @@ public sealed class OffboardingFlowTests
         if (await UtlSteps.OrgStatusAsync(@operator, leaving.Orgcode) == "frozen")
         {
             await leaving.Post("/mrs/record", new { json = new { late = true } }).Problem(HttpStatusCode.Forbidden, "org_not_active");
-            await leaving.Post("/pvm/variant/list", new { }).Ok();
+            await leaving.Post("/pvm/variant/list", new { style_code = "tee" }).Ok();
         }
 
         var view = await UtlSteps.OffboardingAtAsync(@operator, leaving.Orgcode, "purged");
