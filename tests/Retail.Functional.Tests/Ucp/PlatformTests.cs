@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Ucp.Platforms;
 
@@ -43,6 +44,50 @@ public sealed class PlatformTests(UcpHost host) : IClassFixture<UcpHost>
         await org.Post("/ucp/platform/register", new { caption = "x", scopes = new[] { "ucp:everything" } })
             .Problem(HttpStatusCode.BadRequest, "validation_failed");
         await org.Post("/ucp/platform/get", new { platform_guid = Guid.NewGuid() }).Problem(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task UC_UCP_001_rotate_keeps_the_old_secret_for_the_grace_period_only_and_revoke_stops_both_at_once()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var factory = UcpHost.Start(s => s.AddSingleton<TimeProvider>(clock));
+        using var @operator = factory.CreateOperatorClient();
+        var org = await UcpSteps.NewOrgAsync(factory, @operator, "ucpr");
+        var platform = await org.RegisterPlatformAsync();
+        using var client = factory.CreateClient();
+
+        var rotated = await org.Post("/ucp/platform/rotate", new { platform_guid = platform.PlatformGuid, expected_revision = platform.Revision }).Ok();
+        var fresh = platform with { ClientSecret = rotated.GetProperty("client_secret").GetString()!, Revision = rotated.GetProperty("platform").GetProperty("revision").GetInt64() };
+        Assert.NotEqual(platform.ClientSecret, fresh.ClientSecret);
+        Assert.Equal(platform.ClientId, rotated.GetProperty("client_id").GetString());
+        Assert.Single(factory.OutboxEvents("ucp", org.Orgcode, "platform.rotated"));
+        // A rotate at the old revision is a conflict; nothing changes.
+        await org.Post("/ucp/platform/rotate", new { platform_guid = platform.PlatformGuid, expected_revision = platform.Revision })
+            .Problem(HttpStatusCode.Conflict, "revision_mismatch");
+
+        // Both secrets work inside the grace period (24 hours by default)...
+        await IdentityTests.Token(client, platform, ("grant_type", "client_credentials")).Ok();
+        await IdentityTests.Token(client, fresh, ("grant_type", "client_credentials")).Ok();
+        clock.Advance(TimeSpan.FromHours(23));
+        await IdentityTests.Token(client, platform, ("grant_type", "client_credentials")).Ok();
+        // ...and only the new one after it.
+        clock.Advance(TimeSpan.FromHours(2));
+        await IdentityTests.Token(client, platform, ("grant_type", "client_credentials")).OAuthError(HttpStatusCode.Unauthorized, "invalid_client");
+        await IdentityTests.Token(client, fresh, ("grant_type", "client_credentials")).Ok();
+
+        // Rotated again and revoked at once: neither the new nor the previous secret works, and a revoked platform stays revoked.
+        var again = await org.Post("/ucp/platform/rotate", new { platform_guid = platform.PlatformGuid, expected_revision = fresh.Revision }).Ok();
+        var newest = fresh with { ClientSecret = again.GetProperty("client_secret").GetString()!, Revision = again.GetProperty("platform").GetProperty("revision").GetInt64() };
+        var revoked = await org.Post("/ucp/platform/revoke", new { platform_guid = platform.PlatformGuid, expected_revision = newest.Revision, reason = "Contract ended." }).Ok();
+        Assert.Equal(("revoked", "Contract ended."), (revoked.GetProperty("status").GetString(), revoked.GetProperty("revoked_reason").GetString()));
+        await IdentityTests.Token(client, newest, ("grant_type", "client_credentials")).OAuthError(HttpStatusCode.Unauthorized, "invalid_client");
+        await IdentityTests.Token(client, fresh, ("grant_type", "client_credentials")).OAuthError(HttpStatusCode.Unauthorized, "invalid_client");
+        var revision = revoked.GetProperty("revision").GetInt64();
+        await org.Post("/ucp/platform/rotate", new { platform_guid = platform.PlatformGuid, expected_revision = revision })
+            .Problem(HttpStatusCode.UnprocessableEntity, "platform_revoked");
+        await org.Post("/ucp/platform/revoke", new { platform_guid = platform.PlatformGuid, expected_revision = revision })
+            .Problem(HttpStatusCode.UnprocessableEntity, "platform_revoked");
+        Assert.Empty((await org.Post("/ucp/platform/list", new { status = "active" }).Ok()).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
