@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Retail.Scm.Orders;
 using Retail.Shared.Invocation;
+using Retail.Ucp.Config;
 using Retail.Ucp.Identity;
 
 namespace Retail.Ucp.Rest;
@@ -10,7 +11,7 @@ namespace Retail.Ucp.Rest;
 /// The UCP REST binding's catalog (POST /catalog/search, /catalog/lookup, /catalog/product) and GET /orders/{id}: the
 /// platform authenticates as for every platform call; bodies are in the spec's (2026-04-08) shapes, errors its
 /// error_response. Products come from PMC's storefront (the online revision of the channel, its prices and which variants
-/// are in stock); the channel is the <c>x-channel-code</c> header (platforms carry no channel yet).
+/// are in stock); the channel is the org's UCP channel (config), or the <c>x-channel-code</c> header when a caller names one.
 /// </summary>
 public static class UcpRestApi
 {
@@ -250,7 +251,14 @@ public static class UcpRestApi
         var channel = http.Request.Headers[ChannelHeader].ToString().Trim();
         if (channel.Length == 0)
         {
-            return (caller, null, Error(StatusCodes.Status400BadRequest, "channel_required", $"Name the sales channel in the {ChannelHeader} header."));
+            // A UCP platform knows nothing of channels: it shops in the channel the org set for UCP (the one checkout uses).
+            var configs = http.RequestServices.GetRequiredService<RecordStore<UcpConfig>>();
+            channel = (await configs.GetAsync(caller!.Orgcode, UcpConfig.TheKey, ct: ct))?.Record.ChannelCode ?? "";
+        }
+        if (channel.Length == 0)
+        {
+            return (caller, null, Error(StatusCodes.Status400BadRequest, "channel_required",
+                $"Set the org's UCP channel (/ucp/config/set) or name the sales channel in the {ChannelHeader} header."));
         }
         return (caller, channel.ToLowerInvariant(), null);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Retail.Functional.Tests.Infrastructure;
+using Retail.Functional.Tests.Ofm;
 using Retail.Functional.Tests.Pmc;
 
 namespace Retail.Functional.Tests.Ucp;
@@ -85,6 +86,24 @@ public sealed class CatalogTests(UcpCatalogHost host) : IClassFixture<UcpCatalog
         Assert.Equal("not_found", missing.GetProperty("messages")[0].GetProperty("code").GetString());
 
         // Another channel does not sell it.
+        var (_, pos) = await host.CallAsync(platform, HttpMethod.Post, "/ucp/catalog/search", new { query = "classic" }, channel: "pos");
+        Assert.Empty(pos.GetProperty("products").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task a_platform_that_names_no_channel_shops_in_the_orgs_ucp_channel()
+    {
+        var (org, platform) = await host.CatalogAsync();
+        var (status, refused) = await host.CallAsync(platform, HttpMethod.Post, "/ucp/catalog/search", new { query = "classic" }, channel: null);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        UcpSchemas.AssertValid(refused, UcpSchemas.Error);
+        Assert.Equal("channel_required", refused.GetProperty("messages")[0].GetProperty("code").GetString());
+
+        await org.Owner.Client.Post("/ucp/config/set", new { capabilities = new { checkout = true }, channel_code = "web" }, org.Orgcode).Ok();
+        var (found, search) = await host.CallAsync(platform, HttpMethod.Post, "/ucp/catalog/search", new { query = "classic" }, channel: null);
+        Assert.Equal(HttpStatusCode.OK, found);
+        Assert.Equal(org.StyleGuid, Assert.Single(search.GetProperty("products").EnumerateArray()).GetProperty("id").GetString());
+        // A caller that names a channel still gets that channel's catalog.
         var (_, pos) = await host.CallAsync(platform, HttpMethod.Post, "/ucp/catalog/search", new { query = "classic" }, channel: "pos");
         Assert.Empty(pos.GetProperty("products").EnumerateArray());
     }
