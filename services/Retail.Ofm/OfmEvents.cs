@@ -10,6 +10,9 @@ public static class OfmEvents
     [EventData(typeof(OrgCreated))]
     [Description("Org created.")]
     public const string OrgCreated = "org.created";
+    [EventData(typeof(OrgUpdated))]
+    [Description("Org's names or time zone changed.")]
+    public const string OrgUpdated = "org.updated";
     [EventData(typeof(OrgStatusChanged))]
     public const string OrgStatusChanged = DirectoryTopics.OrgStatusChanged;
     [EventData(typeof(OrgAccessChanged))]
@@ -37,6 +40,9 @@ public static class OfmEvents
 }
 
 public sealed record OrgCreated(string Orgcode, string OrgGuid, string LegalName, string PrimaryOwnerGuid);
+
+/// <summary>What an org update leaves: its names and time zone (null: UTC) at <paramref name="Revision"/>.</summary>
+public sealed record OrgUpdated(string Orgcode, string OrgGuid, string LegalName, string? DisplayName, string? TimeZone, long Revision);
 
 public sealed record OrgStatusChanged(string Orgcode, string OrgGuid, string From, string To, string? Reason, string? By);
 

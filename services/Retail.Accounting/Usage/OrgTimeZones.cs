@@ -9,11 +9,14 @@ namespace Retail.Accounting.Usage;
 public interface IOrgTimeZones
 {
     ValueTask<TimeZoneInfo> OfAsync(string orgcode, CancellationToken ct);
+
+    /// <summary>Forgets what is known of the org's zone (OFM's <c>org.updated</c>), so the next event asks again.</summary>
+    void Forget(string orgcode) { }
 }
 
 /// <summary>
-/// An org's time zone from OFM's org (<c>time_zone</c>), asked once per org and kept for <see cref="TimeToLive"/>, so ingest
-/// never calls OFM per event. An org OFM does not know, one without a time zone, or an unknown zone id counts in UTC; when
+/// An org's time zone from OFM's org (<c>time_zone</c>), asked once per org and kept for <see cref="TimeToLive"/> or until
+/// OFM's <c>org.updated</c> says it changed, so ingest never calls OFM per event. An org OFM does not know, one without a time zone, or an unknown zone id counts in UTC; when
 /// OFM cannot be reached the answer is UTC for a short while only, and asked again after.
 /// </summary>
 public sealed class OfmOrgTimeZones(IServiceProvider services, TimeProvider clock, ILogger<OfmOrgTimeZones> logger) : IOrgTimeZones
@@ -43,6 +46,8 @@ public sealed class OfmOrgTimeZones(IServiceProvider services, TimeProvider cloc
         return zone;
     }
 
+    public void Forget(string orgcode) => _zones.TryRemove(orgcode, out _);
+
     private async Task<(TimeZoneInfo, TimeSpan)> AskAsync(string orgcode, CancellationToken ct)
     {
         try
@@ -62,6 +67,6 @@ public sealed class OfmOrgTimeZones(IServiceProvider services, TimeProvider cloc
     public static TimeZoneInfo ZoneOf(string? id) =>
         id is { Length: > 0 and <= 64 } && TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out var zone) ? zone : TimeZoneInfo.Utc;
 
-    /// <summary>What ingest reads of OFM's org (services/Retail.Ofm/Orgs/Org.cs): its time zone, once OFM keeps one.</summary>
+    /// <summary>What ingest reads of OFM's org (services/Retail.Ofm/Orgs/Org.cs): its time zone.</summary>
     private sealed record OfmOrgZone(string? TimeZone);
 }

@@ -15,6 +15,7 @@ public static class UsageApi
     {
         var pubSub = routes.ServiceProvider.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName;
         routes.MapPost("/events/usage", OnUsage).WithTopic(pubSub, Topics.Usage).RequireInternal().ExcludeFromDescription();
+        routes.MapPost("/events/org-updated", OnOrgUpdated).WithTopic(pubSub, OrgUpdatedTopic).RequireInternal().ExcludeFromDescription();
 
         var events = routes.MapGroup("/event").WithTags("Usage events").RequireOperator();
         events.MapPost("/record", RecordEvents).AsWrite().WithBodyLimit(4 * 1024 * 1024)
@@ -35,6 +36,22 @@ public static class UsageApi
             .MapPost("/report", ReconcileReport).WithSummary("Usage records against rollups per day × app × cost centre: the mismatches.");
         return routes;
     }
+
+    /// <summary>OFM's topic for an org's changed names or time zone (services/Retail.Ofm/OfmEvents.cs).</summary>
+    public const string OrgUpdatedTopic = "org.updated";
+
+    /// <summary>An org's time zone may have changed: forget the cached one (idempotent; a redelivery forgets again).</summary>
+    public static async Task<Ok> OnOrgUpdated(HttpContext http, IOrgTimeZones zones, CancellationToken ct)
+    {
+        var (orgcode, payload) = await OrgEventBody.ReadAsync<OrgRef>(http, ct);
+        if ((orgcode ?? payload?.Orgcode) is { } org)
+        {
+            zones.Forget(org);
+        }
+        return TypedResults.Ok();
+    }
+
+    private sealed record OrgRef(string? Orgcode);
 
     private static string OrgOf(RequestContext context) => context.Orgcode ?? UsageRecord.NoOrg;
 

@@ -25,6 +25,9 @@ public sealed record Org : Record
 
     public string? DisplayName { get; init; }
 
+    /// <summary>The IANA time zone the org keeps its calendar days in (usage rollups, daily exports); null means UTC.</summary>
+    public string? TimeZone { get; init; }
+
     public OrgStatus Status { get; init; } = OrgStatus.Pending;
 
     public string? StatusReason { get; init; }

@@ -1,18 +1,20 @@
 using FluentValidation;
 using Retail.Ofm.Directory;
+using Retail.Ofm.Facilities;
 using Retail.Ofm.MasterData;
 using Retail.Ofm.Members;
 using Retail.Shared;
 
 namespace Retail.Ofm.Orgs;
 
-public sealed record CreateOrgRequest(string? Orgcode, string? LegalName, string? DisplayName, string? OwnerUserGuid);
+/// <param name="TimeZone">An IANA time zone id (Europe/Berlin); the org's calendar days (usage rollups) follow it. Absent: UTC.</param>
+public sealed record CreateOrgRequest(string? Orgcode, string? LegalName, string? DisplayName, string? OwnerUserGuid, string? TimeZone = null);
 
 public sealed record OrgKeyRequest(string? Orgcode);
 
 public sealed record ListOrgsRequest(OrgStatus? Status, int? Limit, string? NextToken) : IPagedRequest;
 
-public sealed record UpdateOrgRequest(string? Orgcode, string? LegalName, string? DisplayName, long? ExpectedRevision);
+public sealed record UpdateOrgRequest(string? Orgcode, string? LegalName, string? DisplayName, long? ExpectedRevision, string? TimeZone = null);
 
 public sealed record SetOrgStatusRequest(string? Orgcode, OrgStatus? Status, string? Reason, long? ExpectedRevision);
 
@@ -32,6 +34,7 @@ public sealed class CreateOrgRequestValidator : AbstractValidator<CreateOrgReque
         RuleFor(r => r.LegalName).RequiredText();
         RuleFor(r => r.DisplayName).Text();
         RuleFor(r => r.OwnerUserGuid).OptionalGuid();
+        RuleFor(r => r.TimeZone).TimeZoneId().When(r => r.TimeZone is not null);
     }
 }
 
@@ -52,6 +55,7 @@ public sealed class UpdateOrgRequestValidator : AbstractValidator<UpdateOrgReque
         RuleFor(r => r.Orgcode).OptionalCode();
         RuleFor(r => r.LegalName).Text();
         RuleFor(r => r.DisplayName).Text();
+        RuleFor(r => r.TimeZone).TimeZoneId().When(r => r.TimeZone is not null);
         RuleFor(r => r.ExpectedRevision).GreaterThan(0).When(r => r.ExpectedRevision is not null);
     }
 }
@@ -153,6 +157,7 @@ public static partial class OrgsApi
             Orgcode = Codes.Normalize(request.Orgcode),
             LegalName = request.LegalName!.Trim(),
             DisplayName = RequestRules.Trimmed(request.DisplayName),
+            TimeZone = RequestRules.Trimmed(request.TimeZone),
             PrimaryOwnerGuid = owner,
             CreatedBy = principal.Id,
         };
@@ -193,8 +198,11 @@ public static partial class OrgsApi
         {
             LegalName = RequestRules.Trimmed(request.LegalName) ?? org.Record.LegalName,
             DisplayName = RequestRules.Trimmed(request.DisplayName) ?? org.Record.DisplayName,
+            TimeZone = RequestRules.Trimmed(request.TimeZone) ?? org.Record.TimeZone,
         };
-        return await OrgGate.SaveAsync(orgs, org, next, "updated", [], ct);
+        return await OrgGate.SaveAsync(orgs, org, next, "updated",
+            [new DomainEvent(OfmEvents.OrgUpdated, new OrgUpdated(next.Orgcode, next.OrgGuid, next.LegalName, next.DisplayName, next.TimeZone,
+                org.Record.Revision + 1), $"org/{next.Orgcode}")], ct);
     }
 
     public static async Task<Results<Ok<Org>, ProblemHttpResult>> SetOrgStatus(SetOrgStatusRequest request, RecordStore<Org> orgs,

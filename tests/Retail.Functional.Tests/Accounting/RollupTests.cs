@@ -88,26 +88,42 @@ public sealed class RollupTests(AccountingHost host) : IClassFixture<AccountingH
     }
 
     [Fact]
-    public async Task UC_ACC_001_usage_counts_in_the_orgs_local_day()
+    public async Task UC_ACC_001_usage_counts_in_the_local_day_of_the_time_zone_the_org_keeps_in_ofm()
     {
         var berlin = OfmSteps.NewOrgcode("accz");
-        await using var factory = AccountingHost.Start(s => s.AddSingleton<IOrgTimeZones>(new FixedZones(berlin, "Europe/Berlin")));
-        using var @operator = factory.CreateOperatorClient();
+        var owner = host.Factory.NewUser("owner");
+        await host.Operator.PostJsonAsync("/ofm/org/create", new { orgcode = berlin, legal_name = "Berlin GmbH", owner_user_guid = owner.UserGuid, time_zone = "Mars/Olympus" })
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        var created = await host.Operator.PostJsonAsync("/ofm/org/create",
+            new { orgcode = berlin, legal_name = "Berlin GmbH", owner_user_guid = owner.UserGuid, time_zone = "Europe/Berlin" }).Ok(HttpStatusCode.Created);
+        Assert.Equal("Europe/Berlin", created.GetProperty("time_zone").GetString());
+        var active = await host.Operator.SetOrgStatus(berlin, "active", created.GetProperty("revision").GetInt64()).Ok();
+
         var utc = OfmSteps.NewOrgcode("accu");
         // 23:30 UTC on 1 December is 00:30 on 2 December in Berlin; an org without a zone counts it on the 1st.
         var late = "2026-12-01T23:30:00Z";
-        await @operator.PostJsonAsync("/accounting/event/record", new
+        await host.Operator.PostJsonAsync("/accounting/event/record", new
         {
             events = new[] { UsageSteps.Event(Guid.CreateVersion7().ToString(), berlin, "pvm", late), UsageSteps.Event(Guid.CreateVersion7().ToString(), utc, "pvm", late) },
         }).Ok();
-        await @operator.Post("/accounting/usage/rollup/get", new { day = "2026-12-02", app = "pvm" }, berlin).Ok();
-        await @operator.Post("/accounting/usage/rollup/get", new { day = "2026-12-01", app = "pvm" }, berlin).Problem(HttpStatusCode.NotFound, "not_found");
-        await @operator.Post("/accounting/usage/rollup/get", new { day = "2026-12-01", app = "pvm" }, utc).Ok();
-    }
+        await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-12-02", app = "pvm" }, berlin).Ok();
+        await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-12-01", app = "pvm" }, berlin).Problem(HttpStatusCode.NotFound, "not_found");
+        await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-12-01", app = "pvm" }, utc).Ok();
 
-    private sealed class FixedZones(string orgcode, string zone) : IOrgTimeZones
-    {
-        public ValueTask<TimeZoneInfo> OfAsync(string org, CancellationToken ct) =>
-            ValueTask.FromResult(org == orgcode ? TimeZoneInfo.FindSystemTimeZoneById(zone) : TimeZoneInfo.Utc);
+        // The owner moves the org to another zone: OFM keeps it and says so in org.updated.
+        await owner.Client.Post("/ofm/org/update", new { time_zone = "Windows/Nowhere", expected_revision = active.GetProperty("revision").GetInt64() }, berlin)
+            .Problem(HttpStatusCode.BadRequest, "validation_failed");
+        var moved = await owner.Client.Post("/ofm/org/update", new { time_zone = "Pacific/Auckland", expected_revision = active.GetProperty("revision").GetInt64() }, berlin).Ok();
+        Assert.Equal("Pacific/Auckland", moved.GetProperty("time_zone").GetString());
+        // The org lives outside any org scope, so its events are too; the data names the org.
+        Assert.Contains(host.Factory.UnscopedOutboxEvents("ofm", "org.updated"),
+            e => e.GetRawText().Contains(berlin, StringComparison.Ordinal) && e.GetRawText().Contains("Pacific/Auckland", StringComparison.Ordinal));
+        // Accounting had the Berlin zone cached (for 15 minutes); org.updated makes it ask again, so usage moves to Auckland's day at once.
+        var zones = host.Factory.Services.GetRequiredService<IOrgTimeZones>();
+        await Waits.UntilAsync(async () => (await zones.OfAsync(berlin, default)).Id == "Pacific/Auckland", "Accounting to learn the new zone");
+        // 11:30 UTC on 1 December is 00:30 on 2 December in Auckland (UTC+13), still the 1st in Berlin.
+        await host.Operator.PostJsonAsync("/accounting/event/record",
+            new { events = new[] { UsageSteps.Event(Guid.CreateVersion7().ToString(), berlin, "scm", "2026-12-01T11:30:00Z") } }).Ok();
+        await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-12-02", app = "scm" }, berlin).Ok();
     }
 }

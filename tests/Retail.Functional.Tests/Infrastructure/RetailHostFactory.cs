@@ -81,14 +81,24 @@ public sealed class RetailHostFactory : WebApplicationFactory<Program>
     /// The business events of <paramref name="type"/> that <paramref name="app"/> committed for <paramref name="orgcode"/>, in commit
     /// order: its outbox, as a consumer receives them.
     /// </summary>
-    public IReadOnlyList<System.Text.Json.JsonElement> OutboxEvents(string app, string orgcode, string type)
+    public IReadOnlyList<System.Text.Json.JsonElement> OutboxEvents(string app, string orgcode, string type) => ReadOutbox(app, type, orgcode);
+
+    /// <summary>The business events of <paramref name="type"/> committed outside any org scope (OFM's org records), in commit order.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> UnscopedOutboxEvents(string app, string type) => ReadOutbox(app, type, null);
+
+    private IReadOnlyList<System.Text.Json.JsonElement> ReadOutbox(string app, string type, string? orgcode)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDir, "state", $"{app}.db")};Mode=ReadOnly");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data FROM outbox WHERE type = $type AND orgcode = $orgcode ORDER BY seq";
+        command.CommandText = orgcode is null
+            ? "SELECT data FROM outbox WHERE type = $type AND orgcode IS NULL ORDER BY seq"
+            : "SELECT data FROM outbox WHERE type = $type AND orgcode = $orgcode ORDER BY seq";
         command.Parameters.AddWithValue("$type", type);
-        command.Parameters.AddWithValue("$orgcode", orgcode);
+        if (orgcode is not null)
+        {
+            command.Parameters.AddWithValue("$orgcode", orgcode);
+        }
         using var reader = command.ExecuteReader();
         var events = new List<System.Text.Json.JsonElement>();
         while (reader.Read())
