@@ -50,6 +50,7 @@ public sealed record UsageRecord : Record
 
     /// <summary>Lists by day range (and app), by app and day range, by cost centre and day range; lineage by trace and by request.</summary>
     public static readonly RecordType<UsageRecord> Type = new RecordType<UsageRecord>("usage")
+        .AppendOnly()
         .IndexBy("day", "app")
         .IndexBy("app", "day")
         .IndexBy("cccode", "day")

@@ -59,6 +59,20 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
 
     public IEnumerable<UniqueValue> UniquesOf(T record) => uniques?.Invoke(record) ?? [];
 
+    /// <summary>Whether records of this type are written once and never changed (<see cref="AppendOnly"/>).</summary>
+    public bool IsAppendOnly { get; private set; }
+
+    /// <summary>
+    /// Records written once and never changed, at volume (metering): a create stores the record and its index entries only —
+    /// no history entry (the record is its only revision) and no CDC change event (nothing downstream mirrors telemetry);
+    /// business events passed with the create are still published. An update or doom of such a record is a programming error.
+    /// </summary>
+    public RecordType<T> AppendOnly()
+    {
+        IsAppendOnly = true;
+        return this;
+    }
+
     /// <summary>Lists of one org filtered by these fields (record JSON names, in this order) seek instead of scanning.</summary>
     public RecordType<T> IndexBy(params string[] fields) => Declare(new RecordIndex(string.Join("_", fields).Replace('.', '_'), fields, AcrossOrgs: false));
 

@@ -216,13 +216,24 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
             tx.Upsert(RecordKeys.Unique(Entity, orgcode, unique), RetailJson.ToBytes(new UniqueOwner(Entity, created.Key)), etag: null);
         }
         StageValueEntries(tx, orgcode, previous: null, created);
-        AddHistoryAndEvents(tx, orgcode, created, previous: null, "created", events);
+        if (type.IsAppendOnly)
+        {
+            AddEvents(tx, orgcode, created, events, Activity.Current?.Id);
+        }
+        else
+        {
+            AddHistoryAndEvents(tx, orgcode, created, previous: null, "created", events);
+        }
         return created;
     }
 
     /// <summary>Stages an ETag-checked change in <paramref name="batch"/>; answers the record as it will be stored.</summary>
     public T Update(RecordBatch batch, string? orgcode, Loaded<T> current, T next, string op = "updated", IEnumerable<DomainEvent>? events = null)
     {
+        if (type.IsAppendOnly)
+        {
+            throw new InvalidOperationException($"{Entity} records are append-only: they are created once and never changed.");
+        }
         var previous = current.Record;
         var updated = (T)next.Stamp(previous.Revision + 1, previous.CreatedAt, clock.GetUtcNow(), next.DoomedAt);
         var stateKey = RecordKeys.Record(Entity, orgcode, updated.Key);
@@ -372,11 +383,16 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         tx.Publish(new OutboxMessage(Ids.New(), "cdc", $"{store.AppId}.{Entity}.{op}", store.AppId,
             $"{Entity}/{record.Key}", orgcode, RetailJson.ToBytes(cdc), now, traceParent, IsChangeDataCapture: true,
             StateKey: RecordKeys.Record(Entity, orgcode, record.Key)));
+        AddEvents(tx, orgcode, record, events, traceParent);
+    }
+
+    private void AddEvents(StateTransaction tx, string? orgcode, T record, IEnumerable<DomainEvent>? events, string? traceParent)
+    {
         foreach (var e in events ?? [])
         {
             tx.Publish(new OutboxMessage(Ids.New(), e.Type, e.Type, store.AppId,
                 e.Subject ?? $"{Entity}/{record.Key}", orgcode, JsonSerializer.SerializeToUtf8Bytes(e.Data, e.Data.GetType(), RetailJson.Storage),
-                now, traceParent));
+                record.UpdatedAt, traceParent));
         }
     }
 

@@ -43,6 +43,21 @@ public sealed record Shelf : Record, IMasterRecord<Shelf>
         new() { ShelfGuid = Guid.CreateVersion7().ToString(), ShelfCode = code, Aisle = aisle, Tags = tags };
 }
 
+/// <summary>A reading of a meter: written once, never changed (an append-only type).</summary>
+public sealed record Reading : Record
+{
+    public required string ReadingId { get; init; }
+
+    public required string Meter { get; init; }
+
+    public long Value { get; init; }
+
+    [JsonIgnore]
+    public override string Key => ReadingId;
+
+    public static RecordType<Reading> Type { get; } = new RecordType<Reading>("reading").AppendOnly().IndexBy("meter");
+}
+
 /// <summary>A store of records over a real embedded state store in a temporary folder.</summary>
 public sealed class RecordKit : IDisposable
 {
@@ -52,7 +67,7 @@ public sealed class RecordKit : IDisposable
     {
         State = _dir.OpenStore("kit");
         Tokens = TokensWith(key);
-        State.EnsureIndexesAsync([.. RecordStore<Shelf>.BuiltInIndexes, .. Shelf.Type.StateIndexes()]).GetAwaiter().GetResult();
+        State.EnsureIndexesAsync([.. RecordStore<Shelf>.BuiltInIndexes, .. Shelf.Type.StateIndexes(), .. Reading.Type.StateIndexes()]).GetAwaiter().GetResult();
     }
 
     public SqliteStateStore State { get; }
@@ -60,6 +75,9 @@ public sealed class RecordKit : IDisposable
     public PageTokens Tokens { get; }
 
     public string DataDir => _dir.Path;
+
+    /// <summary>A count over the kit's state file (its <c>state</c> and <c>outbox</c> tables).</summary>
+    public long Count(string sql) => _dir.Count("kit", sql);
 
     public RecordStore<T> Store<T>(RecordType<T> type, PageTokens? tokens = null) where T : Record =>
         new(State, type, TimeProvider.System, new RequestContext(), tokens ?? Tokens);

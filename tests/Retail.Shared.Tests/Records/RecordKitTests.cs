@@ -30,6 +30,33 @@ public sealed class RecordBatchTests : IDisposable
     }
 
     [Fact]
+    public async Task an_append_only_record_is_stored_with_its_index_and_events_but_no_history_or_change_event_and_never_changes()
+    {
+        var readings = _kit.Store(Reading.Type);
+        var shelves = _kit.Store(Shelf.Type);
+        var batch = new RecordBatch();
+        var first = readings.Create(batch, "org1", new Reading { ReadingId = "r-1", Meter = "m-1", Value = 7 },
+            [new DomainEvent("reading.taken", new { meter = "m-1" })]);
+        readings.Create(batch, "org1", new Reading { ReadingId = "r-2", Meter = "m-2", Value = 8 });
+        shelves.Create(batch, "org1", Shelf.New("beside"));
+        Assert.True((await batch.CommitAsync()).Succeeded);
+
+        Assert.Equal(7, (await readings.GetAsync("org1", "r-1"))!.Record.Value);
+        Assert.Equal(["r-2"], (await readings.ListAsync("org1", [StateFilter.Eq("meter", "m-2")])).Items.Select(r => r.ReadingId));
+        Assert.Empty((await readings.HistoryAsync("org1", "r-1")).Items);
+        // The shelf beside it keeps its history and change event; the readings add only their business event.
+        Assert.Equal(1, _kit.Count("SELECT count(*) FROM state WHERE key LIKE 'hist|%'"));
+        Assert.Equal(1, _kit.Count("SELECT count(*) FROM outbox WHERE is_cdc = 1"));
+        Assert.Equal(1, _kit.Count("SELECT count(*) FROM outbox WHERE type = 'reading.taken'"));
+
+        // Written once: the same id again is refused, and a change is a programming error.
+        var again = await readings.CreateAsync("org1", new Reading { ReadingId = "r-1", Meter = "m-1", Value = 9 });
+        Assert.False(again.Succeeded);
+        var loaded = (await readings.GetAsync("org1", "r-1"))!;
+        Assert.Throws<InvalidOperationException>(() => readings.Update(new RecordBatch(), "org1", loaded, first with { Value = 10 }));
+    }
+
+    [Fact]
     public async Task a_stale_record_in_a_batch_stops_the_whole_batch_with_its_current_revision()
     {
         var shelves = _kit.Store(Shelf.Type);
