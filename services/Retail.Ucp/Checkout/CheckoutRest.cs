@@ -176,7 +176,8 @@ public static class CheckoutRest
             && dests.ValueKind == JsonValueKind.Array && dests.EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } d)
         {
             string? S(string name) => d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            shipTo = new CheckoutAddress(S("full_name") ?? $"{S("first_name")} {S("last_name")}".Trim(), S("street_address"), S("extended_address"),
+            var name = S("full_name") ?? $"{S("first_name")} {S("last_name")}".Trim();
+            shipTo = new CheckoutAddress(name.Length > 0 ? name : null, S("street_address"), S("extended_address"),
                 S("address_locality"), S("address_region"), S("postal_code"), S("address_country"));
         }
         string? token = null;

@@ -206,34 +206,40 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
         }
         var inProgress = (await sessions.GetAsync(orgcode, current.SessionGuid, ct: ct))!;
         var (done, failure) = await PlaceOrderAsync(orgcode, inProgress.Record, ct);
-        var batch = new RecordBatch();
-        CheckoutSession final;
-        if (failure is null)
-        {
-            final = done! with { Status = CheckoutStatus.Completed, CompletedAt = clock.GetUtcNow() };
-            if (await links.GetAsync(orgcode, final.OrderGuid!, ct: ct) is null)
+        var escalate = failure?.Severity is "requires_buyer_review" or "requires_buyer_input";
+        var final = failure is null
+            ? done! with { Status = CheckoutStatus.Completed, CompletedAt = clock.GetUtcNow() }
+            : inProgress.Record with
             {
-                links.Create(batch, orgcode, new UcpOrderLink
-                {
-                    OrderGuid = final.OrderGuid!,
-                    PlatformGuid = final.PlatformGuid,
-                    CheckoutGuid = final.SessionGuid,
-                    CustomerGuid = final.CustomerGuid,
-                });
-            }
-        }
-        else
-        {
-            final = inProgress.Record with
-            {
-                Status = failure.Severity is "requires_buyer_review" or "requires_buyer_input" ? CheckoutStatus.RequiresEscalation : CheckoutStatus.Incomplete,
+                Status = escalate ? CheckoutStatus.RequiresEscalation : CheckoutStatus.Incomplete,
                 Messages = [failure],
-                ContinueUrl = failure.Severity is "requires_buyer_review" or "requires_buyer_input" ? ContinueUrl(inProgress.Record) : null,
+                ContinueUrl = escalate ? ContinueUrl(inProgress.Record) : null,
             };
+        return (await sessions.UpdateAsync(orgcode, inProgress, final, "status_changed", ct: ct)).ToOk();
+    }
+
+    /// <summary>
+    /// The order came through the platform: its <see cref="UcpOrderLink"/> is written as soon as SCM has created it and
+    /// before it is placed, because SCM publishes <c>order.placed</c> while placing and the webhook fan-out reads the link
+    /// when that event arrives. Keyed by the order, so a retried or taken-over completion finds it and writes nothing.
+    /// </summary>
+    private async Task LinkOrderAsync(string orgcode, CheckoutSession session, string orderGuid, CancellationToken ct)
+    {
+        if (await links.GetAsync(orgcode, orderGuid, ct: ct) is not null)
+        {
+            return;
         }
-        var written = sessions.Update(batch, orgcode, inProgress, final, "status_changed");
-        var commit = await batch.CommitAsync(ct);
-        return commit.Succeeded ? TypedResults.Ok(written) : commit.Problem();
+        var write = await links.CreateAsync(orgcode, new UcpOrderLink
+        {
+            OrderGuid = orderGuid,
+            PlatformGuid = session.PlatformGuid,
+            CheckoutGuid = session.SessionGuid,
+            CustomerGuid = session.CustomerGuid,
+        }, ct: ct);
+        if (!write.Succeeded && await links.GetAsync(orgcode, orderGuid, ct: ct) is null)
+        {
+            throw new InvalidOperationException($"the link of order {orderGuid} could not be written: {write.Outcome}");
+        }
     }
 
     private async Task<(CheckoutSession? Session, CheckoutMessage? Failure)> PlaceOrderAsync(string orgcode, CheckoutSession session, CancellationToken ct)
@@ -260,6 +266,7 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
         }
         var order = JsonDocument.Parse(created.Body).RootElement;
         var orderGuid = order.GetProperty("order_guid").GetString()!;
+        await LinkOrderAsync(orgcode, session, orderGuid, ct);
         var placed = await invoker.InvokeAsync("scm", "/order/place", new { order_guid = orderGuid, expected_revision = order.GetProperty("revision").GetInt64() },
             new InvocationOptions(orgcode, $"{prefix}:place"), ct);
         if (!placed.IsSuccess && Code(placed) != "invalid_transition")

@@ -35,7 +35,8 @@ public sealed record Shop(ScmOrg Org, UcpPlatform Platform, RetailHostFactory Fa
     }
 
     /// <summary>A REST-binding call as the platform: the status and the JSON body (never empty).</summary>
-    public async Task<(HttpStatusCode Status, JsonElement Body)> Rest(HttpMethod method, string path, object? body = null, string? idempotencyKey = null)
+    public async Task<(HttpStatusCode Status, JsonElement Body)> Rest(HttpMethod method, string path, object? body = null, string? idempotencyKey = null,
+        string? channel = null)
     {
         using var client = Platform.Client(Factory);
         using var request = new HttpRequestMessage(method, path);
@@ -46,6 +47,10 @@ public sealed record Shop(ScmOrg Org, UcpPlatform Platform, RetailHostFactory Fa
         if (idempotencyKey is not null)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+        if (channel is not null)
+        {
+            request.Headers.Add("x-channel-code", channel);
         }
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
