@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Retail.Functional.Tests.Infrastructure;
+using Retail.Shared.Records;
+using Retail.Ucp.Checkout;
 using Retail.Functional.Tests.Scm;
 
 namespace Retail.Functional.Tests.Ucp;
@@ -129,7 +132,10 @@ public sealed class RestCheckoutTests(UcpShopHost host) : IClassFixture<UcpShopH
     }
 }
 
-/// <summary>Sessions expire (<c>Ucp:Checkout:Ttl</c>, 2 seconds here): an expired one answers canceled and cannot complete or change.</summary>
+/// <summary>
+/// The checkout's clocks, short here: sessions expire (<c>Ucp:Checkout:Ttl</c>, 2 seconds) and answer canceled; a completion
+/// left in progress (<c>Ucp:Checkout:CompletionLease</c>, 0.2 seconds) is taken over by the next complete.
+/// </summary>
 public sealed class CheckoutExpiryTests : IAsyncLifetime
 {
     private RetailHostFactory _factory = null!;
@@ -139,6 +145,7 @@ public sealed class CheckoutExpiryTests : IAsyncLifetime
     {
         _factory = ServiceHost.Start(UcpShopHost.Modules);
         _factory.Settings["Ucp:Checkout:Ttl"] = "00:00:02";
+        _factory.Settings["Ucp:Checkout:CompletionLease"] = "00:00:00.2";
         _operator = _factory.CreateOperatorClient();
         return ValueTask.CompletedTask;
     }
@@ -173,5 +180,41 @@ public sealed class CheckoutExpiryTests : IAsyncLifetime
         UcpSchemas.AssertValid(rest, "https://ucp.dev/schemas/shopping/checkout.json");
         Assert.Equal("canceled", rest.Text("status"));
         Assert.Empty(await shop.OrdersAsync());
+    }
+
+    [Fact]
+    public async Task UC_UCP_004_a_completion_left_in_progress_is_taken_over_by_the_next_complete_and_makes_one_order()
+    {
+        var shop = await CheckoutSteps.ShopAsync(_factory, _operator, "ucpl", 10);
+        var session = await shop.ReadySessionAsync();
+        // A completion that stopped after moving the session (a crash before SCM was called).
+        using (var scope = _factory.Services.CreateScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<RecordStore<CheckoutSession>>();
+            var loaded = (await store.GetAsync(shop.Orgcode, session.SessionGuid()))!;
+            var write = await store.UpdateAsync(shop.Orgcode, loaded, loaded.Record with { Status = CheckoutStatus.CompleteInProgress }, "status_changed");
+            Assert.True(write.Succeeded, write.Outcome.ToString());
+        }
+        Assert.Equal("complete_in_progress", (await shop.Checkout("get", new { session_guid = session.SessionGuid() }).Ok()).Status());
+
+        JsonElement completed = default;
+        await Waits.UntilAsync(async () =>
+        {
+            using var answer = await shop.Checkout("complete", new { session_guid = session.SessionGuid() });
+            completed = await answer.JsonAsync();
+            if (answer.StatusCode == HttpStatusCode.Conflict)
+            {
+                Assert.Equal("checkout_in_progress", completed.Text("code"));
+                return false;
+            }
+            Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{(int)answer.StatusCode}: {completed}");
+            return true;
+        }, "a complete takes the stalled completion over");
+        Assert.Equal("completed", completed.Status());
+        var order = Assert.Single(await shop.OrdersAsync());
+        Assert.Equal(order.Text("order_guid"), completed.Text("order_guid"));
+        var (status, ucpOrder) = await shop.Rest(HttpMethod.Get, "/ucp/orders/" + order.Text("order_guid"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(session.SessionGuid(), ucpOrder.Text("checkout_id"));
     }
 }
