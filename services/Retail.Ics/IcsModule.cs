@@ -65,6 +65,7 @@ public sealed class IcsModule : IServiceModule
     public void MapEndpoints(IEndpointRouteBuilder routes)
     {
         routes.MapStock();
+        routes.MapAvailability();
         routes.MapBulkPort();
         routes.MapWarehouse();
         routes.MapHolds();

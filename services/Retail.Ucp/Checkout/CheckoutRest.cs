@@ -20,22 +20,25 @@ public static class CheckoutRest
         var rest = routes.MapGroup("").WithTags("UCP REST");
         rest.MapPost("/checkout-sessions", (JsonElement body, CheckoutFlow f, HttpContext h, CancellationToken ct) => CreateAsync("checkout", body, f, h, ct))
             .RequirePlatform().AsWrite().WithSummary("UCP create checkout: a session in the platform's channel, lines priced by PPM (checkout.json).");
-        rest.MapGet("/checkout-sessions/{id}", (string id, CheckoutFlow f, CancellationToken ct) => GetAsync(id, "checkout", f, ct)).RequirePlatform()
+        rest.MapGet("/checkout-sessions/{id}", (string id, CheckoutFlow f, HttpContext h, CancellationToken ct) => GetAsync(id, "checkout", f, h.PlatformCaller(), ct)).RequirePlatform()
             .WithSummary("UCP get checkout: the session in the specification's shape (an expired one answers canceled).");
-        rest.MapPut("/checkout-sessions/{id}", (string id, JsonElement body, CheckoutFlow f, CancellationToken ct) => UpdateAsync(id, "checkout", body, f, ct))
+        rest.MapPut("/checkout-sessions/{id}", (string id, JsonElement body, CheckoutFlow f, HttpContext h, CancellationToken ct) =>
+                UpdateAsync(id, "checkout", body, f, h.PlatformCaller(), ct))
             .RequirePlatform().AsWrite().WithSummary("UCP update checkout: replace lines, buyer, fulfillment or payment; prices and status are worked out again.");
-        rest.MapPost("/checkout-sessions/{id}/complete", async (string id, CheckoutFlow f, CancellationToken ct) =>
-            View(await f.CompleteAsync(id, null, ct))).RequirePlatform().AsWrite()
+        rest.MapPost("/checkout-sessions/{id}/complete", async (string id, CheckoutFlow f, HttpContext h, CancellationToken ct) =>
+            View(await f.CompleteAsync(id, null, h.PlatformCaller(), ct))).RequirePlatform().AsWrite()
             .WithSummary("UCP complete checkout: the SCM order is created, placed and its tender captured, exactly once.");
-        rest.MapPost("/checkout-sessions/{id}/cancel", (string id, CheckoutFlow f, CancellationToken ct) => CancelAsync(id, "checkout", f, ct))
+        rest.MapPost("/checkout-sessions/{id}/cancel", (string id, CheckoutFlow f, HttpContext h, CancellationToken ct) =>
+                CancelAsync(id, "checkout", f, h.PlatformCaller(), ct))
             .RequirePlatform().AsWrite().WithSummary("UCP cancel checkout: a session that is not completed or canceled.");
         rest.MapPost("/carts", (JsonElement body, CheckoutFlow f, HttpContext h, CancellationToken ct) => CreateAsync("cart", body, f, h, ct))
             .RequirePlatform().AsWrite().WithSummary("UCP create cart: a priced basket in the platform's channel (cart.json).");
-        rest.MapGet("/carts/{id}", (string id, CheckoutFlow f, CancellationToken ct) => GetAsync(id, "cart", f, ct)).RequirePlatform()
+        rest.MapGet("/carts/{id}", (string id, CheckoutFlow f, HttpContext h, CancellationToken ct) => GetAsync(id, "cart", f, h.PlatformCaller(), ct)).RequirePlatform()
             .WithSummary("UCP get cart: the cart in the specification's shape.");
-        rest.MapPut("/carts/{id}", (string id, JsonElement body, CheckoutFlow f, CancellationToken ct) => UpdateAsync(id, "cart", body, f, ct))
+        rest.MapPut("/carts/{id}", (string id, JsonElement body, CheckoutFlow f, HttpContext h, CancellationToken ct) =>
+                UpdateAsync(id, "cart", body, f, h.PlatformCaller(), ct))
             .RequirePlatform().AsWrite().WithSummary("UCP update cart: replace its lines and buyer; prices are worked out again.");
-        rest.MapPost("/carts/{id}/cancel", (string id, CheckoutFlow f, CancellationToken ct) => CancelAsync(id, "cart", f, ct)).RequirePlatform().AsWrite()
+        rest.MapPost("/carts/{id}/cancel", (string id, CheckoutFlow f, HttpContext h, CancellationToken ct) => CancelAsync(id, "cart", f, h.PlatformCaller(), ct)).RequirePlatform().AsWrite()
             .WithSummary("UCP cancel cart.");
     }
 
@@ -51,28 +54,28 @@ public static class CheckoutRest
         };
     }
 
-    private static async Task<IResult> GetAsync(string id, string kind, CheckoutFlow flow, CancellationToken ct) =>
-        Of(kind, await flow.GetAsync(id, ct));
+    private static async Task<IResult> GetAsync(string id, string kind, CheckoutFlow flow, PlatformCaller caller, CancellationToken ct) =>
+        Of(kind, await flow.GetAsync(id, caller, ct));
 
-    private static async Task<IResult> UpdateAsync(string id, string kind, JsonElement body, CheckoutFlow flow, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string id, string kind, JsonElement body, CheckoutFlow flow, PlatformCaller caller, CancellationToken ct)
     {
-        var current = await flow.GetAsync(id, ct);
+        var current = await flow.GetAsync(id, caller, ct);
         if (current.Result is not Ok<CheckoutSession> { Value: { } session } || session.Kind != kind)
         {
             return Of(kind, current);
         }
         var (lines, buyer, shipTo, token) = Read(body);
-        return View(await flow.UpdateAsync(new CheckoutUpdateRequest(id, session.Revision, lines, buyer, shipTo, token), ct));
+        return View(await flow.UpdateAsync(new CheckoutUpdateRequest(id, session.Revision, lines, buyer, shipTo, token), caller, ct));
     }
 
-    private static async Task<IResult> CancelAsync(string id, string kind, CheckoutFlow flow, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(string id, string kind, CheckoutFlow flow, PlatformCaller caller, CancellationToken ct)
     {
-        var current = await flow.GetAsync(id, ct);
+        var current = await flow.GetAsync(id, caller, ct);
         if (current.Result is not Ok<CheckoutSession> { Value: { } session } || session.Kind != kind)
         {
             return Of(kind, current);
         }
-        return View(await flow.CancelAsync(id, session.Revision, ct));
+        return View(await flow.CancelAsync(id, session.Revision, caller, ct));
     }
 
     private static IResult Of(string kind, Results<Ok<CheckoutSession>, ProblemHttpResult> result) =>
@@ -141,9 +144,9 @@ public static class CheckoutRest
             {
                 body["buyer"] = b;
             }
-            if (s.Status == CheckoutStatus.RequiresEscalation)
+            if (s.Status == CheckoutStatus.RequiresEscalation && s.ContinueUrl is { } continueUrl)
             {
-                body["continue_url"] = $"https://checkout.invalid/ucp/{s.SessionGuid}";
+                body["continue_url"] = continueUrl;
             }
             if (s.OrderGuid is { } order)
             {
@@ -173,7 +176,8 @@ public static class CheckoutRest
             && dests.ValueKind == JsonValueKind.Array && dests.EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } d)
         {
             string? S(string name) => d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            shipTo = new CheckoutAddress(S("full_name") ?? $"{S("first_name")} {S("last_name")}".Trim(), S("street_address"), S("extended_address"),
+            var name = S("full_name") ?? $"{S("first_name")} {S("last_name")}".Trim();
+            shipTo = new CheckoutAddress(name.Length > 0 ? name : null, S("street_address"), S("extended_address"),
                 S("address_locality"), S("address_region"), S("postal_code"), S("address_country"));
         }
         string? token = null;

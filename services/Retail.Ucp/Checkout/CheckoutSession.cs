@@ -68,6 +68,9 @@ public sealed record CheckoutSession : Record
 
     public string? TenderGuid { get; init; }
 
+    /// <summary>Where the buyer continues when the session requires escalation (the spec requires it with that status).</summary>
+    public string? ContinueUrl { get; init; }
+
     public DateTimeOffset? CanceledAt { get; init; }
 
     public DateTimeOffset? CompletedAt { get; init; }

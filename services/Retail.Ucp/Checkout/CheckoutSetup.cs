@@ -11,6 +11,15 @@ public sealed class CheckoutOptions
 {
     /// <summary>How long a session lives from its creation (the spec's default: 6 hours).</summary>
     public TimeSpan Ttl { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// How long a completion may stay <c>complete_in_progress</c> before a retried complete takes it over (its SCM calls
+    /// carry the same idempotency keys, so the order is still created and captured once).
+    /// </summary>
+    public TimeSpan CompletionLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Where a buyer continues a session that needs a person (<c>continue_url</c> = base + session id): the merchant's web checkout.</summary>
+    public string ContinueUrlBase { get; set; } = "https://checkout.invalid/ucp/";
 }
 
 public sealed record CheckoutLineInput(string? VariantGuid, int? Quantity);
@@ -32,6 +41,7 @@ public static class CheckoutSetup
         services.AddRecords(UcpModule.Id, CheckoutSession.Type);
         services.Configure<CheckoutOptions>(configuration.GetSection("Ucp:Checkout"));
         services.AddScoped<CheckoutFlow>();
+        services.AddScoped<CheckoutChecks>();
         return services;
     }
 
@@ -40,13 +50,15 @@ public static class CheckoutSetup
         var seed = routes.MapGroup("/checkout").WithTags("UCP checkout");
         seed.MapPost("/create", (CheckoutCreateRequest r, CheckoutFlow f, HttpContext h, CancellationToken ct) => f.CreateAsync("checkout", r, h.PlatformCaller(), ct))
             .RequirePlatform().AsWrite().WithSummary("Create a checkout session in the platform's channel: lines priced by PPM, status by what is present.");
-        seed.MapPost("/get", (CheckoutKey r, CheckoutFlow f, CancellationToken ct) => f.GetAsync(r.SessionGuid, ct)).RequirePlatform()
+        seed.MapPost("/get", (CheckoutKey r, CheckoutFlow f, HttpContext h, CancellationToken ct) => f.GetAsync(r.SessionGuid, h.PlatformCaller(), ct)).RequirePlatform()
             .WithSummary("Read a checkout session (an expired one answers canceled).");
-        seed.MapPost("/update", (CheckoutUpdateRequest r, CheckoutFlow f, CancellationToken ct) => f.UpdateAsync(r, ct)).RequirePlatform().AsWrite()
+        seed.MapPost("/update", (CheckoutUpdateRequest r, CheckoutFlow f, HttpContext h, CancellationToken ct) => f.UpdateAsync(r, h.PlatformCaller(), ct)).RequirePlatform().AsWrite()
             .WithSummary("Replace lines, buyer, ship-to or payment (expected_revision); prices and status are worked out again.");
-        seed.MapPost("/complete", (CheckoutChange r, CheckoutFlow f, CancellationToken ct) => f.CompleteAsync(r.SessionGuid, r.ExpectedRevision, ct))
+        seed.MapPost("/complete", (CheckoutChange r, CheckoutFlow f, HttpContext h, CancellationToken ct) =>
+                f.CompleteAsync(r.SessionGuid, r.ExpectedRevision, h.PlatformCaller(), ct))
             .RequirePlatform().AsWrite().WithSummary("Complete a ready session: the SCM order is created, placed and its tender captured, exactly once.");
-        seed.MapPost("/cancel", (CheckoutChange r, CheckoutFlow f, CancellationToken ct) => f.CancelAsync(r.SessionGuid, r.ExpectedRevision, ct))
+        seed.MapPost("/cancel", (CheckoutChange r, CheckoutFlow f, HttpContext h, CancellationToken ct) =>
+                f.CancelAsync(r.SessionGuid, r.ExpectedRevision, h.PlatformCaller(), ct))
             .RequirePlatform().AsWrite().WithSummary("Cancel a session that is not completed or canceled (expected_revision).");
         CheckoutRest.Map(routes);
         return routes;
@@ -54,8 +66,8 @@ public static class CheckoutSetup
 }
 
 /// <summary>The checkout's logic, shared by both surfaces.</summary>
-public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordStore<UcpConfig> configs, IServiceInvoker invoker, RequestContext context,
-    TimeProvider clock, Microsoft.Extensions.Options.IOptions<CheckoutOptions> options)
+public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordStore<UcpConfig> configs, RecordStore<UcpOrderLink> links, IServiceInvoker invoker,
+    CheckoutChecks checks, RequestContext context, TimeProvider clock, Microsoft.Extensions.Options.IOptions<CheckoutOptions> options)
 {
     public async Task<Results<Created<CheckoutSession>, Ok<CheckoutSession>, ProblemHttpResult>> CreateAsync(string kind, CheckoutCreateRequest request,
         PlatformCaller caller, CancellationToken ct)
@@ -83,7 +95,7 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
             ShipTo = kind == "cart" ? null : request.ShipTo,
             PaymentToken = kind == "cart" ? null : request.PaymentToken,
         };
-        var (priced, problem) = await PriceAsync(orgcode, session, request.Lines, ct);
+        var (priced, problem) = await EvaluateAsync(orgcode, session, request.Lines, ct);
         if (problem is not null)
         {
             return problem;
@@ -92,16 +104,16 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
         return write.Succeeded ? TypedResults.Created((string?)null, write.Record!) : write.Problem();
     }
 
-    public async Task<Results<Ok<CheckoutSession>, ProblemHttpResult>> GetAsync(string? sessionGuid, CancellationToken ct)
+    public async Task<Results<Ok<CheckoutSession>, ProblemHttpResult>> GetAsync(string? sessionGuid, PlatformCaller caller, CancellationToken ct)
     {
-        var loaded = sessionGuid is null ? null : await sessions.GetAsync(context.RequireOrgcode(), sessionGuid.Trim().ToLowerInvariant(), ct: ct);
+        var loaded = await LoadAsync(context.RequireOrgcode(), sessionGuid, caller, ct);
         return loaded is null ? ApiProblem.NotFound("No such checkout session.") : TypedResults.Ok(Expired(loaded.Record));
     }
 
-    public async Task<Results<Ok<CheckoutSession>, ProblemHttpResult>> UpdateAsync(CheckoutUpdateRequest request, CancellationToken ct)
+    public async Task<Results<Ok<CheckoutSession>, ProblemHttpResult>> UpdateAsync(CheckoutUpdateRequest request, PlatformCaller caller, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var (loaded, problem) = await LoadLiveAsync(orgcode, request.SessionGuid, request.ExpectedRevision, ct);
+        var (loaded, problem) = await LoadLiveAsync(orgcode, request.SessionGuid, request.ExpectedRevision, caller, ct);
         if (problem is not null)
         {
             return problem;
@@ -109,7 +121,7 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
         var current = loaded!.Record;
         if (current.Status is CheckoutStatus.CompleteInProgress)
         {
-            return ApiProblem.Business("checkout_in_progress", "The session is being completed.");
+            return InProgress();
         }
         var next = current with
         {
@@ -118,49 +130,63 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
             PaymentToken = current.Kind == "cart" ? null : request.PaymentToken ?? current.PaymentToken,
         };
         var inputs = request.Lines ?? current.Lines.Select(l => new CheckoutLineInput(l.VariantGuid, l.Quantity)).ToList();
-        var (priced, invalid) = await PriceAsync(orgcode, next, inputs, ct);
+        var (priced, invalid) = await EvaluateAsync(orgcode, next, inputs, ct);
         return invalid ?? (await sessions.UpdateAsync(orgcode, loaded, priced!, ct: ct)).ToOk();
     }
 
-    public async Task<Results<Ok<CheckoutSession>, ProblemHttpResult>> CancelAsync(string? sessionGuid, long? expectedRevision, CancellationToken ct)
+    public async Task<Results<Ok<CheckoutSession>, ProblemHttpResult>> CancelAsync(string? sessionGuid, long? expectedRevision, PlatformCaller caller,
+        CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var (loaded, problem) = await LoadLiveAsync(orgcode, sessionGuid, expectedRevision, ct);
+        var (loaded, problem) = await LoadLiveAsync(orgcode, sessionGuid, expectedRevision, caller, ct);
         if (problem is not null)
         {
             return problem;
         }
         if (loaded!.Record.Status == CheckoutStatus.CompleteInProgress)
         {
-            return ApiProblem.Business("checkout_in_progress", "The session is being completed.");
+            return InProgress();
         }
         var next = loaded.Record with { Status = CheckoutStatus.Canceled, CanceledAt = clock.GetUtcNow() };
         return (await sessions.UpdateAsync(orgcode, loaded, next, "status_changed", ct: ct)).ToOk();
     }
 
     /// <summary>
-    /// ready_for_complete → complete_in_progress (the ETag-checked write picks the single winner; a loser answers the session
-    /// as it is) → SCM order create, place and tender capture under keys derived from the session id → completed.
+    /// ready_for_complete → complete_in_progress (the ETag-checked write picks the single winner; a concurrent complete answers
+    /// 409 <c>checkout_in_progress</c>) → SCM order create, place and tender capture under keys derived from the session id →
+    /// completed, with the order's <see cref="UcpOrderLink"/> in the same batch (so webhooks and <c>/orders/{id}</c> find it).
+    /// A completed session answers as it is (a retry changes nothing). A completion left in progress longer than
+    /// <see cref="CheckoutOptions.CompletionLease"/> is taken over by the next complete.
     /// </summary>
-    public async Task<Results<Ok<CheckoutSession>, ProblemHttpResult>> CompleteAsync(string? sessionGuid, long? expectedRevision, CancellationToken ct)
+    public async Task<Results<Ok<CheckoutSession>, ProblemHttpResult>> CompleteAsync(string? sessionGuid, long? expectedRevision, PlatformCaller caller,
+        CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
-        var key = sessionGuid?.Trim().ToLowerInvariant();
-        var loaded = key is null ? null : await sessions.GetAsync(orgcode, key, ct: ct);
+        var loaded = await LoadAsync(orgcode, sessionGuid, caller, ct);
         if (loaded is null || loaded.Record.Kind != "checkout")
         {
             return ApiProblem.NotFound("No such checkout session.");
         }
-        if (loaded.Record.Status is CheckoutStatus.Completed or CheckoutStatus.CompleteInProgress)
+        var current = loaded.Record;
+        if (current.Status is CheckoutStatus.Completed)
         {
-            return TypedResults.Ok(loaded.Record);
+            return TypedResults.Ok(current);
         }
-        if (expectedRevision is not null && expectedRevision != loaded.Record.Revision)
+        var takeover = current.Status == CheckoutStatus.CompleteInProgress && current.UpdatedAt + options.Value.CompletionLease <= clock.GetUtcNow();
+        if (current.Status == CheckoutStatus.CompleteInProgress && !takeover)
         {
-            return ApiProblem.RevisionMismatch(loaded.Record.Revision);
+            return InProgress();
         }
-        var session = Expired(loaded.Record);
-        if (session.Status != CheckoutStatus.ReadyForComplete)
+        if (expectedRevision is not null && expectedRevision != current.Revision)
+        {
+            return ApiProblem.RevisionMismatch(current.Revision);
+        }
+        var session = Expired(current);
+        if (session.Status == CheckoutStatus.Canceled)
+        {
+            return ApiProblem.InvalidTransition("canceled", "completed", []);
+        }
+        if (session.Status != CheckoutStatus.ReadyForComplete && !takeover)
         {
             return ApiProblem.Business("checkout_not_ready", "The session is not ready for complete.",
                 $"The session is {SnakeCase.Name(session.Status)}; see its messages.");
@@ -168,16 +194,52 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
         var moving = await sessions.UpdateAsync(orgcode, loaded, session with { Status = CheckoutStatus.CompleteInProgress }, "status_changed", ct: ct);
         if (!moving.Succeeded)
         {
-            var now = await sessions.GetAsync(orgcode, key!, ct: ct);
-            return now is null ? moving.Problem() : TypedResults.Ok(now.Record);
+            // Another complete (or a change) got there first.
+            var now = await sessions.GetAsync(orgcode, current.SessionGuid, ct: ct);
+            return now?.Record.Status switch
+            {
+                null => moving.Problem(),
+                CheckoutStatus.Completed => TypedResults.Ok(now.Record),
+                CheckoutStatus.CompleteInProgress => InProgress(),
+                _ => moving.Problem(),
+            };
         }
-        var inProgress = (await sessions.GetAsync(orgcode, key!, ct: ct))!;
+        var inProgress = (await sessions.GetAsync(orgcode, current.SessionGuid, ct: ct))!;
         var (done, failure) = await PlaceOrderAsync(orgcode, inProgress.Record, ct);
+        var escalate = failure?.Severity is "requires_buyer_review" or "requires_buyer_input";
         var final = failure is null
             ? done! with { Status = CheckoutStatus.Completed, CompletedAt = clock.GetUtcNow() }
-            : inProgress.Record with { Status = failure.Severity == "requires_buyer_review" ? CheckoutStatus.RequiresEscalation : CheckoutStatus.Incomplete,
-                Messages = [failure] };
+            : inProgress.Record with
+            {
+                Status = escalate ? CheckoutStatus.RequiresEscalation : CheckoutStatus.Incomplete,
+                Messages = [failure],
+                ContinueUrl = escalate ? ContinueUrl(inProgress.Record) : null,
+            };
         return (await sessions.UpdateAsync(orgcode, inProgress, final, "status_changed", ct: ct)).ToOk();
+    }
+
+    /// <summary>
+    /// The order came through the platform: its <see cref="UcpOrderLink"/> is written as soon as SCM has created it and
+    /// before it is placed, because SCM publishes <c>order.placed</c> while placing and the webhook fan-out reads the link
+    /// when that event arrives. Keyed by the order, so a retried or taken-over completion finds it and writes nothing.
+    /// </summary>
+    private async Task LinkOrderAsync(string orgcode, CheckoutSession session, string orderGuid, CancellationToken ct)
+    {
+        if (await links.GetAsync(orgcode, orderGuid, ct: ct) is not null)
+        {
+            return;
+        }
+        var write = await links.CreateAsync(orgcode, new UcpOrderLink
+        {
+            OrderGuid = orderGuid,
+            PlatformGuid = session.PlatformGuid,
+            CheckoutGuid = session.SessionGuid,
+            CustomerGuid = session.CustomerGuid,
+        }, ct: ct);
+        if (!write.Succeeded && await links.GetAsync(orgcode, orderGuid, ct: ct) is null)
+        {
+            throw new InvalidOperationException($"the link of order {orderGuid} could not be written: {write.Outcome}");
+        }
     }
 
     private async Task<(CheckoutSession? Session, CheckoutMessage? Failure)> PlaceOrderAsync(string orgcode, CheckoutSession session, CancellationToken ct)
@@ -204,6 +266,7 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
         }
         var order = JsonDocument.Parse(created.Body).RootElement;
         var orderGuid = order.GetProperty("order_guid").GetString()!;
+        await LinkOrderAsync(orgcode, session, orderGuid, ct);
         var placed = await invoker.InvokeAsync("scm", "/order/place", new { order_guid = orderGuid, expected_revision = order.GetProperty("revision").GetInt64() },
             new InvocationOptions(orgcode, $"{prefix}:place"), ct);
         if (!placed.IsSuccess && Code(placed) != "invalid_transition")
@@ -250,8 +313,12 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
             "recoverable", path),
     };
 
-    /// <summary>Prices the lines with ONE PPM resolve and works out the status and messages.</summary>
-    private async Task<(CheckoutSession? Session, ProblemHttpResult? Problem)> PriceAsync(string orgcode, CheckoutSession session,
+    /// <summary>
+    /// Prices the lines with ONE PPM resolve, checks their stock in the channel with ONE ICS read (and, for a checkout, PVM's
+    /// age restrictions), and works out the status and messages: recoverable errors keep it <c>incomplete</c>; otherwise an
+    /// age-restricted line makes it <c>requires_escalation</c> with a <c>continue_url</c>; otherwise it is ready.
+    /// </summary>
+    private async Task<(CheckoutSession? Session, ProblemHttpResult? Problem)> EvaluateAsync(string orgcode, CheckoutSession session,
         IReadOnlyList<CheckoutLineInput> inputs, CancellationToken ct)
     {
         if (inputs.Count is 0 or > 100 || inputs.Any(l => string.IsNullOrWhiteSpace(l.VariantGuid) || l.Quantity is null or < 1))
@@ -271,17 +338,47 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
         var resolved = answer.GetProperty("lines").EnumerateArray().ToList();
         var messages = new List<CheckoutMessage>();
         var lines = new List<CheckoutLine>();
+        var sellable = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < inputs.Count; i++)
         {
             var line = resolved[i];
             var priced = line.GetProperty("priced").GetBoolean();
             long? unit = priced ? line.GetProperty("unit_minor").GetInt64() : null;
-            if (!priced)
+            var variant = inputs[i].VariantGuid!.Trim().ToLowerInvariant();
+            if (priced)
             {
-                messages.Add(new("error", "item_unavailable", $"Item {inputs[i].VariantGuid} is not sold in this channel.", "recoverable", $"$.line_items[{i}]"));
+                sellable.Add(variant);
             }
-            lines.Add(new CheckoutLine(session.Lines.ElementAtOrDefault(i)?.Id ?? $"li_{i + 1}", inputs[i].VariantGuid!.Trim().ToLowerInvariant(),
-                inputs[i].Quantity!.Value, null, unit));
+            else
+            {
+                messages.Add(new("error", "item_unavailable", $"Item {variant} is not sold in this channel.", "recoverable", $"$.line_items[{i}]"));
+            }
+            lines.Add(new CheckoutLine(session.Lines.ElementAtOrDefault(i)?.Id ?? $"li_{i + 1}", variant, inputs[i].Quantity!.Value, null, unit));
+        }
+        IReadOnlyDictionary<string, long>? available;
+        IReadOnlyDictionary<string, int> ageRestricted;
+        try
+        {
+            available = await checks.AvailableAsync(orgcode, session.ChannelCode, sellable, ct);
+            ageRestricted = session.Kind == "checkout" ? await checks.AgeRestrictedAsync(orgcode, sellable, ct) : new Dictionary<string, int>();
+        }
+        catch (Exception ex) when (ex is DependencyUnavailableException or ServiceRefusedException)
+        {
+            return (null, ApiProblem.DependencyUnavailable(ex is DependencyUnavailableException d ? d.Dependency : "ics"));
+        }
+        if (available is not null)
+        {
+            var wanted = lines.GroupBy(l => l.VariantGuid, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(l => (long)l.Quantity), StringComparer.Ordinal);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                var variant = lines[i].VariantGuid;
+                if (sellable.Contains(variant) && wanted[variant] > available.GetValueOrDefault(variant))
+                {
+                    var left = available.GetValueOrDefault(variant);
+                    messages.Add(new("error", "out_of_stock", left > 0 ? $"Only {left} of item {variant} left." : $"Item {variant} is out of stock.", "recoverable",
+                        $"$.line_items[{i}]"));
+                }
+            }
         }
         var currency = answer.TryGetProperty("currency", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : session.Currency;
         if (session.Kind == "checkout")
@@ -298,17 +395,55 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
             {
                 messages.Add(new("error", "missing", "A payment instrument is required.", "recoverable", "$.payment"));
             }
+            for (var i = 0; i < lines.Count; i++)
+            {
+                if (ageRestricted.TryGetValue(lines[i].VariantGuid, out var age))
+                {
+                    messages.Add(new("error", "age_verification_required", $"Item {lines[i].VariantGuid} is sold only to buyers aged {age} or over; the buyer must verify their age.",
+                        "requires_buyer_input", $"$.line_items[{i}]"));
+                }
+            }
         }
-        var status = messages.Count == 0 && session.Kind == "checkout" ? CheckoutStatus.ReadyForComplete : CheckoutStatus.Incomplete;
-        return (session with { Lines = lines, Currency = currency ?? "EUR", Messages = messages, Status = status }, null);
+        var status = session.Kind != "checkout" || messages.Any(m => m.Type == "error" && m.Severity == "recoverable")
+            ? CheckoutStatus.Incomplete
+            : messages.Any(m => m.Type == "error") ? CheckoutStatus.RequiresEscalation : CheckoutStatus.ReadyForComplete;
+        return (session with
+        {
+            Lines = lines,
+            Currency = currency ?? "EUR",
+            Messages = messages,
+            Status = status,
+            ContinueUrl = status == CheckoutStatus.RequiresEscalation ? ContinueUrl(session) : null,
+        }, null);
     }
 
-    private async Task<ChangeBase<CheckoutSession>> LoadLiveAsync(string orgcode, string? sessionGuid, long? expectedRevision, CancellationToken ct)
+    private string ContinueUrl(CheckoutSession session) => options.Value.ContinueUrlBase + session.SessionGuid;
+
+    private static ProblemHttpResult InProgress() =>
+        ApiProblem.Create(StatusCodes.Status409Conflict, "checkout_in_progress", "The session is being completed.",
+            "Another complete of this session is running; read the session for its outcome.");
+
+    /// <summary>The caller's own session: another platform's (or another org's) is not found.</summary>
+    private async Task<Loaded<CheckoutSession>?> LoadAsync(string orgcode, string? sessionGuid, PlatformCaller caller, CancellationToken ct)
     {
+        var key = sessionGuid?.Trim().ToLowerInvariant();
+        var loaded = string.IsNullOrEmpty(key) ? null : await sessions.GetAsync(orgcode, key, ct: ct);
+        return loaded?.Record.PlatformGuid == caller.Platform.PlatformGuid ? loaded : null;
+    }
+
+    private async Task<ChangeBase<CheckoutSession>> LoadLiveAsync(string orgcode, string? sessionGuid, long? expectedRevision, PlatformCaller caller,
+        CancellationToken ct)
+    {
+        if (await LoadAsync(orgcode, sessionGuid, caller, ct) is null)
+        {
+            return new ChangeBase<CheckoutSession>(null, ApiProblem.NotFound("No such checkout session."));
+        }
         var change = await sessions.LoadForChangeAsync(orgcode, sessionGuid?.Trim().ToLowerInvariant(), expectedRevision, ct: ct);
         if (change.Problem is null && Expired(change.Loaded!.Record).IsTerminal)
         {
-            return new ChangeBase<CheckoutSession>(null, ApiProblem.Business("checkout_closed", "The session is completed, canceled or expired."));
+            var status = SnakeCase.Name(Expired(change.Loaded.Record).Status);
+            return new ChangeBase<CheckoutSession>(null, ApiProblem.Create(StatusCodes.Status409Conflict, "checkout_closed",
+                "The session is completed, canceled or expired.", $"The session is {status}."));
         }
         return change;
     }
@@ -316,6 +451,6 @@ public sealed class CheckoutFlow(RecordStore<CheckoutSession> sessions, RecordSt
     /// <summary>An expired session that was not completed answers as canceled (and cannot complete).</summary>
     private CheckoutSession Expired(CheckoutSession session) =>
         !session.IsTerminal && session.Status != CheckoutStatus.CompleteInProgress && session.ExpiresAt <= clock.GetUtcNow()
-            ? session with { Status = CheckoutStatus.Canceled, Messages = [new("info", "expired", "The session expired.")] }
+            ? session with { Status = CheckoutStatus.Canceled, Messages = [new("info", "expired", "The session expired.")], ContinueUrl = null }
             : session;
 }
