@@ -46,3 +46,32 @@ public sealed class OffboardingRulesTests
         Assert.Single(OffboardingRequest.Type.UniquesOf(live));
     }
 }
+
+/// <summary>A service's purge count after a run, including a batch deleted by a run that stopped before recording it.</summary>
+public sealed class PurgeCountTests
+{
+    [Fact]
+    public void a_run_counts_what_it_deleted_since_the_last_count()
+    {
+        var after = PurgeCount.After(new PurgeProgress("scm", 0, false, 17), deleted: 5, left: 12, done: false);
+
+        Assert.Equal(new PurgeProgress("scm", 5, false, 12), after);
+    }
+
+    [Fact]
+    public void a_batch_deleted_by_a_run_that_stopped_before_recording_it_is_counted_by_the_next()
+    {
+        // The stopped run deleted 5 of 17 and kept nothing; the next deletes the other 12 and finds none left.
+        var after = PurgeCount.After(new PurgeProgress("scm", 0, false, 17), deleted: 12, left: 0, done: true);
+
+        Assert.Equal(new PurgeProgress("scm", 17, true, 0), after);
+    }
+
+    [Fact]
+    public void data_that_arrived_since_the_last_count_is_counted_by_what_the_run_deleted()
+    {
+        var after = PurgeCount.After(new PurgeProgress("scm", 3, false, 10), deleted: 12, left: 0, done: true);
+
+        Assert.Equal(new PurgeProgress("scm", 15, true, 0), after);
+    }
+}

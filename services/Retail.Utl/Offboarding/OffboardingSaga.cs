@@ -178,6 +178,13 @@ public sealed class PrepareExportActivity(OffboardingSteps steps, RecordStore<Ex
             return new PreparedExport(false, chosen, existing.Status == ExportStatus.Completed, [.. existing.Services.Select(s => s.App)]);
         }
         var recent = await ExportsApi.FindAsync(exports, input.Orgcode, null, CancellationToken.None);
+        if (recent is not null && recent.OffboardingGuid == request.OffboardingGuid)
+        {
+            // An earlier run of this step created it and stopped before the request named it: take it, not a second export.
+            var adopted = await steps.AdvanceAsync(input.OffboardingGuid, r => r with { ExportGuid = recent.ExportGuid, Stage = OffboardingStage.Exporting });
+            return new PreparedExport(adopted is null || !adopted.IsLive, recent.ExportGuid, recent.Status == ExportStatus.Completed,
+                [.. recent.Services.Select(s => s.App)]);
+        }
         var reuse = recent is { Status: ExportStatus.Completed, CompletedAt: { } at } && steps.Now - at <= options.Value.ExportReuseWindow
             && all.All(app => recent.Services.Any(s => s.App == app));
         var export = reuse ? recent! : new Export
@@ -306,12 +313,22 @@ public sealed class BeginPurgeActivity(OffboardingSteps steps) : WorkflowActivit
     }
 }
 
-/// <summary>Step 5, per service: up to <c>PurgeCallsPerStep</c> bounded /orgdata/purge calls; the count kept on the request.</summary>
+/// <summary>
+/// Step 5, per service: up to <c>PurgeCallsPerStep</c> bounded /orgdata/purge calls; the progress kept on the request. What
+/// the service holds is counted (verify) and kept before its first batch, and again after each run, so the deletions of a
+/// run that stopped before it recorded them are still counted by the next (the purge itself answers only for its own call).
+/// </summary>
 public sealed class PurgeServiceActivity(OffboardingSteps steps, UtlCalls calls, IOptions<UtlOptions> options) : WorkflowActivity<PurgeStepInput, PurgeProgress>
 {
     public override async Task<PurgeProgress> RunAsync(WorkflowActivityContext context, PurgeStepInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if ((await steps.GetAsync(input.OffboardingGuid)).Purge.All(p => p.App != input.App))
+        {
+            var found = (await calls.VerifyAsync(input.Orgcode, input.App, CancellationToken.None)).Total;
+            await UtlRecords.ChangeAsync(steps.Requests, input.OffboardingGuid, r => r.Purge.Any(p => p.App == input.App) ? null
+                : (r with { Purge = [.. r.Purge, new PurgeProgress(input.App, 0, false, found)] }, null));
+        }
         long deleted = 0;
         var done = false;
         for (var call = 0; call < options.Value.PurgeCallsPerStep && !done; call++)
@@ -320,13 +337,27 @@ public sealed class PurgeServiceActivity(OffboardingSteps steps, UtlCalls calls,
             deleted += step.Deleted;
             done = step.Done;
         }
+        // Done means a count found nothing left.
+        var left = done ? 0 : (await calls.VerifyAsync(input.Orgcode, input.App, CancellationToken.None)).Total;
         var after = await UtlRecords.ChangeAsync(steps.Requests, input.OffboardingGuid, r =>
-        {
-            var before = r.Purge.FirstOrDefault(p => p.App == input.App) ?? new PurgeProgress(input.App, 0, false, null);
-            var next = before with { Deleted = before.Deleted + deleted, Done = done };
-            return (r with { Purge = [.. r.Purge.Where(p => p.App != input.App), next] }, null);
-        });
+            (r with { Purge = [.. r.Purge.Select(p => p.App == input.App ? PurgeCount.After(p, deleted, left, done) : p)] }, null));
         return after!.Purge.First(p => p.App == input.App);
+    }
+}
+
+/// <summary>How a service's purge progress moves on after a run of <see cref="PurgeServiceActivity"/>.</summary>
+public static class PurgeCount
+{
+    /// <summary>
+    /// The run deleted <paramref name="deleted"/> and left <paramref name="left"/>. What went since the last count is at least
+    /// what this run deleted, and more when a run before it stopped after deleting but before recording; data that arrived
+    /// meanwhile (the difference would undercount) is covered by the run's own count.
+    /// </summary>
+    public static PurgeProgress After(PurgeProgress before, long deleted, long left, bool done)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var gone = Math.Max(deleted, (before.Remaining ?? 0) - left);
+        return before with { Deleted = before.Deleted + gone, Done = done, Remaining = left };
     }
 }
 

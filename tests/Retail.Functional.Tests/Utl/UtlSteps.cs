@@ -21,20 +21,26 @@ internal static class UtlHost
 
     public static IReadOnlyList<string> Modules { get; } = [.. DataModules, "utl"];
 
-    public static RetailHostFactory Start(TimeSpan coolingOff, Action<IServiceCollection>? services = null) =>
-        ServiceHost.Start(Modules, s =>
+    /// <param name="dataDir">A data folder to start on (a restart after a crash); a fresh temporary one when null.</param>
+    public static RetailHostFactory Start(TimeSpan coolingOff, Action<IServiceCollection>? services = null, string? dataDir = null) =>
+        new(dataDir)
         {
-            s.Configure<UtlOptions>(o =>
+            ConfigureServices = s =>
             {
-                o.Services = [.. DataModules];
-                o.CoolingOff = coolingOff;
-                o.HoldRecheck = TimeSpan.FromSeconds(2);
-                o.ExportPageSize = 50;
-                o.PurgeBatchSize = 25;
-                o.MaxPartBytes = 16 * 1024;
-            });
-            services?.Invoke(s);
-        });
+                TestSessions.Add(s);
+                s.Configure<UtlOptions>(o =>
+                {
+                    o.Services = [.. DataModules];
+                    o.CoolingOff = coolingOff;
+                    o.HoldRecheck = TimeSpan.FromSeconds(2);
+                    o.ExportPageSize = 50;
+                    o.PurgeBatchSize = 25;
+                    o.MaxPartBytes = 16 * 1024;
+                });
+                services?.Invoke(s);
+            },
+            Modules = Modules,
+        };
 }
 
 internal static class UtlSteps
@@ -131,6 +137,73 @@ internal static class UtlSteps
         using var output = new MemoryStream();
         input.CopyTo(output);
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// Every item the org holds in every data module, as the org-data port exports it (operator, page by page through every
+    /// part): one line per item, <c>app part kind key value</c> with the value's raw JSON, in a stable order. Two snapshots
+    /// are equal only when every record, history entry, unique value, idempotency replay and blob is the same, byte for byte.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> OrgDataAsync(HttpClient @operator, string orgcode)
+    {
+        var lines = new List<string>();
+        foreach (var app in UtlHost.DataModules)
+        {
+            string? part = null, token = null;
+            var pages = 0;
+            do
+            {
+                var page = await @operator.Post($"/{app}/orgdata/export", new { part, token, limit = 500 }, orgcode).Ok();
+                lines.AddRange(page.GetProperty("items").EnumerateArray()
+                    .Select(i => $"{app} {i.Str("part")} {i.Str("kind")} {i.Str("key")} {i.GetProperty("value").GetRawText()}"));
+                part = page.GetProperty("next_part").GetString();
+                token = page.GetProperty("next_token").GetString();
+                Assert.True(++pages < 1000, $"{app} never finished its export of {orgcode}");
+            }
+            while (part is not null);
+        }
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
+    /// <summary>
+    /// <see cref="OrgDataAsync"/> once it has settled: events of the seeding land in other modules' records after the writes
+    /// answer, so the snapshot is read until two reads half a second apart agree.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SettledOrgDataAsync(HttpClient @operator, string orgcode)
+    {
+        var last = await OrgDataAsync(@operator, orgcode);
+        await Waits.UntilAsync(async () =>
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            var now = await OrgDataAsync(@operator, orgcode);
+            var settled = now.SequenceEqual(last);
+            last = now;
+            return settled;
+        }, $"the data of {orgcode} settled");
+        Assert.NotEmpty(last);
+        return last;
+    }
+
+    /// <summary>Asserts the org holds exactly the items of <paramref name="before"/> (<see cref="OrgDataAsync"/>), naming what differs.</summary>
+    public static async Task AssertOrgDataUnchangedAsync(HttpClient @operator, string orgcode, IReadOnlyList<string> before)
+    {
+        var after = await OrgDataAsync(@operator, orgcode);
+        var lost = before.Except(after, StringComparer.Ordinal).Take(5).ToList();
+        var gained = after.Except(before, StringComparer.Ordinal).Take(5).ToList();
+        Assert.True(lost.Count == 0 && gained.Count == 0 && before.Count == after.Count,
+            $"the data of {orgcode} changed ({before.Count} items before, {after.Count} after); lost: {string.Join(" | ", lost)}; gained: {string.Join(" | ", gained)}");
+    }
+
+    /// <summary>What each data module's org-data port finds left of the org (operator, /orgdata/verify), by app.</summary>
+    public static async Task<Dictionary<string, long>> RemainingAsync(HttpClient @operator, string orgcode)
+    {
+        var left = new Dictionary<string, long>();
+        foreach (var app in UtlHost.DataModules)
+        {
+            left[app] = (await @operator.Post($"/{app}/orgdata/verify", new { }, orgcode).Ok()).Long("total");
+        }
+        return left;
     }
 
     /// <summary>What the org's reads show: its products, stock, orders, customers (counts), for comparing before and after.</summary>
