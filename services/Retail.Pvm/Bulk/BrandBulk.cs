@@ -88,9 +88,10 @@ public sealed class BrandBulk(RecordStore<Brand> brands, RecordStore<BrandLink> 
             var guid = current?.Record.BrandGuid ?? Ids.New();
             var wanted = Wanted(guid, r, vendorOf, manufacturerOf);
             var added = wanted.Where(w => held.GetValueOrDefault(w.Link.Key) is not { IsDoomed: false }).ToList();
-            if (added.FirstOrDefault(a => a.Supplier.Retired) is { } retired)
+            if (added.FindIndex(a => a.Supplier.Retired) is var retired and >= 0)
             {
-                changes.Reject(row, "reference_not_active", $"The {Kind(retired.Link.SupplierKind)} '{retired.Supplier.Code}' is retired.", FieldOf(retired.Link.SupplierKind));
+                var (link, supplier) = added[retired];
+                changes.Reject(row, "reference_not_active", $"The {Kind(link.SupplierKind)} '{supplier.Code}' is retired.", FieldOf(link.SupplierKind));
                 continue;
             }
             if (added.Count > 0 && current?.Record.Status == MasterStatus.Retired)
