@@ -73,7 +73,8 @@ public sealed class BrandBulk(RecordStore<Brand> brands, RecordStore<BrandLink> 
             .ToDictionary(p => p.Key, p => new LinkedSupplier(p.Value.Record.ManufacturerGuid, p.Value.Record.ManufacturerCode,
                 p.Value.Record.Status == SupplierStatus.Retired));
         // The links of stored brands to the suppliers named, removed ones too (a removed link comes back as the same record).
-        var linkKeys = rows.Where(r => existing.ContainsKey(r.Key)).SelectMany(r => LinkKeys(existing[r.Key].Record.BrandGuid, r.Row, vendorOf, manufacturerOf)).ToList();
+        var linkKeys = rows.Where(r => existing.ContainsKey(r.Key)).SelectMany(r => LinkKeys(existing[r.Key].Record.BrandGuid, r.Row, vendorOf, manufacturerOf))
+            .Distinct(StringComparer.Ordinal).ToList();
         var held = (await links.GetManyAsync(orgcode, linkKeys, includeDoomed: true, ct)).ToDictionary(l => l.Key, StringComparer.Ordinal);
 
         foreach (var row in rows)

@@ -50,7 +50,7 @@ public sealed class MerchandisePortTests(IpmHost host) : IClassFixture<IpmHost>
         var port = await SuppliersAsync("bulkbr");
         var results = await port.UpsertAsync("pvm.brand",
         [
-            Brand("Northwind", ["acme"], ["mill"]),
+            Brand("Northwind", ["acme"], ["mill"], name: "Brand northwind"),
             Brand("contoso", ["acme", "bolt"], ["mill"], primaryVendor: "bolt"),
             Brand("ghost", ["acme", "nope"]),                            // no such vendor
             Brand("fabrikam", ["acme"], primaryMaker: "mill"),           // a primary that is not linked
