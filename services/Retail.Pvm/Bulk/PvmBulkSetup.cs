@@ -7,5 +7,11 @@ public static class PvmBulkSetup
 {
     public static IServiceCollection AddPvmBulk(this IServiceCollection services) => services
         .AddBulkEntity<VendorBulk>(PvmModule.Id)
+        .AddBulkEntity<ManufacturerBulk>(PvmModule.Id)
+        .AddBulkEntity<BrandBulk>(PvmModule.Id)
+        .AddBulkEntity<DivisionBulk>(PvmModule.Id)
+        .AddBulkEntity<DepartmentBulk>(PvmModule.Id)
+        .AddBulkEntity<CategoryBulk>(PvmModule.Id)
+        .AddBulkEntity<StyleBulk>(PvmModule.Id)
         .AddBulkEntity<VariantBulk>(PvmModule.Id);
 }
