@@ -10,6 +10,7 @@ using Retail.Shared.Hosting;
 using Retail.Shared.Invocation;
 using Retail.Shared.Json;
 using Retail.Shared.Notifications;
+using Retail.Shared.OrgData;
 using Retail.Shared.State;
 using Retail.Shared.Webhooks;
 
@@ -52,6 +53,10 @@ public static class DaprRegistration
             services.AddKeyedSingleton<IStateStore>(appId, (sp, _) => NewStateStore(sp, appId, options.StateStoreName, hasOutbox: false));
             services.AddKeyedSingleton<IStateStore>(StateStoreKeys.Records(appId), (sp, _) =>
                 NewStateStore(sp, appId, sp.GetRequiredService<DaprAdapterOptions>().RecordStateStoreName, hasOutbox: true));
+            // The org's entries for offboarding (UTL), found through the org tag every write of an org's key carries.
+            services.AddKeyedSingleton<IOrgDataPart>(appId, (sp, _) => new DaprStatePart(
+                sp.GetRequiredKeyedService<IStateStore>(appId) as DaprStateStore
+                ?? throw new InvalidOperationException($"the state store of {appId} is not the Dapr adapter")));
             services.AddKeyedSingleton<IEventBus>(appId, (sp, _) => new DaprEventBus(sp.GetRequiredService<DaprClient>(), appId,
                 options, sp.GetRequiredService<TimeProvider>()));
         }
@@ -70,6 +75,7 @@ public static class DaprRegistration
 
         DaprStateStore NewStateStore(IServiceProvider sp, string appId, string storeName, bool hasOutbox) => new(
             sp.GetRequiredService<DaprClient>(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(SidecarHttpClient), appId,
-            storeName, hasOutbox, options, sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<ILogger<DaprStateStore>>());
+            storeName, hasOutbox, options, sp.GetRequiredService<DaprAdapterOptions>(), sp.GetRequiredService<ILogger<DaprStateStore>>(),
+            sp.GetServices<OrgKeyPrefix>());
     }
 }

@@ -48,14 +48,21 @@ internal static class DaprSortKeys
         return root;
     }
 
-    /// <summary>The value as it was written: the stored bytes without the sortable twins.</summary>
+    /// <summary>The value as it was written: the stored bytes without the sortable twins and the org tag (<see cref="DaprOrgTags"/>).</summary>
     public static byte[] RemoveFrom(byte[] stored)
     {
-        if (stored.AsSpan().IndexOf(MemberJson) < 0 || JsonNode.Parse(stored) is not JsonObject root || !root.Remove(Member))
+        var span = stored.AsSpan();
+        if ((span.IndexOf(MemberJson) < 0 && span.IndexOf(DaprOrgTags.MemberJson) < 0) || JsonNode.Parse(stored) is not JsonObject root)
         {
             return stored;
         }
-        return JsonSerializer.SerializeToUtf8Bytes(root);
+        var sorted = root.Remove(Member);
+        var value = DaprOrgTags.RemoveFrom(root, out var tagged);
+        if (!sorted && !tagged)
+        {
+            return stored;
+        }
+        return value is null ? "null"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(value);
     }
 
     private static void Add(JsonObject keys, string path, JsonNode? value)

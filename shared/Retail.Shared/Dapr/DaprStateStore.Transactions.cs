@@ -24,7 +24,7 @@ public sealed partial class DaprStateStore
     /// right after its write: the outbox publishes the projection's value in place of the written one, and drops it
     /// from the transaction.
     /// </summary>
-    private static byte[] TransactionBody(StateTransaction transaction, OutboxPlan plan)
+    private byte[] TransactionBody(StateTransaction transaction, OutboxPlan plan)
     {
         var projections = new Dictionary<string, OutboxMessage>(plan.Projections, StringComparer.Ordinal);
         using var buffer = new MemoryStream();
@@ -38,7 +38,7 @@ public sealed partial class DaprStateStore
                 {
                     case StateUpsert upsert:
                         projections.Remove(upsert.Key, out var cdc);
-                        WriteOperation(writer, "upsert", upsert.Key, DaprSortKeys.AddTo(upsert.Value), upsert.ETag,
+                        WriteOperation(writer, "upsert", upsert.Key, Tagged(upsert.Key, DaprSortKeys.AddTo(upsert.Value)), upsert.ETag,
                             UpsertMetadata(upsert, cdc), firstWrite: true);
                         if (cdc is not null)
                         {
@@ -57,6 +57,10 @@ public sealed partial class DaprStateStore
         }
         return buffer.ToArray();
     }
+
+    /// <summary>A value under an org's key carries the org tag (<see cref="DaprOrgTags"/>), written with it in the same operation.</summary>
+    private JsonNode? Tagged(string key, JsonNode? value) =>
+        OrgData.OrgStateKeys.OrgOf(key, orgPrefixes) is { } orgcode ? DaprOrgTags.AddTo(value, AppId, orgcode, key) : value;
 
     private static void WriteOperation(Utf8JsonWriter writer, string operation, string key, JsonNode? value, string? etag,
         Dictionary<string, string>? metadata, bool firstWrite)

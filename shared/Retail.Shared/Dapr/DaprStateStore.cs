@@ -36,6 +36,7 @@ public sealed partial class DaprStateStore : IStateStore
     private readonly string pubSubName;
     private readonly ILogger logger;
     private readonly ResiliencePipeline publishPipeline;
+    private readonly IReadOnlySet<string> orgPrefixes;
 
     /// <param name="sidecar">An HTTP client whose base address is the sidecar's HTTP API and which sends its API token.</param>
     /// <param name="storeName">The state component: <c>RetailOptions.StateStoreName</c>, or the record store's one.</param>
@@ -43,8 +44,12 @@ public sealed partial class DaprStateStore : IStateStore
     /// Whether the component has the transactional outbox. Without it a projection would be stored as a second write of
     /// its key, so change events are then published after the commit instead.
     /// </param>
+    /// <param name="orgPrefixes">
+    /// The raw key families registered as belonging to an org (<see cref="OrgData.OrgKeyPrefix"/>); their values and the
+    /// record store's are tagged with the org so offboarding can find them (<see cref="DaprOrgTags"/>).
+    /// </param>
     public DaprStateStore(DaprClient dapr, HttpClient sidecar, string appId, string storeName, bool hasOutbox, RetailOptions options,
-        DaprAdapterOptions adapterOptions, ILogger<DaprStateStore> logger)
+        DaprAdapterOptions adapterOptions, ILogger<DaprStateStore> logger, IEnumerable<OrgData.OrgKeyPrefix>? orgPrefixes = null)
     {
         ArgumentNullException.ThrowIfNull(sidecar);
         ArgumentNullException.ThrowIfNull(options);
@@ -56,6 +61,7 @@ public sealed partial class DaprStateStore : IStateStore
         this.hasOutbox = hasOutbox;
         this.logger = logger;
         AppId = appId;
+        this.orgPrefixes = OrgData.OrgStateKeys.PrefixesOf(orgPrefixes ?? []);
         pubSubName = options.PubSubName;
         publishPipeline = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions

@@ -18,14 +18,14 @@ public sealed class SqliteStatePart(SqliteStateStore store, IEnumerable<OrgKeyPr
 {
     public const string Name = OrgDataEndpoints.StatePart;
 
-    private readonly string[] _prefixes = prefixes.Select(p => p.Prefix).Append(OrgKeyPrefix.Idempotency.Prefix).Distinct(StringComparer.Ordinal).ToArray();
+    private readonly string[] _prefixes = [.. OrgStateKeys.PrefixesOf(prefixes).Order(StringComparer.Ordinal)];
 
     public string Part => Name;
 
     public async Task<OrgExportPage> ExportAsync(string orgcode, string? token, int limit, CancellationToken ct)
     {
         var rows = await ScanAsync(orgcode, token, limit, withValues: true, ct);
-        var items = rows.Select(r => new OrgDataItem(Name, KindOf(r.Key), r.Key, Parse(r.Value!))).ToList();
+        var items = rows.Select(r => new OrgDataItem(Name, OrgStateKeys.KindOf(r.Key), r.Key, Parse(r.Value!))).ToList();
         return new OrgExportPage(items, rows.Count < limit ? null : rows[^1].Key);
     }
 
@@ -93,19 +93,6 @@ public sealed class SqliteStatePart(SqliteStateStore store, IEnumerable<OrgKeyPr
             parameters.Add(($"$q{i}", $"{_prefixes[i]}|{orgcode}}}"));
         }
         return (sql.ToString(), parameters);
-    }
-
-    private static string KindOf(string key)
-    {
-        var parts = key.Split('|', 3);
-        return parts[0] switch
-        {
-            "rec" => parts.Length > 1 ? parts[1] : "record",
-            "hist" => "history",
-            "uniq" => "unique",
-            "ixv" => "index",
-            var other => other,
-        };
     }
 
     private static JsonElement Parse(string value)

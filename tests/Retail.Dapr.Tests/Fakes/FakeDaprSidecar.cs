@@ -69,6 +69,9 @@ public class FakeDaprSidecar
     public Func<DaprProto.InvokeBindingRequest, DaprProto.InvokeBindingResponse> BindingResponder { get; set; } =
         _ => new DaprProto.InvokeBindingResponse();
 
+    /// <summary>Runs after a query has been answered from the table (and before the answer leaves): another writer's turn.</summary>
+    public Action<DaprProto.QueryStateRequest>? AfterQuery { get; set; }
+
     /// <summary>When set, transactions fail with this store error instead of running.</summary>
     public string? TransactionError { get; set; }
 
@@ -100,6 +103,15 @@ public class FakeDaprSidecar
         lock (gate)
         {
             return state.TryGetValue(key, out var row) ? row.Json : null;
+        }
+    }
+
+    /// <summary>Every key in the table with its JSON document, as the query API sees it: a snapshot to compare later.</summary>
+    public IReadOnlyDictionary<string, string> Documents()
+    {
+        lock (gate)
+        {
+            return state.ToDictionary(pair => pair.Key, pair => pair.Value.Json, StringComparer.Ordinal);
         }
     }
 
@@ -271,6 +283,7 @@ public class FakeDaprSidecar
                 response.Token = (skip + results.Count).ToString(CultureInfo.InvariantCulture);
             }
         }
+        AfterQuery?.Invoke(request);
         return Task.FromResult(response);
     }
 

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Retail.Dapr.Tests.Fakes;
+using Retail.Shared.Dapr;
+using Retail.Shared.State;
+
+namespace Retail.Dapr.Tests;
+
+/// <summary>
+/// The whole host in Dapr mode against the fake sidecar: the org-data port answers through the Dapr state part (it
+/// answered 503 before there was one), with the raw key families the modules register (IPM's sealed webhook secrets).
+/// </summary>
+public sealed class OrgDataHostTests : IAsyncLifetime
+{
+    private const string OperatorKey = "test-operator-key";
+
+    private FakeSidecarHost sidecar = null!;
+    private WebApplicationFactory<Program> host = null!;
+    private HttpClient client = null!;
+    private readonly string dataDir = Path.Combine(Path.GetTempPath(), "retail-dapr-tests", Guid.NewGuid().ToString("N"));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        sidecar = await FakeSidecarHost.StartAsync();
+        sidecar.Sidecar.AppId = "ipm";
+        sidecar.Sidecar.Secrets[DaprOperatorKeyProvider.SecretName] = new() { [DaprOperatorKeyProvider.SecretName] = OperatorKey };
+        host = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("Retail:Mode", "Dapr");
+            builder.UseSetting("Retail:DataDir", dataDir);
+            builder.UseSetting("DAPR_GRPC_ENDPOINT", sidecar.GrpcEndpoint.ToString());
+            builder.UseSetting("DAPR_HTTP_ENDPOINT", sidecar.HttpEndpoint.ToString());
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        });
+        client = host.CreateClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        await host.DisposeAsync();
+        await sidecar.DisposeAsync();
+        if (Directory.Exists(dataDir))
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private async Task<JsonObject> OrgDataAsync(string operation, string orgcode, object body, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/ipm/orgdata/{operation}") { Content = JsonContent.Create(body) };
+        request.Headers.Add("x-api-key", OperatorKey);
+        request.Headers.Add("x-orgcode", orgcode);
+        using var response = await client.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == expected, $"{operation}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    private static byte[] Json(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public async Task in_dapr_mode_an_org_is_exported_page_by_page_purged_in_batches_and_verified_empty_while_another_org_keeps_its_entries()
+    {
+        var store = host.Services.GetRequiredKeyedService<IStateStore>("ipm");
+        await store.TransactAsync(new StateTransaction()
+            .Upsert("webhook-secret|odgo|w1", Json("""{"value":"c2VhbGVk"}"""), null)
+            .Upsert("idem|odgo|h1", Json("""{"fingerprint":"f","completed":true}"""), null)
+            .Upsert("webhook-secret|odst|w1", Json("""{"value":"b3RoZXI="}"""), null), Ct);
+
+        var verify = await OrgDataAsync("verify", "odgo", new { });
+        Assert.Equal(2, (long)verify["total"]!);
+        Assert.Equal("state", (string?)Assert.Single(verify["parts"]!.AsArray())!["part"]);
+
+        var first = await OrgDataAsync("export", "odgo", new { limit = 1 });
+        var firstItem = Assert.Single(first["items"]!.AsArray())!;
+        Assert.Equal("state", (string?)first["next_part"]);
+        var second = await OrgDataAsync("export", "odgo", new { part = "state", token = (string?)first["next_token"], limit = 1 });
+        var secondItem = Assert.Single(second["items"]!.AsArray())!;
+        var third = await OrgDataAsync("export", "odgo", new { part = "state", token = (string?)second["next_token"], limit = 1 });
+        Assert.Empty(third["items"]!.AsArray());
+        Assert.Null(third["next_token"]);
+        Assert.Equal(["idem|odgo|h1", "webhook-secret|odgo|w1"], new[] { (string)firstItem["key"]!, (string)secondItem["key"]! });
+        Assert.Equal("c2VhbGVk", (string?)secondItem["value"]!["value"]);
+
+        var purged = await OrgDataAsync("purge", "odgo", new { limit = 1 });
+        Assert.Equal((1L, false), ((long)purged["deleted"]!, (bool)purged["done"]!));
+        var rest = await OrgDataAsync("purge", "odgo", new { limit = 5 });
+        Assert.Equal((1L, true), ((long)rest["deleted"]!, (bool)rest["done"]!));
+
+        Assert.Equal(0, (long)(await OrgDataAsync("verify", "odgo", new { }))["total"]!);
+        Assert.Null(sidecar.Sidecar.Stored("webhook-secret|odgo|w1"));
+        Assert.Equal(1, (long)(await OrgDataAsync("verify", "odst", new { }))["total"]!);
+        Assert.NotNull(sidecar.Sidecar.Stored("webhook-secret|odst|w1"));
+    }
+}
