@@ -12,17 +12,17 @@ namespace Retail.Ucp.Webhooks;
 /// event id), so a redelivered event stages nothing again. <c>platform.revoked</c> revokes the platform's config and
 /// cancels its pending deliveries.
 /// </summary>
-public sealed class UcpWebhookFanOut(RecordStore<UcpWebhookConfig> configs, RecordStore<UcpOrderLink> links,
+public sealed class UcpWebhookFanOut(RecordStore<UcpWebhookConfig> configs, RecordStore<UcpOrderLink> links, RecordStore<CheckoutSession> sessions,
     [FromKeyedServices(UcpModule.Id)] IWebhookDeliveries deliveries)
 {
     /// <summary>Stages the event's delivery; answers whether one was staged (false: no platform's order, not wanted, or fanned out before).</summary>
     public async Task<bool> FanOutAsync(BusEvent busEvent, CancellationToken ct)
     {
-        if (OrderGuidOf(busEvent.Data) is not { } orderGuid || await links.GetAsync(busEvent.Orgcode, orderGuid, ct: ct) is not { } link)
+        if (OrderGuidOf(busEvent.Data) is not { } orderGuid || await PlatformOfAsync(busEvent.Orgcode, orderGuid, busEvent.Data, ct) is not { } platformGuid)
         {
             return false;
         }
-        if (await configs.GetAsync(busEvent.Orgcode, link.Record.PlatformGuid, ct: ct) is not { } config
+        if (await configs.GetAsync(busEvent.Orgcode, platformGuid, ct: ct) is not { } config
             || config.Record.Status == UcpWebhookStatus.Revoked || !config.Record.EventTypes.Contains(busEvent.Type, StringComparer.Ordinal))
         {
             return false;
@@ -64,6 +64,39 @@ public sealed class UcpWebhookFanOut(RecordStore<UcpWebhookConfig> configs, Reco
             return;
         }
         throw new InvalidOperationException($"the webhook config of platform {platformGuid} in {orgcode} kept changing while it was being revoked");
+    }
+
+    /// <summary>
+    /// The platform an order was placed through: its order link; before the link exists (SCM publishes <c>order.created</c>
+    /// in the call that creates the order, and checkout writes the link when that call returns), the checkout session the
+    /// order names as its customer's <c>external_ref</c>, while that session is completing in the order's channel.
+    /// </summary>
+    private async Task<string?> PlatformOfAsync(string orgcode, string orderGuid, JsonElement data, CancellationToken ct)
+    {
+        if (await links.GetAsync(orgcode, orderGuid, ct: ct) is { } link)
+        {
+            return link.Record.PlatformGuid;
+        }
+        if (Text(data, "customer", "external_ref") is { } sessionGuid && Guid.TryParse(sessionGuid, out _)
+            && await sessions.GetAsync(orgcode, sessionGuid, ct: ct) is { Record: var session }
+            && session.Status == CheckoutStatus.CompleteInProgress && (session.OrderGuid is null || session.OrderGuid == orderGuid)
+            && string.Equals(Text(data, "channel_code"), session.ChannelCode, StringComparison.Ordinal))
+        {
+            return session.PlatformGuid;
+        }
+        return null;
+    }
+
+    private static string? Text(JsonElement data, params string[] path)
+    {
+        foreach (var name in path)
+        {
+            if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty(name, out data))
+            {
+                return null;
+            }
+        }
+        return data.ValueKind == JsonValueKind.String ? data.GetString() : null;
     }
 
     private static string? OrderGuidOf(JsonElement data) =>

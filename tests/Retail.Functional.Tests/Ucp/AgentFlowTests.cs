@@ -47,7 +47,7 @@ public sealed class AgentFlowTests : IAsyncLifetime
         await org.Post("/ucp/config/set", new { capabilities = new { checkout = true, order = true }, channel_code = "web" }).Ok();
         var platform = await UcpSteps.RegisterPlatformAsync(org.Owner.Client, org.Orgcode);
         var secret = (await org.Owner.SetWebhookAsync(org.Orgcode, platform.PlatformGuid, _receiver.Url("/agent/orders"),
-            ["order.placed", "fulfillment.delivered"])).GetProperty("secret").GetString()!;
+            ["order.created", "order.placed", "fulfillment.delivered"])).GetProperty("secret").GetString()!;
         var shop = new Shop(org, platform, _factory);
 
         // Discover: the profile names the REST endpoint and the keys webhooks are signed with.
@@ -96,6 +96,13 @@ public sealed class AgentFlowTests : IAsyncLifetime
             Assert.Equal(orderId, body.RootElement.GetProperty("data").Text("order_guid"));
         }
         WebhookSteps.AssertSigned(placed, secret, jwks);
+        // order.created too: SCM publishes it before checkout has linked the order, so the fan-out finds the platform by the session.
+        var createdHook = Assert.Single(await _receiver.WaitForAsync(r => r.PathAndQuery == "/agent/orders" && r.Text.Contains("\"order.created\"")));
+        using (var body = JsonDocument.Parse(createdHook.Body))
+        {
+            Assert.Equal(orderId, body.RootElement.GetProperty("data").Text("order_guid"));
+        }
+        WebhookSteps.AssertSigned(createdHook, secret, jwks);
 
         // The order as the platform reads it: processing, nothing fulfilled yet.
         var order = await OrderAsync(shop, orderId);
