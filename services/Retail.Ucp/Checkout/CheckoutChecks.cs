@@ -1,17 +1,14 @@
+using Retail.Scm.Policies;
 using Retail.Shared.Invocation;
 
 namespace Retail.Ucp.Checkout;
 
 /// <summary>
 /// What a checkout asks other services about its lines besides prices: stock in the channel (OFM names the channel's
-/// facility, cached for seconds; ICS answers every variant in one read) and age restrictions (PVM's style compliance).
+/// facility, through SCM's cached lookup; ICS answers every variant in one read) and age restrictions (PVM's style compliance).
 /// </summary>
 public sealed class CheckoutChecks(IServiceInvoker invoker, OrgDirectoryCache cache)
 {
-    private sealed record OfmChannel(string? FacilityCode);
-
-    private sealed record ChannelFacility(string? FacilityCode);
-
     private sealed record IcsAvailability(IReadOnlyList<IcsVariantAvailability> Items);
 
     private sealed record IcsVariantAvailability(string VariantGuid, long Available);
@@ -29,7 +26,7 @@ public sealed class CheckoutChecks(IServiceInvoker invoker, OrgDirectoryCache ca
     public async Task<IReadOnlyDictionary<string, long>?> AvailableAsync(string orgcode, string channel, IReadOnlyCollection<string> variants,
         CancellationToken ct)
     {
-        var facility = await ChannelFacilityAsync(orgcode, channel, ct);
+        var facility = await PolicyReferences.ChannelFacilityAsync(invoker, cache, orgcode, channel, ct);
         if (facility is null || variants.Count == 0)
         {
             return null;
@@ -60,18 +57,5 @@ public sealed class CheckoutChecks(IServiceInvoker invoker, OrgDirectoryCache ca
             }
         }
         return styleOf.Where(s => ageOf.ContainsKey(s.Value)).ToDictionary(s => s.Key, s => ageOf[s.Value], StringComparer.Ordinal);
-    }
-
-    private async Task<string?> ChannelFacilityAsync(string orgcode, string channel, CancellationToken ct)
-    {
-        var key = $"ucp.channel_facility|{channel}";
-        if (cache.TryGet<ChannelFacility>(orgcode, key, out var cached))
-        {
-            return cached.FacilityCode;
-        }
-        var answer = await invoker.GetOrNullAsync<OfmChannel>("ofm", "/sales-channel/get", new { channel_code = channel }, new InvocationOptions(orgcode), ct);
-        var facility = answer?.FacilityCode is { Length: > 0 } f ? Codes.Normalize(f) : null;
-        cache.Set(orgcode, key, new ChannelFacility(facility));
-        return facility;
     }
 }
