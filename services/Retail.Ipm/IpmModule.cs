@@ -3,6 +3,7 @@ using Retail.Ipm.Catalog;
 using Retail.Ipm.Cdc;
 using Retail.Ipm.Kpis;
 using Retail.Ipm.Webhooks;
+using Retail.Shared.Collaboration;
 using Retail.Shared.Hosting;
 
 namespace Retail.Ipm;
@@ -20,6 +21,18 @@ public sealed class IpmModule : IServiceModule
 
     public string Title => "Integration plane";
 
+    /// <summary>
+    /// IPM's inbox: items IPM itself puts there for a webhook it disabled or a KPI alert that fired, read and worked
+    /// through <c>/inbox/get|list|status/set|state/set</c> (endpoints beyond <c>endpoints.tsv</c>, which lists no IPM inbox).
+    /// </summary>
+    public static readonly CommentsAndInboxOptions Collaboration = new CommentsAndInboxOptions
+        {
+            Endpoints = CollaborationEndpoints.InboxGet | CollaborationEndpoints.InboxList | CollaborationEndpoints.InboxStatus
+                | CollaborationEndpoints.InboxState,
+        }
+        .Subject(Webhook.Type)
+        .Subject(Retail.Ipm.Kpis.KpiAlert.Type);
+
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddContractCatalog(configuration);
@@ -29,6 +42,7 @@ public sealed class IpmModule : IServiceModule
         services.AddCdcFeed(configuration);
         services.AddBulk(configuration);
         services.AddKpis(configuration);
+        services.AddCommentsAndInbox(Id, Collaboration);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder routes)
@@ -38,5 +52,6 @@ public sealed class IpmModule : IServiceModule
         routes.MapCdcFeed();
         routes.MapBulk();
         routes.MapKpis();
+        routes.MapCommentsAndInbox(Collaboration);
     }
 }

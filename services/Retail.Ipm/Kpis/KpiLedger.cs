@@ -1,5 +1,7 @@
+using System.Globalization;
 using Retail.Shared;
 using Retail.Shared.Json;
+using Retail.Shared.Collaboration;
 
 namespace Retail.Ipm.Kpis;
 
@@ -11,7 +13,8 @@ public sealed record KpiRecorded(KpiValue? Value, ProblemHttpResult? Problem);
 /// ETag-checked; a lost race reads and decides again), then the KPI's alerts are evaluated. Queries read rollups through
 /// their (org, name, grain, bucket) index, page by page, never the raw values.
 /// </summary>
-public sealed class KpiLedger(RecordStore<KpiValue> values, RecordStore<KpiRollup> rollups, RecordStore<KpiAlert> alerts, TimeProvider clock)
+public sealed class KpiLedger(RecordStore<KpiValue> values, RecordStore<KpiRollup> rollups, RecordStore<KpiAlert> alerts, IServiceProvider services,
+    TimeProvider clock)
 {
     public const int Attempts = 6;
     public const int PageSize = 500;
@@ -131,11 +134,24 @@ public sealed class KpiLedger(RecordStore<KpiValue> values, RecordStore<KpiRollu
             }
             var moved = alert with { State = next, LastValue = value, StateChangedAt = now, EvaluatedAt = now };
             var type = next == AlertState.Firing ? IpmEvents.KpiAlertFired : IpmEvents.KpiAlertResolved;
-            var write = await alerts.UpdateAsync(orgcode, loaded, moved, next == AlertState.Firing ? "fired" : "resolved",
-                [new DomainEvent(type, KpiAlertEvent.Of(orgcode, moved, value), $"kpi_alert/{alertGuid}")], ct);
+            // Firing tells the owner through an inbox item, in the transaction that moves the alert.
+            var item = next == AlertState.Firing && alert.Owner is { } owner
+                ? IpmInbox.Item($"KPI alert {alert.Kpi}/{alert.Code} fired",
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"The {SnakeCase.Name(alert.Aggregate)} of {alert.Kpi} over the last {alert.WindowMinutes} minutes is {value}, {SnakeCase.Name(alert.Condition)} the threshold {alert.Threshold}."),
+                    KpiAlert.Type.Entity, alert.AlertGuid, owner)
+                : null;
+            var batch = new RecordBatch();
+            var updated = alerts.Update(batch, orgcode, loaded, moved, next == AlertState.Firing ? "fired" : "resolved",
+                [new DomainEvent(type, KpiAlertEvent.Of(orgcode, moved, value, item?.InboxItemGuid), $"kpi_alert/{alertGuid}")]);
+            if (item is not null)
+            {
+                services.GetRequiredKeyedService<CollaborationKit>(IpmModule.Id).Inbox.Create(batch, orgcode, item);
+            }
+            var write = await batch.CommitAsync(ct);
             if (write.Succeeded)
             {
-                return write.Record;
+                return updated;
             }
         }
         throw new InvalidOperationException($"Alert {alertGuid} kept changing while it was evaluated.");
@@ -175,9 +191,9 @@ public sealed class KpiLedger(RecordStore<KpiValue> values, RecordStore<KpiRollu
 
 /// <summary>The data of <c>kpi.alert_fired</c> and <c>kpi.alert_resolved</c>.</summary>
 public sealed record KpiAlertEvent(string Orgcode, string AlertGuid, string Kpi, string Code, string State, string Condition, double Threshold,
-    string Aggregate, int WindowMinutes, IReadOnlyDictionary<string, string> Dimensions, double? Value, DateTimeOffset At)
+    string Aggregate, int WindowMinutes, IReadOnlyDictionary<string, string> Dimensions, double? Value, DateTimeOffset At, string? InboxItemGuid = null)
 {
-    public static KpiAlertEvent Of(string orgcode, KpiAlert a, double? value) =>
+    public static KpiAlertEvent Of(string orgcode, KpiAlert a, double? value, string? inboxItemGuid = null) =>
         new(orgcode, a.AlertGuid, a.Kpi, a.Code, SnakeCase.Name(a.State), SnakeCase.Name(a.Condition), a.Threshold, SnakeCase.Name(a.Aggregate),
-            a.WindowMinutes, a.Dimensions, value, a.StateChangedAt ?? a.UpdatedAt);
+            a.WindowMinutes, a.Dimensions, value, a.StateChangedAt ?? a.UpdatedAt, inboxItemGuid);
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using Retail.Shared.Collaboration;
 
 namespace Retail.Ipm.Kpis;
 
@@ -126,6 +127,9 @@ public sealed record KpiAlert : Record
     public DateTimeOffset? StateChangedAt { get; init; }
 
     public DateTimeOffset? EvaluatedAt { get; init; }
+
+    /// <summary>The member or team whose IPM inbox gets an item each time the alert fires (none on alerts made before owners).</summary>
+    public Assignee? Owner { get; init; }
 
     [JsonIgnore]
     public override string Key => AlertGuid;

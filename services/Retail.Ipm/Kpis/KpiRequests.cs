@@ -1,3 +1,4 @@
+using Retail.Shared.Collaboration;
 using FluentValidation;
 using Retail.Shared.Json;
 
@@ -33,8 +34,9 @@ public sealed record KpiQueryResult(string Name, string Aggregate, string Interv
 /// <c>threshold</c>, of <c>aggregate</c> over the last <c>window_minutes</c>, over the values matching <c>dimensions</c>.
 /// With only <c>kpi</c> (and optionally <c>code</c>), answers the KPI's alerts with their state instead.
 /// </summary>
+/// <param name="Owner">The member or team told (in IPM's inbox) when the alert fires; by default the member creating it; kept when a change names none.</param>
 public sealed record KpiAlertRequest(string? Kpi, string? Code, string? Condition, double? Threshold, int? WindowMinutes, string? Aggregate,
-    IReadOnlyDictionary<string, string>? Dimensions, long? ExpectedRevision)
+    IReadOnlyDictionary<string, string>? Dimensions, long? ExpectedRevision, Assignee? Owner = null)
 {
     public bool IsRead => Condition is null && Threshold is null && WindowMinutes is null && Aggregate is null && Dimensions is null;
 }
@@ -109,6 +111,7 @@ public sealed class KpiAlertRequestValidator : AbstractValidator<KpiAlertRequest
             RuleFor(r => r.WindowMinutes).NotNull().WithMessage("is required").InclusiveBetween(1, MaxWindowMinutes);
             RuleFor(r => r.Aggregate).Must(KpiRequestRules.IsEnum<KpiAggregate>).WithMessage($"must be one of {KpiRequestRules.Names<KpiAggregate>()}");
             RuleFor(r => r.Dimensions).DimensionMap();
+            RuleFor(r => r.Owner!).SetValidator(new AssigneeValidator()).When(r => r.Owner is not null);
         });
     }
 }

@@ -1,3 +1,4 @@
+using Retail.Shared.Collaboration;
 using Retail.Shared;
 
 namespace Retail.Ipm.Kpis;
@@ -46,7 +47,8 @@ public static class KpisApi
     }
 
     public static async Task<Results<Ok<KpiAlertList>, Created<KpiAlert>, Ok<KpiAlert>, ProblemHttpResult>> Alert(KpiAlertRequest request,
-        RecordStore<KpiAlert> alerts, KpiLedger ledger, RequestContext context, CancellationToken ct)
+        RecordStore<KpiAlert> alerts, KpiLedger ledger, [FromKeyedServices(IpmModule.Id)] CollaborationKit collaboration, RequestContext context,
+        CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var kpi = Codes.Normalize(request.Kpi);
@@ -82,10 +84,15 @@ public static class KpisApi
             {
                 return IpmProblems.TooManyAlerts(kpi, KpiLedger.MaxAlertsPerKpi);
             }
+            var (owner, ownerProblem) = await IpmInbox.OwnerAsync(request.Owner, collaboration, ct);
+            if (ownerProblem is not null)
+            {
+                return ownerProblem;
+            }
             var created = await alerts.CreateAsync(orgcode, new KpiAlert
             {
                 AlertGuid = Ids.New(), Kpi = kpi, Code = code!, Condition = rule.Condition, Threshold = rule.Threshold, WindowMinutes = rule.Window,
-                Aggregate = rule.Aggregate, Dimensions = rule.Dimensions,
+                Aggregate = rule.Aggregate, Dimensions = rule.Dimensions, Owner = owner,
             }, ct: ct);
             if (!created.Succeeded)
             {
@@ -100,10 +107,15 @@ public static class KpisApi
         {
             return problem;
         }
+        if (request.Owner is not null && await collaboration.CheckAssigneeAsync(request.Owner, ct) is { } assigneeProblem)
+        {
+            return assigneeProblem;
+        }
         // A changed rule starts over: its state is evaluated afresh under the new threshold (a crossing then fires or resolves).
         var updated = await alerts.UpdateAsync(orgcode, loaded!, loaded!.Record with
         {
             Condition = rule.Condition, Threshold = rule.Threshold, WindowMinutes = rule.Window, Aggregate = rule.Aggregate, Dimensions = rule.Dimensions,
+            Owner = request.Owner ?? loaded.Record.Owner,
         }, ct: ct);
         if (!updated.Succeeded)
         {

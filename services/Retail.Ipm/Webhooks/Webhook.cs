@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Retail.Shared.Collaboration;
 using Retail.Shared.Webhooks;
 
 namespace Retail.Ipm.Webhooks;
@@ -41,6 +42,9 @@ public sealed record Webhook : Record
 
     public DateTimeOffset? DisabledAt { get; init; }
 
+    /// <summary>The member or team whose IPM inbox gets an item when IPM disables the webhook (none on webhooks made before owners).</summary>
+    public Assignee? Owner { get; init; }
+
     /// <summary>The first characters of the secret (<c>whsec_ab12…</c>), so an admin can tell which secret a receiver holds.</summary>
     public required string SecretHint { get; init; }
 
@@ -69,11 +73,11 @@ public sealed record Webhook : Record
 
 /// <summary>A webhook as answered: never its secret.</summary>
 public sealed record WebhookView(string WebhookGuid, string Url, string? Description, IReadOnlyList<string> EventTypes, WebhookStatus Status,
-    string SecretHint, string? DisabledReason, DateTimeOffset? DisabledAt, long Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    string SecretHint, string? DisabledReason, DateTimeOffset? DisabledAt, Assignee? Owner, long Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     WebhookDeliverySummary? DeliverySummary = null, WebhookDeliveryPage? Deliveries = null)
 {
     public static WebhookView From(Webhook w) => new(w.WebhookGuid, w.Url, w.Description, w.EventTypes, w.Status, w.SecretHint, w.DisabledReason,
-        w.DisabledAt, w.Revision, w.CreatedAt, w.UpdatedAt);
+        w.DisabledAt, w.Owner, w.Revision, w.CreatedAt, w.UpdatedAt);
 }
 
 /// <summary>The webhook's recent delivery health.</summary>
@@ -107,4 +111,5 @@ public sealed record WebhookCreated(string Orgcode, string WebhookGuid, string U
 
 public sealed record WebhookStatusChanged(string Orgcode, string WebhookGuid, WebhookStatus From, WebhookStatus To, long Revision);
 
-public sealed record WebhookDisabled(string Orgcode, string WebhookGuid, int ConsecutiveFailures, string Reason);
+/// <param name="InboxItemGuid">The owner's inbox item about it, in IPM's inbox (none for a webhook without an owner).</param>
+public sealed record WebhookDisabled(string Orgcode, string WebhookGuid, int ConsecutiveFailures, string Reason, string? InboxItemGuid = null);

@@ -1,11 +1,13 @@
 using FluentValidation;
+using Retail.Shared.Collaboration;
 using Retail.Ipm.Catalog;
 using Retail.Shared.Events;
 using Retail.Shared.Webhooks;
 
 namespace Retail.Ipm.Webhooks;
 
-public sealed record WebhookCreateRequest(string? Url, IReadOnlyList<string>? EventTypes, string? Description);
+/// <param name="Owner">The member or team told (in IPM's inbox) when IPM disables the webhook; by default the member creating it.</param>
+public sealed record WebhookCreateRequest(string? Url, IReadOnlyList<string>? EventTypes, string? Description, Assignee? Owner = null);
 
 /// <param name="IncludeDeliveries">Adds a page of the webhook's deliveries, newest first, each with its attempts (the delivery log).</param>
 public sealed record WebhookGetRequest(string? WebhookGuid, bool? IncludeDeliveries, DeliveryStatus? DeliveryStatus, int? DeliveryLimit,
@@ -84,6 +86,7 @@ public sealed class WebhookCreateRequestValidator : AbstractValidator<WebhookCre
             .Must(t => t is null || t.Count <= EventTypeFilters.MaxFilters).WithMessage($"takes at most {EventTypeFilters.MaxFilters} filters");
         RuleForEach(r => r.EventTypes).NotEmpty().MaximumLength(120);
         RuleFor(r => r.Description).Text(500);
+        RuleFor(r => r.Owner!).SetValidator(new AssigneeValidator()).When(r => r.Owner is not null);
     }
 }
 

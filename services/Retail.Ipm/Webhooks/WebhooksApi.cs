@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Retail.Shared;
+using Retail.Shared.Collaboration;
 using Retail.Shared.Webhooks;
 
 namespace Retail.Ipm.Webhooks;
@@ -26,7 +27,7 @@ public static class WebhooksApi
 
     public static async Task<Results<Created<WebhookCreatedResponse>, ProblemHttpResult>> CreateWebhook(WebhookCreateRequest request,
         RecordStore<Webhook> webhooks, WebhookSecrets secrets, IOptionsMonitor<WebhookDeliveryOptions> delivery, IOptions<IpmWebhookOptions> options,
-        RequestContext context, CancellationToken ct)
+        [FromKeyedServices(IpmModule.Id)] CollaborationKit collaboration, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var url = request.Url!.Trim();
@@ -44,6 +45,11 @@ public static class WebhooksApi
         {
             return ApiProblem.Business("webhook_limit_reached", "Too many webhooks.", $"An org has at most {options.Value.MaxPerOrg} webhooks.");
         }
+        var (owner, ownerProblem) = await IpmInbox.OwnerAsync(request.Owner, collaboration, ct);
+        if (ownerProblem is not null)
+        {
+            return ownerProblem;
+        }
         var secret = WebhookSecrets.New();
         var webhook = new Webhook
         {
@@ -52,6 +58,7 @@ public static class WebhooksApi
             Description = RequestRules.Trimmed(request.Description),
             EventTypes = types,
             SecretHint = WebhookSecrets.Hint(secret),
+            Owner = owner,
         };
         var batch = new RecordBatch();
         var created = webhooks.Create(batch, orgcode, webhook,

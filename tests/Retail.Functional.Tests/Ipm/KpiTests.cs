@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Retail.Functional.Tests.Infrastructure;
+using Retail.Functional.Tests.Ofm;
 
 namespace Retail.Functional.Tests.Ipm;
 
@@ -76,6 +77,11 @@ public sealed class KpiTests(IpmHost host) : IClassFixture<IpmHost>
         Assert.Equal("firing", (await org.Alert("high_avg")).Str("state"));
         var fired = host.Factory.OutboxEvents("ipm", org.Orgcode, "kpi.alert_fired");
         Assert.Equal(("high_avg", 125.0), (Assert.Single(fired).Str("code"), fired[0].GetProperty("value").GetDouble()));
+        // Firing puts an item in the owner's IPM inbox (the creator by default), in the same transaction as the event.
+        var items = (await org.Post("/ipm/inbox/list", new { subject_entity = "kpi_alert", subject_key = rule.Str("alert_guid") }).Ok())
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal((org.Owner.UserGuid, fired[0].Str("inbox_item_guid")), (Assert.Single(items).GetProperty("assignee").Str("id"), items[0].Str("inbox_item_guid")));
+        Assert.Contains("125", items[0].Str("body"), StringComparison.Ordinal);
 
         foreach (var _ in Enumerable.Range(0, 3))
         {
@@ -100,6 +106,26 @@ public sealed class KpiTests(IpmHost host) : IClassFixture<IpmHost>
         var listed = await org.Post("/ipm/kpi/alert", new { kpi = "basket_value" }).Ok();
         Assert.Equal("high_avg", Assert.Single(listed.GetProperty("items").EnumerateArray()).Str("code"));
         await org.Post(org.Clerk, "/ipm/kpi/alert", new { kpi = "basket_value" }).Problem(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task UC_IPM_004_an_alert_names_a_team_or_member_of_the_org_as_its_owner_and_an_api_key_must_name_one()
+    {
+        var org = await host.NewOrgAsync("kpio");
+        var rule = new { kpi = "returns", code = "many", condition = "above", threshold = 5, window_minutes = 60, aggregate = "count" };
+        await org.Post("/ipm/kpi/alert", new { rule.kpi, rule.code, rule.condition, rule.threshold, rule.window_minutes, rule.aggregate,
+            owner = new { kind = "member", id = Guid.NewGuid() } }).Problem(HttpStatusCode.UnprocessableEntity, "assignee_not_found");
+        await org.Post("/ipm/kpi/alert", new { rule.kpi, rule.code, rule.condition, rule.threshold, rule.window_minutes, rule.aggregate,
+            owner = new { kind = "member" } }).Problem(HttpStatusCode.BadRequest, "validation_failed");
+        var created = await org.Post("/ipm/kpi/alert", new { rule.kpi, rule.code, rule.condition, rule.threshold, rule.window_minutes, rule.aggregate,
+            owner = new { kind = "member", id = org.Clerk.UserGuid } }).Ok(HttpStatusCode.Created);
+        Assert.Equal(org.Clerk.UserGuid, created.GetProperty("owner").Str("id"));
+
+        // The operator acts for nobody in the org: a webhook or alert it creates names its owner.
+        await host.Operator.Post("/ipm/kpi/alert", new { rule.kpi, code = "many2", rule.condition, rule.threshold, rule.window_minutes, rule.aggregate }, org.Orgcode)
+            .Problem(HttpStatusCode.UnprocessableEntity, "owner_required");
+        await host.Operator.Post("/ipm/webhook/create", new { url = "https://hooks.example.com/in", event_types = new[] { "*" } }, org.Orgcode)
+            .Problem(HttpStatusCode.UnprocessableEntity, "owner_required");
     }
 
     [Fact]

@@ -75,6 +75,15 @@ public sealed class WebhookRetryTests : IAsyncLifetime
         var disabled = Assert.Single(_factory.BusinessEvents(org.Orgcode, "webhook.disabled"));
         Assert.Equal(guid, disabled.GetProperty("webhook_guid").GetString());
 
+        // The owner (by default the member who created it) finds an item about it in IPM's inbox, named by the event.
+        var inbox = await org.Post("/ipm/inbox/list", new { assignee = new { kind = "member", id = org.Owner.UserGuid }, state = "open" }).Ok();
+        var item = Assert.Single(inbox.GetProperty("items").EnumerateArray());
+        Assert.Equal(("webhook", guid, "high"), (item.Str("subject_entity"), item.Str("subject_key"), item.Str("priority")));
+        Assert.Contains("3 consecutive failed", item.Str("body"), StringComparison.Ordinal);
+        Assert.Equal(item.Str("inbox_item_guid"), disabled.GetProperty("inbox_item_guid").GetString());
+        var seen = await org.Post("/ipm/inbox/state", new { inbox_item_guid = item.Str("inbox_item_guid"), state = "acknowledged", expected_revision = 1 }).Ok();
+        Assert.Equal("acknowledged", seen.Str("state"));
+
         Volatile.Write(ref down, false);
         var active = await org.SetStatusAsync(guid, "active");
 
