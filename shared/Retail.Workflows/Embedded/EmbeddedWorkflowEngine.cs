@@ -31,7 +31,8 @@ public sealed partial class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncD
     private readonly List<Task> _workers = [];
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _finishWaiters = new(StringComparer.Ordinal);
     private int _started;
-    private int _stopped;
+    private readonly Lock _stopLock = new();
+    private Task? _stop;
 
     public EmbeddedWorkflowEngine(EmbeddedWorkflowOptions options, WorkflowRegistry registry, IServiceProvider services,
         ILoggerFactory loggerFactory, TimeProvider? time = null)
@@ -103,13 +104,20 @@ public sealed partial class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncD
             _options.DatabasePath, inboxes.Count, activities.Count);
     }
 
-    /// <summary>Stops taking work, waits a grace period for running activities, and closes the journal.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops taking work, waits a grace period for running activities, and closes the journal. Every caller (the host's
+    /// stop, the container's dispose, possibly on another thread) awaits the one stop, so nothing is disposed under it.
+    /// </summary>
+    public Task StopAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        lock (_stopLock)
         {
-            return;
+            return _stop ??= StopCoreAsync();
         }
+    }
+
+    private async Task StopCoreAsync()
+    {
         await _stopping.CancelAsync();
         _ready.Writer.TryComplete();
         _activities.Writer.TryComplete();
@@ -120,7 +128,10 @@ public sealed partial class EmbeddedWorkflowEngine : IWorkflowScheduler, IAsyncD
     /// <summary>Simulates a killed process: the journal is closed at once and nothing running may write to it again.</summary>
     internal void Kill()
     {
-        Interlocked.Exchange(ref _stopped, 1);
+        lock (_stopLock)
+        {
+            _stop ??= Task.CompletedTask;
+        }
         _stopping.Cancel();
         _store.Dispose();
         _ready.Writer.TryComplete();
