@@ -115,7 +115,7 @@ internal static class ImportBenchmark
     {
         var files = Enumerable.Range(0, jobs).Select(j => string.Join('\n', lines.Where((_, i) => i % jobs == j))).Where(f => f.Length > 0).ToList();
         var slices = new PhaseResult("slice");
-        long created = 0, rejected = 0;
+        long created = 0, rejected = 0, retries = 0;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(files.Select(async text =>
         {
@@ -131,6 +131,14 @@ internal static class ImportBenchmark
                 var started = Stopwatch.GetTimestamp();
                 var body = JsonSerializer.SerializeToUtf8Bytes(new { job_guid = jobGuid, continuation_token = token });
                 var (status, answer) = await api.SendJsonAsync("/ipm/bulk/import/continue", body);
+                // A 503 says nothing was committed and the same token may be sent again (the target's calls carry
+                // idempotency keys): a client retries, and so does the benchmark, a few times, counting each retry.
+                for (var attempt = 1; status == HttpStatusCode.ServiceUnavailable && attempt <= 5; attempt++)
+                {
+                    Interlocked.Increment(ref retries);
+                    await Task.Delay(TimeSpan.FromSeconds(attempt));
+                    (status, answer) = await api.SendJsonAsync("/ipm/bulk/import/continue", body);
+                }
                 if (status != HttpStatusCode.OK || answer is not { } next)
                 {
                     lock (problems)
@@ -165,6 +173,10 @@ internal static class ImportBenchmark
                 }
             }
         }));
+        if (retries > 0)
+        {
+            Console.WriteLine($"{entity}: {retries} continue calls answered 503 and were retried");
+        }
         return new ImportRun(lines.Count, clock.Elapsed, created, rejected, slices);
     }
 
