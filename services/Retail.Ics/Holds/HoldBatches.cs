@@ -77,6 +77,7 @@ public sealed class HoldBatches(StockLedger ledger, RecordStore<Hold> holds, Var
         IReadOnlyList<Hold> created = [];
         var result = await ledger.ApplyAsync(orgcode, moves, new MoveReason(HoldRules.ReasonOf(HoldStage.Reserved), reference, $"{placed.Count} holds"),
             (batch, _) => created = placed.Select(h => holds.Create(batch, orgcode, h)).ToList(), ct);
+        HoldChanges.Measure(HoldStage.Reserved, "placed", placed.Sum(h => h.Quantity), result, placed.Count);
         if (result.Succeeded)
         {
             return TypedResults.Created((string?)null, new HoldBatch(created));
@@ -141,6 +142,7 @@ public sealed class HoldBatches(StockLedger ledger, RecordStore<Hold> holds, Var
                 }
                 created = made;
             }, ct);
+        HoldChanges.Measure(stage, "continued", steps.Sum(s => s.From.Record.Quantity), result, steps.Count);
         return result.Succeeded ? TypedResults.Ok(new HoldBatch(created)) : result.Problem!;
     }
 
@@ -208,6 +210,10 @@ public sealed class HoldBatches(StockLedger ledger, RecordStore<Hold> holds, Var
                     answer[index] = holds.Update(batch, orgcode, from, next, next.Status == HoldStatus.Released ? "released" : "partially_released");
                 }
             }, ct);
+        foreach (var (_, from, next, _) in changesOf)
+        {
+            HoldChanges.Measure(from.Record.Stage, "released", from.Record.Quantity - (next.Status == HoldStatus.Released ? 0 : next.Quantity), result);
+        }
         return result.Succeeded ? TypedResults.Ok(new HoldBatch(answer)) : result.Problem!;
     }
 

@@ -57,6 +57,7 @@ public sealed class HoldChanges(StockLedger ledger, RecordStore<Hold> holds, Var
         Hold? created = null;
         var result = await ledger.ApplyAsync(orgcode, HoldRules.PlaceMoves(facilityCode, lines, stage), Why(HoldRules.ReasonOf(stage), hold),
             (batch, _) => created = holds.Create(batch, orgcode, hold), ct);
+        Measure(stage, "placed", quantity, result);
         return result.Succeeded ? TypedResults.Created((string?)null, created!) : result.Problem!;
     }
 
@@ -102,6 +103,7 @@ public sealed class HoldChanges(StockLedger ledger, RecordStore<Hold> holds, Var
                 holds.Update(batch, orgcode, loaded, continued, reason);
                 created = holds.Create(batch, orgcode, next);
             }, ct);
+        Measure(stage, "continued", source.Quantity, result);
         return result.Succeeded ? TypedResults.Created((string?)null, created!) : result.Problem!;
     }
 
@@ -139,7 +141,21 @@ public sealed class HoldChanges(StockLedger ledger, RecordStore<Hold> holds, Var
         Hold? updated = null;
         var result = await ledger.ApplyAsync(orgcode, HoldRules.ReturnMoves(hold), Why(HoldRules.ReasonOf(to), hold),
             (batch, _) => updated = holds.Update(batch, orgcode, loaded, next, SnakeCase.Name(to), events), ct);
+        Measure(hold.Stage, to == HoldStatus.Expired ? "expired" : "released", hold.Quantity, result);
         return result.Succeeded ? (updated, null) : (null, result.Problem);
+    }
+
+    /// <summary>Counts a committed change, or a refusal for want of stock (not other refusals: those changed nothing to count).</summary>
+    internal static void Measure(HoldStage stage, string action, long quantity, LedgerResult result, int holds = 1)
+    {
+        if (result.Succeeded)
+        {
+            HoldMetrics.Changed(stage, action, quantity, holds);
+        }
+        else if (result.Shortfalls.Count > 0)
+        {
+            HoldMetrics.Changed(stage, "refused", quantity, holds);
+        }
     }
 
     internal static MoveReason Why(string reason, Hold hold) => new(reason, hold.Reference, $"hold {hold.HoldGuid}");

@@ -263,6 +263,7 @@ public static class WarehouseApi
                 holds.Update(batch, orgcode, loaded, hold with { Status = HoldStatus.Shipped, StatusReason = "shipped" }, "status_changed");
                 staged = shipments.Create(batch, orgcode, shipment);
             }, ct);
+        HoldChanges.Measure(hold.Stage, "shipped", hold.Quantity, result);
         return result.Succeeded ? TypedResults.Created((string?)null, staged!) : result.Problem!;
     }
 

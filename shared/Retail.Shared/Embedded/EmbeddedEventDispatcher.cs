@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Retail.Shared.Contract;
+using Retail.Shared.Events;
 using Retail.Shared.Hosting;
 
 namespace Retail.Shared.Embedded;
@@ -198,15 +199,19 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
         switch (outcome)
         {
             case Outcome.Delivered:
+                BusMetrics.Settled(subscriber.AppId, delivery.Message.Topic, "delivered", delivery.Message.Time, _time.GetUtcNow());
                 return Step.Delivered;
             case Outcome.Drop:
+                BusMetrics.Settled(subscriber.AppId, delivery.Message.Topic, "dead", delivery.Message.Time, _time.GetUtcNow());
                 _logger.LogWarning("Subscriber {Subscriber} dropped message {MessageId} ({Topic}); moved to the dead letters",
                     subscriber.Id, delivery.Message.Id, delivery.Message.Topic);
                 await ledger.DeadLetterAsync(delivery, delivery.Attempts + 1, error, NowMs, CancellationToken.None).ConfigureAwait(false);
                 return Step.Settled;
             default:
                 var attempts = delivery.Attempts + 1;
-                if (attempts >= _options.MaxAttempts)
+                var dead = attempts >= _options.MaxAttempts;
+                BusMetrics.Settled(subscriber.AppId, delivery.Message.Topic, dead ? "dead" : "retried", delivery.Message.Time, _time.GetUtcNow());
+                if (dead)
                 {
                     _logger.LogError("Message {MessageId} ({Topic}) failed {Attempts} times at {Subscriber}: {Error}; moved to the dead letters",
                         delivery.Message.Id, delivery.Message.Topic, attempts, subscriber.Id, error);

@@ -94,6 +94,7 @@ public sealed partial class EmbeddedWorkflowEngine
         }
         if (outcome.Result is StepResult.Completed or StepResult.Failed)
         {
+            WorkflowMetrics.InstanceFinished(instance.Name, outcome.Result == StepResult.Completed);
             SignalFinished(instanceId);
         }
         if (outcome.Result == StepResult.Failed)
@@ -143,6 +144,7 @@ public sealed partial class EmbeddedWorkflowEngine
         string? output = null;
         StoredFailure? failure;
         var retryable = true;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using (var scope = _services.CreateAsyncScope())
         {
             if (!_registry.TryCreateActivity(work.Name, scope.ServiceProvider, out var activity, out var activationError) || activity is null)
@@ -171,8 +173,10 @@ public sealed partial class EmbeddedWorkflowEngine
             }
         }
         var now = UtcNow;
+        var ran = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         if (failure is null)
         {
+            WorkflowMetrics.ActivityRan(work.Name, "completed", ran);
             if (await _store.CompleteActivityAsync(work, true, output, now))
             {
                 Schedule(work.InstanceId);
@@ -181,6 +185,7 @@ public sealed partial class EmbeddedWorkflowEngine
         }
         if (retryable && work.Retry?.NextDelay(work.Attempt, work.FirstAttemptAt, now) is { } delay)
         {
+            WorkflowMetrics.ActivityRan(work.Name, "retried", ran);
             var next = work with { Attempt = work.Attempt + 1 };
             if (await _store.RescheduleActivityAsync(next, now + delay))
             {
@@ -188,6 +193,7 @@ public sealed partial class EmbeddedWorkflowEngine
             }
             return;
         }
+        WorkflowMetrics.ActivityRan(work.Name, "failed", ran);
         if (await _store.CompleteActivityAsync(work, false, failure.ToJson(), now))
         {
             Schedule(work.InstanceId);
