@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Retail.Shared.Json;
 
 namespace Retail.Ics.Holds;
 
@@ -21,19 +22,8 @@ internal static class HoldMetrics
 
     public static void Changed(HoldStage stage, string action, long quantity, int holds = 1)
     {
-        var tags = new TagList { { "retail.stage", SnakeStage(stage) }, { "retail.action", action } };
+        var tags = new TagList { { "retail.stage", SnakeCase.Name(stage) }, { "retail.action", action } };
         Holds.Add(holds, tags);
         Units.Add(quantity, tags);
     }
-
-    /// <summary>A hold refused because some line had not enough stock.</summary>
-    public static void Refused(HoldStage stage, long quantity) => Changed(stage, "refused", quantity);
-
-    private static string SnakeStage(HoldStage stage) => stage switch
-    {
-        HoldStage.Reserved => "reserved",
-        HoldStage.Allocated => "allocated",
-        HoldStage.Committed => "committed",
-        _ => stage.ToString().ToLowerInvariant(),
-    };
 }
