@@ -140,7 +140,7 @@ public sealed class BodyLimitMiddleware(RequestDelegate next, IOptions<RetailOpt
 public sealed record BodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
 
 /// <summary>Stops reading a body past the limit even when no Content-Length was sent (chunked).</summary>
-internal sealed class BoundedReadStream(Stream inner, long limit) : Stream
+public sealed class BoundedReadStream(Stream inner, long limit) : Stream
 {
     private long _read;
 

@@ -43,7 +43,8 @@ public static class RetailHosting
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             c.ProblemDetails.Extensions["request_id"] = c.HttpContext.TraceIdentifier;
-            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            // With the path base: behind the gateway an app alone sees /org/get under the /ofm the gateway removed.
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.PathBase + c.HttpContext.Request.Path;
         });
         // A rule stops at its first failure: chains such as NotEmpty().Must(v => v!.Trim()…) rely on it, and without
         // it a missing field reached the predicate and answered 500.
@@ -129,6 +130,13 @@ public static class RetailHosting
     /// </summary>
     public static WebApplication UseRetail(this WebApplication app, IReadOnlyList<IServiceModule> modules, bool prefixed)
     {
+        var dapr = app.Services.GetRequiredService<IOptions<RetailOptions>>().Value.Mode == RuntimeMode.Dapr;
+        if (dapr)
+        {
+            // First, so the log, the usage record and every URL the app builds see the client's request.
+            app.UseMiddleware<GatewayRelayMiddleware>();
+            app.UseForwardedHeaders(GatewayRelayMiddleware.ForwardedOptions());
+        }
         // The request log sits outside the boundary, so it records the status the client got (a 400 for bad JSON),
         // not the exception the boundary turned into that answer.
         app.UseSerilogRequestLogging(o =>
@@ -141,7 +149,6 @@ public static class RetailHosting
         });
         app.UseMiddleware<RequestBoundaryMiddleware>();
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
-        var dapr = app.Services.GetRequiredService<IOptions<RetailOptions>>().Value.Mode == RuntimeMode.Dapr;
         if (dapr)
         {
             // The sidecar delivers CloudEvents; handlers receive the event's data as their body, as in the host.
@@ -235,7 +242,7 @@ public static class RetailHosting
         builder.AddMeter("System.Runtime");
 }
 
-internal static class StatusCodeProblems
+public static class StatusCodeProblems
 {
     /// <summary>Empty error answers from routing and binding (404, 405, 415) become problems with codes too.</summary>
     public static Task WriteAsync(StatusCodeContext context)

@@ -24,6 +24,12 @@ public sealed class RetailOptions
 
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Dapr mode: the app id of the front door (gateway/Retail.Gateway). A call its sidecar relays carries the app API
+    /// token only for the hop, so it is served as the client's own credentials, never as an internal caller.
+    /// </summary>
+    public string GatewayAppId { get; set; } = "gateway";
+
     public string StateStoreName { get; set; } = "statestore";
 
     public string PubSubName { get; set; } = "pubsub";

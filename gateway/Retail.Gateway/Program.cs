@@ -1,0 +1,6 @@
+namespace Retail.Gateway;
+
+public static class Program
+{
+    public static void Main(string[] args) => GatewayApp.Create(args).Run();
+}
