@@ -9,6 +9,9 @@ public sealed class DeploymentFilesTests
 {
     private static IReadOnlyList<string> AppIds => HostModuleList.AppIds;
 
+    /// <summary>The apps of the Dapr mode: the host's modules and the gateway in front of them.</summary>
+    private static IReadOnlyList<string> DaprApps => [.. AppIds, "gateway"];
+
     // Components every app needs; bindings (mail, webhooks, blobs) are scoped to the apps that use them.
     private static readonly string[] EveryAppComponents = ["statestore.yaml", "recordstore.yaml", "pubsub.yaml", "secretstore.yaml", "resiliency.yaml"];
 
@@ -135,7 +138,7 @@ public sealed class DeploymentFilesTests
         var common = Map(run["common"]);
         var apps = List(run["apps"]).Select(Map).ToDictionary(app => (string)app["appID"]);
 
-        Assert.Equal(AppIds.Order(), apps.Keys.Order());
+        Assert.Equal(DaprApps.Order(), apps.Keys.Order());
         Assert.Equal("./components", common["resourcesPath"]);
         Assert.Equal("./components/config.yaml", common["configFilePath"]);
         Assert.All(apps.Values, app =>
@@ -180,9 +183,9 @@ public sealed class DeploymentFilesTests
         var services = Map(Yaml("tye-or-compose/docker-compose.yml")["services"]);
         var ports = List(Yaml("dapr.yaml")["apps"]).Select(Map).ToDictionary(app => (string)app["appID"], app => (string)app["appPort"]);
 
-        Assert.Equal(AppIds.Order(), services.Keys.Cast<string>().Where(name => name.EndsWith("-dapr", StringComparison.Ordinal))
+        Assert.Equal(DaprApps.Order(), services.Keys.Cast<string>().Where(name => name.EndsWith("-dapr", StringComparison.Ordinal))
             .Select(name => name[..^"-dapr".Length]).Order());
-        foreach (var app in AppIds)
+        foreach (var app in DaprApps)
         {
             Assert.True(services.ContainsKey(app), app);
             var sidecar = Map(services[app + "-dapr"]);
@@ -205,7 +208,7 @@ public sealed class DeploymentFilesTests
         var commands = services.Where(pair => ((string)pair.Key) is "placement" or "scheduler" || ((string)pair.Key).EndsWith("-dapr", StringComparison.Ordinal))
             .Select(pair => Args(Map(pair.Value)["command"])).ToList();
 
-        Assert.Equal(AppIds.Count + 2, commands.Count);
+        Assert.Equal(DaprApps.Count + 2, commands.Count);
         // pflag reads "-port" as the shorthands p, o, r, t; only daprd and placement rewrite single dashes themselves.
         Assert.All(commands.SelectMany(args => args.Skip(1)).Where(arg => arg.StartsWith('-')),
             flag => Assert.StartsWith("--", flag));
@@ -254,7 +257,7 @@ public sealed class DeploymentFilesTests
         var images = services.Values.Select(Map).Where(s => s.TryGetValue("image", out var image) && ((string)image).StartsWith("daprio/", StringComparison.Ordinal))
             .Select(s => (string)s["image"]).ToList();
 
-        Assert.Equal(AppIds.Count + 2, images.Count);
+        Assert.Equal(DaprApps.Count + 2, images.Count);
         var pinned = Assert.Single(images.Select(image => image[(image.IndexOf(":-", StringComparison.Ordinal) + 2)..^1]).Distinct());
         Assert.Equal(DaprRuntime.Pinned, pinned);
         Assert.True(Version.Parse(pinned) >= Version.Parse(DaprRuntime.MinimumForWorkflowListing));
