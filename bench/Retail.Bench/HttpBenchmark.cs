@@ -90,7 +90,7 @@ internal static class HttpBenchmark
         return response.IsSuccessStatusCode;
     }
 
-    internal static async Task<string> PhaseAsync(string name, int seconds, int concurrency, Func<Task<bool>> operation)
+    internal static async Task<string> PhaseAsync(string name, int seconds, int concurrency, Func<Task<bool>> operation, bool warmup = false)
     {
         var result = new PhaseResult(name);
         var stopwatch = Stopwatch.StartNew();
@@ -119,7 +119,7 @@ internal static class HttpBenchmark
             }
             result.Merge(ticks, errors);
         }));
-        return result.Report(stopwatch.Elapsed);
+        return result.Report(stopwatch.Elapsed, record: !warmup);
     }
 
     internal static Process StartHost(string url, string dataDir, string operatorKey, params string[] extra)
@@ -164,7 +164,7 @@ internal static class HttpBenchmark
         throw new TimeoutException("the host did not come up within 3 minutes");
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Retail.Dapr.sln")))

@@ -106,7 +106,7 @@ internal static class ImportBenchmark
         public static readonly ImportRun None = new(0, TimeSpan.Zero, 0, 0, new PhaseResult("slice"));
 
         public string Report(string what) => string.Create(CultureInfo.InvariantCulture,
-            $"{what}: {Records:N0} records ({Created:N0} created, {Rejected:N0} rejected) in {Elapsed.TotalSeconds:N1} s = {(Elapsed > TimeSpan.Zero ? Records / Elapsed.TotalSeconds : 0):N0} records/s; slices: {Slices.Report(Elapsed)}");
+            $"{what}: {Records:N0} records ({Created:N0} created, {Rejected:N0} rejected) in {Elapsed.TotalSeconds:N1} s = {(Elapsed > TimeSpan.Zero ? Records / Elapsed.TotalSeconds : 0):N0} records/s; slices: {Slices.Report(Elapsed, record: !ReferenceEquals(this, None))}");
     }
 
     /// <summary>Splits the lines over <paramref name="jobs"/> files, uploads them, and runs one import job per file concurrently to its commit.</summary>
@@ -114,7 +114,7 @@ internal static class ImportBenchmark
         List<string> problems)
     {
         var files = Enumerable.Range(0, jobs).Select(j => string.Join('\n', lines.Where((_, i) => i % jobs == j))).Where(f => f.Length > 0).ToList();
-        var slices = new PhaseResult("slice");
+        var slices = new PhaseResult(entity + " slices");
         long created = 0, rejected = 0, retries = 0;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(files.Select(async text =>

@@ -59,7 +59,7 @@ internal static class OrderBenchmark
         var buyer = new Buyer(api, variants, lineCount, ordered, placed, failures);
         if (warmup > 0)
         {
-            Console.WriteLine("warmup " + await HttpBenchmark.PhaseAsync("orders", warmup, concurrency, buyer.OrderAsync));
+            Console.WriteLine("warmup " + await HttpBenchmark.PhaseAsync("orders", warmup, concurrency, buyer.OrderAsync, warmup: true));
         }
         var idleFrom = HostSample.Take(target.HostProcessId);
         await Task.Delay(TimeSpan.FromSeconds(5));

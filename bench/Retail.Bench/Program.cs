@@ -16,9 +16,21 @@ var commands = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.
     ["import"] = ImportBenchmark.RunAsync,
 };
 
+if (args.Length > 0 && string.Equals(args[0], "report", StringComparison.OrdinalIgnoreCase))
+{
+    return await BenchReport.RunAsync(args[1..]);
+}
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
-    Console.Error.WriteLine($"usage: Retail.Bench <{string.Join("|", commands.Keys)}> [options]");
+    Console.Error.WriteLine($"usage: Retail.Bench <{string.Join("|", commands.Keys)}> [options] [--report file]");
+    Console.Error.WriteLine("       Retail.Bench report [--in bench/results] [--out file]");
     return 2;
 }
-return await command(args[1..]);
+var started = DateTimeOffset.UtcNow;
+var exitCode = await command(args[1..]);
+if (BenchRecorder.Phases is { Count: > 0 } phases)
+{
+    var run = new BenchRun(args[0].ToLowerInvariant(), started, exitCode, Environment.ProcessorCount, args[1..], phases);
+    Console.WriteLine($"report: {Path.GetFullPath(BenchReport.AfterRun(run, BenchReport.DefaultResults(), new BenchArgs(args).Text("report")))}");
+}
+return exitCode;

@@ -67,9 +67,9 @@ internal static class StorefrontBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"settling {settle} s before the measured phases (--settle)"));
         await Task.Delay(TimeSpan.FromSeconds(settle));
         // Unmeasured warm-up of each request kind, so the measured phases see steady-state code (tiered JIT), not the host's first seconds.
-        await HttpBenchmark.PhaseAsync("warm", 3, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Get, "/pmc/stat", null, null));
-        await HttpBenchmark.PhaseAsync("warm", 3, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Post, "/pmc/product/list", ListBody(), operatorKey, headers));
-        await HttpBenchmark.PhaseAsync("warm", 3, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Post, "/pmc/product/search", SearchBody(), operatorKey, headers));
+        await HttpBenchmark.PhaseAsync("warm", 3, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Get, "/pmc/stat", null, null), warmup: true);
+        await HttpBenchmark.PhaseAsync("warm", 3, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Post, "/pmc/product/list", ListBody(), operatorKey, headers), warmup: true);
+        await HttpBenchmark.PhaseAsync("warm", 3, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Post, "/pmc/product/search", SearchBody(), operatorKey, headers), warmup: true);
         var stat = await HttpBenchmark.PhaseAsync("stat", seconds, concurrency, () => HttpBenchmark.Send(client, HttpMethod.Get, "/pmc/stat", null, null));
         Console.WriteLine(stat);
         var list = await HttpBenchmark.PhaseAsync("list", seconds, concurrency, () =>

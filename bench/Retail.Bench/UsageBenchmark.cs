@@ -59,7 +59,7 @@ internal static class UsageBenchmark
         }
         if (warmup > 0)
         {
-            Console.WriteLine("warmup " + await HttpBenchmark.PhaseAsync("record", warmup, concurrency, RecordBatch));
+            Console.WriteLine("warmup " + await HttpBenchmark.PhaseAsync("record", warmup, concurrency, RecordBatch, warmup: true));
         }
 
         var stat = await HttpBenchmark.PhaseAsync("stat", seconds, concurrency,
