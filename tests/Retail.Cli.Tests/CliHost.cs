@@ -1,0 +1,141 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Retail.Cli;
+using Retail.Shared.Embedded;
+using Retail.Shared.Hosting;
+
+namespace Retail.Cli.Tests;
+
+/// <summary>
+/// The single-process host in memory (the modules the CLI drives) on a temporary data folder with a known operator key, as
+/// tests/Retail.Functional.Tests' RetailHostFactory starts it; the CLI runs in-process against it through the test server's handler.
+/// </summary>
+public sealed class CliHost : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string OperatorKey = "cli-test-operator-key";
+
+    public const string Url = "http://localhost";
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "retail-cli-tests", Guid.NewGuid().ToString("N"));
+
+    public ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(DataDir);
+        // Starts the server, so its handler is there for the CLI.
+        using var client = CreateClient();
+        return ValueTask.CompletedTask;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Retail:DataDir", DataDir);
+        builder.UseSetting("Retail:OperatorKey", OperatorKey);
+        builder.UseSetting("Retail:Events:PollInterval", "00:00:00.200");
+        builder.UseSetting(RetailApp.ModulesKey, "uas,usm,ofm,mrs,pvm,ipm,workflows");
+        builder.ConfigureTestServices(services =>
+        {
+            // Service invocation (IPM calling PVM's bulk port) goes through the test server, as it would over loopback.
+            services.AddHttpClient(EmbeddedTransportRegistration.SelfClient)
+                .ConfigurePrimaryHttpMessageHandler(sp => new SelfHandler((TestServer)sp.GetRequiredService<IServer>()));
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
+        });
+    }
+
+    /// <summary>A fresh profile folder, so each test has its own <c>profiles.json</c>.</summary>
+    public string NewConfigDir() => Path.Combine(DataDir, "config-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>Runs <c>retail</c> with <paramref name="args"/> against this host, its profiles in <paramref name="configDir"/>.</summary>
+    public async Task<CliRun> RunAsync(string configDir, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await CliApp.RunAsync(args, stdout, stderr, Server.CreateHandler(), configDir, TestContext.Current.CancellationToken);
+        return new CliRun(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A call as the operator, to check over the API what the CLI did.</summary>
+    public async Task<(int Status, JsonElement Body)> OperatorPostAsync(string path, object body, string? orgcode = null)
+    {
+        using var client = CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("x-api-key", OperatorKey);
+        if (orgcode is not null)
+        {
+            request.Headers.Add("x-orgcode", orgcode);
+        }
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public string LatestTokenFor(string email)
+    {
+        var folder = Path.Combine(DataDir, "mailbox");
+        return Directory.GetFiles(folder, "*.eml").Order(StringComparer.Ordinal).Select(File.ReadAllText)
+            .Where(text => text.Contains($"To: <{email}>", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(text => text.Split('\n')).Select(l => l.TrimEnd('\r'))
+            .Where(l => l.StartsWith("token: ", StringComparison.Ordinal)).Select(l => l["token: ".Length..])
+            .Last();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open; the temp folder is cleaned by the OS later.
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The test server's handler, taken at the first call: a workflow recovering at start-up may call before the server runs.</summary>
+    private sealed class SelfHandler(TestServer server) : HttpMessageHandler
+    {
+        private HttpMessageInvoker? _inner;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (_inner is null)
+            {
+                try
+                {
+                    _inner = new HttpMessageInvoker(server.CreateHandler());
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw new HttpRequestException("the test server has not started yet", ex);
+                }
+            }
+            return _inner.SendAsync(request, cancellationToken);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner?.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>What one run of the CLI did: its exit code and what it wrote.</summary>
+public sealed record CliRun(int Exit, string Out, string Error)
+{
+    public JsonElement Json() => JsonDocument.Parse(Out).RootElement.Clone();
+
+    public override string ToString() => $"exit {Exit}\nstdout:\n{Out}\nstderr:\n{Error}";
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Retail.Cli;
+
+/// <summary>
+/// Where a command's answer goes: with <c>--json</c> one JSON document on stdout and nothing else there; otherwise Spectre tables,
+/// with colour and live progress only on a real terminal (a pipe or a test's writer gets plain text).
+/// </summary>
+public sealed class Output
+{
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static readonly JsonSerializerOptions Indented = new(Json) { WriteIndented = true };
+
+    public Output(TextWriter stdout, TextWriter stderr, bool json)
+    {
+        Out = stdout;
+        Error = stderr;
+        IsJson = json;
+        var terminal = !json && ReferenceEquals(stdout, System.Console.Out) && !System.Console.IsOutputRedirected;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(stdout),
+        });
+        if (!terminal)
+        {
+            // A pipe has no width; a wide table is better than one whose cells wrap at 80 columns.
+            Console.Profile.Width = 160;
+        }
+    }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Error { get; }
+
+    public bool IsJson { get; }
+
+    public IAnsiConsole Console { get; }
+
+    /// <summary>The answer: <paramref name="json"/> with <c>--json</c>, else what <paramref name="render"/> draws.</summary>
+    public void Write(object json, Action<IAnsiConsole> render)
+    {
+        if (IsJson)
+        {
+            Out.WriteLine(JsonSerializer.Serialize(json, Indented));
+        }
+        else
+        {
+            render(Console);
+        }
+    }
+
+    /// <summary>A line of progress or commentary: on the terminal only, never into <c>--json</c> output.</summary>
+    public void Note(string markupText)
+    {
+        if (!IsJson)
+        {
+            Console.MarkupLine(markupText);
+        }
+    }
+
+    /// <summary>The items of a page as a table of the given fields (missing ones blank), with the next page's token under it.</summary>
+    public void Page(JsonElement page, params string[] fields)
+    {
+        Write(page, console =>
+        {
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var field in fields)
+            {
+                table.AddColumn(field);
+            }
+            foreach (var item in page.GetProperty("items").EnumerateArray())
+            {
+                table.AddRow(fields.Select(f => (IRenderable)new Text(Field(item, f))).ToArray());
+            }
+            console.Write(table);
+            if (page.TryGetProperty("next_token", out var next) && next.ValueKind == JsonValueKind.String)
+            {
+                console.WriteLine($"more: --next-token {next.GetString()}");
+            }
+        });
+    }
+
+    /// <summary>One record as a two-column table of its scalar fields (nested objects as compact JSON).</summary>
+    public void Record(JsonElement record) => Write(record, console =>
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("field").AddColumn("value");
+        foreach (var property in record.EnumerateObject())
+        {
+            table.AddRow(new Text(property.Name), new Text(Field(record, property.Name)));
+        }
+        console.Write(table);
+    });
+
+    /// <summary>A field as text: strings bare, null blank, anything else as its JSON.</summary>
+    public static string Field(JsonElement item, string name) =>
+        item.TryGetProperty(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString()!,
+                JsonValueKind.Null => "",
+                _ => value.GetRawText(),
+            }
+            : "";
+}
