@@ -21,7 +21,7 @@ public static class KubernetesManifests
         ["kustomize.config.k8s.io/v1beta1/Kustomization"] = typeof(Kustomization),
     };
 
-    // LoadAllFromFileAsync does not pass `strict` on (KubernetesClient 21.0.8), so read the text and use the string overload.
+    // The string overload: the file and stream ones pass the type map on to it but not `strict`.
     public static List<object> Read(string yaml) => KubernetesYaml.LoadAllFromString(yaml, CustomKinds, strict: true);
 
     /// <summary>Every document of every YAML file under <paramref name="relativeFolder"/> of the repository.</summary>
