@@ -17,7 +17,8 @@ public sealed class KubernetesManifestTests
     private static readonly string[] DaprAnnotations =
         ["dapr.io/enabled", "dapr.io/app-id", "dapr.io/app-port", "dapr.io/config", "dapr.io/app-token-secret"];
 
-    private static IReadOnlyList<string> AppIds() => HostModuleList.AppIds;
+    /// <summary>The apps of the Dapr mode: the host's modules and the gateway in front of them.</summary>
+    private static IReadOnlyList<string> AppIds() => [.. HostModuleList.AppIds, "gateway"];
 
     private static IReadOnlyList<Manifest> All { get; } = KubernetesManifests.Under("deploy/k8s");
 
@@ -53,7 +54,7 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void the_deployments_are_exactly_the_host_modules_each_with_its_dapr_app_id_image_and_port()
+    public void the_deployments_are_exactly_the_host_modules_and_the_gateway_each_with_its_dapr_app_id_image_and_port()
     {
         var deployments = Deployments();
         var ports = DaprRunPorts();
