@@ -38,13 +38,15 @@ public sealed class CliHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Retail:DataDir", DataDir);
         builder.UseSetting("Retail:OperatorKey", OperatorKey);
         builder.UseSetting("Retail:Events:PollInterval", "00:00:00.200");
-        builder.UseSetting(RetailApp.ModulesKey, "uas,usm,ofm,mrs,pvm,ipm,workflows");
+        builder.UseSetting(RetailApp.ModulesKey, "uas,usm,ofm,mrs,pvm,ipm,utl,workflows");
         builder.ConfigureTestServices(services =>
         {
             // Service invocation (IPM calling PVM's bulk port) goes through the test server, as it would over loopback.
             services.AddHttpClient(EmbeddedTransportRegistration.SelfClient)
                 .ConfigurePrimaryHttpMessageHandler(sp => new SelfHandler((TestServer)sp.GetRequiredService<IServer>()));
             services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
+            // UTL's export covers the data-holding modules this host runs.
+            services.Configure<Retail.Utl.UtlOptions>(o => o.Services = ["uas", "usm", "ofm", "mrs", "pvm", "ipm"]);
         });
     }
 

@@ -293,4 +293,56 @@ public sealed class CliTests(CliHost host) : IClassFixture<CliHost>
         Assert.Equal(("completed", "FanOutSaga"), (status.Json().GetProperty("runtime_status").GetString(), status.Json().GetProperty("name").GetString()));
         Assert.Equal(1, (await AsOperator("--org", "cli-flow", "workflow", "status", "no-such-instance")).Exit);
     }
+
+    [Fact]
+    public async Task an_org_export_is_requested_waited_for_and_downloaded_with_every_file_matching_the_manifest()
+    {
+        var org = await AsOperator("bootstrap", "--org", "cli-export", "--owner-email", "owner-export@example.com", "--json");
+        Assert.True(org.Exit == 0, org.ToString());
+        var ct = TestContext.Current.CancellationToken;
+
+        // No export yet: the API's problem, exit 1.
+        var none = await AsOperator("--org", "cli-export", "export", "download", "--out", Path.Combine(host.DataDir, "none"));
+        Assert.Equal(1, none.Exit);
+        Assert.Contains("not_found", none.Error, StringComparison.Ordinal);
+
+        var requested = await AsOperator("--org", "cli-export", "--json", "export", "request", "--wait", "--timeout", "120");
+        Assert.True(requested.Exit == 0, requested.ToString());
+        var export = requested.Json();
+        Assert.Equal("completed", export.GetProperty("status").GetString());
+        var exportGuid = export.GetProperty("export_guid").GetString()!;
+
+        var folder = Path.Combine(host.DataDir, "export-" + Guid.NewGuid().ToString("N")[..6]);
+        var downloaded = await AsOperator("--org", "cli-export", "--json", "export", "download", exportGuid, "--out", folder);
+        Assert.True(downloaded.Exit == 0, downloaded.ToString());
+        var summary = downloaded.Json();
+
+        using var manifest = JsonDocument.Parse(Gunzip(await File.ReadAllBytesAsync(Path.Combine(folder, "manifest.json.gz"), ct)));
+        Assert.Equal(exportGuid, manifest.RootElement.GetProperty("export_guid").GetString());
+        long records = 0;
+        var listed = 0;
+        foreach (var file in manifest.RootElement.GetProperty("services").EnumerateArray().SelectMany(s => s.GetProperty("files").EnumerateArray()))
+        {
+            var lines = System.Text.Encoding.UTF8.GetString(Gunzip(await File.ReadAllBytesAsync(Path.Combine(folder, file.GetProperty("name").GetString()!), ct)))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(file.GetProperty("records").GetInt64(), lines.Length);
+            records += lines.Length;
+            listed++;
+        }
+        Assert.True(records > 0);
+        Assert.Equal((listed, records), (summary.GetProperty("files").GetInt32(), summary.GetProperty("records").GetInt64()));
+        Assert.Equal(listed + 1, Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Length);
+
+        var status = await AsOperator("--org", "cli-export", "export", "status");
+        Assert.True(status.Exit == 0, status.ToString());
+        Assert.Contains($"export {exportGuid}: completed", status.Out, StringComparison.Ordinal);
+    }
+
+    private static byte[] Gunzip(byte[] bytes)
+    {
+        using var input = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
 }

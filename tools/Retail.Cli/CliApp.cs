@@ -122,6 +122,7 @@ public static class CliApp
             root.Subcommands.Add(command);
         }
         root.Subcommands.Add(CatalogCommands.Build(commands));
+        root.Subcommands.Add(ExportCommands.Build(commands));
         root.Subcommands.Add(WorkflowCommands.Build(commands));
         return root;
     }

@@ -253,7 +253,7 @@ public static class CatalogCommands
     /// Runs <paramref name="work"/> under a Spectre progress bar (description, bar, percentage, rate, ETA) on a terminal or plain output;
     /// with <c>--json</c> without one, so stdout stays a single JSON document. A null <paramref name="total"/> is an indeterminate bar.
     /// </summary>
-    private static async Task<T> WithProgressAsync<T>(Output output, string description, long? total, ProgressColumn rate,
+    internal static async Task<T> WithProgressAsync<T>(Output output, string description, long? total, ProgressColumn rate,
         Func<Action<long>, Task<T>> work)
     {
         if (output.IsJson)
@@ -284,7 +284,7 @@ public static class CatalogCommands
     }
 
     /// <summary>Records per second of a task, as Spectre measures its increments.</summary>
-    private sealed class RateColumn(string unit) : ProgressColumn
+    internal sealed class RateColumn(string unit) : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
             new Text(task.Speed is { } speed ? $"{speed:N0} {unit}/s" : $"- {unit}/s");
