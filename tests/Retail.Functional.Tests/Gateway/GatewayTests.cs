@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Retail.Functional.Tests.Ofm;
@@ -272,6 +273,38 @@ public sealed class GatewayTests(GatewayFixture front) : IClassFixture<GatewayFi
             var limit = metadata.GetMetadata<IRequestSizeLimitMetadata>()!.MaxRequestBodySize!.Value;
             Assert.True(GatewayBodyLimitMiddleware.LimitFor(options, path) >= limit, $"{path} takes {limit} bytes; the gateway allows less");
         }
+    }
+
+    [Fact]
+    public async Task the_operator_cli_bootstraps_an_org_through_the_gateway_and_reads_it_back_as_the_host_answers_it()
+    {
+        var orgcode = OfmSteps.NewOrgcode("gwcli");
+        var config = Path.Combine(front.Host.DataDir, "cli-" + Guid.NewGuid().ToString("N")[..8]);
+        async Task<(int Exit, string Out, string Error)> Cli(HttpMessageHandler handler, string url, params string[] args)
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var exit = await Retail.Cli.CliApp.RunAsync(["--url", url, "--api-key", RetailHostFactory.OperatorKey, .. args], stdout, stderr, handler, config, Ct);
+            return (exit, stdout.ToString(), stderr.ToString());
+        }
+
+        var viaGateway = front.Gateway.GetTestServer().CreateHandler();
+        var bootstrap = await Cli(viaGateway, "http://gw.example", "bootstrap", "--org", orgcode, "--owner-email", $"owner-{orgcode}@example.com", "--json");
+        Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
+        Assert.Equal(new[] { "created", "activated" }, JsonNode.Parse(bootstrap.Out)!["steps"]!.AsArray()
+            .Select(step => (string?)step!["outcome"]).Where(o => o is "created" or "activated").Distinct().ToArray());
+
+        var fromGateway = await Cli(viaGateway, "http://gw.example", "--org", orgcode, "--json", "org", "get");
+        var fromHost = await Cli(front.Host.Server.CreateHandler(), "http://localhost", "--org", orgcode, "--json", "org", "get");
+        Assert.True(fromGateway.Exit == 0, fromGateway.ToString());
+        Assert.Equal(fromHost.Out, fromGateway.Out);
+        Assert.Equal("active", (string?)JsonNode.Parse(fromGateway.Out)!["status"]);
+
+        // A problem reads the same too: the code on stderr, exit 1.
+        var missing = await Cli(viaGateway, "http://gw.example", "--org", orgcode + "-none", "org", "get");
+        var missingOnHost = await Cli(front.Host.Server.CreateHandler(), "http://localhost", "--org", orgcode + "-none", "org", "get");
+        Assert.Equal((missingOnHost.Exit, missingOnHost.Error), (missing.Exit, missing.Error));
+        Assert.NotEqual(0, missing.Exit);
     }
 
     private static ByteArrayContent Json(byte[] bytes)
