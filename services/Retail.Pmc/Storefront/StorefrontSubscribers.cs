@@ -10,10 +10,11 @@ public sealed record StockChangedPayload(string? FacilityCode, string? VariantGu
 
 /// <summary>
 /// Keeps the storefront index from events: <c>pmc.product.online_changed</c> and <c>pmc.pack.completed</c> (the durable
-/// path behind <see cref="ProductSwitch"/>'s direct apply, and how other replicas learn of a switch) and ICS's
+/// path behind <see cref="ProductSwitch"/>'s direct apply) and ICS's
 /// <c>stock.changed</c>. Product events are read as a signal only: the handler loads the product record as it is now and
 /// applies it, and the index keeps an entry only when the record's revision is newer, so a repeated, late or out-of-order
-/// delivery changes nothing.
+/// delivery changes nothing. Dapr delivers each event to one replica of an app, so the index is one process's: PMC runs as
+/// one replica (deploy/k8s keeps it without an autoscaler) until the index is shared.
 /// </summary>
 public static class StorefrontSubscribers
 {
