@@ -69,7 +69,8 @@ public sealed class ClawbackTests(InfluencerScmHost host) : IClassFixture<Influe
         var kept = await scm.PlacedOrderAsync("bob10", (0, 1));
         var placed = await scm.PlacedOrderAsync("bob10", (1, 2));
         await Waits.UntilAsync(async () => (await inf.EarningsAsync(new { profile_guid = bob.ProfileGuid })).Count == 2, "both sales attributed");
-        Assert.Equal(320, (await host.Factory.BalanceAsync(inf.Orgcode, bob.ProfileGuid)).PendingMinor);
+        // The balance is read from the store directly, beside the API: wait for it too (a lost update would never get there).
+        await Waits.UntilAsync(async () => (await host.Factory.BalanceAsync(inf.Orgcode, bob.ProfileGuid)).PendingMinor == 320, "both commissions pending");
 
         await scm.Post(scm.Clerk, "/scm/order/cancel", new { order_guid = placed.Guid(), expected_revision = placed.Revision(), reason = "Changed my mind" }).Ok();
         await Waits.UntilAsync(async () => Assert.Single(await inf.EarningsAsync(new { order_guid = placed.Guid() })).Str("status") == "cancelled",
