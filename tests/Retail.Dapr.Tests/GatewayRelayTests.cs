@@ -1,10 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging;
-using Retail.Dapr.Tests.Fakes;
-using Retail.Shared.Dapr;
 
 namespace Retail.Dapr.Tests;
 
@@ -18,41 +13,13 @@ public sealed class GatewayRelayTests : IAsyncLifetime
     private const string OperatorKey = "relay-operator-key";
     private const string AppApiToken = "relay-app-api-token";
 
-    private FakeSidecarHost sidecar = null!;
-    private WebApplicationFactory<Program> host = null!;
-    private HttpClient client = null!;
-    private readonly string dataDir = Path.Combine(Path.GetTempPath(), "retail-dapr-tests", Guid.NewGuid().ToString("N"));
+    private DaprModeHost host = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        sidecar = await FakeSidecarHost.StartAsync();
-        sidecar.Sidecar.AppId = "ipm";
-        sidecar.Sidecar.Secrets[DaprOperatorKeyProvider.SecretName] = new() { [DaprOperatorKeyProvider.SecretName] = OperatorKey };
-        host = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("Retail:Mode", "Dapr");
-            builder.UseSetting("Retail:DataDir", dataDir);
-            builder.UseSetting("APP_API_TOKEN", AppApiToken);
-            builder.UseSetting("DAPR_GRPC_ENDPOINT", sidecar.GrpcEndpoint.ToString());
-            builder.UseSetting("DAPR_HTTP_ENDPOINT", sidecar.HttpEndpoint.ToString());
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        });
-        client = host.CreateClient();
-    }
+    public async ValueTask InitializeAsync() => host = await DaprModeHost.StartAsync("ipm", OperatorKey, ("APP_API_TOKEN", AppApiToken));
 
-    public async ValueTask DisposeAsync()
-    {
-        client.Dispose();
-        await host.DisposeAsync();
-        await sidecar.DisposeAsync();
-        if (Directory.Exists(dataDir))
-        {
-            Directory.Delete(dataDir, recursive: true);
-        }
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private async Task<(HttpStatusCode Status, JsonNode? Body)> Send(HttpMethod method, string path, params (string Name, string Value)[] headers)
     {
@@ -65,7 +32,7 @@ public sealed class GatewayRelayTests : IAsyncLifetime
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
-        using var response = await client.SendAsync(request, Ct);
+        using var response = await host.Client.SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }

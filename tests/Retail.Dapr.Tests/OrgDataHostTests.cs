@@ -2,12 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Retail.Dapr.Tests.Fakes;
-using Retail.Shared.Dapr;
 using Retail.Shared.State;
 
 namespace Retail.Dapr.Tests;
@@ -20,47 +15,20 @@ public sealed class OrgDataHostTests : IAsyncLifetime
 {
     private const string OperatorKey = "test-operator-key";
 
-    private FakeSidecarHost sidecar = null!;
-    private WebApplicationFactory<Program> host = null!;
-    private HttpClient client = null!;
-    private readonly string dataDir = Path.Combine(Path.GetTempPath(), "retail-dapr-tests", Guid.NewGuid().ToString("N"));
+    private DaprModeHost host = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        sidecar = await FakeSidecarHost.StartAsync();
-        sidecar.Sidecar.AppId = "ipm";
-        sidecar.Sidecar.Secrets[DaprOperatorKeyProvider.SecretName] = new() { [DaprOperatorKeyProvider.SecretName] = OperatorKey };
-        host = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("Retail:Mode", "Dapr");
-            builder.UseSetting("Retail:DataDir", dataDir);
-            builder.UseSetting("DAPR_GRPC_ENDPOINT", sidecar.GrpcEndpoint.ToString());
-            builder.UseSetting("DAPR_HTTP_ENDPOINT", sidecar.HttpEndpoint.ToString());
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        });
-        client = host.CreateClient();
-    }
+    public async ValueTask InitializeAsync() => host = await DaprModeHost.StartAsync("ipm", OperatorKey);
 
-    public async ValueTask DisposeAsync()
-    {
-        client.Dispose();
-        await host.DisposeAsync();
-        await sidecar.DisposeAsync();
-        if (Directory.Exists(dataDir))
-        {
-            Directory.Delete(dataDir, recursive: true);
-        }
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
     private async Task<JsonObject> OrgDataAsync(string operation, string orgcode, object body, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/ipm/orgdata/{operation}") { Content = JsonContent.Create(body) };
         request.Headers.Add("x-api-key", OperatorKey);
         request.Headers.Add("x-orgcode", orgcode);
-        using var response = await client.SendAsync(request, Ct);
+        using var response = await host.Client.SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == expected, $"{operation}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!.AsObject();
@@ -71,7 +39,7 @@ public sealed class OrgDataHostTests : IAsyncLifetime
     [Fact]
     public async Task in_dapr_mode_an_org_is_exported_page_by_page_purged_in_batches_and_verified_empty_while_another_org_keeps_its_entries()
     {
-        var store = host.Services.GetRequiredKeyedService<IStateStore>("ipm");
+        var store = host.Factory.Services.GetRequiredKeyedService<IStateStore>("ipm");
         await store.TransactAsync(new StateTransaction()
             .Upsert("webhook-secret|odgo|w1", Json("""{"value":"c2VhbGVk"}"""), null)
             .Upsert("idem|odgo|h1", Json("""{"fingerprint":"f","completed":true}"""), null)
@@ -98,8 +66,8 @@ public sealed class OrgDataHostTests : IAsyncLifetime
         Assert.Equal((1L, true), ((long)rest["deleted"]!, (bool)rest["done"]!));
 
         Assert.Equal(0, (long)(await OrgDataAsync("verify", "odgo", new { }))["total"]!);
-        Assert.Null(sidecar.Sidecar.Stored("webhook-secret|odgo|w1"));
+        Assert.Null(host.Sidecar.Sidecar.Stored("webhook-secret|odgo|w1"));
         Assert.Equal(1, (long)(await OrgDataAsync("verify", "odst", new { }))["total"]!);
-        Assert.NotNull(sidecar.Sidecar.Stored("webhook-secret|odst|w1"));
+        Assert.NotNull(host.Sidecar.Sidecar.Stored("webhook-secret|odst|w1"));
     }
 }
