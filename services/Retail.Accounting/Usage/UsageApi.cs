@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Retail.Shared.Json;
 using Microsoft.Extensions.Options;
 using Retail.Shared.Events;
 using Retail.Shared.Hosting;
@@ -56,21 +58,79 @@ public static class UsageApi
     private static string OrgOf(RequestContext context) => context.Orgcode ?? UsageRecord.NoOrg;
 
     /// <summary>
-    /// One usage event from the topic: acked (200) once the batch holding it committed; a malformed one is 400 (dead-lettered,
-    /// a redelivery would not mend it). Its id is the payload's, else the CloudEvent's.
+    /// A message of the topic: a <see cref="UsageBatch"/> (what every service's recorder sends) or one usage event (what
+    /// older outboxes may still hold). Acked (200) once the writer's batch holding its events committed, so a redelivery
+    /// after a crash stores nothing twice (event ids). An event that cannot be read is logged and left out; a message with
+    /// no readable event is 400 (dead-lettered: a redelivery would not mend it). A single event's id is the payload's,
+    /// else the CloudEvent's.
     /// </summary>
-    public static async Task<Results<Ok<RecordEventsResult>, BadRequest>> OnUsage(HttpContext http, UsageWriter writer, CancellationToken ct)
+    public static async Task<Results<Ok<RecordEventsResult>, BadRequest>> OnUsage(HttpContext http, UsageWriter writer,
+        ILoggerFactory loggers, CancellationToken ct)
     {
-        var (_, usage) = await OrgEventBody.ReadAsync<UsageEvent>(http, ct);
-        var id = usage?.Id ?? (http.Request.Headers["ce-id"].ToString() is { Length: > 0 } ce ? ce : null);
-        if (usage is null || id is null || !UsageRequestRules.IsIdentifier(id) || usage.Service is null || usage.PrincipalId is null)
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException)
         {
             return TypedResults.BadRequest();
         }
-        var ingest = IngestOf(id, usage.Orgcode, usage.Service, usage.Operation, usage.Cccode, usage.PrincipalId, usage.PrincipalKind,
-            usage.Status, usage.DurationMs, usage.RequestBytes, usage.ResponseBytes, usage.TraceId, usage.RequestId, usage.At);
-        var written = await writer.WriteAsync([ingest], ct);
+        var ingests = new List<UsageIngest>();
+        var unreadable = 0;
+        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in events.EnumerateArray())
+            {
+                if (TryIngest(item, null) is { } ingest)
+                {
+                    ingests.Add(ingest);
+                }
+                else
+                {
+                    unreadable++;
+                }
+            }
+        }
+        else if (TryIngest(body, http.Request.Headers["ce-id"].ToString() is { Length: > 0 } ce ? ce : null) is { } single)
+        {
+            ingests.Add(single);
+        }
+        else
+        {
+            unreadable++;
+        }
+        if (unreadable > 0)
+        {
+            loggers.CreateLogger(typeof(UsageApi)).LogWarning("{Count} usage events of a message could not be read and were left out", unreadable);
+        }
+        if (ingests.Count == 0)
+        {
+            return TypedResults.BadRequest();
+        }
+        var written = await writer.WriteAsync(ingests, ct);
         return TypedResults.Ok(new RecordEventsResult(written.Recorded, written.Duplicates));
+    }
+
+    private static UsageIngest? TryIngest(JsonElement item, string? fallbackId)
+    {
+        UsageEvent? usage;
+        try
+        {
+            usage = item.ValueKind == JsonValueKind.Object ? item.Deserialize<UsageEvent>(RetailJson.Storage) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        var id = usage?.Id ?? fallbackId;
+        if (usage is null || id is null || !UsageRequestRules.IsIdentifier(id) || usage.Service is null || usage.PrincipalId is null)
+        {
+            return null;
+        }
+        return IngestOf(id, usage.Orgcode, usage.Service, usage.Operation, usage.Cccode, usage.PrincipalId, usage.PrincipalKind,
+            usage.Status, usage.DurationMs, usage.RequestBytes, usage.ResponseBytes, usage.TraceId, usage.RequestId, usage.At);
     }
 
     private static UsageIngest IngestOf(string id, string? orgcode, string service, string? operation, string? cccode, string principalId,

@@ -33,8 +33,22 @@ public sealed record UsageEvent(
     long? ResponseBytes = null);
 
 /// <summary>
-/// Collects usage events off the request path and writes them to each service's outbox in batches,
-/// so metering costs one small transaction per batch rather than one per request.
+/// The payload of one <c>usage.batch</c> message on the <c>usage</c> topic: the usage events of one service, each with
+/// its own id (the consumer dedupes on those, not on the message's id), across orgs (each event names its own).
+/// </summary>
+public sealed record UsageBatch(IReadOnlyList<UsageEvent> Events)
+{
+    /// <summary>The CloudEvent type of a batch.</summary>
+    public const string Type = "usage.batch";
+
+    /// <summary>Events in one message at most: ~100 KB of JSON, well inside every pub/sub broker's message limit.</summary>
+    public const int MaxEvents = 200;
+}
+
+/// <summary>
+/// Collects usage events off the request path and writes them to each service's outbox in batches: one transaction and
+/// one <see cref="UsageBatch"/> message per up to <see cref="UsageBatch.MaxEvents"/> requests, so metering costs the bus
+/// one delivery (and the consumer one write) per batch rather than one per request.
 /// </summary>
 public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecorder> logger, TimeProvider clock) : BackgroundService
 {
@@ -59,10 +73,10 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var abandon = _abandon.Token;
-        var batch = new List<UsageEvent>(256);
+        var batch = new List<UsageEvent>(1000);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            while (batch.Count < 256 && _queue.Reader.TryRead(out var usage))
+            while (batch.Count < 1000 && _queue.Reader.TryRead(out var usage))
             {
                 batch.Add(usage);
             }
@@ -94,13 +108,13 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
                 continue;
             }
             var tx = new StateTransaction();
-            foreach (var usage in group)
+            foreach (var chunk in group.Select(u => u.Id is null ? u with { Id = Ids.New() } : u).Chunk(UsageBatch.MaxEvents))
             {
-                // No subject: usage needs no order (Accounting dedupes by id and counts commutatively), and a subject would make
-                // the embedded dispatcher deliver one app's usage one at a time; unordered deliveries run side by side and the
-                // consumer's group commit gathers them into one transaction.
-                tx.Publish(new OutboxMessage(usage.Id ?? Ids.New(), Events.Topics.Usage, "usage.recorded", group.Key,
-                    null, usage.Orgcode, RetailJson.ToBytes(usage), clock.GetUtcNow()));
+                // No subject: usage needs no order (Accounting dedupes by event id and counts commutatively), and a subject
+                // would make the embedded dispatcher deliver one app's usage one at a time. No org on the message: the
+                // events of a batch may belong to several (each names its own), and only Accounting subscribes.
+                tx.Publish(new OutboxMessage(Ids.New(), Events.Topics.Usage, UsageBatch.Type, group.Key,
+                    null, null, RetailJson.ToBytes(new UsageBatch(chunk)), clock.GetUtcNow()));
             }
             try
             {

@@ -77,6 +77,38 @@ public sealed class UsageTests(AccountingHost host) : IClassFixture<AccountingHo
     }
 
     [Fact]
+    public async Task UC_ACC_001_a_batch_message_spanning_orgs_is_stored_per_org_once_and_an_unreadable_event_is_left_out()
+    {
+        var (a, b) = (OfmSteps.NewOrgcode("acba"), OfmSteps.NewOrgcode("acbb"));
+        object Event(string org, string id, int bytes) => new
+        {
+            service = "pvm", operation = "/variant/get", orgcode = org, principal_id = "u-1", principal_kind = "user", cccode = "cc-web",
+            status = 200, duration_ms = 2.0, request_bytes = bytes, at = "2026-11-28T08:00:00Z", id,
+        };
+        var ids = Enumerable.Range(0, 3).Select(_ => Guid.CreateVersion7().ToString()).ToArray();
+        // What a service's usage recorder publishes: one message, events of several orgs; one event has no id.
+        var batch = new { events = new object[] { Event(a, ids[0], 10), Event(a, ids[1], 20), Event(b, ids[2], 5), new { service = "pvm" } } };
+
+        // Delivered twice (a redelivery after a crash): the second stores nothing.
+        var first = await host.Operator.PostJsonAsync("/accounting/events/usage", batch).Ok();
+        Assert.Equal(3, first.GetProperty("recorded").GetInt32());
+        var again = await host.Operator.PostJsonAsync("/accounting/events/usage", batch).Ok();
+        Assert.Equal(0, again.GetProperty("recorded").GetInt32());
+        Assert.Equal(3, again.GetProperty("duplicates").GetInt32());
+
+        var inA = await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-11-28", app = "pvm", cccode = "cc-web" }, a).Ok();
+        Assert.Equal(2, inA.GetProperty("count").GetInt64());
+        Assert.Equal(30, inA.GetProperty("bytes").GetInt64());
+        var inB = await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-11-28", app = "pvm", cccode = "cc-web" }, b).Ok();
+        Assert.Equal(1, inB.GetProperty("count").GetInt64());
+        await host.Operator.Post("/accounting/event/get", new { event_id = ids[2] }, a).Problem(HttpStatusCode.NotFound, "not_found");
+
+        // A batch of nothing readable is refused (dead-lettered).
+        using var bad = await host.Operator.PostJsonAsync("/accounting/events/usage", new { events = new[] { new { hello = "world" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task Only_the_operator_reaches_accounting_an_org_owner_gets_403()
     {
         var org = OfmSteps.NewOrgcode("acco");

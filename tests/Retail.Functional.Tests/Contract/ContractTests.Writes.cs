@@ -138,10 +138,13 @@ public sealed partial class ContractTests
         await client.PostJsonAsync("/probe/item/list", new { }, HttpJson.Headers(("x-cccode", "marketing")));
 
         var received = _host.Services.GetRequiredService<ReceivedEvents>();
-        var usage = await Eventually(() => received.All.Where(e => e.Type == "usage.recorded"
-            && e.Data.GetProperty("principal_id").GetString() == "sa-acme-viewer").ToList(), l => l.Count >= 1);
+        // Usage travels in batches (one message per flush of the recorder), each event with its own id.
+        var usage = await Eventually(() => received.All.Where(e => e.Type == "usage.batch")
+            .SelectMany(e => e.Data.GetProperty("events").EnumerateArray())
+            .Where(e => e.GetProperty("principal_id").GetString() == "sa-acme-viewer").ToList(), l => l.Count >= 1);
 
-        var data = usage[0].Data;
+        var data = usage[0];
+        Assert.False(string.IsNullOrEmpty(data.GetProperty("id").GetString()));
         Assert.Equal("probe", data.GetProperty("service").GetString());
         Assert.Equal("/probe/item/list", data.GetProperty("operation").GetString());
         Assert.Equal("acme", data.GetProperty("orgcode").GetString());
