@@ -13,7 +13,7 @@ public sealed class UsageDays(RecordStore<UsageRecord> records, RecordStore<Usag
     public async Task<ReconcileReport> ReconcileAsync(string orgcode, string from, string to, CancellationToken ct)
     {
         var stored = await AllAsync(rollups, orgcode, UsageApi.Filters(from, to, null, null), ct);
-        var fromRecords = UsageRules.RollupsOf(await AllAsync(records, orgcode, UsageApi.Filters(from, to, null, null), ct));
+        var fromRecords = UsageRules.RollupsOf(await AllAsync(records, orgcode, UsageApi.Filters(from, to, null, null), ct, UsageApi.Order(null, null)));
         var mismatches = UsageRules.Compare(fromRecords, stored);
         return new ReconcileReport(orgcode, from, to, fromRecords.Values.Sum(r => r.Count), stored.Sum(r => r.Count),
             fromRecords.Keys.Union(stored.Select(r => r.RollupKey)).Count(), mismatches);
@@ -31,7 +31,7 @@ public sealed class UsageDays(RecordStore<UsageRecord> records, RecordStore<Usag
         {
             var keys = (await AllAsync(rollups, orgcode, dayFilter, ct)).Select(r => r.RollupKey).ToList();
             var current = await rollups.LoadManyAsync(orgcode, keys, ct);
-            var dayRecords = await AllAsync(records, orgcode, dayFilter, ct);
+            var dayRecords = await AllAsync(records, orgcode, dayFilter, ct, UsageApi.Order(null, null));
             var rebuilt = UsageRules.RollupsOf(dayRecords);
 
             var batch = new RecordBatch();
@@ -72,14 +72,15 @@ public sealed class UsageDays(RecordStore<UsageRecord> records, RecordStore<Usag
     private static bool Same(UsageRollup a, UsageRollup b) =>
         a.Count == b.Count && a.Bytes == b.Bytes && a.ErrorCount == b.ErrorCount && Math.Abs(a.DurationMs - b.DurationMs) < 1e-6;
 
-    private static async Task<List<T>> AllAsync<T>(RecordStore<T> store, string orgcode, IReadOnlyList<StateFilter> filters, CancellationToken ct)
+    private static async Task<List<T>> AllAsync<T>(RecordStore<T> store, string orgcode, IReadOnlyList<StateFilter> filters, CancellationToken ct,
+        IReadOnlyList<StateSort>? order = null)
         where T : Record
     {
         var all = new List<T>();
         string? token = null;
         do
         {
-            var page = await store.ListAsync(orgcode, filters, Page, token, ct: ct);
+            var page = await store.ListAsync(orgcode, filters, Page, token, sort: order, ct: ct);
             all.AddRange(page.Items);
             token = page.NextToken;
         }

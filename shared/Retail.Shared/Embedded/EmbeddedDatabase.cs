@@ -87,6 +87,9 @@ internal sealed class EmbeddedDatabase : IDisposable
     });
     private bool _disposed;
 
+    /// <summary>Set on every reader connection when it opens (page cache, memory map): they are per connection.</summary>
+    private readonly string _readerPragmas;
+
     public EmbeddedDatabase(string appId, string path, EmbeddedStateOptions options)
     {
         AppId = appId;
@@ -108,6 +111,8 @@ internal sealed class EmbeddedDatabase : IDisposable
         _writer = new SqliteConnection(ConnectionString);
         _writer.Open();
         Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={busyMs};");
+        Execute(FormattableString.Invariant($"PRAGMA cache_size=-{Math.Max(1, options.WriterCacheMiB) * 1024}; PRAGMA mmap_size={Math.Max(0L, options.MemoryMapMiB) * 1024 * 1024};"));
+        _readerPragmas = FormattableString.Invariant($"PRAGMA cache_size=-{Math.Max(1, options.ReaderCacheMiB) * 1024}; PRAGMA mmap_size={Math.Max(0L, options.MemoryMapMiB) * 1024 * 1024};");
         Execute(Schema);
         using (var read = _writer.CreateCommand())
         {
@@ -130,8 +135,16 @@ internal sealed class EmbeddedDatabase : IDisposable
     public SqliteConnection OpenReader()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        return OpenConfigured();
+    }
+
+    private SqliteConnection OpenConfigured()
+    {
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = _readerPragmas;
+        pragmas.ExecuteNonQuery();
         return connection;
     }
 
@@ -146,9 +159,7 @@ internal sealed class EmbeddedDatabase : IDisposable
         {
             return reader;
         }
-        var connection = new SqliteConnection(ConnectionString);
-        connection.Open();
-        return new ReadConnection(this, connection);
+        return new ReadConnection(this, OpenConfigured());
     }
 
     internal void Return(ReadConnection reader)

@@ -90,28 +90,40 @@ internal static class StateQueryRunner
             sql.Append(" AND (").Append(string.Join(" OR ", terms)).Append(')');
         }
 
-        if (after is not null)
-        {
-            sql.Append(" AND (").Append(KeysetCondition(query.Sort, after, parameters)).Append(')');
-        }
-
-        sql.Append(" ORDER BY ");
-        for (var i = 0; i < query.Sort.Count; i++)
-        {
-            sql.Append(Field(query.Sort[i].Path)).Append(query.Sort[i].Descending ? " DESC, " : ", ");
-        }
-        // LIMIT as a literal, never a bound value: SQLite re-prepares a statement on every execution whose LIMIT is a bound
-        // parameter (it plans with the value), which cost more than the query itself. Limits are few, so shapes stay few.
-        sql.Append("key LIMIT ").Append((query.Limit + 1).ToString(CultureInfo.InvariantCulture));
-        // Same shape, same SQL: the connection's prepared statement is reused and only the values are bound anew.
-        var command = connection.Command(sql.ToString());
-        command.Parameters.AddRange(parameters);
-
         var items = new List<StateEntry>(Math.Min(query.Limit, 1000));
         object?[]? lastSortValues = null;
         var more = false;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        // The first page is one query. A later one is read arm by arm (KeysetArms): each arm fixes the leading sort fields
+        // to the token's values and takes the next field greater, so each seeks its index to the token's place and reads
+        // on in index order; the arms follow one another in the list's order. One query with the arms joined by OR would
+        // make SQLite start at the first matching row and skip every row before the token: a deep page then cost as
+        // much as reading all before it.
+        var arms = after is null ? [(Condition: (string?)null, Fixed: 0)] : KeysetArms(query.Sort, after, parameters);
+        foreach (var (condition, fixedFields) in arms)
         {
+            var armSql = new StringBuilder(sql.ToString());
+            if (condition is not null)
+            {
+                armSql.Append(" AND (").Append(condition).Append(')');
+            }
+            armSql.Append(" ORDER BY ");
+            // Fields an arm fixes by equality leave the ORDER BY: SQLite only sees that the index gives the order when the
+            // order starts with the fields after the fixed ones.
+            for (var i = fixedFields; i < query.Sort.Count; i++)
+            {
+                armSql.Append(Field(query.Sort[i].Path)).Append(query.Sort[i].Descending ? " DESC, " : ", ");
+            }
+            // LIMIT as a literal, never a bound value: SQLite re-prepares a statement on every execution whose LIMIT is a bound
+            // parameter (it plans with the value), which cost more than the query itself. Limits are few, so shapes stay few.
+            armSql.Append("key LIMIT ").Append((query.Limit + 1).ToString(CultureInfo.InvariantCulture));
+            // Same shape, same SQL: the connection's prepared statement is reused and only the values are bound anew.
+            var command = connection.Command(armSql.ToString());
+            foreach (var parameter in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter(parameter.ParameterName, parameter.Value));
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (items.Count == query.Limit)
@@ -126,15 +138,24 @@ internal static class StateQueryRunner
                     lastSortValues[i] = reader.IsDBNull(3 + i) ? null : reader.GetValue(3 + i);
                 }
             }
+            if (more)
+            {
+                break;
+            }
         }
         var token = more ? PageToken.Encode(signature, items[^1].Key, lastSortValues!) : null;
         return new StateQueryPage(items, token);
     }
 
-    /// <summary>"Rows after the last one" for ORDER BY s0, s1, …, key, with SQLite's NULLs-first ascending order.</summary>
-    private static string KeysetCondition(IReadOnlyList<StateSort> sort, PageToken after, QueryParameters parameters)
+    /// <summary>
+    /// "Rows after the last one" for ORDER BY s0, s1, …, key (SQLite's order: NULLs first ascending, last descending), as
+    /// arms in the list's order: the rows with every field equal to the token's and a greater key, then those with all but
+    /// the last field equal and the last one after the token's, …, then those whose first field is after it. Each arm
+    /// says how many leading fields it fixes.
+    /// </summary>
+    private static List<(string? Condition, int Fixed)> KeysetArms(IReadOnlyList<StateSort> sort, PageToken after, QueryParameters parameters)
     {
-        var alternatives = new List<string>();
+        var arms = new List<(string?, int)>();
         var equalSoFar = new List<string>();
         for (var i = 0; i < sort.Count; i++)
         {
@@ -154,13 +175,14 @@ internal static class StateQueryRunner
             };
             if (greater is not null)
             {
-                alternatives.Add(string.Join(" AND ", equalSoFar.Append(greater)));
+                arms.Add((string.Join(" AND ", equalSoFar.Append(greater)), i));
             }
             equalSoFar.Add(value is null ? $"{field} IS NULL" : $"{field} = {name}");
         }
         parameters.AddWithValue("$ak", after.Key);
-        alternatives.Add(string.Join(" AND ", equalSoFar.Append("key > $ak")));
-        return string.Join(" OR ", alternatives.Select(a => $"({a})"));
+        arms.Add((string.Join(" AND ", equalSoFar.Append("key > $ak")), sort.Count));
+        arms.Reverse();
+        return arms;
     }
 
     /// <summary>

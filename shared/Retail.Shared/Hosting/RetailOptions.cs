@@ -109,4 +109,20 @@ public sealed class EmbeddedStateOptions
     /// drops the keys it wrote before the writer is answered.
     /// </summary>
     public int ReadCacheEntries { get; set; } = 50_000;
+
+    /// <summary>
+    /// SQLite's page cache of each app's writer connection, in MiB (SQLite's own default is 2). A write touches the
+    /// table and every index it feeds at a random place; once those pages outgrow the cache, each write reads them
+    /// back from the OS and the commit writes more of them to the WAL. The cache grows only as pages are used.
+    /// </summary>
+    public int WriterCacheMiB { get; set; } = 64;
+
+    /// <summary>The page cache of each reader connection, in MiB (readers also share the memory map).</summary>
+    public int ReaderCacheMiB { get; set; } = 8;
+
+    /// <summary>
+    /// How much of each app's file SQLite reads through a memory map (MiB; 0: plain reads). Pages then come straight
+    /// from the OS page cache, shared by every connection, instead of being copied in by one read call each.
+    /// </summary>
+    public int MemoryMapMiB { get; set; } = 256;
 }

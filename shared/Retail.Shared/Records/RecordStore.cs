@@ -329,8 +329,12 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         return (page, await tokens.SealAsync(page.Token, list, ct));
     }
 
+    /// <summary>
+    /// A list's order: fields of the record, and <c>key</c> for the record's own key (what every declared index ends with,
+    /// so an order that ends with it is read straight from the index); by key when none is given.
+    /// </summary>
     private List<StateSort> Order(IReadOnlyList<StateSort>? sort) =>
-        sort is { Count: > 0 } ? sort.Select(s => s with { Path = type.PathOf(s.Path) }).ToList() : [new StateSort("key")];
+        sort is { Count: > 0 } ? sort.Select(s => s.Path == "key" ? s : s with { Path = type.PathOf(s.Path) }).ToList() : [new StateSort("key")];
 
     /// <summary>
     /// What a page token is bound to: this app, this org, these filters and this order. A range bound is bound by its
