@@ -87,6 +87,22 @@ public sealed class StateStoreTests : SidecarTest
     }
 
     [Fact]
+    public async Task a_count_pages_through_every_match_since_the_query_api_has_no_count()
+    {
+        var transaction = new StateTransaction();
+        for (var i = 0; i < 2_345; i++)
+        {
+            var org = i % 3 == 0 ? "other" : "acme";
+            transaction.Upsert($"user/{i:D5}", Json($$$"""{"entity":"user","orgcode":"{{{org}}}","key":"u{{{i:D5}}}","doomed":false}"""), null);
+        }
+        await RecordStateStore().TransactAsync(transaction, Ct);
+
+        var count = await StateStore().CountAsync([StateFilter.Eq("entity", "user"), StateFilter.Eq("orgcode", "acme"), StateFilter.Eq("doomed", false)], "records", Ct);
+
+        Assert.Equal(Enumerable.Range(0, 2_345).Count(i => i % 3 != 0), count);
+    }
+
+    [Fact]
     public async Task a_sort_on_a_number_is_numeric_and_reads_never_show_the_sort_keys()
     {
         foreach (var revision in new[] { 9, 10, 2, 11, 1 })

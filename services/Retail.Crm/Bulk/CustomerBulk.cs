@@ -111,7 +111,7 @@ public sealed class CustomerBulk(RecordStore<Customer> customers, RecordStore<Cu
             keys.Where(k => !found.ContainsKey(CustomerContact.NormaliseEmail(k))).ToList());
     }
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(customers, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(customers, orgcode, ct);
 
     private sealed class BulkRules : AbstractValidator<CustomerRow>
     {

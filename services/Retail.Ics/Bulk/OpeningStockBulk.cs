@@ -138,7 +138,7 @@ public sealed class OpeningStockBulk(RecordStore<OpeningStock> openings, StockLe
         return new BulkKeysResponse(keys.Where(found.ContainsKey).ToList(), keys.Where(k => !found.ContainsKey(k)).ToList());
     }
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(openings, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(openings, orgcode, ct);
 
     private sealed class Rules : AbstractValidator<OpeningStockRow>
     {

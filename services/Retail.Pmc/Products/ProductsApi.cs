@@ -140,7 +140,7 @@ public static class ProductsApi
 
     /// <summary>
     /// Products online in a channel: the storefront index's count (it holds exactly the online products); in a host without
-    /// one, the product records through their (channel_code, online) index, a page at a time.
+    /// one, the product records counted by the store over their (channel_code, online) index.
     /// </summary>
     private static async Task<long> CountOnlineAsync(RecordStore<ChannelProduct> products, IStorefrontIndex? storefront, string orgcode, string channelCode,
         CancellationToken ct)
@@ -149,17 +149,7 @@ public static class ProductsApi
         {
             return await storefront.CountOnlineAsync(orgcode, channelCode, ct);
         }
-        long count = 0;
-        string? token = null;
-        do
-        {
-            var page = await products.ListAsync(orgcode, [StateFilter.Eq("channel_code", channelCode), StateFilter.Eq("online", true)], Paging.MaxLimit, token,
-                ct: ct);
-            count += page.Items.Count;
-            token = page.NextToken;
-        }
-        while (token is not null);
-        return count;
+        return await products.CountAsync(orgcode, [StateFilter.Eq("channel_code", channelCode), StateFilter.Eq("online", true)], ct: ct);
     }
 
     private static async Task<Results<Ok<ProductPointerView>, ProblemHttpResult>> SwitchOnlineAsync(OnlineRequest request, bool online,

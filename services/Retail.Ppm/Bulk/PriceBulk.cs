@@ -190,7 +190,7 @@ public sealed class PriceBulk(RecordStore<PriceEntry> entries, RecordStore<Price
         return new BulkKeysResponse(keys.Where(found.ContainsKey).ToList(), keys.Where(k => !found.ContainsKey(k)).ToList());
     }
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(entries, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(entries, orgcode, ct);
 
     private sealed class Rules : AbstractValidator<PriceRow>
     {

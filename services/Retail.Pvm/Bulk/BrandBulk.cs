@@ -240,5 +240,5 @@ public sealed class BrandBulk(RecordStore<Brand> brands, RecordStore<BrandLink> 
     public override Task<BulkKeysResponse> KeysAsync(string orgcode, IReadOnlyList<string> keys, CancellationToken ct) =>
         KeysByUniqueAsync(brands, orgcode, Brand.CodeName, keys, ct);
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(brands, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(brands, orgcode, ct);
 }

@@ -67,5 +67,5 @@ public sealed class ManufacturerBulk(RecordStore<Manufacturer> manufacturers)
     public override Task<BulkKeysResponse> KeysAsync(string orgcode, IReadOnlyList<string> keys, CancellationToken ct) =>
         KeysByUniqueAsync(manufacturers, orgcode, Manufacturer.CodeName, keys, ct);
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(manufacturers, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(manufacturers, orgcode, ct);
 }

@@ -203,5 +203,5 @@ public sealed class StyleBulk(RecordStore<Style> styles, RecordStore<Brand> bran
     public override Task<BulkKeysResponse> KeysAsync(string orgcode, IReadOnlyList<string> keys, CancellationToken ct) =>
         KeysByUniqueAsync(styles, orgcode, Style.CodeName, keys, ct);
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(styles, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(styles, orgcode, ct);
 }

@@ -94,7 +94,7 @@ public sealed class DivisionBulk(RecordStore<Division> divisions) : BulkEntity<D
     public override Task<BulkKeysResponse> KeysAsync(string orgcode, IReadOnlyList<string> keys, CancellationToken ct) =>
         KeysByUniqueAsync(divisions, orgcode, Division.CodeName, keys, ct);
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(divisions, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(divisions, orgcode, ct);
 }
 
 /// <summary>
@@ -178,7 +178,7 @@ public sealed class DepartmentBulk(RecordStore<Department> departments, RecordSt
     public override Task<BulkKeysResponse> KeysAsync(string orgcode, IReadOnlyList<string> keys, CancellationToken ct) =>
         KeysByUniqueAsync(departments, orgcode, Department.CodeName, keys, ct);
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(departments, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(departments, orgcode, ct);
 }
 
 /// <summary>
@@ -358,5 +358,5 @@ public sealed class CategoryBulk(RecordStore<Category> categories, RecordStore<D
     public override Task<BulkKeysResponse> KeysAsync(string orgcode, IReadOnlyList<string> keys, CancellationToken ct) =>
         KeysByUniqueAsync(categories, orgcode, Category.CodeName, keys, ct);
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(categories, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(categories, orgcode, ct);
 }

@@ -198,5 +198,5 @@ public sealed class VariantBulk(RecordStore<Variant> variants, RecordStore<Style
     public override Task<BulkKeysResponse> KeysAsync(string orgcode, IReadOnlyList<string> keys, CancellationToken ct) =>
         KeysByUniqueAsync(variants, orgcode, Variant.CodeName, keys, ct);
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(variants, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(variants, orgcode, ct);
 }

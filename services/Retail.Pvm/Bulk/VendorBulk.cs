@@ -66,5 +66,5 @@ public sealed class VendorBulk(RecordStore<Vendor> vendors) : BulkEntity<VendorR
     public override Task<BulkKeysResponse> KeysAsync(string orgcode, IReadOnlyList<string> keys, CancellationToken ct) =>
         KeysByUniqueAsync(vendors, orgcode, Vendor.CodeName, keys, ct);
 
-    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountByPagingAsync(vendors, orgcode, ct);
+    public override Task<long> CountAsync(string orgcode, CancellationToken ct) => CountLiveAsync(vendors, orgcode, ct);
 }

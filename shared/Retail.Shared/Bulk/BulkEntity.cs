@@ -92,20 +92,9 @@ public abstract class BulkEntity<TRow> : IBulkEntity where TRow : class
         return await changes.CommitAsync(ct);
     }
 
-    /// <summary>Every live record of the org, counted by paging the entity's list index in bounded pages (the store has no count).</summary>
-    protected static async Task<long> CountByPagingAsync<T>(RecordStore<T> store, string orgcode, CancellationToken ct) where T : Record
-    {
-        long count = 0;
-        string? token = null;
-        do
-        {
-            var page = await store.ListAsync(orgcode, limit: BulkLimits.MaxBatch, token: token, ct: ct);
-            count += page.Items.Count;
-            token = page.NextToken;
-        }
-        while (token is not null);
-        return count;
-    }
+    /// <summary>Every live record of the org, counted by the store over the entity's list index.</summary>
+    protected static Task<long> CountLiveAsync<T>(RecordStore<T> store, string orgcode, CancellationToken ct) where T : Record =>
+        store.CountAsync(orgcode, ct: ct);
 
     /// <summary>Found and missing keys, when the natural key is one unique value of <paramref name="store"/>'s records.</summary>
     protected static async Task<BulkKeysResponse> KeysByUniqueAsync<T>(RecordStore<T> store, string orgcode, string uniqueName, IReadOnlyList<string> keys,

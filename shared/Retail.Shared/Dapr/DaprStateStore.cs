@@ -175,4 +175,22 @@ public sealed partial class DaprStateStore : IStateStore
         while (ranges.Count > 0 && items.Count < query.Limit && token is not null);
         return new StateQueryPage(items, token);
     }
+
+    /// <summary>Dapr's query API has no count: the matches are paged through (in key order, bounded pages) and counted.</summary>
+    public async Task<long> CountAsync(IReadOnlyList<StateFilter> filters, string? index = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        long count = 0;
+        string? token = null;
+        do
+        {
+            var page = await QueryAsync(new StateQuery(filters, [new StateSort("key")], CountPage, token, index), cancellationToken);
+            count += page.Items.Count;
+            token = page.Token;
+        }
+        while (token is not null);
+        return count;
+    }
+
+    private const int CountPage = 1000;
 }

@@ -178,6 +178,9 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         StateQueryRunner.RunAsync(Database, query.Index is { } index && !_built.ContainsKey(index) ? query with { Index = null } : query,
             NowMs, cancellationToken);
 
+    public Task<long> CountAsync(IReadOnlyList<StateFilter> filters, string? index = null, CancellationToken cancellationToken = default) =>
+        StateQueryRunner.CountAsync(Database, filters, index is not null && _built.ContainsKey(index) ? index : null, NowMs, cancellationToken);
+
     /// <summary>
     /// Builds the declared indexes that are missing and drops the record indexes (<c>ix_…</c>) no longer declared, so an
     /// index a type gave up stops costing every write.

@@ -29,66 +29,7 @@ internal static class StateQueryRunner
         {
             sql.Append(", ").Append(Field(query.Sort[i].Path));
         }
-        sql.Append(" FROM state");
-        if (query.Index is { } index)
-        {
-            // SQLite's guesses without statistics (or with averages over skewed values) can prefer a wider index that
-            // also gives the order; the record layer knows which index a list was declared for.
-            sql.Append(" INDEXED BY ").Append(IndexName(index));
-        }
-        // coalesce keeps "now" out of anything an index could match, so the prepared statement is not planned again per value.
-        sql.Append(" WHERE coalesce(expires_at, 9223372036854775807) > $now");
-        parameters.AddWithValue("$now", now);
-
-        for (var f = 0; f < query.Filters.Count; f++)
-        {
-            var filter = query.Filters[f];
-            if (filter.Values.Count == 0)
-            {
-                throw new ArgumentException($"filter on '{filter.Path}' has no values", nameof(query));
-            }
-            var field = Field(filter.Path);
-            var values = filter.Values.Select(ToSqlValue).ToList();
-            // The entity is written as a literal: an index over one entity's values (WHERE entity = '…') is usable only
-            // when the query says the same literally. Entity names come from code and are checked to be plain.
-            if (filter.Path == "entity" && filter.IsEquality && values[0] is string entity && IsPlainEntity(entity))
-            {
-                sql.Append(" AND ").Append(field).Append(" = '").Append(entity).Append('\'');
-                continue;
-            }
-            if (filter.IsRange)
-            {
-                var bound = values[0] ?? throw new ArgumentException($"range filter on '{filter.Path}' needs a value", nameof(query));
-                parameters.AddWithValue($"$f{f}v0", bound);
-                var op = filter.Op switch
-                {
-                    FilterOp.Less => "<",
-                    FilterOp.LessOrEqual => "<=",
-                    FilterOp.Greater => ">",
-                    _ => ">=",
-                };
-                sql.Append(CultureInfo.InvariantCulture, $" AND {field} {op} $f{f}v0");
-                continue;
-            }
-            var nonNull = values.Where(v => v is not null).ToList();
-            var terms = new List<string>();
-            if (nonNull.Count > 0)
-            {
-                var names = new List<string>();
-                for (var v = 0; v < nonNull.Count; v++)
-                {
-                    var name = $"$f{f}v{v}";
-                    names.Add(name);
-                    parameters.AddWithValue(name, nonNull[v]);
-                }
-                terms.Add(names.Count == 1 ? $"{field} = {names[0]}" : $"{field} IN ({string.Join(", ", names)})");
-            }
-            if (nonNull.Count < values.Count)
-            {
-                terms.Add($"{field} IS NULL");
-            }
-            sql.Append(" AND (").Append(string.Join(" OR ", terms)).Append(')');
-        }
+        AppendFromWhere(sql, query.Filters, query.Index, now, parameters);
 
         var items = new List<StateEntry>(Math.Min(query.Limit, 1000));
         object?[]? lastSortValues = null;
@@ -145,6 +86,91 @@ internal static class StateQueryRunner
         }
         var token = more ? PageToken.Encode(signature, items[^1].Key, lastSortValues!) : null;
         return new StateQueryPage(items, token);
+    }
+
+    /// <summary>
+    /// How many live entries match <paramref name="filters"/>, counted by SQLite over the index the filters name (a count
+    /// reads index entries and the rows' filter fields, never hands a value to the caller).
+    /// </summary>
+    public static async Task<long> CountAsync(EmbeddedDatabase database, IReadOnlyList<StateFilter> filters, string? index, long now,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        using var connection = database.RentReader();
+        var parameters = new QueryParameters();
+        var sql = new StringBuilder("SELECT count(*)");
+        AppendFromWhere(sql, filters, index, now, parameters);
+        var command = connection.Command(sql.ToString());
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter(parameter.ParameterName, parameter.Value));
+        }
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>FROM state, the index to read through, and WHERE: live entries and the filters (shared by pages and counts).</summary>
+    private static void AppendFromWhere(StringBuilder sql, IReadOnlyList<StateFilter> filters, string? index, long now, QueryParameters parameters)
+    {
+        sql.Append(" FROM state");
+        if (index is not null)
+        {
+            // SQLite's guesses without statistics (or with averages over skewed values) can prefer a wider index that
+            // also gives the order; the record layer knows which index a list was declared for.
+            sql.Append(" INDEXED BY ").Append(IndexName(index));
+        }
+        // coalesce keeps "now" out of anything an index could match, so the prepared statement is not planned again per value.
+        sql.Append(" WHERE coalesce(expires_at, 9223372036854775807) > $now");
+        parameters.AddWithValue("$now", now);
+
+        for (var f = 0; f < filters.Count; f++)
+        {
+            var filter = filters[f];
+            if (filter.Values.Count == 0)
+            {
+                throw new ArgumentException($"filter on '{filter.Path}' has no values", nameof(filters));
+            }
+            var field = Field(filter.Path);
+            var values = filter.Values.Select(ToSqlValue).ToList();
+            // The entity is written as a literal: an index over one entity's values (WHERE entity = '…') is usable only
+            // when the query says the same literally. Entity names come from code and are checked to be plain.
+            if (filter.Path == "entity" && filter.IsEquality && values[0] is string entity && IsPlainEntity(entity))
+            {
+                sql.Append(" AND ").Append(field).Append(" = '").Append(entity).Append('\'');
+                continue;
+            }
+            if (filter.IsRange)
+            {
+                var bound = values[0] ?? throw new ArgumentException($"range filter on '{filter.Path}' needs a value", nameof(filters));
+                parameters.AddWithValue($"$f{f}v0", bound);
+                var op = filter.Op switch
+                {
+                    FilterOp.Less => "<",
+                    FilterOp.LessOrEqual => "<=",
+                    FilterOp.Greater => ">",
+                    _ => ">=",
+                };
+                sql.Append(CultureInfo.InvariantCulture, $" AND {field} {op} $f{f}v0");
+                continue;
+            }
+            var nonNull = values.Where(v => v is not null).ToList();
+            var terms = new List<string>();
+            if (nonNull.Count > 0)
+            {
+                var names = new List<string>();
+                for (var v = 0; v < nonNull.Count; v++)
+                {
+                    var name = $"$f{f}v{v}";
+                    names.Add(name);
+                    parameters.AddWithValue(name, nonNull[v]);
+                }
+                terms.Add(names.Count == 1 ? $"{field} = {names[0]}" : $"{field} IN ({string.Join(", ", names)})");
+            }
+            if (nonNull.Count < values.Count)
+            {
+                terms.Add($"{field} IS NULL");
+            }
+            sql.Append(" AND (").Append(string.Join(" OR ", terms)).Append(')');
+        }
     }
 
     /// <summary>

@@ -272,6 +272,17 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     }
 
     /// <summary>
+    /// How many of an org's records match <paramref name="filters"/> (live ones unless asked), counted by the store over the
+    /// index a list with the same filters reads: no record is read out or deserialized.
+    /// </summary>
+    public Task<long> CountAsync(string? orgcode, IReadOnlyList<StateFilter>? filters = null, bool includeDoomed = false, CancellationToken ct = default)
+    {
+        var org = orgcode ?? RecordKeys.NoOrg;
+        var all = RecordFilters([StateFilter.Eq("entity", Entity), StateFilter.Eq("orgcode", org)], filters ?? [], includeDoomed);
+        return store.CountAsync(all, type.IndexFor(all, acrossOrgs: false) ?? "records", ct);
+    }
+
+    /// <summary>
     /// A page of records of every org, by a field the type indexes across orgs (a user's memberships, records due for a
     /// sweep). Only for lookups that are not an org's own (the caller's identity, housekeeping).
     /// </summary>

@@ -23,6 +23,12 @@ public interface IStateStore
     Task<StateQueryPage> QueryAsync(StateQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// How many live entries match every filter (as <see cref="QueryAsync"/> would list them), read through the declared
+    /// index <paramref name="index"/> where the store can; without reading the values out where the store can count itself.
+    /// </summary>
+    Task<long> CountAsync(IReadOnlyList<StateFilter> filters, string? index = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Makes sure the secondary indexes that queries rely on exist (idempotent; called at start-up). A store whose
     /// indexes are managed outside the app (Dapr's PostgreSQL tables, by the operator) may do nothing.
     /// </summary>

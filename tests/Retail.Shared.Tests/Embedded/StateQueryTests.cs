@@ -82,6 +82,27 @@ public sealed class StateQueryTests : IDisposable
     }
 
     [Fact]
+    public async Task a_count_matches_what_paging_the_same_filters_lists_and_leaves_out_expired_entries()
+    {
+        var items = await SeedAsync(103);
+        var expiring = new StateTransaction()
+            .Upsert("item/x1", Retail.Shared.Json.RetailJson.ToBytes(new { orgcode = "acme", status = "open" }), null, TimeSpan.FromMilliseconds(1))
+            .Upsert("item/x2", Retail.Shared.Json.RetailJson.ToBytes(new { orgcode = "acme", status = "open" }), null, TimeSpan.FromHours(1));
+        Assert.True((await _store.TransactAsync(expiring, Ct)).Committed);
+        await Task.Delay(20, Ct);
+        IReadOnlyList<StateFilter> filters = [StateFilter.Eq("orgcode", "acme"), StateFilter.In("status", "open", "held"), StateFilter.Eq("doomed", false)];
+
+        var count = await _store.CountAsync(filters, cancellationToken: Ct);
+        var listed = await ReadAllPagesAsync(new StateQuery(filters, [], 10));
+
+        var expected = items.Count(i => i.Orgcode == "acme" && i.Status is "open" or "held" && !i.Doomed);
+        Assert.Equal(expected, listed.Count);
+        Assert.Equal(expected, count);
+        Assert.Equal(0, await _store.CountAsync([StateFilter.Eq("orgcode", "nobody")], cancellationToken: Ct));
+        Assert.Equal(1, await _store.CountAsync([StateFilter.Eq("orgcode", "acme"), StateFilter.Eq("status", "open"), StateFilter.Eq("doomed", null)], cancellationToken: Ct));
+    }
+
+    [Fact]
     public async Task filters_match_numbers_and_nulls()
     {
         var items = await SeedAsync(60);

@@ -145,6 +145,26 @@ public sealed class RecordIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task a_count_is_the_org_s_live_records_that_match_as_a_list_would_show_them()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        await _kit.State.EnsureIndexesAsync([.. RecordStore<Shelf>.BuiltInIndexes, .. Shelf.Type.StateIndexes()]);
+        for (var i = 0; i < 30; i++)
+        {
+            await shelves.CreateAsync(i < 25 ? "org1" : "org2", Shelf.New($"s{i}", aisle: $"a{i % 3}"));
+        }
+        var doomed = (await shelves.FindAsync("org1", "shelf_code", "s0"))!;
+        await shelves.DoomAsync("org1", doomed);
+
+        Assert.Equal(24, await shelves.CountAsync("org1"));
+        Assert.Equal(25, await shelves.CountAsync("org1", includeDoomed: true));
+        Assert.Equal(5, await shelves.CountAsync("org2"));
+        var aisle = (await shelves.ListAsync("org1", [StateFilter.Eq("aisle", "a0")], limit: 100)).Items.Count;
+        Assert.Equal(aisle, await shelves.CountAsync("org1", [StateFilter.Eq("aisle", "a0")]));
+        Assert.Equal(8, aisle);
+    }
+
+    [Fact]
     public async Task a_list_whose_declared_index_is_not_built_yet_still_answers()
     {
         var unbuilt = new RecordType<Shelf>("shelf_unbuilt", s => [new UniqueValue("shelf_code", s.ShelfCode)]).IndexBy("aisle");
