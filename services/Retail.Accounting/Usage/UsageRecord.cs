@@ -88,6 +88,7 @@ public sealed record UsageRollup : Record
     public static string KeyOf(string day, string app, string? cccode) => $"{day}:{app}:{cccode ?? "-"}";
 
     public static readonly RecordType<UsageRollup> Type = new RecordType<UsageRollup>("usage_rollup")
+        .Derived()
         .IndexBy("day", "app")
         .IndexBy("app", "day")
         .IndexBy("cccode", "day");

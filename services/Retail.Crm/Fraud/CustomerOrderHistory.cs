@@ -33,7 +33,7 @@ public sealed record CustomerOrderHistory : Record
     [JsonIgnore]
     public override string Key => CustomerGuid;
 
-    public static RecordType<CustomerOrderHistory> Type { get; } = new("fraud_customer_orders");
+    public static RecordType<CustomerOrderHistory> Type { get; } = new RecordType<CustomerOrderHistory>("fraud_customer_orders").Derived();
 
     /// <summary>Orders placed and not cancelled at or after <paramref name="since"/>.</summary>
     public int PlacedSince(DateTimeOffset since) => Recent.Count(o => !o.Cancelled && o.PlacedAt >= since);
@@ -87,7 +87,7 @@ public sealed record FraudOrderSeen : Record
     [JsonIgnore]
     public override string Key => OrderGuid;
 
-    public static RecordType<FraudOrderSeen> Type { get; } = new("fraud_order_seen");
+    public static RecordType<FraudOrderSeen> Type { get; } = new RecordType<FraudOrderSeen>("fraud_order_seen").Derived();
 }
 
 /// <summary>SCM's <c>order.placed|cancelled</c> as the fraud projection reads it (SCM's OrderChanged, the fields it needs).</summary>

@@ -52,7 +52,7 @@ public sealed record CatalogVariant : Record
     [JsonIgnore]
     public bool IsActive => Status == "active";
 
-    public static RecordType<CatalogVariant> Type { get; } = new("catalog_variant");
+    public static RecordType<CatalogVariant> Type { get; } = new RecordType<CatalogVariant>("catalog_variant").Derived();
 }
 
 /// <summary>

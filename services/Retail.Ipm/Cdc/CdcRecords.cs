@@ -52,6 +52,7 @@ public sealed record CdcEntry : Record
 
     /// <summary>The feed pages by sequence, or by type and sequence; retention finds old entries of every org by time.</summary>
     public static readonly RecordType<CdcEntry> Type = new RecordType<CdcEntry>("cdc_entry")
+        .Derived()
         .IndexBy("sequence")
         .IndexBy("entity_type", "sequence")
         .Computed("logged_ms", e => e.LoggedAt.ToUnixTimeMilliseconds())
@@ -85,7 +86,7 @@ public sealed record CdcLog : Record
     [JsonIgnore]
     public override string Key => LogKey;
 
-    public static readonly RecordType<CdcLog> Type = new("cdc_log");
+    public static readonly RecordType<CdcLog> Type = new RecordType<CdcLog>("cdc_log").Derived();
 }
 
 /// <summary>The newest revision logged of one source record: tells a late, older change from the current one.</summary>
@@ -98,5 +99,5 @@ public sealed record CdcHead : Record
     [JsonIgnore]
     public override string Key => RecordRef;
 
-    public static readonly RecordType<CdcHead> Type = new("cdc_head");
+    public static readonly RecordType<CdcHead> Type = new RecordType<CdcHead>("cdc_head").Derived();
 }

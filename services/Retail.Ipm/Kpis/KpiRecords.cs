@@ -61,6 +61,7 @@ public sealed record KpiRollup : Record
     public override string Key => RollupKey;
 
     public static readonly RecordType<KpiRollup> Type = new RecordType<KpiRollup>("kpi_rollup")
+        .Derived()
         .Computed("bucket_ms", r => r.BucketStart.ToUnixTimeMilliseconds())
         .IndexBy("name", "grain", "bucket_ms");
 

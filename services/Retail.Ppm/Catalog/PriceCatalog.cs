@@ -25,7 +25,7 @@ public sealed record CatalogVariant : Record
     [JsonIgnore]
     public bool IsActive => Status == "active";
 
-    public static RecordType<CatalogVariant> Type { get; } = new("catalog_variant");
+    public static RecordType<CatalogVariant> Type { get; } = new RecordType<CatalogVariant>("catalog_variant").Derived();
 }
 
 /// <summary>
@@ -50,5 +50,5 @@ public sealed record CatalogStyle : Record
     [JsonIgnore]
     public override string Key => StyleGuid;
 
-    public static RecordType<CatalogStyle> Type { get; } = new("catalog_style");
+    public static RecordType<CatalogStyle> Type { get; } = new RecordType<CatalogStyle>("catalog_style").Derived();
 }

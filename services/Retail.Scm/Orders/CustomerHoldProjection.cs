@@ -29,7 +29,7 @@ public sealed record CustomerHoldProjection : Record
     [JsonIgnore]
     public string? InForce => Holds.FirstOrDefault(h => h.InForce)?.HoldGuid;
 
-    public static RecordType<CustomerHoldProjection> Type { get; } = new("crm_customer_hold");
+    public static RecordType<CustomerHoldProjection> Type { get; } = new RecordType<CustomerHoldProjection>("crm_customer_hold").Derived();
 
     public bool HoldsSameOrNewer(string holdGuid, long revision) => Holds.Any(h => h.HoldGuid == holdGuid && h.Revision >= revision);
 

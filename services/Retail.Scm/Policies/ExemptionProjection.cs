@@ -41,6 +41,7 @@ public sealed record ExemptionCertificateCopy : Record
     public override string Key => CertificateGuid;
 
     public static RecordType<ExemptionCertificateCopy> Type { get; } = new RecordType<ExemptionCertificateCopy>("exemption_certificate")
+        .Derived()
         .IndexBy("holder_guid", "status");
 }
 

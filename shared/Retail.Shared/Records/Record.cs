@@ -73,6 +73,21 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
         return this;
     }
 
+    /// <summary>Whether records of this type are derived from other records (<see cref="Derived"/>).</summary>
+    public bool IsDerived { get; private set; }
+
+    /// <summary>
+    /// Records derived from records kept elsewhere (another service's data mirrored into a projection, the CDC feed's own
+    /// entries and counters, rollups): written and changed under ETag like any record, but with no history entry and no CDC
+    /// change event. The source record has both already; a change event of its copy would hand every CDC consumer the same
+    /// change twice (and IPM's feed its own bookkeeping). Business events passed with a write are still published.
+    /// </summary>
+    public RecordType<T> Derived()
+    {
+        IsDerived = true;
+        return this;
+    }
+
     /// <summary>Lists of one org filtered by these fields (record JSON names, in this order) seek instead of scanning.</summary>
     public RecordType<T> IndexBy(params string[] fields) => Declare(new RecordIndex(string.Join("_", fields).Replace('.', '_'), fields, AcrossOrgs: false));
 

@@ -386,6 +386,11 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
 
     private void AddHistoryAndEvents(StateTransaction tx, string? orgcode, T record, T? previous, string op, IEnumerable<DomainEvent>? events)
     {
+        if (type.IsDerived)
+        {
+            AddEvents(tx, orgcode, record, events, Activity.Current?.Id);
+            return;
+        }
         var now = record.UpdatedAt;
         var snapshot = JsonSerializer.SerializeToElement(record, RetailJson.Storage);
         var changed = previous is null ? [] : ChangedFields(JsonSerializer.SerializeToElement(previous, RetailJson.Storage), snapshot);
