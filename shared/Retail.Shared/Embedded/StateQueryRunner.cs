@@ -9,7 +9,7 @@ using Retail.Shared.State;
 namespace Retail.Shared.Embedded;
 
 /// <summary>
-/// Translates a <see cref="StateQuery"/> to SQL over json_extract. Paging is keyset paging: the token carries
+/// Translates a <see cref="StateQuery"/> to SQL over json_extract (and the record columns computed from it). Paging is keyset paging: the token carries
 /// the sort values and the key of the last row, so a page never repeats or skips a row even while other rows
 /// are inserted or deleted (the key is the final tiebreaker, which makes the order total).
 /// </summary>
@@ -223,6 +223,11 @@ internal static class StateQueryRunner
         if (segments.Any(s => s.Length == 0 || !s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')))
         {
             throw new ArgumentException($"invalid field path '{path}'", nameof(path));
+        }
+        // The record fields every list names are columns of their own (computed from the value; see EmbeddedDatabase).
+        if (segments.Length == 1 && EmbeddedDatabase.RecordColumns.TryGetValue(path, out var column))
+        {
+            return column;
         }
         return "json_extract(value, '$" + string.Concat(segments.Select(s => $".\"{s}\"")) + "')";
     }

@@ -29,6 +29,37 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task a_file_from_before_the_record_columns_gains_them_and_its_indexes_are_built_over_them()
+    {
+        // The state table and a record index as files were written before the entity, orgcode and record key columns.
+        var path = Path.Combine(_dir.Path, "state", "scm.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE state (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL, etag TEXT NOT NULL, expires_at INTEGER NULL);
+                CREATE INDEX ix_records ON state (json_extract(value, '$."entity"'), json_extract(value, '$."orgcode"'), json_extract(value, '$."key"'), key);
+                INSERT INTO state VALUES ('rec|order|acme|1', '{"entity":"order","orgcode":"acme","key":"1","doomed":false}', '1', NULL);
+                INSERT INTO state VALUES ('rec|order|beta|2', '{"entity":"order","orgcode":"beta","key":"2","doomed":false}', '2', NULL);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        using var store = _dir.OpenStore();
+        await store.EnsureIndexesAsync([new StateIndex("records", ["entity", "orgcode"])], Ct);
+        await store.TransactAsync(new StateTransaction().Upsert("rec|order|acme|3", Json.Bytes("""{"entity":"order","orgcode":"acme","key":"3","doomed":false}"""), null), Ct);
+
+        var page = await store.QueryAsync(new StateQuery([StateFilter.Eq("entity", "order"), StateFilter.Eq("orgcode", "acme")], [new StateSort("key")], 10,
+            Index: "records"), Ct);
+        Assert.Equal(["rec|order|acme|1", "rec|order|acme|3"], page.Items.Select(i => i.Key));
+        Assert.Equal(2, await store.CountAsync([StateFilter.Eq("entity", "order"), StateFilter.Eq("orgcode", "acme")], "records", Ct));
+        Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM sqlite_master WHERE name = 'ix_records' AND sql LIKE '%(entity, orgcode, record_key, key)'"));
+        Assert.Equal(3, _dir.Count("scm", "SELECT count(*) FROM pragma_table_xinfo('state') WHERE name IN ('entity', 'orgcode', 'record_key')"));
+    }
+
+    [Fact]
     public async Task creating_a_key_that_exists_is_a_conflict()
     {
         using var store = _dir.OpenStore();
