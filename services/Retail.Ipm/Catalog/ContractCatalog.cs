@@ -67,7 +67,8 @@ public sealed class ContractCatalog
     {
         var items = events.Entries.Select(e => new EventCatalogItem(e.Type, e.App, "business", e.Type, e.Summary, e.DataType?.Name,
             Envelope(e.Type, e.App, e.Type, "{entity}/{key}"), e.DataType is null ? null : ContractSchemas.Of(e.DataType, e.Type))).ToList();
-        items.AddRange(records.Select(r =>
+        // Types that publish no change (append-only telemetry, derived copies) have no CDC entry.
+        items.AddRange(records.Where(r => r.PublishesChanges).Select(r =>
         {
             var type = $"{r.Contract.App}.{r.Contract.Entity}.{{op}}";
             return new EventCatalogItem(type, r.Contract.App, "cdc", Topics.Cdc, $"A {r.Contract.Entity} record was created, updated, moved to another status or doomed.",
@@ -104,7 +105,7 @@ public sealed class ContractCatalog
     }
 
     /// <summary>A record type with its export contract.</summary>
-    private sealed record RecordTypeInfo(ExportContract Contract);
+    private sealed record RecordTypeInfo(ExportContract Contract, bool PublishesChanges);
 
     private static IReadOnlyList<RecordTypeInfo> ReadRecordTypes(IEnumerable<IServiceModule> modules)
     {
@@ -117,7 +118,8 @@ public sealed class ContractCatalog
                 var entity = (string)holder.GetType().GetProperty(nameof(RecordType<>.Entity))!.GetValue(holder)!;
                 if (seen.Add($"{module.AppId}.{entity}"))
                 {
-                    found.Add(new RecordTypeInfo(Contract(module.AppId, entity, recordType.GetGenericArguments()[0], holder)));
+                    var publishes = (bool)holder.GetType().GetProperty(nameof(RecordType<>.PublishesChanges))!.GetValue(holder)!;
+                    found.Add(new RecordTypeInfo(Contract(module.AppId, entity, recordType.GetGenericArguments()[0], holder), publishes));
                 }
             }
         }

@@ -88,6 +88,9 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
         return this;
     }
 
+    /// <summary>Whether a write of this type publishes a CDC change (neither <see cref="AppendOnly"/> nor <see cref="Derived"/>).</summary>
+    public bool PublishesChanges => !IsAppendOnly && !IsDerived;
+
     /// <summary>Lists of one org filtered by these fields (record JSON names, in this order) seek instead of scanning.</summary>
     public RecordType<T> IndexBy(params string[] fields) => Declare(new RecordIndex(string.Join("_", fields).Replace('.', '_'), fields, AcrossOrgs: false));
 

@@ -48,6 +48,10 @@ public sealed class CatalogTests(IpmHost host) : IClassFixture<IpmHost>
         var events = await ReadAllAsync(org.Viewer.Client, "/ipm/event/catalog/list", 100);
         Assert.True(events.Count > 200, $"only {events.Count} event types listed");
         Assert.Equal(events.Count, events.Select(e => e.Text("type")).Distinct().Count());
+        // Record types that publish no change have no CDC entry: derived copies and the feed's own records, append-only usage.
+        Assert.Contains(events, e => e.Text("type") == "pvm.variant.{op}");
+        Assert.DoesNotContain(events, e => e.Text("type") is "ppm.catalog_variant.{op}" or "ics.catalog_variant.{op}" or "ipm.cdc_entry.{op}"
+            or "accounting.usage.{op}" or "accounting.usage_rollup.{op}");
 
         var withSchema = events.Where(e => e.GetProperty("data_schema").ValueKind == JsonValueKind.Object).ToList();
         // Only the business events whose data record is not named go without a schema; every CDC entry has one.
