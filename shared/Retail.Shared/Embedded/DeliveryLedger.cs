@@ -126,61 +126,65 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
 
     /// <summary>
     /// The deliveries that may run now: unordered ones and the oldest of each (subscriber, subject), when due.
-    /// A message behind a failing one of the same subject waits; nothing else does.
+    /// A message behind a failing one of the same subject waits; nothing else does. The query walks <c>deliveries_seq</c> in order and stops at the
+    /// limit; answered through the primary key instead (SQLite's choice for the subscriber list), it read every pending
+    /// delivery of those subscribers and sorted them on each round: 1.5 s a round at 200,000 pending.
     /// </summary>
     public async Task<List<PendingDelivery>> DueHeadsAsync(IReadOnlyList<TopicSubscriber> subscribers, long now, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = database.OpenReader();
-        await using var command = connection.CreateCommand();
-        var active = InClause(command, subscribers);
-        command.CommandText = $"""
-            SELECT d.subscriber, d.seq, d.order_key, d.attempts, {MessageColumns}
-            FROM deliveries d JOIN outbox o ON o.seq = d.seq
-            WHERE d.subscriber IN ({active}) AND d.next_attempt_at <= $now
-              AND (d.order_key IS NULL OR d.seq = (SELECT min(x.seq) FROM deliveries x WHERE x.subscriber = d.subscriber AND x.order_key = d.order_key))
-            ORDER BY d.seq LIMIT {limit}
-            """;
+        using var connection = database.RentReader();
+        var command = connection.Command(DueHeadsSql(subscribers.Count, limit));
+        Bind(command, subscribers);
         command.Parameters.AddWithValue("$now", now);
         return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The messages owed to a subscriber for one subject after <paramref name="afterSeq"/>, oldest first.</summary>
+    internal static string DueHeadsSql(int subscribers, int limit) => $"""
+        SELECT d.subscriber, d.seq, d.order_key, d.attempts, {MessageColumns}
+        FROM deliveries d INDEXED BY deliveries_seq JOIN outbox o ON o.seq = d.seq
+        WHERE d.subscriber IN ({InClause(subscribers)}) AND d.next_attempt_at <= $now
+          AND (d.order_key IS NULL OR d.seq = (SELECT min(x.seq) FROM deliveries x WHERE x.subscriber = d.subscriber AND x.order_key = d.order_key))
+        ORDER BY d.seq LIMIT {limit}
+        """;
+
     public async Task<List<PendingDelivery>> FollowingAsync(string subscriber, string orderKey, long afterSeq, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = database.OpenReader();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        using var connection = database.RentReader();
+        var command = connection.Command($"""
             SELECT d.subscriber, d.seq, d.order_key, d.attempts, {MessageColumns}
             FROM deliveries d JOIN outbox o ON o.seq = d.seq
             WHERE d.subscriber = $s AND d.order_key = $k AND d.seq > $after
             ORDER BY d.seq LIMIT {limit}
-            """;
+            """);
         command.Parameters.AddWithValue("$s", subscriber);
         command.Parameters.AddWithValue("$k", orderKey);
         command.Parameters.AddWithValue("$after", afterSeq);
         return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>When the next backed-off delivery becomes due (unix ms), or null when nothing waits.</summary>
+    /// <summary>
+    /// When the next retry falls due. Only a head is ever attempted, so the earliest <c>next_attempt_at</c> among attempted
+    /// deliveries (a small partial index) is the earliest retry; a head never attempted is due at once and is taken by the
+    /// next round, which a commit or a requeue signals. The dispatcher also polls, so this only shortens a wait.
+    /// </summary>
     public async Task<long?> NextDueAsync(IReadOnlyList<TopicSubscriber> subscribers, CancellationToken cancellationToken)
     {
         if (subscribers.Count == 0)
         {
             return null;
         }
-        await using var connection = database.OpenReader();
-        await using var command = connection.CreateCommand();
-        var active = InClause(command, subscribers);
-        command.CommandText = $"""
-            SELECT min(d.next_attempt_at) FROM deliveries d
-            WHERE d.subscriber IN ({active})
-              AND (d.order_key IS NULL OR d.seq = (SELECT min(x.seq) FROM deliveries x WHERE x.subscriber = d.subscriber AND x.order_key = d.order_key))
-            """;
+        using var connection = database.RentReader();
+        var command = connection.Command(NextDueSql(subscribers.Count));
+        Bind(command, subscribers);
         var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Forgets delivered messages, all in one write.</summary>
+    internal static string NextDueSql(int subscribers) => $"""
+        SELECT min(d.next_attempt_at) FROM deliveries d INDEXED BY deliveries_retry
+        WHERE d.attempts > 0 AND d.subscriber IN ({InClause(subscribers)})
+        """;
+
     public Task CompleteAsync(IReadOnlyCollection<PendingDelivery> deliveries, CancellationToken cancellationToken) =>
         deliveries.Count == 0 ? Task.CompletedTask : database.WriteAsync(batch =>
         {
@@ -228,23 +232,66 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
     /// Deletes outbox messages older than the retention that every active subscriber has been handed and that no
     /// delivery or dead letter still refers to.
     /// </summary>
+    /// <summary>
+    /// Deletes delivered messages committed before <paramref name="olderThan"/>. Sequence numbers are given in commit order,
+    /// so the newest old enough message is found by a binary search over the sequence (point reads), and only the
+    /// messages up to it are examined: the outbox of a busy file holds hundreds of thousands of recent messages, and a
+    /// scan of them all held the writer for seconds on every sweep. The time is checked again row by row, so a clock that
+    /// stepped back never deletes a message inside its retention.
+    /// </summary>
     public Task<int> PurgeAsync(long olderThan, CancellationToken cancellationToken) =>
         database.WriteAsync(batch =>
         {
+            var cutoff = LastSeqCommittedBefore(batch, olderThan, _fannedUpTo < 0 ? long.MaxValue : _fannedUpTo);
+            if (cutoff is null)
+            {
+                return 0;
+            }
             var purge = batch.Command("""
                 DELETE FROM outbox WHERE seq IN (
                     SELECT o.seq FROM outbox o
-                    WHERE o.committed_at < $before AND o.seq <= $fanned
+                    WHERE o.seq <= $cutoff AND o.committed_at < $before
                       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = o.seq)
                       AND NOT EXISTS (SELECT 1 FROM dead_letters x WHERE x.seq = o.seq)
                     LIMIT 5000)
                 """);
+            purge.Parameters.AddWithValue("$cutoff", cutoff.Value);
             purge.Parameters.AddWithValue("$before", olderThan);
-            purge.Parameters.AddWithValue("$fanned", _fannedUpTo < 0 ? long.MaxValue : _fannedUpTo);
             return purge.ExecuteNonQuery();
         }, cancellationToken);
 
-    /// <summary>Deliveries still owed to the active subscribers, counting messages not yet fanned out.</summary>
+    /// <summary>The highest sequence at or below <paramref name="limit"/> whose message was committed before <paramref name="before"/>.</summary>
+    private static long? LastSeqCommittedBefore(WriteBatch batch, long before, long limit)
+    {
+        var probe = batch.Command("SELECT seq, committed_at FROM outbox WHERE seq >= $from AND seq <= $to ORDER BY seq LIMIT 1");
+        long? found = null;
+        var (low, high) = (0L, limit);
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            probe.Parameters.Clear();
+            probe.Parameters.AddWithValue("$from", middle);
+            probe.Parameters.AddWithValue("$to", high);
+            using var reader = probe.ExecuteReader();
+            if (!reader.Read())
+            {
+                high = middle - 1;
+                continue;
+            }
+            var seq = reader.GetInt64(0);
+            if (reader.GetInt64(1) < before)
+            {
+                found = seq;
+                low = seq + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return found;
+    }
+
     public async Task<long> PendingCountAsync(IReadOnlyList<TopicSubscriber> subscribers, CancellationToken cancellationToken)
     {
         if (subscribers.Count == 0)
@@ -253,7 +300,8 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         }
         await using var connection = database.OpenReader();
         await using var command = connection.CreateCommand();
-        var active = InClause(command, subscribers);
+        var active = InClause(subscribers.Count);
+        Bind(command, subscribers);
         command.CommandText = $"""
             SELECT (SELECT count(*) FROM deliveries WHERE subscriber IN ({active}))
                  + (SELECT count(*) FROM outbox o JOIN subscribers s ON o.seq > s.cursor AND instr(s.topics, char(10) || o.topic || char(10)) > 0
@@ -330,16 +378,22 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         return requeued;
     }
 
-    private static string InClause(SqliteCommand command, IReadOnlyList<TopicSubscriber> subscribers)
+    private static string InClause(int count)
     {
         var names = new StringBuilder();
-        for (var i = 0; i < subscribers.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            var name = "$sub" + i.ToString(CultureInfo.InvariantCulture);
-            command.Parameters.AddWithValue(name, subscribers[i].Id);
-            names.Append(i == 0 ? "" : ", ").Append(name);
+            names.Append(i == 0 ? "" : ", ").Append("$sub").Append(i.ToString(CultureInfo.InvariantCulture));
         }
         return names.ToString();
+    }
+
+    private static void Bind(SqliteCommand command, IReadOnlyList<TopicSubscriber> subscribers)
+    {
+        for (var i = 0; i < subscribers.Count; i++)
+        {
+            command.Parameters.AddWithValue("$sub" + i.ToString(CultureInfo.InvariantCulture), subscribers[i].Id);
+        }
     }
 
     private static async Task<List<PendingDelivery>> ReadDeliveriesAsync(SqliteCommand command, CancellationToken cancellationToken)

@@ -60,6 +60,7 @@ internal sealed class EmbeddedDatabase : IDisposable
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS deliveries_order ON deliveries (subscriber, order_key, seq);
         CREATE INDEX IF NOT EXISTS deliveries_seq ON deliveries (seq);
+        CREATE INDEX IF NOT EXISTS deliveries_retry ON deliveries (next_attempt_at) WHERE attempts > 0;
         CREATE TABLE IF NOT EXISTS dead_letters (
             subscriber TEXT NOT NULL,
             seq INTEGER NOT NULL,

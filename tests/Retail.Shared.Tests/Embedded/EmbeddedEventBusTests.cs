@@ -420,4 +420,129 @@ public sealed class EmbeddedEventBusTests : IDisposable
         Assert.Equal(2, dead.Attempts);
         release.SetResult();
     }
+
+    [Fact]
+    public async Task a_backlog_larger_than_a_round_is_delivered_whole_and_in_order_per_subject()
+    {
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(MapRecordingSubscriber, inbox: inbox);
+        var bus = Bus(app);
+
+        // More messages than one round takes (256 heads, runs of 64 behind a head), some subjects longer than a run.
+        const int Subjects = 40, PerSubject = 70, Unordered = 300;
+        var published = new List<Task>();
+        for (var n = 1; n <= PerSubject; n++)
+        {
+            for (var subject = 0; subject < Subjects; subject++)
+            {
+                published.Add(bus.PublishAsync("order.placed", "order.placed", new OrderPlaced($"o-{subject}", n),
+                    new EventOptions(Subject: $"order/o-{subject}"), Ct));
+            }
+            // Published one wave at a time, so each subject's sequence is in commit order.
+            await Task.WhenAll(published);
+            published.Clear();
+        }
+        for (var n = 1; n <= Unordered; n++)
+        {
+            published.Add(bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-free", n), cancellationToken: Ct));
+        }
+        await Task.WhenAll(published);
+        await inbox.WaitAsync(items => items.Count == (Subjects * PerSubject) + Unordered);
+
+        foreach (var subject in inbox.Items.Where(i => i.Event.OrderGuid != "o-free").GroupBy(i => i.Event.OrderGuid))
+        {
+            Assert.Equal(Enumerable.Range(1, PerSubject), subject.Select(i => i.Event.Sequence));
+        }
+        Assert.Equal(Enumerable.Range(1, Unordered), inbox.Items.Where(i => i.Event.OrderGuid == "o-free").Select(i => i.Event.Sequence).Order());
+        await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
+    }
+
+    [Fact]
+    public async Task delivered_messages_past_the_retention_are_purged_while_undelivered_and_recent_ones_stay()
+    {
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", Results<Ok, StatusCodeHttpResult> (OrderPlaced e, HttpRequest request, RequestContext context, Inbox box) =>
+            {
+                if (e.OrderGuid == "o-stuck")
+                {
+                    return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                }
+                box.Add(Capture(e, request, context));
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed"),
+            o =>
+            {
+                o.Events.MaxAttempts = 100_000;
+                o.Events.OutboxRetention = TimeSpan.FromSeconds(3);
+                o.State.SweepInterval = TimeSpan.FromMilliseconds(100);
+            },
+            inbox);
+        var bus = Bus(app);
+
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-1", 1), new EventOptions(Subject: "order/o-1", Id: "evt-1"), Ct);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-stuck", 1), new EventOptions(Subject: "order/o-stuck", Id: "evt-stuck"), Ct);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-2", 1), new EventOptions(Id: "evt-2"), Ct);
+        await inbox.WaitAsync(items => items.Count == 2);
+        Assert.Equal(3, _dir.Count("scm", "SELECT count(*) FROM outbox"));
+
+        // Past the retention, the delivered ones go; the one still being retried stays.
+        await WaitUntilAsync(() => Task.FromResult(_dir.Count("scm", "SELECT count(*) FROM outbox") == 1));
+        Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM outbox WHERE id = 'evt-stuck'"));
+
+        // A message delivered now is younger than the retention and stays, behind the old one still pending.
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-3", 1), new EventOptions(Id: "evt-3"), Ct);
+        await inbox.WaitAsync(items => items.Count == 3);
+        Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM outbox WHERE id = 'evt-3'"));
+        Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM deliveries d JOIN outbox o ON o.seq = d.seq WHERE o.id = 'evt-stuck' AND d.attempts > 0"));
+    }
+
+    [Fact]
+    public void the_dispatchers_queries_read_their_index_in_order_and_never_sort_the_backlog()
+    {
+        using (_dir.OpenStore("scm"))
+        {
+            // Creates the file and its schema.
+        }
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir.Path, "state", "scm.db")};Pooling=False");
+        connection.Open();
+        using (var fill = connection.CreateCommand())
+        {
+            // A backlog of 20,000 deliveries for three subscribers, with the statistics the host's optimize would gather.
+            fill.CommandText = """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+                INSERT INTO outbox (id, topic, type, source, subject, orgcode, data, time, traceparent, is_cdc, committed_at)
+                SELECT 'm-' || i, 't', 't', 'scm', 's-' || (i % 500), 'org', x'7b7d', '2026-12-01T00:00:00Z', NULL, 0, i FROM n;
+                INSERT INTO deliveries (subscriber, seq, order_key, attempts, next_attempt_at)
+                SELECT '/s' || (seq % 3), seq, subject, CASE WHEN seq % 997 = 0 THEN 1 ELSE 0 END, CASE WHEN seq % 997 = 0 THEN 5 ELSE 0 END FROM outbox;
+                ANALYZE;
+                """;
+            fill.ExecuteNonQuery();
+        }
+
+        string Plan(string sql)
+        {
+            using var explain = connection.CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            foreach (var name in new[] { "$sub0", "$sub1", "$sub2" })
+            {
+                explain.Parameters.AddWithValue(name, "/s0");
+            }
+            explain.Parameters.AddWithValue("$now", 10);
+            using var reader = explain.ExecuteReader();
+            var lines = new List<string>();
+            while (reader.Read())
+            {
+                lines.Add(reader.GetString(3));
+            }
+            return string.Join("\n", lines);
+        }
+
+        var heads = Plan(DeliveryLedger.DueHeadsSql(3, 256));
+        Assert.Contains("SCAN d USING INDEX deliveries_seq", heads, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", heads, StringComparison.Ordinal);
+        var nextDue = Plan(DeliveryLedger.NextDueSql(3));
+        Assert.Contains("deliveries_retry", nextDue, StringComparison.Ordinal);
+        Assert.DoesNotContain("CORRELATED", nextDue, StringComparison.Ordinal);
+    }
 }
