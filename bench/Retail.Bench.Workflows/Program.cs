@@ -14,12 +14,18 @@ namespace Retail.Bench.Workflows;
 
 /// <summary>
 /// Completed sagas per second and start-to-complete latency of the embedded engine, for a saga of five sequential
-/// activities and a fan-out of ten. Usage: [--count 2000] [--concurrency 2000] [--workflow-workers N] [--activity-workers N].
+/// activities and a fan-out of ten. Usage: [--count 2000] [--concurrency 2000] [--workflow-workers N] [--activity-workers N]
+/// [--report file]. Each shape is a phase of the run saved to bench/results, as Retail.Bench saves its own, so its
+/// <c>report</c> command charts it beside them.
 /// </summary>
 public static class Program
 {
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => RunAsync(args, BenchReport.DefaultResults());
+
+    /// <summary>Runs both shapes, saves the run to <paramref name="results"/> and writes the report of that folder.</summary>
+    public static async Task<int> RunAsync(string[] args, string results)
     {
+        var started = DateTimeOffset.UtcNow;
         var count = Option(args, "--count", 2000);
         var concurrency = Option(args, "--concurrency", count);
         var workflowWorkers = Option(args, "--workflow-workers", Math.Max(8, Environment.ProcessorCount * 8));
@@ -29,13 +35,19 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine("| shape | instances | failed | seconds | completed/s | activities/s | p50 ms | p99 ms | max ms |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        var failed = 0;
-        failed += await RunShape(nameof(SequentialSaga), SequentialSaga.Steps, count, concurrency, workflowWorkers, activityWorkers);
-        failed += await RunShape(nameof(FanOutSaga), FanOutSaga.Branches, count, concurrency, workflowWorkers, activityWorkers);
-        return failed == 0 ? 0 : 1;
+        PhaseFigures[] phases =
+        [
+            await RunShape(nameof(SequentialSaga), SequentialSaga.Steps, count, concurrency, workflowWorkers, activityWorkers),
+            await RunShape(nameof(FanOutSaga), FanOutSaga.Branches, count, concurrency, workflowWorkers, activityWorkers),
+        ];
+        var exitCode = phases.All(p => p.Errors == 0) ? 0 : 1;
+        var run = new BenchRun("workflows", started, exitCode, Environment.ProcessorCount, args, phases);
+        Console.WriteLine($"report: {Path.GetFullPath(BenchReport.AfterRun(run, results, new BenchArgs(args).Text("report")))}");
+        return exitCode;
     }
 
-    private static async Task<int> RunShape(string workflow, int activitiesPerSaga, int count, int concurrency, int workflowWorkers, int activityWorkers)
+    /// <summary>One shape's run as a phase: an operation is a saga from its start to its completion.</summary>
+    private static async Task<PhaseFigures> RunShape(string workflow, int activitiesPerSaga, int count, int concurrency, int workflowWorkers, int activityWorkers)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "retail-wf-bench-" + Guid.NewGuid().ToString("N"));
         var services = new ServiceCollection();
@@ -51,22 +63,24 @@ public static class Program
             engine.Start();
             await RunBatch(engine, workflow, "warmup", Math.Min(200, count), concurrency);
             var (elapsed, latencies, failures) = await RunBatch(engine, workflow, "run", count, concurrency);
-            latencies.Sort();
-            var seconds = elapsed.TotalSeconds;
+            var phase = new PhaseResult(workflow);
+            phase.Merge(latencies, failures);
+            var figures = phase.Figures(elapsed);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {workflow} | {count} | {failures} | {seconds:F2} | {count / seconds:F0} | {count * activitiesPerSaga / seconds:F0} | " +
-                $"{Percentile(latencies, 0.50):F0} | {Percentile(latencies, 0.99):F0} | {latencies[^1]:F0} |"));
+                $"| {workflow} | {count} | {failures} | {figures.Seconds:F2} | {figures.OpsPerSecond:F0} | {count * activitiesPerSaga / figures.Seconds:F0} | " +
+                $"{figures.P50Ms:F0} | {figures.P99Ms:F0} | {figures.MaxMs:F0} |"));
             await engine.StopAsync();
             Directory.Delete(dataDir, recursive: true);
-            return failures;
+            return figures;
         }
     }
 
-    private static async Task<(TimeSpan Elapsed, List<double> LatenciesMs, int Failures)> RunBatch(EmbeddedWorkflowEngine engine,
+    /// <summary>The batch's start-to-complete latencies in Stopwatch ticks, as <see cref="PhaseResult"/> takes them.</summary>
+    private static async Task<(TimeSpan Elapsed, List<long> LatencyTicks, int Failures)> RunBatch(EmbeddedWorkflowEngine engine,
         string workflow, string prefix, int count, int concurrency)
     {
         using var inFlight = new SemaphoreSlim(concurrency);
-        var latencies = new List<double>(count);
+        var latencies = new List<long>(count);
         var failures = 0;
         var clock = Stopwatch.StartNew();
         // Every instance is started by its own task, so starts are committed together like any other journal writes.
@@ -79,14 +93,14 @@ public static class Program
             await inFlight.WaitAsync();
             try
             {
-                var startedAt = clock.Elapsed;
+                var startedAt = clock.ElapsedTicks;
                 var start = await engine.StartAsync(workflow, id, JsonSerializer.SerializeToElement(new { reference = id }));
                 if (start.Outcome != Retail.Workflows.Scheduling.WorkflowStartOutcome.Started)
                 {
                     throw new InvalidOperationException($"could not start {id}: {start.Outcome}");
                 }
                 var status = await engine.WaitForCompletionAsync(id);
-                var latency = (clock.Elapsed - startedAt).TotalMilliseconds;
+                var latency = clock.ElapsedTicks - startedAt;
                 lock (latencies)
                 {
                     latencies.Add(latency);
@@ -102,9 +116,6 @@ public static class Program
             }
         }
     }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static int Option(string[] args, string name, int fallback)
     {

@@ -1,7 +1,9 @@
+using System.Globalization;
 using k8s.Models;
 using Retail.Shared.Dapr;
 using Retail.Shared.Hosting;
 using YamlDotNet.Core;
+using YamlDotNet.Serialization;
 using static Retail.Dapr.Tests.RepositoryFiles;
 
 namespace Retail.Dapr.Tests;
@@ -10,6 +12,8 @@ public sealed class KubernetesManifestTests
 {
     private const string Base = "deploy/k8s/base";
     private const string Overlay = "deploy/k8s/overlays/example";
+    private const string Apps = Base + "/apps";
+    private const string Collector = Base + "/otel";
 
     // The apps that keep something a second pod would not share, so no autoscaler adds one (deploy/k8s/README.md).
     private static readonly string[] FixedReplicaApps = ["workflows", "mrs", "pmc"];
@@ -25,7 +29,8 @@ public sealed class KubernetesManifestTests
     private static IEnumerable<T> In<T>(string folder) =>
         All.Where(m => m.File.StartsWith(folder + "/", StringComparison.Ordinal)).Select(m => m.Model).OfType<T>();
 
-    private static Dictionary<string, V1Deployment> Deployments() => In<V1Deployment>(Base).ToDictionary(d => d.Metadata.Name);
+    /// <summary>The apps' Deployments; the collector's is beside them in otel/.</summary>
+    private static Dictionary<string, V1Deployment> Deployments() => In<V1Deployment>(Apps).ToDictionary(d => d.Metadata.Name);
 
     private static Kustomization KustomizationOf(string folder) =>
         Assert.IsType<Kustomization>(Assert.Single(All, m => m.File == folder + "/kustomization.yaml").Model);
@@ -41,12 +46,30 @@ public sealed class KubernetesManifestTests
     private static Dictionary<string, int> DaprRunPorts() =>
         List(Yaml("dapr.yaml")["apps"]).Select(Map).ToDictionary(app => (string)app["appID"], app => int.Parse((string)app["appPort"], System.Globalization.CultureInfo.InvariantCulture));
 
+    private static (V1Deployment Deployment, V1Service Service, V1ConfigMap Config) CollectorParts() =>
+        (Assert.Single(In<V1Deployment>(Collector)), Assert.Single(In<V1Service>(Collector)), Assert.Single(In<V1ConfigMap>(Collector)));
+
+    /// <summary>The collector's own configuration, the one key of its ConfigMap, parsed as the collector would (YAML).</summary>
+    private static Dictionary<object, object> CollectorConfig()
+    {
+        var (_, _, config) = CollectorParts();
+        return Map(new DeserializerBuilder().Build().Deserialize<object>(Assert.Single(config.Data).Value));
+    }
+
+    /// <summary>The port of a collector listen address such as <c>0.0.0.0:4317</c>.</summary>
+    private static int PortOf(object address)
+    {
+        var text = Assert.IsType<string>(address);
+        return int.Parse(text[(text.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public void every_document_under_deploy_k8s_reads_strictly_into_a_kubernetes_dapr_or_kustomize_model()
     {
         Assert.NotEmpty(All);
         Assert.All(All, m => Assert.IsNotType<Dictionary<object, object>>(m.Model));
-        Assert.Equal(AppIds().Count, In<V1Deployment>(Base).Count());
+        Assert.Equal(AppIds().Count, In<V1Deployment>(Apps).Count());
+        Assert.Equal(AppIds().Count + 1, In<V1Deployment>(Base).Count());
         // The reading is strict: a field no model knows fails, in Kubernetes' models and in the Dapr ones.
         Assert.ThrowsAny<YamlException>(() => KubernetesManifests.Read("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replica: 2\n"));
         Assert.ThrowsAny<YamlException>(() => KubernetesManifests.Read("apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\nspec:\n  type: state.redis\n  verison: v1\n"));
@@ -112,7 +135,7 @@ public sealed class KubernetesManifestTests
     public void every_service_is_named_for_its_app_and_reaches_its_deployments_port()
     {
         var deployments = Deployments();
-        var services = In<V1Service>(Base).ToDictionary(s => s.Metadata.Name);
+        var services = In<V1Service>(Apps).ToDictionary(s => s.Metadata.Name);
 
         Assert.Equal(deployments.Keys.Order(), services.Keys.Order());
         foreach (var (app, service) in services)
@@ -157,6 +180,7 @@ public sealed class KubernetesManifestTests
 
         Assert.Equal(listed.Distinct().Count(), listed.Count);
         Assert.Equal(files.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        Assert.Contains("otel/collector.yaml", listed);
 
         var overlay = KustomizationOf(Overlay);
         Assert.All(overlay.Resources, resource => Assert.True(
@@ -236,6 +260,86 @@ public sealed class KubernetesManifestTests
         Assert.Equal(role.Metadata.Name, binding.RoleRef.Name);
         Assert.Equal(("ServiceAccount", account), (Assert.Single(binding.Subjects).Kind, binding.Subjects[0].Name));
         Assert.All(Deployments().Values, d => Assert.Equal(account, d.Spec.Template.Spec.ServiceAccountName));
+    }
+
+    [Fact]
+    public void every_app_and_the_gateway_exports_otlp_to_the_collectors_service_on_the_port_its_grpc_receiver_listens_on()
+    {
+        var (collector, service, _) = CollectorParts();
+        var grpc = Assert.Single(service.Spec.Ports, p => p.Name == "otlp-grpc");
+        var receiver = Map(Map(Map(Map(CollectorConfig()["receivers"])["otlp"])["protocols"])["grpc"]);
+
+        Assert.Equal(collector.Spec.Selector.MatchLabels, service.Spec.Selector);
+        Assert.Equal(PortOf(receiver["endpoint"]), Assert.Single(AppContainer(collector).Ports, p => p.Name == grpc.TargetPort.Value).ContainerPort);
+        // gRPC is the .NET OTLP exporter's default protocol; the apps add the exporter only when the endpoint is set.
+        var endpoint = $"http://{service.Metadata.Name}:{grpc.Port}";
+        Assert.All(Deployments(), pair =>
+        {
+            var set = Assert.Single(AppContainer(pair.Value).Env, e => e.Name == "OTEL_EXPORTER_OTLP_ENDPOINT");
+            Assert.Equal(endpoint, set.Value);
+        });
+    }
+
+    [Fact]
+    public void the_collectors_config_parses_and_each_pipeline_names_only_receivers_processors_and_exporters_it_defines()
+    {
+        var config = CollectorConfig();
+        var service = Map(config["service"]);
+        var pipelines = Map(service["pipelines"]);
+
+        // Metrics for the dashboard and traces; the apps send no logs over OTLP (Serilog writes them to the console).
+        Assert.Equal(["metrics", "traces"], pipelines.Keys.Cast<string>().Order(StringComparer.Ordinal));
+        foreach (var (name, pipeline) in pipelines)
+        {
+            foreach (var section in new[] { "receivers", "processors", "exporters" })
+            {
+                var defined = Map(config[section]).Keys.Cast<string>().ToHashSet(StringComparer.Ordinal);
+                var named = List(Map(pipeline)[section]).Cast<string>().ToList();
+                Assert.True(section == "processors" || named.Count > 0, $"pipeline {name} has no {section}");
+                Assert.All(named, id => Assert.True(defined.Contains(id), $"pipeline {name} names {section} {id}, which the config does not define"));
+            }
+        }
+        var extensions = Map(config["extensions"]).Keys.Cast<string>().ToHashSet(StringComparer.Ordinal);
+        Assert.All(List(service["extensions"]).Cast<string>(), id => Assert.Contains(id, extensions));
+
+        // Metrics become a Prometheus endpoint; traces go to the Zipkin the Dapr sidecars send theirs to.
+        Assert.Equal(["prometheus"], List(Map(pipelines["metrics"])["exporters"]));
+        Assert.Equal(["zipkin"], List(Map(pipelines["traces"])["exporters"]));
+        var zipkin = Assert.Single(In<DaprConfiguration>(Base)).Spec.Tracing?.Zipkin?.EndpointAddress;
+        Assert.Equal(zipkin, Map(Map(config["exporters"])["zipkin"])["endpoint"]);
+    }
+
+    [Fact]
+    public void the_collector_runs_a_pinned_image_on_its_mounted_config_with_probes_and_resources_and_is_scraped_where_it_publishes()
+    {
+        var (collector, service, map) = CollectorParts();
+        var config = CollectorConfig();
+        var pod = collector.Spec.Template;
+        var container = AppContainer(collector);
+        int Port(string name) => Assert.Single(container.Ports, p => p.Name == name).ContainerPort;
+
+        Assert.Matches(@"^otel/opentelemetry-collector-contrib:\d+\.\d+\.\d+$", container.Image);
+        var mount = Assert.Single(container.VolumeMounts);
+        Assert.Equal(map.Metadata.Name, Assert.Single(pod.Spec.Volumes, v => v.Name == mount.Name).ConfigMap.Name);
+        Assert.Equal([$"--config={mount.MountPath}/{Assert.Single(map.Data).Key}"], container.Args);
+
+        // The exporter's port is the container's and the Service's `metrics` port, and the one the scrape annotations name.
+        var metrics = PortOf(Map(Map(config["exporters"])["prometheus"])["endpoint"]);
+        Assert.Equal(metrics, Port("metrics"));
+        Assert.Equal(metrics, Assert.Single(service.Spec.Ports, p => p.TargetPort.Value == "metrics").Port);
+        Assert.Equal("true", pod.Metadata.Annotations["prometheus.io/scrape"]);
+        Assert.Equal(metrics.ToString(CultureInfo.InvariantCulture), pod.Metadata.Annotations["prometheus.io/port"]);
+        Assert.Equal("/metrics", pod.Metadata.Annotations["prometheus.io/path"]);
+        Assert.All(service.Spec.Ports, p => Assert.Equal(Port(p.TargetPort.Value), p.Port));
+
+        // Ready and alive by its health_check extension; requests within limits, as the apps.
+        var health = PortOf(Map(Map(config["extensions"])["health_check"])["endpoint"]);
+        Assert.Equal(health, Port(container.ReadinessProbe.HttpGet.Port.Value));
+        Assert.Equal(health, Port(container.LivenessProbe.HttpGet.Port.Value));
+        Assert.All(new[] { "cpu", "memory" }, resource =>
+            Assert.True(container.Resources.Requests[resource].ToDecimal() <= container.Resources.Limits[resource].ToDecimal(), resource));
+        Assert.True(pod.Spec.SecurityContext.RunAsNonRoot);
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Retail.Functional.Tests.Observability;
 /// <summary>
 /// The Grafana dashboard (deploy/grafana/retail-dashboard.json) charts only metrics the apps publish: the test drives a host
 /// through requests, event deliveries, a reservation's life and a saga, listens to the meters as an OpenTelemetry exporter
-/// would, and holds every metric name in the dashboard's queries to the instruments it saw, named as Prometheus names them.
+/// would, and holds every metric name in the dashboard's queries to the instruments it saw, named as Prometheus names them,
+/// and every label a query groups, filters or names a legend by to the tags those instruments carried or a label of the scrape.
 /// </summary>
 public sealed partial class MetricsDashboardTests(IcsHost host) : IClassFixture<IcsHost>
 {
@@ -20,6 +21,34 @@ public sealed partial class MetricsDashboardTests(IcsHost host) : IClassFixture<
 
     private static IEnumerable<JsonElement> Panels(JsonElement dashboard) =>
         dashboard.GetProperty("panels").EnumerateArray().Where(p => p.GetProperty("type").GetString() != "row");
+
+    /// <summary>
+    /// Labels a series has whatever the instrument's tags: the collector's Prometheus exporter (deploy/k8s/base/otel) sets
+    /// <c>job</c> from the resource's service.name (each app's id) and <c>instance</c> from service.instance.id, and the
+    /// scrape keeps them (honor_labels). No other resource attribute becomes a label: <c>service_name</c> would only with
+    /// the exporter's resource_to_telemetry_conversion, which is off. <c>le</c> is a histogram bucket's own.
+    /// </summary>
+    private static readonly string[] ScrapeLabels = ["job", "instance"];
+
+    /// <summary>Each query of the dashboard (panel targets and template variables) with the one metric it reads and the labels it uses.</summary>
+    private static IEnumerable<(string Query, string Metric, IReadOnlyList<string> Labels)> LabelUses(JsonElement dashboard)
+    {
+        foreach (var target in Panels(dashboard).SelectMany(p => p.GetProperty("targets").EnumerateArray()))
+        {
+            var expr = target.GetProperty("expr").GetString()!;
+            var labels = GroupingLabels().Matches(expr).SelectMany(m => m.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                .Concat(MatcherLabels().Matches(expr).Select(m => m.Groups[1].Value))
+                .Concat(target.TryGetProperty("legendFormat", out var legend) ? LegendLabels().Matches(legend.GetString()!).Select(m => m.Groups[1].Value) : []);
+            yield return (expr, Assert.Single(MetricName().Matches(expr)).Groups[1].Value, [.. labels.Distinct(StringComparer.Ordinal)]);
+        }
+        foreach (var variable in dashboard.GetProperty("templating").GetProperty("list").EnumerateArray())
+        {
+            if (variable.GetProperty("type").GetString() == "query" && LabelValues().Match(variable.GetProperty("query").GetString()!) is { Success: true } values)
+            {
+                yield return (values.Value, values.Groups[1].Value, [values.Groups[2].Value]);
+            }
+        }
+    }
 
     [Fact]
     public void the_dashboard_has_a_panel_for_each_view_operators_need()
@@ -35,7 +64,7 @@ public sealed partial class MetricsDashboardTests(IcsHost host) : IClassFixture<
     }
 
     [Fact]
-    public async Task every_metric_the_dashboard_charts_is_published_while_the_apps_work()
+    public async Task every_metric_and_label_the_dashboard_charts_is_published_while_the_apps_work()
     {
         using var recorder = new MetricRecorder();
 
@@ -80,6 +109,17 @@ public sealed partial class MetricsDashboardTests(IcsHost host) : IClassFixture<
         Assert.NotEmpty(charted);
         var published = recorder.PrometheusNames();
         Assert.All(charted, name => Assert.True(published.Contains(name), $"the dashboard charts {name}, which no app published: {string.Join(", ", published.Order())}"));
+
+        var uses = LabelUses(Dashboard()).ToList();
+        Assert.Contains(uses, u => u.Labels.Contains("http_route"));
+        Assert.All(uses, use =>
+        {
+            var metric = HistogramSeries().Replace(use.Metric, "");
+            var carried = recorder.PrometheusLabels(metric);
+            Assert.All(use.Labels, label => Assert.True(
+                carried.Contains(label) || ScrapeLabels.Contains(label) || (label == "le" && use.Metric.EndsWith("_bucket", StringComparison.Ordinal)),
+                $"{use.Query} uses label {label}, which {metric} does not carry: {string.Join(", ", carried.Order(StringComparer.Ordinal))} (and {string.Join(", ", ScrapeLabels)} from the scrape)"));
+        });
     }
 
     [GeneratedRegex(@"([a-z_][a-z0-9_]*)\{")]
@@ -88,11 +128,24 @@ public sealed partial class MetricsDashboardTests(IcsHost host) : IClassFixture<
     [GeneratedRegex("_(bucket|count|sum)$")]
     private static partial Regex HistogramSeries();
 
+    [GeneratedRegex(@"\b(?:by|without|on|ignoring)\s*\(([^)]*)\)")]
+    private static partial Regex GroupingLabels();
+
+    [GeneratedRegex(@"([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*""")]
+    private static partial Regex MatcherLabels();
+
+    [GeneratedRegex(@"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")]
+    private static partial Regex LegendLabels();
+
+    [GeneratedRegex(@"label_values\(\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*,\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\)")]
+    private static partial Regex LabelValues();
+
     /// <summary>Listens to the Retail meters and ASP.NET Core's request metrics, as the OpenTelemetry SDK does.</summary>
     private sealed class MetricRecorder : IDisposable
     {
         private readonly MeterListener _listener = new();
         private readonly ConcurrentDictionary<Instrument, bool> _seen = new();
+        private readonly ConcurrentDictionary<(Instrument, string), bool> _tags = new();
         private readonly ConcurrentBag<(string Name, double Value)> _values = [];
         private readonly ConcurrentBag<(string, string, string)> _holdActions = [];
         private readonly ConcurrentBag<string> _workflows = [];
@@ -120,18 +173,32 @@ public sealed partial class MetricsDashboardTests(IcsHost host) : IClassFixture<
         public IEnumerable<double> Values(string name) => _values.Where(v => v.Name == name).Select(v => v.Value);
 
         /// <summary>Each instrument that measured something, as Prometheus names it (unit suffix; <c>_total</c> for counters).</summary>
-        public HashSet<string> PrometheusNames() => _seen.Keys.Select(i =>
+        public HashSet<string> PrometheusNames() => _seen.Keys.Select(PrometheusName).ToHashSet(StringComparer.Ordinal);
+
+        /// <summary>The tag keys the instruments Prometheus names <paramref name="metric"/> measured with, as label names.</summary>
+        public HashSet<string> PrometheusLabels(string metric) =>
+            _tags.Keys.Where(t => PrometheusName(t.Item1) == metric).Select(t => InvalidLabelCharacters().Replace(t.Item2, "_")).ToHashSet(StringComparer.Ordinal);
+
+        private static string PrometheusName(Instrument i)
         {
             var name = i.Name.Replace('.', '_');
             var unit = i.Unit switch { "s" => "_seconds", "ms" => "_milliseconds", "By" => "_bytes", _ => "" };
             name = name.EndsWith(unit, StringComparison.Ordinal) ? name : name + unit;
             var counter = i.GetType().IsGenericType && i.GetType().GetGenericTypeDefinition() == typeof(Counter<>);
             return counter ? name + "_total" : name;
-        }).ToHashSet(StringComparer.Ordinal);
+        }
 
         private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             _seen.TryAdd(instrument, true);
+            foreach (var tag in tags)
+            {
+                _tags.TryAdd((instrument, tag.Key), true);
+            }
+            foreach (var tag in instrument.Tags ?? [])
+            {
+                _tags.TryAdd((instrument, tag.Key), true);
+            }
             _values.Add((instrument.Name, value));
             string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> all, string key)
             {
@@ -156,4 +223,8 @@ public sealed partial class MetricsDashboardTests(IcsHost host) : IClassFixture<
 
         public void Dispose() => _listener.Dispose();
     }
+
+    /// <summary>What Prometheus turns into an underscore in a label name (the dots of OpenTelemetry's attribute names).</summary>
+    [GeneratedRegex("[^a-zA-Z0-9_]")]
+    private static partial Regex InvalidLabelCharacters();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
 using Retail.Bench;
@@ -68,6 +69,41 @@ public sealed class BenchReportTests : IDisposable
         var again = await File.ReadAllTextAsync(rebuilt, TestContext.Current.CancellationToken);
         Assert.Equal(Charts(page), Charts(Parse(again)));
         Assert.Equal(html, again);
+    }
+
+    [Fact]
+    public async Task the_workflows_benchmark_saves_one_phase_per_saga_shape_that_the_report_shows_beside_the_runners_benchmarks()
+    {
+        var results = Path.Combine(_dir, "results");
+        var report = Path.Combine(_dir, "report.html");
+        var store = new BenchRun("store", new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), 0, 2, [],
+            [Phase("stat", 1, 100, errors: 0, seconds: 1)]);
+        BenchReport.AfterRun(store, results, report);
+
+        // A real run of the embedded engine, three sagas of each shape (the warm-up runs as many).
+        Assert.Equal(0, await Retail.Bench.Workflows.Program.RunAsync(["--count", "3", "--workflow-workers", "2", "--activity-workers", "4", "--report", report], results));
+
+        Assert.Single(Directory.GetFiles(results, "*-workflows.json"));
+        Assert.Equal(2, Directory.GetFiles(results, "*.json").Length);
+        var sections = Parse(await File.ReadAllTextAsync(report, TestContext.Current.CancellationToken)).Descendants("section").ToList();
+        Assert.Equal(["store", "workflows"], sections.Select(s => s.Element("h2")!.Value));
+        var workflows = sections[1];
+        Assert.Equal(2, workflows.Descendants(Svg + "svg").Count());
+        Assert.Contains("--count 3", workflows.Element("p")!.Value, StringComparison.Ordinal);
+        var rows = Rows(workflows);
+        // phase, ops/s, ÷ /stat (none here), p50, p90, p99, max, operations, errors, seconds
+        Assert.Equal(["SequentialSaga", "FanOutSaga"], rows.Select(r => r[0]));
+        Assert.All(rows, row =>
+        {
+            Assert.Equal(("", "3", "0"), (row[2], row[7], row[8]));
+            Assert.True(double.Parse(row[1], NumberStyles.Number, CultureInfo.InvariantCulture) > 0, row[0]);
+            Assert.True(double.Parse(row[3], NumberStyles.Number, CultureInfo.InvariantCulture) > 0, row[0]);
+        });
+
+        // The report command, from the saved files alone, shows it too.
+        var rebuilt = Path.Combine(_dir, "rebuilt.html");
+        Assert.Equal(0, await BenchReport.RunAsync(["--in", results, "--out", rebuilt]));
+        Assert.Equal(await File.ReadAllTextAsync(report, TestContext.Current.CancellationToken), await File.ReadAllTextAsync(rebuilt, TestContext.Current.CancellationToken));
     }
 
     [Fact]
