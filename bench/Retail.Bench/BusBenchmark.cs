@@ -13,8 +13,11 @@ using Retail.Shared.Json;
 namespace Retail.Bench;
 
 /// <summary>
-/// `bus --seconds 5 --concurrency 8 [--subjects 100]`: publishes through the embedded bus for the given time and
-/// measures publishes/s, deliveries/s to one <c>.WithTopic</c> endpoint and the publish-to-handler latency.
+/// `bus --seconds 5 --concurrency 8 [--subjects 100] [--subscribers 1]`: publishes through the embedded bus for the given
+/// time and measures publishes/s, deliveries/s to the <c>.WithTopic</c> endpoints and the publish-to-handler latency.
+/// <c>--subjects 0</c> gives every message its own subject (as a price load does); <c>--subscribers 3</c> maps three
+/// endpoints to the topic (as IPM's CDC feed, its webhooks and RBS take every price change), so a backlog builds and the
+/// deliveries phase measures how fast the dispatcher drains it.
 /// </summary>
 internal static class BusBenchmark
 {
@@ -26,9 +29,10 @@ internal static class BusBenchmark
         var seconds = options.Int("seconds", 5);
         var concurrency = options.Int("concurrency", 8);
         var subjects = options.Int("subjects", 100);
+        var subscribers = options.Int("subscribers", 1);
         var dir = Path.Combine(Path.GetTempPath(), "retail-bench", Guid.NewGuid().ToString("N"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"bus: {concurrency} publishers, {seconds}s, {subjects} subjects, {Environment.ProcessorCount} cores"));
+            $"bus: {concurrency} publishers, {seconds}s, {(subjects == 0 ? "a subject per message" : subjects + " subjects")}, {subscribers} subscribers, {Environment.ProcessorCount} cores"));
 
         var delivered = new PhaseResult("deliver");
         var latencies = new List<long>();
@@ -40,17 +44,20 @@ internal static class BusBenchmark
         builder.Services.ConfigureHttpJsonOptions(o => RetailJson.Configure(o.SerializerOptions, strict: false));
         builder.Services.AddEmbeddedState(new RetailOptions { DataDir = dir }, ["bench"]);
         var app = builder.Build();
-        app.MapPost("/bench/events/ping", (Ping ping) =>
+        for (var subscriber = 0; subscriber < subscribers; subscriber++)
         {
-            var now = Stopwatch.GetTimestamp();
-            lock (latencies)
+            app.MapPost("/bench/events/ping-" + subscriber.ToString(CultureInfo.InvariantCulture), (Ping ping) =>
             {
-                latencies.Add(now - ping.PublishedAt);
-            }
-            Interlocked.Increment(ref deliveredCount);
-            Volatile.Write(ref lastDelivery, now);
-            return TypedResults.Ok();
-        }).WithTopic(Topics.PubSubName, "bench.ping");
+                var now = Stopwatch.GetTimestamp();
+                lock (latencies)
+                {
+                    latencies.Add(now - ping.PublishedAt);
+                }
+                Interlocked.Increment(ref deliveredCount);
+                Volatile.Write(ref lastDelivery, now);
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "bench.ping");
+        }
         await app.StartAsync();
         try
         {
@@ -64,7 +71,7 @@ internal static class BusBenchmark
                 for (var n = 0; clock.Elapsed < TimeSpan.FromSeconds(seconds); n++)
                 {
                     var start = Stopwatch.GetTimestamp();
-                    var subject = ((n * concurrency) + worker) % subjects;
+                    var subject = subjects == 0 ? (n * concurrency) + worker : ((n * concurrency) + worker) % subjects;
                     await bus.PublishAsync("bench.ping", "bench.ping", new Ping(start, subject),
                         new EventOptions(Subject: "ping/" + subject.ToString(CultureInfo.InvariantCulture)));
                     ticks.Add(Stopwatch.GetTimestamp() - start);
@@ -75,17 +82,19 @@ internal static class BusBenchmark
 
             var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
             var drain = Stopwatch.StartNew();
-            while (Interlocked.Read(ref deliveredCount) < published.Operations && drain.Elapsed < TimeSpan.FromSeconds(120))
+            var expected = published.Operations * subscribers;
+            while (Interlocked.Read(ref deliveredCount) < expected && drain.Elapsed < TimeSpan.FromSeconds(300))
             {
                 await Task.Delay(50);
             }
             var deliverTime = Stopwatch.GetElapsedTime(started, Volatile.Read(ref lastDelivery));
-            delivered.Merge(latencies, published.Operations - Interlocked.Read(ref deliveredCount));
+            delivered.Merge(latencies, expected - Interlocked.Read(ref deliveredCount));
             Console.WriteLine(published.Report(publishTime));
             Console.WriteLine(delivered.Report(deliverTime) + "   (latency = publish to handler)");
             var pending = await diagnostics.PendingCountAsync();
             var dead = (await diagnostics.DeadLettersAsync()).Count;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pending after drain: {pending}, dead letters: {dead}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"drained {drain.Elapsed.TotalSeconds:0.0} s after the last publish; process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:0.0} s; pending after drain: {pending}, dead letters: {dead}"));
         }
         finally
         {
