@@ -188,6 +188,27 @@ public sealed class CliTests(CliHost host) : IClassFixture<CliHost>
     }
 
     [Fact]
+    public async Task with_json_a_command_line_mistake_exits_2_and_stderr_is_only_json()
+    {
+        string[][] mistakes = [["--json", "no-such-command"], ["catalog", "import", "vendors.ndjson", "--json"], ["--json", "facility", "list", "--type", "nowhere"]];
+        foreach (var args in mistakes)
+        {
+            var run = await AsOperator(args);
+            Assert.True(run.Exit == 2, run.ToString());
+            Assert.Equal("", run.Out);
+            var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.NotEmpty(lines);
+            Assert.All(lines, line => Assert.Equal("usage", JsonDocument.Parse(line).RootElement.GetProperty("code").GetString()));
+        }
+
+        // A person still gets the pointer to --help.
+        var plain = await AsOperator("no-such-command");
+        Assert.Equal(2, plain.Exit);
+        Assert.StartsWith("usage: ", plain.Error, StringComparison.Ordinal);
+        Assert.Contains("(retail --help lists the commands)", plain.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task a_user_logs_in_with_a_passcode_and_later_commands_use_the_stored_session()
     {
         const string email = "cli-login@example.com", passcode = "violet-harbour-57-kettle";

@@ -49,7 +49,11 @@ public static class CliApp
             {
                 await Report(environment.Error, json, "usage", error.Message);
             }
-            await environment.Error.WriteLineAsync("(retail --help lists the commands)");
+            if (!json)
+            {
+                // A hint for a person; a script reading --json gets nothing on stderr that does not parse.
+                await environment.Error.WriteLineAsync("(retail --help lists the commands)");
+            }
             return Usage;
         }
         try
