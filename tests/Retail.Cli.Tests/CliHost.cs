@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Retail.Cli;
 using Retail.Shared.Embedded;
 using Retail.Shared.Hosting;
+using Spectre.Console;
 
 namespace Retail.Cli.Tests;
 
@@ -54,11 +55,15 @@ public sealed class CliHost : WebApplicationFactory<Program>, IAsyncLifetime
     public string NewConfigDir() => Path.Combine(DataDir, "config-" + Guid.NewGuid().ToString("N")[..8]);
 
     /// <summary>Runs <c>retail</c> with <paramref name="args"/> against this host, its profiles in <paramref name="configDir"/>.</summary>
-    public async Task<CliRun> RunAsync(string configDir, params string[] args)
+    public Task<CliRun> RunAsync(string configDir, params string[] args) => RunAsync(configDir, null, args);
+
+    /// <summary>As <see cref="RunAsync(string, string[])"/>, with tables and progress drawn on <paramref name="terminal"/> when not null.</summary>
+    public async Task<CliRun> RunAsync(string configDir, IAnsiConsole? terminal, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr, Server.CreateHandler(), configDir, TestContext.Current.CancellationToken);
+        var exit = await CliApp.RunAsync(args, new CliEnvironment(stdout, stderr, Server.CreateHandler(), configDir, terminal),
+            TestContext.Current.CancellationToken);
         return new CliRun(exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -132,6 +137,31 @@ public sealed class CliHost : WebApplicationFactory<Program>, IAsyncLifetime
             base.Dispose(disposing);
         }
     }
+}
+
+/// <summary>
+/// An interactive ANSI console that records what it draws, escape sequences and all: what a person at a terminal would see, as a
+/// string. Spectre's own TestConsole lives in a package the repository does not use.
+/// </summary>
+public sealed class RecordingTerminal
+{
+    private readonly StringWriter _screen = new();
+
+    public RecordingTerminal()
+    {
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.TrueColor,
+            Interactive = InteractionSupport.Yes,
+            Out = new AnsiConsoleOutput(_screen),
+        });
+        Console.Profile.Width = 160;
+    }
+
+    public IAnsiConsole Console { get; }
+
+    public string Screen => _screen.ToString();
 }
 
 /// <summary>What one run of the CLI did: its exit code and what it wrote.</summary>

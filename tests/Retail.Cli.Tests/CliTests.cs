@@ -290,6 +290,50 @@ public sealed class CliTests(CliHost host) : IClassFixture<CliHost>
     }
 
     [Fact]
+    public async Task on_a_terminal_import_and_export_draw_live_progress_with_a_rate_and_plain_or_json_output_has_no_escape_codes()
+    {
+        Assert.Equal(0, (await AsOperator("bootstrap", "--org", "cli-progress", "--owner-email", "owner-progress@example.com")).Exit);
+        var file = Path.Combine(host.DataDir, "progress-" + Guid.NewGuid().ToString("N")[..6] + ".ndjson");
+        await File.WriteAllLinesAsync(file,
+            Enumerable.Range(1, 9).Select(i => JsonSerializer.Serialize(new { vendor_code = $"progress-{i}", name = $"Vendor {i}", country = "DE" })),
+            TestContext.Current.CancellationToken);
+        string[] operatorIn = ["--url", CliHost.Url, "--api-key", CliHost.OperatorKey, "--org", "cli-progress"];
+
+        var terminal = new RecordingTerminal();
+        var import = await host.RunAsync(_config, terminal.Console, [.. operatorIn, "catalog", "import", file, "--entity", "pvm.vendor", "--slice-size", "3"]);
+        Assert.True(import.Exit == 0, import + "\nterminal:\n" + terminal.Screen);
+        Assert.Equal("", import.Out);
+        var screen = terminal.Screen;
+        Assert.Contains("\u001b[", screen, StringComparison.Ordinal);
+        Assert.Contains("importing pvm.vendor", screen, StringComparison.Ordinal);
+        // The bar's last frame: complete, with the run's rate (a number, not the "-" shown before one is measured).
+        Assert.Matches(@"100%\S* +\d[\d,.]* rec/s", screen);
+        Assert.Contains("reconciliation matched: true", screen, StringComparison.Ordinal);
+
+        var output = Path.Combine(host.DataDir, "progress-export-" + Guid.NewGuid().ToString("N")[..6] + ".ndjson");
+        terminal = new RecordingTerminal();
+        var export = await host.RunAsync(_config, terminal.Console, [.. operatorIn, "catalog", "export", "--entity", "pvm.vendor", "--out", output]);
+        Assert.True(export.Exit == 0, export + "\nterminal:\n" + terminal.Screen);
+        Assert.Contains("exporting pvm.vendor", terminal.Screen, StringComparison.Ordinal);
+        Assert.Contains("downloading", terminal.Screen, StringComparison.Ordinal);
+        Assert.Contains("exported 9 records", terminal.Screen, StringComparison.Ordinal);
+
+        // Without a terminal, plain and --json output carry no escape sequence; --json no progress either.
+        var plain = await Run([.. operatorIn, "catalog", "import", file, "--entity", "pvm.vendor"]);
+        Assert.True(plain.Exit == 0, plain.ToString());
+        Assert.Contains("reconciliation matched: true", plain.Out, StringComparison.Ordinal);
+        var json = await Run([.. operatorIn, "--json", "catalog", "import", file, "--entity", "pvm.vendor"]);
+        Assert.True(json.Exit == 0, json.ToString());
+        Assert.Equal("committed", json.Json().GetProperty("status").GetString());
+        Assert.DoesNotContain("importing", json.Out, StringComparison.Ordinal);
+        foreach (var run in new[] { plain, json })
+        {
+            Assert.DoesNotContain('\u001b', run.Out);
+            Assert.DoesNotContain('\u001b', run.Error);
+        }
+    }
+
+    [Fact]
     public async Task workflow_watch_follows_a_saga_to_completion_and_status_shows_it()
     {
         Assert.Equal(0, (await AsOperator("bootstrap", "--org", "cli-flow", "--owner-email", "owner-flow@example.com")).Exit);
