@@ -136,7 +136,7 @@ public static class CliApp
     }
 
     private static Task Report(TextWriter error, bool json, string code, string detail) =>
-        error.WriteLineAsync(json ? JsonSerializer.Serialize(new { code, detail }) : $"{code}: {detail}");
+        error.WriteLineAsync(Output.ProblemLine(json, code, detail));
 }
 
 /// <summary>Binds command actions to a <see cref="CliContext"/> made for their run.</summary>

@@ -75,6 +75,12 @@ public sealed class Output
         }
     }
 
+    /// <summary>A problem on stderr: <c>code: detail</c>, or with <c>--json</c> a JSON object, so stderr stays one JSON document a line.</summary>
+    public Task ProblemAsync(string code, string detail) => Error.WriteLineAsync(ProblemLine(IsJson, code, detail));
+
+    internal static string ProblemLine(bool json, string code, string detail) =>
+        json ? JsonSerializer.Serialize(new { code, detail }) : $"{code}: {detail}";
+
     /// <summary>The items of a page as a table of the given fields (missing ones blank), with the next page's token under it.</summary>
     public void Page(JsonElement page, params string[] fields)
     {
