@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -68,11 +69,30 @@ public sealed class CliHost : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A call as the operator, to check over the API what the CLI did.</summary>
-    public async Task<(int Status, JsonElement Body)> OperatorPostAsync(string path, object body, string? orgcode = null)
+    public Task<(int Status, JsonElement Body)> OperatorPostAsync(string path, object body, string? orgcode = null) =>
+        PostAsync(path, body, ("x-api-key", OperatorKey), orgcode);
+
+    /// <summary>A call as a signed-in user, for what only the user can do (accept an invite).</summary>
+    public Task<(int Status, JsonElement Body)> UserPostAsync(string sessionGuid, string path, object body, string? orgcode = null) =>
+        PostAsync(path, body, ("x-session-guid", sessionGuid), orgcode);
+
+    /// <summary>A verified user with <paramref name="passcode"/> set, as the operator signs them up; answers their user guid.</summary>
+    public async Task<string> CreateUserWithPasscodeAsync(string email, string passcode)
+    {
+        var (created, user) = await OperatorPostAsync("/uas/user/create", new { email });
+        Assert.Equal(201, created);
+        var (_, verified) = await OperatorPostAsync("/uas/user/verify", new { email, token = LatestTokenFor(email) });
+        var (set, _) = await OperatorPostAsync("/uas/passcode/set",
+            new { email, passcode, passcode_token = verified.GetProperty("passcode_token").GetString() });
+        Assert.Equal(200, set);
+        return user.GetProperty("user_guid").GetString()!;
+    }
+
+    private async Task<(int Status, JsonElement Body)> PostAsync(string path, object body, (string Name, string Value) credential, string? orgcode)
     {
         using var client = CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("x-api-key", OperatorKey);
+        request.Headers.Add(credential.Name, credential.Value);
         if (orgcode is not null)
         {
             request.Headers.Add("x-orgcode", orgcode);
@@ -162,6 +182,13 @@ public sealed class RecordingTerminal
     public IAnsiConsole Console { get; }
 
     public string Screen => _screen.ToString();
+}
+
+/// <summary>Answers every request with one status and body: a host or gateway failing in a way the in-memory host cannot be made to.</summary>
+public sealed class FixedAnswerHandler(HttpStatusCode status, string body, string contentType) : HttpMessageHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, contentType), RequestMessage = request });
 }
 
 /// <summary>What one run of the CLI did: its exit code and what it wrote.</summary>
