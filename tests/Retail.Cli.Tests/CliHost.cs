@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Retail.Cli;
 using Retail.Shared.Embedded;
 using Retail.Shared.Hosting;
+using Spectre.Console;
 
 namespace Retail.Cli.Tests;
 
@@ -54,20 +56,43 @@ public sealed class CliHost : WebApplicationFactory<Program>, IAsyncLifetime
     public string NewConfigDir() => Path.Combine(DataDir, "config-" + Guid.NewGuid().ToString("N")[..8]);
 
     /// <summary>Runs <c>retail</c> with <paramref name="args"/> against this host, its profiles in <paramref name="configDir"/>.</summary>
-    public async Task<CliRun> RunAsync(string configDir, params string[] args)
+    public Task<CliRun> RunAsync(string configDir, params string[] args) => RunAsync(configDir, null, args);
+
+    /// <summary>As <see cref="RunAsync(string, string[])"/>, with tables and progress drawn on <paramref name="terminal"/> when not null.</summary>
+    public async Task<CliRun> RunAsync(string configDir, IAnsiConsole? terminal, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr, Server.CreateHandler(), configDir, TestContext.Current.CancellationToken);
+        var exit = await CliApp.RunAsync(args, new CliEnvironment(stdout, stderr, Server.CreateHandler(), configDir, terminal),
+            TestContext.Current.CancellationToken);
         return new CliRun(exit, stdout.ToString(), stderr.ToString());
     }
 
     /// <summary>A call as the operator, to check over the API what the CLI did.</summary>
-    public async Task<(int Status, JsonElement Body)> OperatorPostAsync(string path, object body, string? orgcode = null)
+    public Task<(int Status, JsonElement Body)> OperatorPostAsync(string path, object body, string? orgcode = null) =>
+        PostAsync(path, body, ("x-api-key", OperatorKey), orgcode);
+
+    /// <summary>A call as a signed-in user, for what only the user can do (accept an invite).</summary>
+    public Task<(int Status, JsonElement Body)> UserPostAsync(string sessionGuid, string path, object body, string? orgcode = null) =>
+        PostAsync(path, body, ("x-session-guid", sessionGuid), orgcode);
+
+    /// <summary>A verified user with <paramref name="passcode"/> set, as the operator signs them up; answers their user guid.</summary>
+    public async Task<string> CreateUserWithPasscodeAsync(string email, string passcode)
+    {
+        var (created, user) = await OperatorPostAsync("/uas/user/create", new { email });
+        Assert.Equal(201, created);
+        var (_, verified) = await OperatorPostAsync("/uas/user/verify", new { email, token = LatestTokenFor(email) });
+        var (set, _) = await OperatorPostAsync("/uas/passcode/set",
+            new { email, passcode, passcode_token = verified.GetProperty("passcode_token").GetString() });
+        Assert.Equal(200, set);
+        return user.GetProperty("user_guid").GetString()!;
+    }
+
+    private async Task<(int Status, JsonElement Body)> PostAsync(string path, object body, (string Name, string Value) credential, string? orgcode)
     {
         using var client = CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("x-api-key", OperatorKey);
+        request.Headers.Add(credential.Name, credential.Value);
         if (orgcode is not null)
         {
             request.Headers.Add("x-orgcode", orgcode);
@@ -132,6 +157,38 @@ public sealed class CliHost : WebApplicationFactory<Program>, IAsyncLifetime
             base.Dispose(disposing);
         }
     }
+}
+
+/// <summary>
+/// An interactive ANSI console that records what it draws, escape sequences and all: what a person at a terminal would see, as a
+/// string. Spectre's own TestConsole lives in a package the repository does not use.
+/// </summary>
+public sealed class RecordingTerminal
+{
+    private readonly StringWriter _screen = new();
+
+    public RecordingTerminal()
+    {
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.TrueColor,
+            Interactive = InteractionSupport.Yes,
+            Out = new AnsiConsoleOutput(_screen),
+        });
+        Console.Profile.Width = 160;
+    }
+
+    public IAnsiConsole Console { get; }
+
+    public string Screen => _screen.ToString();
+}
+
+/// <summary>Answers every request with one status and body: a host or gateway failing in a way the in-memory host cannot be made to.</summary>
+public sealed class FixedAnswerHandler(HttpStatusCode status, string body, string contentType) : HttpMessageHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, contentType), RequestMessage = request });
 }
 
 /// <summary>What one run of the CLI did: its exit code and what it wrote.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Text.Json;
 using Retail.Cli.Commands;
+using Spectre.Console;
 using YamlDotNet.Core;
 
 namespace Retail.Cli;
@@ -9,7 +10,10 @@ namespace Retail.Cli;
 /// <summary>What a run of the CLI works with, passed in so tests can run it in-process against an in-memory host.</summary>
 /// <param name="Handler">The HTTP handler to call through (a test server's); null: real sockets.</param>
 /// <param name="ConfigDirectory">Where <c>profiles.json</c> lives; null: <c>$RETAIL_CONFIG_DIR</c> or <c>~/.config/retail</c>.</param>
-public sealed record CliEnvironment(TextWriter Out, TextWriter Error, HttpMessageHandler? Handler, string? ConfigDirectory);
+/// <param name="Terminal">The console tables and progress draw on outside <c>--json</c> (a test's ANSI console); null: one over
+/// <paramref name="Out"/>, live only when that is a real terminal.</param>
+public sealed record CliEnvironment(TextWriter Out, TextWriter Error, HttpMessageHandler? Handler, string? ConfigDirectory,
+    IAnsiConsole? Terminal = null);
 
 /// <summary>The options every command takes: which profile, or a URL, key and org that override it, and machine output.</summary>
 public sealed class GlobalOptions
@@ -49,7 +53,11 @@ public static class CliApp
             {
                 await Report(environment.Error, json, "usage", error.Message);
             }
-            await environment.Error.WriteLineAsync("(retail --help lists the commands)");
+            if (!json)
+            {
+                // A hint for a person; a script reading --json gets nothing on stderr that does not parse.
+                await environment.Error.WriteLineAsync("(retail --help lists the commands)");
+            }
             return Usage;
         }
         try
@@ -128,7 +136,7 @@ public static class CliApp
     }
 
     private static Task Report(TextWriter error, bool json, string code, string detail) =>
-        error.WriteLineAsync(json ? JsonSerializer.Serialize(new { code, detail }) : $"{code}: {detail}");
+        error.WriteLineAsync(Output.ProblemLine(json, code, detail));
 }
 
 /// <summary>Binds command actions to a <see cref="CliContext"/> made for their run.</summary>
@@ -164,7 +172,7 @@ public sealed class CliContext : IDisposable
         _environment = environment;
         _globals = globals;
         Parse = parse;
-        Output = new Output(environment.Out, environment.Error, parse.GetValue(globals.Json));
+        Output = new Output(environment.Out, environment.Error, parse.GetValue(globals.Json), environment.Terminal);
         Store = new ProfileStore(environment.ConfigDirectory ?? ProfileStore.DefaultDirectory());
     }
 

@@ -7,7 +7,7 @@ namespace Retail.Cli;
 
 /// <summary>
 /// Where a command's answer goes: with <c>--json</c> one JSON document on stdout and nothing else there; otherwise Spectre tables,
-/// with colour and live progress only on a real terminal (a pipe or a test's writer gets plain text).
+/// with colour and live progress only on a real terminal or the console the caller passes (a pipe or a test's writer gets plain text).
 /// </summary>
 public sealed class Output
 {
@@ -19,20 +19,26 @@ public sealed class Output
 
     private static readonly JsonSerializerOptions Indented = new(Json) { WriteIndented = true };
 
-    public Output(TextWriter stdout, TextWriter stderr, bool json)
+    public Output(TextWriter stdout, TextWriter stderr, bool json, IAnsiConsole? terminal = null)
     {
         Out = stdout;
         Error = stderr;
         IsJson = json;
-        var terminal = !json && ReferenceEquals(stdout, System.Console.Out) && !System.Console.IsOutputRedirected;
+        // With --json nothing is drawn, so even a given console stays unused and stdout one JSON document.
+        if (terminal is not null && !json)
+        {
+            Console = terminal;
+            return;
+        }
+        var live = !json && ReferenceEquals(stdout, System.Console.Out) && !System.Console.IsOutputRedirected;
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            Ansi = live ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = live ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = live ? InteractionSupport.Detect : InteractionSupport.No,
             Out = new AnsiConsoleOutput(stdout),
         });
-        if (!terminal)
+        if (!live)
         {
             // A pipe has no width; a wide table is better than one whose cells wrap at 80 columns.
             Console.Profile.Width = 160;
@@ -68,6 +74,12 @@ public sealed class Output
             Console.MarkupLine(markupText);
         }
     }
+
+    /// <summary>A problem on stderr: <c>code: detail</c>, or with <c>--json</c> a JSON object, so stderr stays one JSON document a line.</summary>
+    public Task ProblemAsync(string code, string detail) => Error.WriteLineAsync(ProblemLine(IsJson, code, detail));
+
+    internal static string ProblemLine(bool json, string code, string detail) =>
+        json ? JsonSerializer.Serialize(new { code, detail }) : $"{code}: {detail}";
 
     /// <summary>The items of a page as a table of the given fields (missing ones blank), with the next page's token under it.</summary>
     public void Page(JsonElement page, params string[] fields)

@@ -283,10 +283,14 @@ public static class CatalogCommands
             });
     }
 
-    /// <summary>Records per second of a task, as Spectre measures its increments.</summary>
+    /// <summary>Records per second of a task: while it runs as Spectre measures its increments, once stopped the whole run's average.</summary>
     internal sealed class RateColumn(string unit) : ProgressColumn
     {
-        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(task.Speed is { } speed ? $"{speed:N0} {unit}/s" : $"- {unit}/s");
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime)
+        {
+            // A stopped task keeps the speed a frame last read: none at all when a short job ends between two frames.
+            var rate = task.StopTime is not null && task.ElapsedTime is { TotalSeconds: > 0 } elapsed ? task.Value / elapsed.TotalSeconds : task.Speed;
+            return new Text(rate is { } perSecond ? $"{perSecond:N0} {unit}/s" : $"- {unit}/s");
+        }
     }
 }

@@ -37,7 +37,7 @@ public static class ExportCommands
             var done = await WaitAsync(api, org, exportGuid, TimeSpan.FromSeconds(context.Value(timeout)), ct);
             if (done is null)
             {
-                await context.Output.Error.WriteLineAsync($"timeout: export {exportGuid} has not completed after {context.Value(timeout)} s");
+                await context.Output.ProblemAsync("timeout", $"export {exportGuid} has not completed after {context.Value(timeout)} s");
                 return CliApp.Unreachable;
             }
             context.Output.Record(done.Value);

@@ -68,7 +68,7 @@ public static class OrgDataCommands
         var createType = new Option<string>("--type") { Description = "physical, legal or logical", DefaultValueFactory = _ => "logical" };
         createType.AcceptOnlyFromAmong("physical", "legal", "logical");
         var code = new Option<string>("--code") { Description = "Facility code", Required = true };
-        var name = new Option<string?>("--name") { Description = "Name (legal: the legal name)" };
+        var name = new Option<string?>("--name") { Description = "Name (default: the code); legal: the legal name, required" };
         var kindOption = new Option<string?>("--kind") { Description = "Logical: store, warehouse, showroom, distribution_centre…" };
         var physical = new Option<string?>("--physical") { Description = "Logical: the site's facility code" };
         var legal = new Option<string?>("--legal") { Description = "Logical: the legal entity's facility code" };
@@ -80,11 +80,11 @@ public static class OrgDataCommands
             var kind = context.Value(createType)!;
             object body = kind switch
             {
-                "physical" => new { facility_code = context.Value(code), name = context.Value(name), time_zone = context.Value(timeZone) },
+                "physical" => new { facility_code = context.Value(code), name = context.Value(name) ?? context.Value(code), time_zone = context.Value(timeZone) },
                 "legal" => new { facility_code = context.Value(code), legal_name = context.Value(name), country = context.Value(country) },
                 _ => new
                 {
-                    facility_code = context.Value(code), name = context.Value(name), kind = context.Value(kindOption) ?? "store",
+                    facility_code = context.Value(code), name = context.Value(name) ?? context.Value(code), kind = context.Value(kindOption) ?? "store",
                     physical_facility_code = context.Value(physical), legal_facility_code = context.Value(legal),
                 },
             };

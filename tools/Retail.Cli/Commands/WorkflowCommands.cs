@@ -55,7 +55,7 @@ public static class WorkflowCommands
                 }
                 catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
                 {
-                    await context.Output.Error.WriteLineAsync($"timeout: {id} is still {seen} after {context.Value(timeout)} s");
+                    await context.Output.ProblemAsync("timeout", $"{id} is still {seen} after {context.Value(timeout)} s");
                     return CliApp.Unreachable;
                 }
             }
