@@ -26,10 +26,11 @@ public static class Program
     public static async Task<int> RunAsync(string[] args, string results)
     {
         var started = DateTimeOffset.UtcNow;
-        var count = Option(args, "--count", 2000);
-        var concurrency = Option(args, "--concurrency", count);
-        var workflowWorkers = Option(args, "--workflow-workers", Math.Max(8, Environment.ProcessorCount * 8));
-        var activityWorkers = Option(args, "--activity-workers", Math.Max(32, Environment.ProcessorCount * 16));
+        var options = new BenchArgs(args);
+        var count = options.Int("count", 2000);
+        var concurrency = options.Int("concurrency", count);
+        var workflowWorkers = options.Int("workflow-workers", Math.Max(8, Environment.ProcessorCount * 8));
+        var activityWorkers = options.Int("activity-workers", Math.Max(32, Environment.ProcessorCount * 16));
         Console.WriteLine($"# Embedded workflow engine: {count} instances per shape, at most {concurrency} in flight, " +
             $"{workflowWorkers} workflow workers, {activityWorkers} activity workers, {Environment.ProcessorCount} cores, {RuntimeVersion()}");
         Console.WriteLine();
@@ -42,7 +43,7 @@ public static class Program
         ];
         var exitCode = phases.All(p => p.Errors == 0) ? 0 : 1;
         var run = new BenchRun("workflows", started, exitCode, Environment.ProcessorCount, args, phases);
-        Console.WriteLine($"report: {Path.GetFullPath(BenchReport.AfterRun(run, results, new BenchArgs(args).Text("report")))}");
+        Console.WriteLine($"report: {Path.GetFullPath(BenchReport.AfterRun(run, results, options.Text("report")))}");
         return exitCode;
     }
 
@@ -115,12 +116,6 @@ public static class Program
                 inFlight.Release();
             }
         }
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private static string RuntimeVersion() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
