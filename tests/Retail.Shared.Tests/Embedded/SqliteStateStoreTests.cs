@@ -180,6 +180,31 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task a_create_replaces_an_expired_entry_not_yet_swept_and_a_change_needs_the_live_etag()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
+        using var store = _dir.OpenStore(time: clock);
+        var first = (await store.TransactAsync(new StateTransaction().Upsert("hold/1", Json.Bytes("""{"n":1}"""), null, TimeSpan.FromMinutes(5)), Ct)).ETags["hold/1"];
+        Assert.False((await store.TransactAsync(new StateTransaction().Upsert("hold/1", Json.Bytes("""{"n":2}"""), null), Ct)).Committed);
+        Assert.False((await store.TransactAsync(new StateTransaction().Upsert("hold/1", Json.Bytes("""{"n":2}"""), "not-its-etag"), Ct)).Committed);
+
+        var second = (await store.TransactAsync(new StateTransaction().Upsert("hold/1", Json.Bytes("""{"n":2}"""), first, TimeSpan.FromMinutes(5)), Ct)).ETags["hold/1"];
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, (await store.GetAsync("hold/1", Ct))!.ETag);
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.False((await store.TransactAsync(new StateTransaction().Upsert("hold/1", Json.Bytes("""{"n":3}"""), second), Ct)).Committed);
+        var third = await store.TransactAsync(new StateTransaction().Upsert("hold/1", Json.Bytes("""{"n":3}"""), null), Ct);
+        Assert.True(third.Committed);
+        var entry = await store.GetAsync("hold/1", Ct);
+        Assert.Equal(third.ETags["hold/1"], entry!.ETag);
+        Assert.Equal("""{"n":3}""", System.Text.Encoding.UTF8.GetString(entry.Value));
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.NotNull(await store.GetAsync("hold/1", Ct));
+        Assert.Equal(0, await store.SweepExpiredAsync(Ct));
+    }
+
+    [Fact]
     public async Task get_bulk_returns_only_the_keys_that_exist()
     {
         using var store = _dir.OpenStore();
