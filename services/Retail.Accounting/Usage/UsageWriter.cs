@@ -22,33 +22,76 @@ public sealed class UsageWriterOptions
 /// and await the commit of the batch that holds them. A batch is ONE <see cref="RecordBatch"/>: every event whose id its org
 /// does not hold yet becomes a <see cref="UsageRecord"/> (a redelivery, in the batch or before it, is skipped), and every
 /// rollup it touches is created or updated (ETag-checked) with it. Orgs are key prefixes of Accounting's one store, so a
-/// batch spanning orgs is still one transaction. A batch that loses a race (a recompute changed a rollup, another process
-/// stored one of its events) is read and decided again as a whole; after <see cref="UsageWriterOptions.Attempts"/> it fails,
-/// and so do its writers (a delivery is then redelivered).
+/// batch spanning orgs is still one transaction.
+/// <para>
+/// The commit loop is the ingest's one serial step, so it does as little as it can. Each writer stages its own records on
+/// its own thread (days, records, their serialization) before it queues them. The loop then commits them optimistically:
+/// a usage record is created only if its key is absent (a redelivered event makes the commit fail, so no pre-read of
+/// every id is needed), and each rollup is updated from the copy and ETag the loop's last commit left it with (read from
+/// the store only the first time a rollup is touched). A batch whose optimistic commit fails (a redelivery, a recompute
+/// that changed a rollup, another process) is read and decided again as a whole, as before; after
+/// <see cref="UsageWriterOptions.Attempts"/> it fails, and so do its writers (a delivery is then redelivered).
+/// </para>
 /// </summary>
 public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones, IOptions<UsageWriterOptions> options, ILogger<UsageWriter> logger)
     : BackgroundService
 {
+    /// <summary>Rollups the loop keeps the last committed copy of; past this many it forgets them all (they are re-read).</summary>
+    private const int MaxKnownRollups = 50_000;
+
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly UsageWriterOptions _options = options.Value;
+    private readonly Dictionary<(string Org, string Key), Loaded<UsageRollup>> _known = [];
     private long _batches;
     private long _events;
+    private long _retried;
 
     /// <summary>Batches committed and the events they held, since start (for the benchmark's notes and logs).</summary>
     public (long Batches, long Events) Committed => (Interlocked.Read(ref _batches), Interlocked.Read(ref _events));
 
-    public Task<UsageWritten> WriteAsync(IReadOnlyList<UsageIngest> events, CancellationToken ct)
+    /// <summary>Batches whose optimistic commit failed and were decided again from the store (redeliveries, races).</summary>
+    public long Retried => Interlocked.Read(ref _retried);
+
+    public async Task<UsageWritten> WriteAsync(IReadOnlyList<UsageIngest> events, CancellationToken ct)
     {
         if (events.Count == 0)
         {
-            return Task.FromResult(new UsageWritten(0, 0));
+            return new UsageWritten(0, 0);
         }
-        var pending = new Pending(events);
+        var pending = await StageAsync(events, ct).ConfigureAwait(false);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The usage writer is stopping.");
         }
-        return pending.Done.Task.WaitAsync(ct);
+        return await pending.Done.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>On the writer's own thread: the days, the records (once per id) and their staged creates.</summary>
+    private async Task<Pending> StageAsync(IReadOnlyList<UsageIngest> events, CancellationToken ct)
+    {
+        var zoneOf = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
+        var seen = new HashSet<(string Org, string Id)>();
+        var fresh = new List<(string Org, UsageRecord Record)>(events.Count);
+        foreach (var e in events)
+        {
+            if (!seen.Add((e.Orgcode, e.EventId)))
+            {
+                continue;
+            }
+            if (!zoneOf.TryGetValue(e.Orgcode, out var zone))
+            {
+                zone = zoneOf[e.Orgcode] = await zones.OfAsync(e.Orgcode, ct).ConfigureAwait(false);
+            }
+            fresh.Add((e.Orgcode, UsageRules.RecordOf(e, UsageRules.DayOf(e.At, zone))));
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var records = scope.ServiceProvider.GetRequiredService<RecordStore<UsageRecord>>();
+        var staged = new RecordBatch();
+        foreach (var (org, record) in fresh)
+        {
+            records.Create(staged, org, record);
+        }
+        return new Pending(events, fresh, staged);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -97,7 +140,12 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
     {
         try
         {
-            var results = await WriteBatchAsync(batch).ConfigureAwait(false);
+            var results = await WriteOptimisticAsync(batch).ConfigureAwait(false);
+            if (results is null)
+            {
+                Interlocked.Increment(ref _retried);
+                results = await WriteBatchAsync(batch).ConfigureAwait(false);
+            }
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(results[i]);
@@ -114,20 +162,106 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
         }
     }
 
+    /// <summary>
+    /// The batch as its writers staged it, every record created only if absent and every rollup updated from the copy the
+    /// last commit left: the answers, or null when the store held something else (decide again from the store).
+    /// </summary>
+    private async Task<UsageWritten[]?> WriteOptimisticAsync(List<Pending> batch)
+    {
+        var ids = new HashSet<(string Org, string Id)>();
+        foreach (var (org, record) in batch.SelectMany(p => p.Fresh))
+        {
+            if (!ids.Add((org, record.EventId)))
+            {
+                return null; // the same event from two writers: only the careful path stores it once
+            }
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var rollups = scope.ServiceProvider.GetRequiredService<RecordStore<UsageRollup>>();
+        var write = new RecordBatch();
+        foreach (var pending in batch)
+        {
+            write.Append(pending.Staged);
+        }
+        var staged = await StageRollupsAsync(write, rollups, batch.SelectMany(p => p.Fresh).ToList(), useKnown: true).ConfigureAwait(false);
+        var outcome = await write.CommitAsync().ConfigureAwait(false);
+        if (!outcome.Succeeded)
+        {
+            foreach (var (org, rollup) in staged)
+            {
+                _known.Remove((org, rollup.Key));
+            }
+            logger.LogDebug("A usage batch's optimistic commit failed ({Outcome} on {Entity}); deciding it from the store", outcome.Outcome, outcome.Entity);
+            return null;
+        }
+        Remember(write, rollups, staged);
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _events, ids.Count);
+        return batch.Select(p => new UsageWritten(p.Fresh.Count, p.Events.Count - p.Fresh.Count)).ToArray();
+    }
+
+    /// <summary>Stages each touched rollup's change (from the last committed copy when asked and known, else as read).</summary>
+    private async Task<List<(string Org, UsageRollup Rollup)>> StageRollupsAsync(RecordBatch write, RecordStore<UsageRollup> rollups,
+        List<(string Org, UsageRecord Record)> fresh, bool useKnown)
+    {
+        var staged = new List<(string, UsageRollup)>();
+        foreach (var org in fresh.GroupBy(f => f.Org, StringComparer.Ordinal))
+        {
+            var byKey = org.Select(f => f.Record).GroupBy(UsageRules.RollupKeyOf, StringComparer.Ordinal).ToList();
+            var current = new Dictionary<string, Loaded<UsageRollup>>(StringComparer.Ordinal);
+            var unknown = new List<string>();
+            foreach (var group in byKey)
+            {
+                if (useKnown && _known.TryGetValue((org.Key, group.Key), out var known))
+                {
+                    current[group.Key] = known;
+                }
+                else
+                {
+                    unknown.Add(group.Key);
+                }
+            }
+            if (unknown.Count > 0)
+            {
+                foreach (var (key, loaded) in await rollups.LoadManyAsync(org.Key, unknown).ConfigureAwait(false))
+                {
+                    current[key] = loaded;
+                }
+            }
+            foreach (var group in byKey)
+            {
+                var next = current.TryGetValue(group.Key, out var loaded)
+                    ? rollups.Update(write, org.Key, loaded, UsageRules.Add(loaded.Record, group))
+                    : rollups.Create(write, org.Key, UsageRules.Add(UsageRules.EmptyFor(group.First()), group));
+                staged.Add((org.Key, next));
+            }
+        }
+        return staged;
+    }
+
+    /// <summary>Keeps the committed rollups with their new ETags, the bases of the next batch's changes.</summary>
+    private void Remember(RecordBatch committed, RecordStore<UsageRollup> rollups, List<(string Org, UsageRollup Rollup)> staged)
+    {
+        if (_known.Count + staged.Count > MaxKnownRollups)
+        {
+            _known.Clear();
+        }
+        foreach (var (org, rollup) in staged)
+        {
+            if (rollups.AsCommitted(committed, org, rollup) is { } loaded)
+            {
+                _known[(org, rollup.Key)] = loaded;
+            }
+            else
+            {
+                _known.Remove((org, rollup.Key));
+            }
+        }
+    }
+
+    /// <summary>The careful path: which events the store holds already and every rollup as stored, read before deciding.</summary>
     private async Task<UsageWritten[]> WriteBatchAsync(List<Pending> batch)
     {
-        // Days first (once per org, cached): they do not change between attempts.
-        var days = new Dictionary<(string Org, string Id), string>();
-        var zoneOf = new Dictionary<string, TimeZoneInfo>(StringComparer.Ordinal);
-        foreach (var e in batch.SelectMany(p => p.Events))
-        {
-            if (!zoneOf.TryGetValue(e.Orgcode, out var zone))
-            {
-                zone = zoneOf[e.Orgcode] = await zones.OfAsync(e.Orgcode, CancellationToken.None).ConfigureAwait(false);
-            }
-            days.TryAdd((e.Orgcode, e.EventId), UsageRules.DayOf(e.At, zone));
-        }
-
         for (var attempt = 1; ; attempt++)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -135,9 +269,9 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
             var rollups = scope.ServiceProvider.GetRequiredService<RecordStore<UsageRollup>>();
 
             var stored = new HashSet<(string Org, string Id)>();
-            foreach (var org in batch.SelectMany(p => p.Events).GroupBy(e => e.Orgcode, StringComparer.Ordinal))
+            foreach (var org in batch.SelectMany(p => p.Fresh).GroupBy(f => f.Org, StringComparer.Ordinal))
             {
-                var found = await records.LoadManyAsync(org.Key, org.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal)).ConfigureAwait(false);
+                var found = await records.LoadManyAsync(org.Key, org.Select(f => f.Record.EventId).ToHashSet(StringComparer.Ordinal)).ConfigureAwait(false);
                 stored.UnionWith(found.Keys.Select(id => (org.Key, id)));
             }
 
@@ -145,21 +279,17 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
             var fresh = new List<(string Org, UsageRecord Record)>();
             for (var i = 0; i < batch.Count; i++)
             {
-                int recorded = 0, duplicates = 0;
-                foreach (var e in batch[i].Events)
+                var recorded = 0;
+                foreach (var (org, record) in batch[i].Fresh)
                 {
                     // `stored` also takes this batch's own new events, so an id twice in a batch is stored once.
-                    if (stored.Add((e.Orgcode, e.EventId)))
+                    if (stored.Add((org, record.EventId)))
                     {
-                        fresh.Add((e.Orgcode, UsageRules.RecordOf(e, days[(e.Orgcode, e.EventId)])));
+                        fresh.Add((org, record));
                         recorded++;
                     }
-                    else
-                    {
-                        duplicates++;
-                    }
                 }
-                results[i] = new UsageWritten(recorded, duplicates);
+                results[i] = new UsageWritten(recorded, batch[i].Events.Count - recorded);
             }
             if (fresh.Count == 0)
             {
@@ -171,25 +301,11 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
             {
                 records.Create(write, org, record);
             }
-            foreach (var org in fresh.GroupBy(f => f.Org, StringComparer.Ordinal))
-            {
-                var byKey = org.Select(f => f.Record).GroupBy(UsageRules.RollupKeyOf, StringComparer.Ordinal).ToList();
-                var current = await rollups.LoadManyAsync(org.Key, byKey.Select(g => g.Key).ToList()).ConfigureAwait(false);
-                foreach (var group in byKey)
-                {
-                    if (current.TryGetValue(group.Key, out var loaded))
-                    {
-                        rollups.Update(write, org.Key, loaded, UsageRules.Add(loaded.Record, group));
-                    }
-                    else
-                    {
-                        rollups.Create(write, org.Key, UsageRules.Add(UsageRules.EmptyFor(group.First()), group));
-                    }
-                }
-            }
+            var staged = await StageRollupsAsync(write, rollups, fresh, useKnown: false).ConfigureAwait(false);
             var outcome = await write.CommitAsync().ConfigureAwait(false);
             if (outcome.Succeeded)
             {
+                Remember(write, rollups, staged);
                 Interlocked.Increment(ref _batches);
                 Interlocked.Add(ref _events, fresh.Count);
                 return results;
@@ -202,9 +318,14 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
         }
     }
 
-    private sealed class Pending(IReadOnlyList<UsageIngest> events)
+    /// <summary>A writer's events, the records it staged for the ones new to it (each id once), and their creates.</summary>
+    private sealed class Pending(IReadOnlyList<UsageIngest> events, List<(string Org, UsageRecord Record)> fresh, RecordBatch staged)
     {
         public IReadOnlyList<UsageIngest> Events { get; } = events;
+
+        public List<(string Org, UsageRecord Record)> Fresh { get; } = fresh;
+
+        public RecordBatch Staged { get; } = staged;
 
         public TaskCompletionSource<UsageWritten> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

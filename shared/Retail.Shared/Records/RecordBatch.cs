@@ -13,6 +13,7 @@ public sealed class RecordBatch
 {
     private readonly List<Staged> _staged = [];
     private IStateStore? _store;
+    private IReadOnlyDictionary<string, string>? _committed;
 
     internal StateTransaction Transaction { get; } = new();
 
@@ -40,6 +41,37 @@ public sealed class RecordBatch
         Transaction.Upsert(key, value, etag: null);
     }
 
+    /// <summary>
+    /// Moves everything staged in <paramref name="other"/> (its changes, entries and events, in order) to the end of this
+    /// batch, so work staged apart (by concurrent writers, each on its own thread) commits as one transaction.
+    /// <paramref name="other"/> is left empty.
+    /// </summary>
+    public void Append(RecordBatch other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other._store is null)
+        {
+            return;
+        }
+        if (_store is not null && !ReferenceEquals(_store, other._store))
+        {
+            throw new InvalidOperationException("A batch commits to one service's state store.");
+        }
+        _store = other._store;
+        _staged.AddRange(other._staged);
+        Transaction.Operations.AddRange(other.Transaction.Operations);
+        Transaction.Messages.AddRange(other.Transaction.Messages);
+        other._staged.Clear();
+        other.Transaction.Operations.Clear();
+        other.Transaction.Messages.Clear();
+    }
+
+    /// <summary>
+    /// After a successful <see cref="CommitAsync"/>, the ETag the store gave <paramref name="stateKey"/>, when it told
+    /// (the embedded store does; Dapr's transactions do not): the base of a next change made without reading again.
+    /// </summary>
+    internal string? CommittedETag(string stateKey) => _committed?.GetValueOrDefault(stateKey);
+
     /// <summary>Whether <paramref name="store"/> is the store this batch commits to (or none is chosen yet), so an entry there is atomic with it.</summary>
     public bool CommitsTo(IStateStore store) => _store is null || ReferenceEquals(_store, store);
 
@@ -52,6 +84,7 @@ public sealed class RecordBatch
         var commit = await _store.TransactAsync(Transaction, ct);
         if (commit.Committed)
         {
+            _committed = commit.ETags;
             return BatchWrite.Written;
         }
         var conflict = commit.ConflictKey ?? "";

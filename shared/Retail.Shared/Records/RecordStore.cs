@@ -202,6 +202,13 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     public Task<RecordWrite<T>> DoomAsync(string? orgcode, Loaded<T> current, IEnumerable<DomainEvent>? events = null, CancellationToken ct = default) =>
         UpdateAsync(orgcode, current, current.Record with { DoomedAt = clock.GetUtcNow() }, "doomed", events, ct);
 
+    /// <summary>
+    /// <paramref name="written"/> (as a staging call answered it) with the ETag the committed <paramref name="batch"/> gave
+    /// it: the base of its next change without reading it again. Null when the store did not tell (Dapr); read it then.
+    /// </summary>
+    public Loaded<T>? AsCommitted(RecordBatch batch, string? orgcode, T written) =>
+        batch.CommittedETag(RecordKeys.Record(Entity, orgcode, written.Key)) is { } etag ? new Loaded<T>(written, etag) : null;
+
     /// <summary>Stages a create in <paramref name="batch"/>; answers the record as it will be stored.</summary>
     public T Create(RecordBatch batch, string? orgcode, T record, IEnumerable<DomainEvent>? events = null)
     {

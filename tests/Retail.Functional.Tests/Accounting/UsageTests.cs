@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Retail.Accounting.Usage;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Functional.Tests.Ofm;
+using Retail.Shared.Records;
 
 namespace Retail.Functional.Tests.Accounting;
 
@@ -43,6 +46,51 @@ public sealed class UsageTests(AccountingHost host) : IClassFixture<AccountingHo
 
         // Tenant isolation: another org does not see them.
         await host.Operator.Post("/accounting/event/get", new { event_id = ids[0] }, OfmSteps.NewOrgcode("accx")).Problem(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task UC_ACC_001_concurrent_writers_with_overlapping_ids_store_each_once_and_the_rollups_count_exactly_those()
+    {
+        var org = OfmSteps.NewOrgcode("accc");
+        var ids = UsageSteps.NewIds(240);
+        // Eight writers at once, every id in two of them: each write is committed with others in one group commit, so
+        // some duplicates meet in the same batch and some find the id stored by an earlier one.
+        object EventOf(int i) => UsageSteps.Event(ids[i], org, i % 2 == 0 ? "pvm" : "scm", i % 3 == 0 ? "2026-11-20T10:00:00Z" : "2026-11-21T10:00:00Z",
+            requestBytes: 10);
+        var writes = Enumerable.Range(0, 8).Select(w => Enumerable.Range(0, 60).Select(j => (w * 30 + j) % 240).Select(EventOf).ToArray()).ToList();
+        var answers = await Task.WhenAll(writes.Select(events => host.Operator.Post("/accounting/event/record", new { events }, org).Ok()));
+        Assert.Equal(240, answers.Sum(a => a.GetProperty("recorded").GetInt32()));
+        Assert.Equal(240, answers.Sum(a => a.GetProperty("duplicates").GetInt32()));
+
+        var stored = await UsageSteps.ListAll(host.Operator, "/accounting/event/list", new { day_from = "2026-11-20", day_to = "2026-11-21" }, org);
+        Assert.Equal(ids.Order(), stored.Select(e => e.GetProperty("event_id").GetString()!).Order());
+        foreach (var (day, app) in new[] { ("2026-11-20", "pvm"), ("2026-11-20", "scm"), ("2026-11-21", "pvm"), ("2026-11-21", "scm") })
+        {
+            var expected = Enumerable.Range(0, 240).Count(i => (i % 2 == 0 ? "pvm" : "scm") == app && (i % 3 == 0 ? "2026-11-20" : "2026-11-21") == day);
+            var rollup = await host.Operator.Post("/accounting/usage/rollup/get", new { day, app }, org).Ok();
+            Assert.Equal((expected, expected * 10L), (rollup.GetProperty("count").GetInt64(), rollup.GetProperty("bytes").GetInt64()));
+        }
+    }
+
+    [Fact]
+    public async Task UC_ACC_001_a_rollup_changed_behind_the_writer_is_added_to_not_overwritten_with_the_writers_older_copy()
+    {
+        var org = OfmSteps.NewOrgcode("acco");
+        var ids = UsageSteps.NewIds(3);
+        await host.Operator.Post("/accounting/event/record", new { events = new[] { UsageSteps.Event(ids[0], org, "ics", "2026-11-22T10:00:00Z") } }, org).Ok();
+        await host.Operator.Post("/accounting/event/record", new { events = new[] { UsageSteps.Event(ids[1], org, "ics", "2026-11-22T11:00:00Z") } }, org).Ok();
+        await using (var scope = host.Factory.Services.CreateAsyncScope())
+        {
+            // Another writer (a recompute, another replica) changes the rollup the writer last committed.
+            var rollups = scope.ServiceProvider.GetRequiredService<RecordStore<UsageRollup>>();
+            var loaded = (await rollups.GetAsync(org, UsageRollup.KeyOf("2026-11-22", "ics", null)))!;
+            Assert.Equal(2, loaded.Record.Count);
+            Assert.True((await rollups.UpdateAsync(org, loaded, loaded.Record with { Count = 40 })).Succeeded);
+        }
+        await host.Operator.Post("/accounting/event/record", new { events = new[] { UsageSteps.Event(ids[2], org, "ics", "2026-11-22T12:00:00Z") } }, org).Ok();
+        var rollup = await host.Operator.Post("/accounting/usage/rollup/get", new { day = "2026-11-22", app = "ics" }, org).Ok();
+        Assert.Equal(41, rollup.GetProperty("count").GetInt64());
+        Assert.Equal(4, rollup.GetProperty("revision").GetInt64());
     }
 
     [Fact]
