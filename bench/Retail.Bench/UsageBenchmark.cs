@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Retail.Shared.Hosting;
 
 namespace Retail.Bench;
 
 /// <summary>
-/// `usage [--batch 1000] [--concurrency 8] [--seconds 10] [--warmup 2] [--requests 32] [--url http://…] [--operator-key …]`:
+/// `usage [--batch 1000] [--concurrency 8] [--seconds 10] [--warmup 2] [--requests 32] [--traces platform|random] [--url http://…] [--operator-key …]`:
 /// Accounting's usage ingest (issue 20, goal ≥ 20,000 events/s into the store). Starts its own Release host on a temporary
 /// data folder unless <c>--url</c> names a running one. Phases, each beside <c>GET /accounting/stat</c> of the same run:
 /// <c>record</c>: <c>--concurrency</c> clients each posting batches of <c>--batch</c> new usage events to
@@ -31,9 +32,10 @@ internal static class UsageBenchmark
         var requesters = options.Int("requests", 32);
         var url = options.Text("url");
         var operatorKey = options.Text("operator-key") ?? "bench-operator-key";
-        if (batchSize is < 1 or > 1000 || concurrency < 1 || seconds < 1 || requesters < 1)
+        var traces = options.Text("traces") ?? "platform";
+        if (batchSize is < 1 or > 1000 || concurrency < 1 || seconds < 1 || requesters < 1 || traces is not ("platform" or "random"))
         {
-            Console.Error.WriteLine("usage: --batch 1–1000, --concurrency, --seconds and --requests ≥ 1");
+            Console.Error.WriteLine("usage: --batch 1–1000, --concurrency, --seconds and --requests ≥ 1, --traces platform|random");
             return 2;
         }
         await using var target = await BenchHost.OpenAsync(url, "http://127.0.0.1:5097", operatorKey, Math.Max(concurrency, requesters));
@@ -44,12 +46,13 @@ internal static class UsageBenchmark
         var recordApi = new BenchApi(client, operatorKey, recordOrg);
         var day = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"usage: {target.Url}, batches of {batchSize} events by {concurrency} clients, {requesters} clients for the topic phase, {seconds} s per phase, {Environment.ProcessorCount} cores"));
+            $"usage: {target.Url}, batches of {batchSize} events by {concurrency} clients, {requesters} clients for the topic phase, {seconds} s per phase, " +
+            $"{traces} trace ids, {Environment.ProcessorCount} cores"));
 
         long recorded = 0;
         async Task<bool> RecordBatch()
         {
-            var (status, body) = await recordApi.SendJsonAsync("/accounting/event/record", BatchBody(recordOrg, batchSize));
+            var (status, body) = await recordApi.SendJsonAsync("/accounting/event/record", BatchBody(recordOrg, batchSize, traces == "random"));
             if (body is { } answer && (int)status == 200)
             {
                 Interlocked.Add(ref recorded, answer.GetProperty("recorded").GetInt32());
@@ -136,8 +139,12 @@ internal static class UsageBenchmark
         return problems.Count == 0 && PhaseReport.Errors(record) == 0 ? 0 : 1;
     }
 
-    /// <summary>A batch of new events: ids unique, spread over apps and cost centres, now.</summary>
-    private static byte[] BatchBody(string orgcode, int size)
+    /// <summary>
+    /// A batch of new events: ids unique, spread over apps and cost centres, now. Their trace ids are the platform's own
+    /// (time-ordered, as every trace a service starts gets; see TimeOrderedTraceIds) or, with <c>--traces random</c>,
+    /// random ones, as a caller that sends its own <c>traceparent</c> brings.
+    /// </summary>
+    private static byte[] BatchBody(string orgcode, int size, bool randomTraces)
     {
         var at = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         var body = new StringBuilder(size * 330).Append("{\"events\":[");
@@ -151,7 +158,7 @@ internal static class UsageBenchmark
                 .Append("\",\"principal_id\":\"bench-user\",\"principal_kind\":\"user\",\"cccode\":")
                 .Append(centre is null ? "null" : $"\"{centre}\"")
                 .Append(",\"status\":").Append(Random.Shared.Next(20) == 0 ? 500 : 200)
-                .Append(",\"duration_ms\":1.25,\"request_bytes\":120,\"response_bytes\":900,\"trace_id\":\"").Append(Guid.NewGuid().ToString("N"))
+                .Append(",\"duration_ms\":1.25,\"request_bytes\":120,\"response_bytes\":900,\"trace_id\":\"").Append(randomTraces ? Guid.NewGuid().ToString("N") : TimeOrderedTraceIds.Next().ToHexString())
                 .Append("\",\"request_id\":null,\"at\":\"").Append(at).Append("\"}");
         }
         return Encoding.UTF8.GetBytes(body.Append("]}").ToString());

@@ -101,6 +101,7 @@ public static class RetailHosting
         }
 
         var serviceName = modules.Count == 1 ? modules[0].AppId : "retail-host";
+        TimeOrderedTraceIds.Use();
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceVersion: RetailVersion.Current))
             .WithTracing(t =>
