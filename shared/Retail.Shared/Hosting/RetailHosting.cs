@@ -101,7 +101,10 @@ public static class RetailHosting
         }
 
         var serviceName = modules.Count == 1 ? modules[0].AppId : "retail-host";
-        TimeOrderedTraceIds.Use();
+        if (TimeOrderedTraceIds.Wanted(configuration, Environment.GetEnvironmentVariable("OTEL_TRACES_SAMPLER")))
+        {
+            TimeOrderedTraceIds.Use();
+        }
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceVersion: RetailVersion.Current))
             .WithTracing(t =>

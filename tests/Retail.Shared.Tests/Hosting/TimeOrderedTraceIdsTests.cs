@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Retail.Shared.Hosting;
 
 namespace Retail.Shared.Tests.Hosting;
@@ -22,6 +23,20 @@ public sealed class TimeOrderedTraceIdsTests
             Assert.True(string.CompareOrdinal(byMillisecond[i - 1][^1], byMillisecond[i][0]) < 0);
         }
         Assert.True(ids.Select(id => id[12..]).Distinct().Count() == ids.Count);
+    }
+
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData(null, "parentbased_always_on", true)]
+    [InlineData("false", null, false)]
+    [InlineData(null, "traceidratio", false)]
+    [InlineData(null, "parentbased_traceidratio", false)]
+    [InlineData("true", "ParentBased_TraceIdRatio", false)]
+    public void they_are_used_unless_turned_off_or_a_sampler_decides_by_the_trace_ids_leading_bytes(string? setting, string? sampler, bool used)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [TimeOrderedTraceIds.SettingKey] = setting }).Build();
+        Assert.Equal(used, TimeOrderedTraceIds.Wanted(configuration, sampler));
     }
 
     [Fact]
