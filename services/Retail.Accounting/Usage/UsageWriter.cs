@@ -44,13 +44,9 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
     private readonly Dictionary<(string Org, string Key), Loaded<UsageRollup>> _known = [];
     private long _batches;
     private long _events;
-    private long _retried;
 
     /// <summary>Batches committed and the events they held, since start (for the benchmark's notes and logs).</summary>
     public (long Batches, long Events) Committed => (Interlocked.Read(ref _batches), Interlocked.Read(ref _events));
-
-    /// <summary>Batches whose optimistic commit failed and were decided again from the store (redeliveries, races).</summary>
-    public long Retried => Interlocked.Read(ref _retried);
 
     public async Task<UsageWritten> WriteAsync(IReadOnlyList<UsageIngest> events, CancellationToken ct)
     {
@@ -141,11 +137,7 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, IOrgTimeZones zones
         try
         {
             var results = await WriteOptimisticAsync(batch).ConfigureAwait(false);
-            if (results is null)
-            {
-                Interlocked.Increment(ref _retried);
-                results = await WriteBatchAsync(batch).ConfigureAwait(false);
-            }
+            results ??= await WriteBatchAsync(batch).ConfigureAwait(false);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(results[i]);

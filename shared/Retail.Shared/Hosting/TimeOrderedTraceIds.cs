@@ -36,9 +36,8 @@ public static class TimeOrderedTraceIds
     internal static ActivityTraceId Create(DateTimeOffset at)
     {
         Span<byte> bytes = stackalloc byte[16];
-        Span<byte> time = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(time, at.ToUnixTimeMilliseconds());
-        time[2..].CopyTo(bytes);
+        // The 48-bit millisecond in the first six bytes (the two bytes it leaves are overwritten by the random part).
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, (ulong)at.ToUnixTimeMilliseconds() << 16);
         RandomNumberGenerator.Fill(bytes[6..]);
         return ActivityTraceId.CreateFromBytes(bytes);
     }
