@@ -62,15 +62,29 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
                 register.ExecuteNonQuery();
             }
 
+            // Every subscriber's cursor in one read (a host registers hundreds: a route per topic), and the subscribers
+            // of each topic, so a message costs its own subscribers and not a test of every one.
             var cursors = new Dictionary<string, long>(StringComparer.Ordinal);
-            var read = batch.Command("SELECT cursor FROM subscribers WHERE id = $id");
+            using (var reader = batch.Command("SELECT id, cursor FROM subscribers").ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    cursors[reader.GetString(0)] = reader.GetInt64(1);
+                }
+            }
+            var byTopic = new Dictionary<string, List<TopicSubscriber>>(StringComparer.Ordinal);
             foreach (var subscriber in subscribers)
             {
-                read.Parameters.Clear();
-                read.Parameters.AddWithValue("$id", subscriber.Id);
-                cursors[subscriber.Id] = Convert.ToInt64(read.ExecuteScalar(), CultureInfo.InvariantCulture);
+                foreach (var topic in subscriber.Topics)
+                {
+                    if (!byTopic.TryGetValue(topic, out var list))
+                    {
+                        byTopic[topic] = list = [];
+                    }
+                    list.Add(subscriber);
+                }
             }
-            var from = cursors.Values.Min();
+            var from = subscribers.Min(s => cursors[s.Id]);
 
             var rows = new List<(long Seq, string Topic, string? Subject)>();
             var select = batch.Command($"SELECT seq, topic, subject FROM outbox WHERE seq > $from ORDER BY seq LIMIT {BatchSize}");
@@ -86,9 +100,13 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
             var count = 0;
             foreach (var (seq, topic, subject) in rows)
             {
-                foreach (var subscriber in subscribers)
+                if (!byTopic.TryGetValue(topic, out var receivers))
                 {
-                    if (seq <= cursors[subscriber.Id] || !subscriber.Topics.Contains(topic))
+                    continue;
+                }
+                foreach (var subscriber in receivers)
+                {
+                    if (seq <= cursors[subscriber.Id])
                     {
                         continue;
                     }
@@ -113,7 +131,7 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
                     cursors[subscriber.Id] = Math.Max(cursors[subscriber.Id], to);
                 }
             }
-            return (count, rows.Count == BatchSize, cursors.Values.Min());
+            return (count, rows.Count == BatchSize, subscribers.Min(s => cursors[s.Id]));
         }, cancellationToken).ConfigureAwait(false);
 
         foreach (var subscriber in unregistered)
@@ -147,20 +165,28 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         ORDER BY d.seq LIMIT {limit}
         """;
 
+    /// <summary>
+    /// The next deliveries of one (subscriber, subject) after a head, in order, read through <c>deliveries_order</c>. Left
+    /// to itself (the host's file has no statistics for the backlog), SQLite walks the primary key from <c>$after</c>,
+    /// which is in <c>seq</c> order too, and tests every later delivery of the subscriber for the subject: with 44,000
+    /// pending that was half of the host's SQLite time while a backlog drained.
+    /// </summary>
     public async Task<List<PendingDelivery>> FollowingAsync(string subscriber, string orderKey, long afterSeq, int limit, CancellationToken cancellationToken)
     {
         using var connection = database.RentReader();
-        var command = connection.Command($"""
-            SELECT d.subscriber, d.seq, d.order_key, d.attempts, {MessageColumns}
-            FROM deliveries d JOIN outbox o ON o.seq = d.seq
-            WHERE d.subscriber = $s AND d.order_key = $k AND d.seq > $after
-            ORDER BY d.seq LIMIT {limit}
-            """);
+        var command = connection.Command(FollowingSql(limit));
         command.Parameters.AddWithValue("$s", subscriber);
         command.Parameters.AddWithValue("$k", orderKey);
         command.Parameters.AddWithValue("$after", afterSeq);
         return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
     }
+
+    internal static string FollowingSql(int limit) => $"""
+        SELECT d.subscriber, d.seq, d.order_key, d.attempts, {MessageColumns}
+        FROM deliveries d INDEXED BY deliveries_order JOIN outbox o ON o.seq = d.seq
+        WHERE d.subscriber = $s AND d.order_key = $k AND d.seq > $after
+        ORDER BY d.seq LIMIT {limit}
+        """;
 
     /// <summary>
     /// When the next retry falls due. Only a head is ever attempted, so the earliest <c>next_attempt_at</c> among attempted

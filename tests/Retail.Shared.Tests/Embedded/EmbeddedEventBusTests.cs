@@ -506,6 +506,12 @@ public sealed class EmbeddedEventBusTests : IDisposable
         }
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir.Path, "state", "scm.db")};Pooling=False");
         connection.Open();
+
+        // As the host's file is while a backlog drains: no statistics for the dispatcher's tables.
+        var followingUnanalyzed = Plan(DeliveryLedger.FollowingSql(15));
+        Assert.Contains("SEARCH d USING INDEX deliveries_order (subscriber=? AND order_key=? AND seq>?)", followingUnanalyzed, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", followingUnanalyzed, StringComparison.Ordinal);
+
         using (var fill = connection.CreateCommand())
         {
             // A backlog of 20,000 deliveries for three subscribers, with the statistics the host's optimize would gather.
@@ -529,6 +535,9 @@ public sealed class EmbeddedEventBusTests : IDisposable
                 explain.Parameters.AddWithValue(name, "/s0");
             }
             explain.Parameters.AddWithValue("$now", 10);
+            explain.Parameters.AddWithValue("$s", "/s0");
+            explain.Parameters.AddWithValue("$k", "s-7");
+            explain.Parameters.AddWithValue("$after", 100);
             using var reader = explain.ExecuteReader();
             var lines = new List<string>();
             while (reader.Read())
@@ -544,5 +553,8 @@ public sealed class EmbeddedEventBusTests : IDisposable
         var nextDue = Plan(DeliveryLedger.NextDueSql(3));
         Assert.Contains("deliveries_retry", nextDue, StringComparison.Ordinal);
         Assert.DoesNotContain("CORRELATED", nextDue, StringComparison.Ordinal);
+        var following = Plan(DeliveryLedger.FollowingSql(15));
+        Assert.Contains("SEARCH d USING INDEX deliveries_order (subscriber=? AND order_key=? AND seq>?)", following, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", following, StringComparison.Ordinal);
     }
 }
