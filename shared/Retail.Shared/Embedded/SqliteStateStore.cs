@@ -23,7 +23,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         _time = timeProvider ?? TimeProvider.System;
         var path = Path.Combine(options.FullDataDir, "state", appId + ".db");
         Database = new EmbeddedDatabase(appId, path, options.State);
-        _cache = new StateReadCache(options.State.ReadCacheEntries);
+        _cache = new StateReadCache(options.State.ReadCacheEntries, Math.Max(0L, options.State.ReadCacheMiB) * 1024 * 1024);
     }
 
     private readonly StateReadCache _cache;

@@ -108,7 +108,13 @@ public sealed class EmbeddedStateOptions
     /// projection, a price, a position) are served without SQLite; 0 turns the cache off. Every commit of this process
     /// drops the keys it wrote before the writer is answered.
     /// </summary>
-    public int ReadCacheEntries { get; set; } = 50_000;
+    public int ReadCacheEntries { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// The read cache's bound in MiB of keys and values (with an estimate of each entry's overhead), per app; reached
+    /// before <see cref="ReadCacheEntries"/> when values are large. 0 turns the cache off. An app uses only what it reads.
+    /// </summary>
+    public int ReadCacheMiB { get; set; } = 64;
 
     /// <summary>
     /// SQLite's page cache of each app's writer connection, in MiB (SQLite's own default is 2). A write touches the

@@ -137,3 +137,52 @@ public sealed class StateReadCacheAbsenceTests : IDisposable
         Assert.Equal(["1", "2"], (await store.GetBulkAsync(["price/a", "price/b"], Ct)).Select(e => Json.Text(e.Value)).Order());
     }
 }
+
+/// <summary>The cache's bounds: by bytes for large values, by count for small ones, and its accounting under change.</summary>
+public sealed class StateReadCacheBoundsTests
+{
+    private static StateEntry Entry(string key, int bytes) => new(key, new byte[bytes], "1");
+
+    [Fact]
+    public void large_values_are_let_go_at_the_byte_bound_long_before_the_count_bound()
+    {
+        var cache = new Retail.Shared.Embedded.StateReadCache(capacity: 1_000_000, capacityBytes: 1024 * 1024);
+        for (var i = 0; i < 1_000; i++)
+        {
+            var key = "price/" + i;
+            cache.Offer(key, Entry(key, 10_000), cache.Stamp(key));
+            Assert.True(cache.Bytes <= 1024 * 1024 + 10_500, $"{cache.Bytes} bytes after {i + 1} entries");
+        }
+        Assert.InRange(cache.Count, 80, 105);
+        Assert.InRange(cache.Bytes, cache.Count * 10_160L, cache.Count * 10_200L);
+    }
+
+    [Fact]
+    public void small_values_are_let_go_at_the_count_bound()
+    {
+        var cache = new Retail.Shared.Embedded.StateReadCache(capacity: 100, capacityBytes: 1024 * 1024);
+        for (var i = 0; i < 1_000; i++)
+        {
+            var key = "k/" + i;
+            cache.Offer(key, Entry(key, 10), cache.Stamp(key));
+        }
+        Assert.InRange(cache.Count, 80, 101);
+    }
+
+    [Fact]
+    public void replaced_and_invalidated_entries_leave_the_byte_count_exact()
+    {
+        var cache = new Retail.Shared.Embedded.StateReadCache(capacity: 1_000, capacityBytes: 1024 * 1024);
+        cache.Offer("a", Entry("a", 100), cache.Stamp("a"));
+        cache.Offer("a", Entry("a", 300), cache.Stamp("a"));
+        cache.Offer("b", null, cache.Stamp("b"));
+        Assert.Equal(Retail.Shared.Embedded.StateReadCache.SizeOf("a", Entry("a", 300)) + Retail.Shared.Embedded.StateReadCache.SizeOf("b", null), cache.Bytes);
+
+        var stale = cache.Stamp("c");
+        cache.Invalidate(["a", "c"]);
+        cache.Offer("c", Entry("c", 50), stale); // read before the invalidation: not kept
+        Assert.False(cache.TryGet("c", out _));
+        Assert.Equal(Retail.Shared.Embedded.StateReadCache.SizeOf("b", null), cache.Bytes);
+        Assert.Equal(1, cache.Count);
+    }
+}
