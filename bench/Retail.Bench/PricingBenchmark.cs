@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Retail.Bench;
 
 /// <summary>
-/// `pricing [--variants 100000] [--concurrency 32] [--seconds 10] [--promotions 200] [--url http://…] [--operator-key …]`: PPM's
+/// `pricing [--variants 100000] [--concurrency 32] [--seconds 10] [--promotions 200] [--settle 0] [--url http://…] [--operator-key …]`: PPM's
 /// <c>/price/resolve</c> over real HTTP (issue 12). Starts its own Release host on a temporary data folder unless
 /// <c>--url</c> names a running one, bootstraps an org with three logical facilities (<c>store-1..3</c>, each in its own
 /// price zone <c>z1..z3</c>) and a sales channel <c>web</c> selling at three EUR lists (<c>l1..l3</c>, priorities 1–3), creates
@@ -17,6 +17,8 @@ namespace Retail.Bench;
 /// clients, timing the load; then <c>--promotions</c> promotions (percent off single variants, a few on the category).
 /// Measured for <c>--seconds</c> each, <c>--concurrency</c> clients: <c>GET /ppm/stat</c>, a single-line resolve (random
 /// variant, random facility) and a 20-line cart (p50/p99), with single-line ÷ stat. Goals: ≥ 0.5× stat; cart p99 ≤ 20 ms.
+/// <c>--settle</c> seconds are waited before the measured phases, so the host's delivery of the load's events (CDC, price
+/// changes to IPM and RBS) is not measured beside them.
 /// </summary>
 internal static class PricingBenchmark
 {
@@ -57,6 +59,12 @@ internal static class PricingBenchmark
             $"loaded {load.Prices:N0} prices in {load.Elapsed.TotalSeconds:N1} s: {load.Prices / load.Elapsed.TotalSeconds:N0} prices/s, {load.Errors} failed calls"));
         var created = await PromotionsAsync(api, variants, promotions, concurrency);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"promotions: {created} of {promotions} created"));
+        var settle = options.Int("settle", 0);
+        if (settle > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"settling {settle} s before the measured phases (--settle)"));
+            await Task.Delay(TimeSpan.FromSeconds(settle));
+        }
 
         var headers = new Dictionary<string, string> { ["x-orgcode"] = api.Orgcode };
         // One call first, so the snapshot is loaded before anything is timed.
