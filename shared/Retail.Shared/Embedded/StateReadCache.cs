@@ -25,7 +25,8 @@ internal sealed class StateReadCache(int capacity, long capacityBytes = long.Max
     private readonly long[] _generations = new long[Stripes];
     private readonly object[] _locks = Enumerable.Range(0, Stripes).Select(_ => new object()).ToArray();
 
-    // ConcurrentDictionary.Count takes every lock of the dictionary; this count is kept beside it instead (close enough to bound it).
+    // ConcurrentDictionary.Count takes every lock of the dictionary; the count and bytes are kept beside it instead, changed
+    // only under the key's stripe lock.
     private int _count;
     private long _bytes;
     private int _trimming;
@@ -100,7 +101,7 @@ internal sealed class StateReadCache(int capacity, long capacityBytes = long.Max
         {
             // Down to nine tenths of both bounds.
             var excess = Volatile.Read(ref _count) - capacity + (capacity / 10);
-            var excessBytes = capacityBytes == long.MaxValue ? long.MinValue : Volatile.Read(ref _bytes) - capacityBytes + (capacityBytes / 10);
+            var excessBytes = Volatile.Read(ref _bytes) - capacityBytes + (capacityBytes / 10);
             foreach (var pair in _entries)
             {
                 if (excess <= 0 && excessBytes <= 0)
