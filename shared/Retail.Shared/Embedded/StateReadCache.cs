@@ -15,7 +15,7 @@ namespace Retail.Shared.Embedded;
 /// answer alone). The byte bound is what lets a large catalog's working set stay: a count sized for the largest values
 /// held a fifth of a 20,000-variant price book.
 /// </summary>
-internal sealed class StateReadCache(int capacity, long capacityBytes = long.MaxValue)
+internal sealed class StateReadCache(int capacity, long capacityBytes)
 {
     // Per entry beyond its key and value: the dictionary node, the StateEntry, the array and string headers, the ETag.
     internal const int Overhead = 160;
