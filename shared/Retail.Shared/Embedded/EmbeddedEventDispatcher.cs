@@ -54,7 +54,14 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
     {
         // Endpoints are complete only once the app has started (the pipeline is built after hosted services start).
         await ApplicationStartedAsync(stoppingToken).ConfigureAwait(false);
-        await Task.WhenAll(_stores.All.Select(store => RunAsync(store, Ledgers[store.AppId], stoppingToken))).ConfigureAwait(false);
+        // Deliveries end when the host begins to stop, not when this service's turn to stop comes: hosted services stop
+        // one after another, and a stop that takes long (a busy machine) would otherwise go on retrying a handler whose
+        // dependencies are shutting down, spending its attempts (up to the dead letters) on failures that only the stop
+        // caused. What is not delivered stays due for the next start, as a sidecar leaves it when its app stops.
+        using var stopping = _services.GetService<IHostApplicationLifetime>() is { } lifetime
+            ? CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping)
+            : CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        await Task.WhenAll(_stores.All.Select(store => RunAsync(store, Ledgers[store.AppId], stopping.Token))).ConfigureAwait(false);
     }
 
     private async Task ApplicationStartedAsync(CancellationToken stoppingToken)

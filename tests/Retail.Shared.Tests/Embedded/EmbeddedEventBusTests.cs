@@ -248,6 +248,35 @@ public sealed class EmbeddedEventBusTests : IDisposable
     }
 
     [Fact]
+    public async Task a_host_that_begins_to_stop_attempts_no_more_deliveries_and_leaves_a_failing_message_its_attempts()
+    {
+        var calls = 0;
+        var app = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", (OrderPlaced e) =>
+            {
+                Interlocked.Increment(ref calls);
+                // What a handler answers while what it needs is shutting down.
+                return TypedResults.Problem("stopping", statusCode: 503);
+            }).WithTopic(Topics.PubSubName, "order.placed"),
+            o => o.Events.MaxAttempts = 10_000);
+        await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-x", 1), new EventOptions(Subject: "order/o-x", Id: "evt-x"), Ct);
+        await WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref calls) >= 2));
+
+        // The stop begins; the other hosted services may take long to stop before the dispatcher's own turn comes.
+        app.Lifetime.StopApplication();
+        await Task.Delay(200, Ct);
+        var atStop = Volatile.Read(ref calls);
+        // Dozens of backoffs (5 to 40 ms) long: a dispatcher still running would have tried again many times.
+        await Task.Delay(1000, Ct);
+
+        Assert.Equal(atStop, Volatile.Read(ref calls));
+        await app.StopAsync(Ct);
+        await app.DisposeAsync();
+        Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM deliveries"));
+        Assert.Equal(0, _dir.Count("scm", "SELECT count(*) FROM dead_letters"));
+    }
+
+    [Fact]
     public async Task a_message_that_keeps_failing_goes_to_the_dead_letters_and_unblocks_its_subject()
     {
         var calls = new ConcurrentQueue<int>();
