@@ -123,6 +123,18 @@ public sealed class EmbeddedStateOptions
     /// </summary>
     public int WriterCacheMiB { get; set; } = 64;
 
+    /// <summary>
+    /// How often, at most, a background connection checkpoints each app's log into its file while commits arrive (a
+    /// PASSIVE checkpoint: commits go on meanwhile); zero leaves checkpoints to the writer (SQLite's default).
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Log pages past which the writer checkpoints itself (SQLite's wal_autocheckpoint): with the background checkpointer
+    /// only a bound for when it falls behind; without it, the interval of every checkpoint (SQLite's default is 1,000).
+    /// </summary>
+    public int CheckpointPages { get; set; } = 10_000;
+
     /// <summary>The page cache of each reader connection, in MiB (read-mostly files also have the OS page cache behind it).</summary>
     public int ReaderCacheMiB { get; set; } = 8;
 
