@@ -140,8 +140,8 @@ internal sealed class EmbeddedDatabase : IDisposable
     /// <summary>
     /// Copies committed log pages into the file from a connection of its own, at most once per
     /// <see cref="EmbeddedStateOptions.CheckpointInterval"/> while commits arrive. A checkpoint run by the committing
-    /// connection (SQLite's default, every 1,000 pages) held the single writer for its copy and fsync: under a stream of
-    /// small commits that was a quarter of the writer's time and every write queued behind it. PASSIVE never takes the
+    /// connection (SQLite's default, every 1,000 pages) held the single writer for its copy and fsync, and every write
+    /// queued behind it (the reservation benchmark: a third of the host's CPU in pwrite and fsync). PASSIVE never takes the
     /// write lock, so commits go on meanwhile; pages a reader still needs are copied by a later run.
     /// </summary>
     private async Task CheckpointLoopAsync()
