@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Retail.Bench;
 
 /// <summary>
-/// `storefront [--variants 100000] [--per-style 10] [--concurrency 32] [--seconds 10] [--settle 60] [--url http://…] [--operator-key …]`:
+/// `storefront [--variants 100000] [--per-style 10] [--concurrency 32] [--seconds 10] [--settle 60] [--url http://… [--org bench-…]] [--operator-key …]`:
 /// PMC (issue 14) over real HTTP. Starts its own Release host on a temporary data folder unless <c>--url</c> names a running
 /// one; bootstraps an org with a sales channel <c>web</c>, five brands and ten categories, creates <c>--variants</c> active
 /// variants (styles of <c>--per-style</c>, each variant with a GTIN-13 barcode, style names drawn from a small vocabulary
@@ -42,20 +42,10 @@ internal static class StorefrontBenchmark
         }
         await using var target = await BenchHost.OpenAsync(url, "http://127.0.0.1:5098", operatorKey, concurrency);
         var client = target.Client;
-        var api = new BenchApi(client, operatorKey, "bench-" + Guid.NewGuid().ToString("N")[..10]);
-        var setup = Stopwatch.StartNew();
-        await BootstrapAsync(api, perStyle);
-        var variants = await VariantsAsync(api, variantCount, perStyle, concurrency);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"storefront: {target.Url}, org {api.Orgcode}, {variants.Count:N0} variants in styles of {perStyle}, {concurrency} concurrent clients, " +
-            $"{seconds} s per phase, {Environment.ProcessorCount} cores (catalog {setup.Elapsed.TotalSeconds:N0} s)"));
-        var priced = Stopwatch.StartNew();
-        await PricesAsync(api, variants, concurrency);
-        await PricedAsync(api, variants[^1]);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"priced {variants.Count:N0} variants in {priced.Elapsed.TotalSeconds:N0} s"));
-
-        var published = await PublishAsync(api, variants.Count);
-        if (!published)
+        // --org names an org a previous run loaded and published (on a host kept running): only the phases run.
+        var reuse = options.Text("org");
+        var api = new BenchApi(client, operatorKey, reuse ?? "bench-" + Guid.NewGuid().ToString("N")[..10]);
+        if (reuse is null && !await LoadAndPublishAsync(api, variantCount, perStyle, concurrency, seconds, target.Url))
         {
             return 1;
         }
@@ -63,7 +53,7 @@ internal static class StorefrontBenchmark
         var headers = new Dictionary<string, string> { ["x-orgcode"] = api.Orgcode };
         // The run leaves a backlog of CDC and business events (every run item, revision and product record) for the dispatcher;
         // let it drain before measuring, or the phases measure it too.
-        var settle = options.Int("settle", 60);
+        var settle = options.Int("settle", reuse is null ? 60 : 0);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"settling {settle} s before the measured phases (--settle)"));
         await Task.Delay(TimeSpan.FromSeconds(settle));
         // Unmeasured warm-up of each request kind, so the measured phases see steady-state code (tiered JIT), not the host's first seconds.
@@ -82,6 +72,23 @@ internal static class StorefrontBenchmark
             $"list {PhaseReport.Rate(list):N0} req/s = {PhaseReport.Rate(list) / PhaseReport.Rate(stat):0.000} × stat, p99 {PhaseReport.P99(list):N3} ms " +
             $"(goal ≥ 5,000 req/s, p99 ≤ 20 ms)   search+facets p99 {PhaseReport.P99(search):N3} ms (goal ≤ 50 ms)"));
         return PhaseReport.Errors(list) == 0 && PhaseReport.Errors(search) == 0 ? 0 : 1;
+    }
+
+    /// <summary>The org, its catalog and prices, and one publish run of all of it; false when the run did not complete.</summary>
+    private static async Task<bool> LoadAndPublishAsync(BenchApi api, int variantCount, int perStyle, int concurrency, int seconds, string url)
+    {
+        var setup = Stopwatch.StartNew();
+        await BootstrapAsync(api, perStyle);
+        var variants = await VariantsAsync(api, variantCount, perStyle, concurrency);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"storefront: {url}, org {api.Orgcode}, {variants.Count:N0} variants in styles of {perStyle}, {concurrency} concurrent clients, " +
+            $"{seconds} s per phase, {Environment.ProcessorCount} cores (catalog {setup.Elapsed.TotalSeconds:N0} s)"));
+        var priced = Stopwatch.StartNew();
+        await PricesAsync(api, variants, concurrency);
+        await PricedAsync(api, variants[^1]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"priced {variants.Count:N0} variants in {priced.Elapsed.TotalSeconds:N0} s"));
+
+        return await PublishAsync(api, variants.Count);
     }
 
     /// <summary>A first page of 20: no filter, a brand, a category or a price range (a quarter each), in one of the sorts.</summary>
