@@ -120,6 +120,11 @@ internal sealed class EmbeddedDatabase : IDisposable
         _writer = new SqliteConnection(ConnectionString);
         _writer.Open();
         Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={busyMs};");
+        // Statement and savepoint journals in memory: every request of a batch runs in a SAVEPOINT, and SQLite keeps the
+        // pre-image of each page a request touches in a sub-journal that spills to a temporary file past 64 KiB. Traced
+        // on the catalog load, those spills were 4 of every 10 write calls of the host. They hold a batch's pre-images
+        // only until its commit; nothing durable lives there (a crash loses the open transaction either way).
+        Execute("PRAGMA temp_store=MEMORY;");
         // With a background checkpointer the writer checkpoints itself only if the log outgrows CheckpointPages (the
         // checkpointer fell behind); without one, SQLite's own rule (every CheckpointPages) applies.
         _checkpointInterval = options.CheckpointInterval;
