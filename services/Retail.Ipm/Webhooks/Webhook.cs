@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Retail.Shared.Collaboration;
+using Retail.Shared.Events;
 using Retail.Shared.Webhooks;
 
 namespace Retail.Ipm.Webhooks;
@@ -67,8 +68,19 @@ public sealed record Webhook : Record
 
     public static RecordType<Webhook> Type { get; } = new RecordType<Webhook>("webhook")
         .IndexBy("status")
+        // The orgs that hold a webhook, read at start into WebhookInterest.
+        .IndexAcrossOrgs("status")
         // The fan-out finds an event's webhooks by each filter value (the type, its prefix wildcards, "*").
         .IndexValues("event_type", w => w.EventTypes);
+}
+
+/// <summary>
+/// The orgs with a webhook that is not deleted: the bus stages no webhook fan-out delivery for the others (most events of
+/// most orgs). A create adds its org before it commits.
+/// </summary>
+public sealed class WebhookInterest : OrgDeliveryInterest
+{
+    public static readonly StateFilter[] Holding = [StateFilter.In("status", WebhookStatus.Active, WebhookStatus.Paused, WebhookStatus.Disabled)];
 }
 
 /// <summary>A webhook as answered: never its secret.</summary>

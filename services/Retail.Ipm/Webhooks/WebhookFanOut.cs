@@ -25,7 +25,7 @@ public static class WebhookFanOut
             routes.MapPost(RoutePrefix + type, (HttpContext http, RecordStore<Webhook> webhooks, [FromKeyedServices(IpmModule.Id)] IWebhookDeliveries deliveries,
                     RequestContext context, TimeProvider clock, ILogger<Webhook> logger, CancellationToken ct) =>
                     OnEvent(type, http, webhooks, deliveries, context, clock, logger, ct))
-                .WithTopic(pubSub, type).RequireInternal().ExcludeFromDescription();
+                .WithTopic(pubSub, type).WithDeliveryInterest<WebhookInterest>().RequireInternal().ExcludeFromDescription();
         }
         return routes;
     }

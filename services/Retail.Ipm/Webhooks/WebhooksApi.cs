@@ -27,7 +27,7 @@ public static class WebhooksApi
 
     public static async Task<Results<Created<WebhookCreatedResponse>, ProblemHttpResult>> CreateWebhook(WebhookCreateRequest request,
         RecordStore<Webhook> webhooks, WebhookSecrets secrets, IOptionsMonitor<WebhookDeliveryOptions> delivery, IOptions<IpmWebhookOptions> options,
-        [FromKeyedServices(IpmModule.Id)] CollaborationKit collaboration, RequestContext context, CancellationToken ct)
+        [FromKeyedServices(IpmModule.Id)] CollaborationKit collaboration, WebhookInterest interest, RequestContext context, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var url = request.Url!.Trim();
@@ -60,6 +60,8 @@ public static class WebhooksApi
             SecretHint = WebhookSecrets.Hint(secret),
             Owner = owner,
         };
+        // Before the commit: an event committed after the webhook is never skipped by the bus.
+        interest.Add(orgcode);
         var batch = new RecordBatch();
         var created = webhooks.Create(batch, orgcode, webhook,
             [new DomainEvent(IpmEvents.WebhookCreated, new WebhookCreated(orgcode, webhook.WebhookGuid, url, types))]);

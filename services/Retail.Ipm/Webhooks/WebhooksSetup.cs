@@ -1,3 +1,4 @@
+using Retail.Shared.Events;
 using Retail.Shared.Webhooks;
 
 namespace Retail.Ipm.Webhooks;
@@ -8,6 +9,7 @@ public static class WebhooksSetup
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRecords(IpmModule.Id, Webhook.Type);
+        services.AddOrgDeliveryInterest<WebhookInterest, Webhook>(WebhookInterest.Holding);
         services.AddOptions<IpmWebhookOptions>().Bind(configuration.GetSection(WebhookDeliveryOptions.Section))
             .Validate(o => o.DisableAfterFailures >= 1 && o.ReplayLimit > TimeSpan.Zero && o.MaxPerOrg >= 1,
                 $"{WebhookDeliveryOptions.Section}: DisableAfterFailures and MaxPerOrg must be at least 1, ReplayLimit positive")

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Retail.Shared.Events;
 
 namespace Retail.Rbs.Subscriptions;
 
@@ -98,5 +99,19 @@ public sealed record Subscription : Record
 
     public static readonly RecordType<Subscription> Type = new RecordType<Subscription>("subscription")
         .IndexBy("status")
+        // The orgs that hold a subscription, read at start into SubscriptionInterest.
+        .IndexAcrossOrgs("status")
         .IndexValues(DeliversSet, s => s.Receives ? s.Topics : []);
+}
+
+/// <summary>
+/// The orgs with a subscription that is not unregistered: the bus stages no RBS fan-out delivery for the others (most
+/// events of most orgs). A register adds its org before it commits; a pending one counts, as it may be verified later.
+/// </summary>
+public sealed class SubscriptionInterest : OrgDeliveryInterest
+{
+    public static readonly StateFilter[] Holding =
+    [
+        StateFilter.In("status", SubscriptionStatus.PendingVerification, SubscriptionStatus.Active, SubscriptionStatus.Paused, SubscriptionStatus.Disabled),
+    ];
 }

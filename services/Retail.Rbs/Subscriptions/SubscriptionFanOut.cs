@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Retail.Shared.Events;
 using Retail.Shared.Hosting;
 using Retail.Shared.Webhooks;
 
@@ -73,7 +74,7 @@ public static class SubscriptionFanOutEndpoints
         foreach (var topic in BusTopics.Catalog.Entries.Select(e => e.Type))
         {
             routes.MapPost($"/events/rbs-{topic.Replace('.', '-')}", (HttpContext http, SubscriptionFanOut fanOut, TimeProvider clock, CancellationToken ct) => OnEvent(topic, http, fanOut, clock, ct))
-                .WithTopic(pubSub, topic).RequireInternal().ExcludeFromDescription();
+                .WithTopic(pubSub, topic).WithDeliveryInterest<SubscriptionInterest>().RequireInternal().ExcludeFromDescription();
         }
         return routes;
     }

@@ -35,7 +35,8 @@ public static class SubscriptionsApi
     }
 
     public static async Task<Results<Created<RegisteredSubscription>, ProblemHttpResult>> Register(RegisterSubscriptionRequest request,
-        RecordStore<Subscription> subscriptions, SubscriptionSecrets secrets, SubscriptionUrls urls, RequestContext context, CancellationToken ct)
+        RecordStore<Subscription> subscriptions, SubscriptionSecrets secrets, SubscriptionUrls urls, SubscriptionInterest interest, RequestContext context,
+        CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var url = request.Url!.Trim();
@@ -52,6 +53,8 @@ public static class SubscriptionsApi
             Description = RequestRules.Trimmed(request.Description),
         };
         var secret = SubscriptionRules.NewSecret();
+        // Before the commit: an event committed after the subscription is never skipped by the bus.
+        interest.Add(orgcode);
         var batch = new RecordBatch();
         var created = subscriptions.Create(batch, orgcode, subscription, [SubscriptionEvents.Registered(orgcode, subscription)]);
         await secrets.AddAsync(batch, orgcode, created.SubscriptionGuid, secret, ct);

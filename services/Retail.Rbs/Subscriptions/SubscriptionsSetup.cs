@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Retail.Shared.Events;
 using Retail.Shared.Webhooks;
 
 namespace Retail.Rbs.Subscriptions;
@@ -9,6 +10,7 @@ public static class SubscriptionsSetup
     public static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRecords(RbsModule.Id, Subscription.Type);
+        services.AddOrgDeliveryInterest<SubscriptionInterest, Subscription>(SubscriptionInterest.Holding);
         services.AddOptions<SubscriptionOptions>().Bind(configuration.GetSection(SubscriptionOptions.Section));
         services.AddSingleton<IValidateOptions<SubscriptionOptions>, SubscriptionOptionsValidator>();
         services.AddSingleton<SubscriptionUrls>();

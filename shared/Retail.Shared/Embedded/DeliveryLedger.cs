@@ -26,7 +26,8 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
     /// Turns new outbox messages into delivery rows for the subscribers of their topic. A subscriber seen for the
     /// first time starts at the outbox position this process found on opening the file, so it receives every
     /// message committed since the first start of a host that had it (none lost to start-up races, no history
-    /// replayed). Returns whether rows were inserted or more messages wait.
+    /// replayed). A subscriber whose <see cref="TopicSubscriber.Interest"/> does not want a message's org gets no row
+    /// for it. Returns whether rows were inserted or more messages wait.
     /// </summary>
     public async Task<bool> FanOutAsync(IReadOnlyList<TopicSubscriber> subscribers, long now, CancellationToken cancellationToken)
     {
@@ -86,19 +87,20 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
             }
             var from = subscribers.Min(s => cursors[s.Id]);
 
-            var rows = new List<(long Seq, string Topic, string? Subject)>();
-            var select = batch.Command($"SELECT seq, topic, subject FROM outbox WHERE seq > $from ORDER BY seq LIMIT {BatchSize}");
+            var rows = new List<(long Seq, string Topic, string? Subject, string? Orgcode)>();
+            var select = batch.Command($"SELECT seq, topic, subject, orgcode FROM outbox WHERE seq > $from ORDER BY seq LIMIT {BatchSize}");
             select.Parameters.AddWithValue("$from", from);
             using (var reader = select.ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    rows.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                    rows.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3)));
                 }
             }
 
             var count = 0;
-            foreach (var (seq, topic, subject) in rows)
+            foreach (var (seq, topic, subject, orgcode) in rows)
             {
                 if (!byTopic.TryGetValue(topic, out var receivers))
                 {
@@ -106,7 +108,8 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
                 }
                 foreach (var subscriber in receivers)
                 {
-                    if (seq <= cursors[subscriber.Id])
+                    // A subscriber with no work for the message's org (no webhook there) gets no row: its cursor passes it.
+                    if (seq <= cursors[subscriber.Id] || subscriber.Interest?.Wants(orgcode) == false)
                     {
                         continue;
                     }

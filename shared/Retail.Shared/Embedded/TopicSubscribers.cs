@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Retail.Shared.Events;
 
 namespace Retail.Shared.Embedded;
 
 /// <summary>An endpoint that subscribes, with Dapr's <c>.WithTopic(pubsub, topic)</c>, to one or more topics.</summary>
-internal sealed record TopicSubscriber(string Id, IReadOnlySet<string> Topics, RouteEndpoint Endpoint, RequestDelegate Handler)
+internal sealed record TopicSubscriber(string Id, IReadOnlySet<string> Topics, RouteEndpoint Endpoint, RequestDelegate Handler,
+    IDeliveryInterest? Interest = null)
 {
     /// <summary>The app the subscriber belongs to in the single-process host: the first segment of its route.</summary>
     public string? AppId { get; } = Id.Split('/', StringSplitOptions.RemoveEmptyEntries) is [var first, ..] ? first : null;
@@ -83,10 +85,12 @@ internal sealed class TopicSubscribers(IServiceProvider services, string pubSubN
             {
                 // Two endpoints on one route (for example different methods): the first mapped one receives.
                 names.UnionWith(subscribers[existing].Topics);
-                subscribers[existing] = new TopicSubscriber(id, names, subscribers[existing].Endpoint, subscribers[existing].Handler);
+                var first = subscribers[existing];
+                subscribers[existing] = new TopicSubscriber(id, names, first.Endpoint, first.Handler, first.Interest);
                 continue;
             }
-            subscribers.Add(new TopicSubscriber(id, names, endpoint, endpoint.RequestDelegate));
+            subscribers.Add(new TopicSubscriber(id, names, endpoint, endpoint.RequestDelegate,
+                DeliveryInterestConventions.InterestOf(services, endpoint.Metadata)));
         }
         return subscribers;
     }

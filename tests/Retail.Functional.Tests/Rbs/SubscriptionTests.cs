@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Retail.Functional.Tests.Infrastructure;
+using Retail.Rbs.Subscriptions;
 using Retail.Shared.Webhooks;
 
 namespace Retail.Functional.Tests.Rbs;
@@ -26,6 +28,11 @@ public sealed class SubscriptionTests(RbsHost host) : IClassFixture<RbsHost>
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         var pending = registered.GetProperty("subscription");
         Assert.Equal(("pending_verification", 1L), (pending.Str("status"), pending.Long("revision")));
+        // The bus fans this org's events out to RBS from now on; an org without a subscription costs RBS no delivery.
+        var interest = host.Factory.Services.GetRequiredService<SubscriptionInterest>();
+        await Waits.UntilAsync(() => interest.Loaded, "the orgs holding subscriptions are read at start");
+        Assert.True(interest.Wants(org.Orgcode));
+        Assert.False(interest.Wants((await host.NewOrgAsync()).Orgcode));
         await org.Post("/rbs/subscription/test", new { subscription_guid = pending.Str("subscription_guid") })
             .Problem(HttpStatusCode.UnprocessableEntity, "subscription_not_verified");
 

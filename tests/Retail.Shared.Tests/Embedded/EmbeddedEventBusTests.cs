@@ -68,7 +68,8 @@ public sealed class EmbeddedEventBusTests : IDisposable
         }
     }
 
-    private async Task<WebApplication> StartHostAsync(Action<WebApplication> map, Action<RetailOptions>? configure = null, Inbox? inbox = null)
+    private async Task<WebApplication> StartHostAsync(Action<WebApplication> map, Action<RetailOptions>? configure = null, Inbox? inbox = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -84,6 +85,7 @@ public sealed class EmbeddedEventBusTests : IDisposable
         });
         builder.Services.AddEmbeddedState(options, ["scm", "ofm"]);
         builder.Services.AddSingleton(inbox ?? new Inbox());
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         map(app);
         await app.StartAsync(Ct);
@@ -524,6 +526,51 @@ public sealed class EmbeddedEventBusTests : IDisposable
         await inbox.WaitAsync(items => items.Count == 3);
         Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM outbox WHERE id = 'evt-3'"));
         Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM deliveries d JOIN outbox o ON o.seq = d.seq WHERE o.id = 'evt-stuck' AND d.attempts > 0"));
+    }
+
+    /// <summary>Wants the orgs added to it, once loaded; every org before.</summary>
+    public sealed class PartnerOrgs : OrgDeliveryInterest;
+
+    [Fact]
+    public async Task a_subscriber_with_a_delivery_interest_gets_deliveries_only_for_the_orgs_it_wants()
+    {
+        var everyOrg = new ConcurrentQueue<string>();
+        var wanted = new ConcurrentQueue<string>();
+        var partners = new PartnerOrgs();
+        await using var app = await StartHostAsync(a =>
+        {
+            a.MapPost("/ofm/events/order-placed", (OrderPlaced e) =>
+            {
+                everyOrg.Enqueue(e.OrderGuid);
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed");
+            a.MapPost("/ofm/events/partner-order-placed", (OrderPlaced e) =>
+            {
+                wanted.Enqueue(e.OrderGuid);
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed").WithDeliveryInterest<PartnerOrgs>();
+        }, configure: null, inbox: null, services: s => s.AddSingleton(partners));
+        var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
+        async Task PublishAndDrainAsync(string orderGuid, string? orgcode)
+        {
+            await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced(orderGuid, 1), new EventOptions(Orgcode: orgcode), Ct);
+            await WaitUntilAsync(async () => everyOrg.Contains(orderGuid) && await diagnostics.PendingCountAsync() == 0);
+        }
+
+        // Not loaded yet: every org is wanted.
+        await PublishAndDrainAsync("before-load", "globex");
+        partners.Add("acme");
+        partners.MarkLoaded();
+        await PublishAndDrainAsync("acme-1", "acme");
+        await PublishAndDrainAsync("globex-1", "globex");
+        await PublishAndDrainAsync("no-org", null);
+        partners.Add("globex");
+        await PublishAndDrainAsync("globex-2", "globex");
+
+        Assert.Equal(["before-load", "acme-1", "globex-1", "no-org", "globex-2"], everyOrg);
+        Assert.Equal(["before-load", "acme-1", "no-org", "globex-2"], wanted);
+        // The skipped message left no delivery row behind: everything published was fanned out and settled.
+        Assert.Equal(0, _dir.Count("scm", "SELECT count(*) FROM deliveries"));
     }
 
     [Fact]

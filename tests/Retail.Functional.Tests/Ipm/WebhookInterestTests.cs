@@ -1,0 +1,74 @@
+using Microsoft.Extensions.DependencyInjection;
+using Retail.Functional.Tests.Infrastructure;
+using Retail.Functional.Tests.Ofm;
+using Retail.Ipm.Webhooks;
+using Retail.Shared.Contract;
+
+namespace Retail.Functional.Tests.Ipm;
+
+/// <summary>
+/// The bus stages webhook fan-out deliveries only for orgs that hold a webhook (<see cref="WebhookInterest"/>): an org
+/// without one costs no delivery per event, a webhook created before a restart still receives after it.
+/// </summary>
+public sealed class WebhookInterestTests
+{
+    [Fact]
+    public async Task UC_IPM_001_only_orgs_with_a_webhook_are_fanned_out_to_and_a_webhook_created_before_a_restart_still_receives()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var dataDir = Path.Combine(Path.GetTempPath(), "retail-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            IpmOrg holder;
+            IpmOrg without;
+            var first = new RetailHostFactory(dataDir) { ConfigureServices = TestSessions.Add, Modules = IpmHost.Modules };
+            try
+            {
+                using var @operator = first.CreateOperatorClient();
+                holder = await IpmHost.NewOrgAsync(first, @operator, "whi");
+                without = await IpmHost.NewOrgAsync(first, @operator, "who");
+                var interest = await LoadedInterestAsync(first);
+                Assert.False(interest.Wants(holder.Orgcode));
+
+                await holder.CreateWebhookAsync(receiver.Url("/hooks/interest"), "customer.created");
+
+                Assert.True(interest.Wants(holder.Orgcode));
+                Assert.False(interest.Wants(without.Orgcode));
+                var before = await holder.CustomerAsync();
+                await receiver.WaitForAsync(r => r.IsFor(before));
+            }
+            finally
+            {
+                await first.DisposeAsync();
+            }
+
+            await using var second = new RetailHostFactory(dataDir) { ConfigureServices = TestSessions.Add, Modules = IpmHost.Modules };
+            var restarted = await LoadedInterestAsync(second);
+            Assert.True(restarted.Wants(holder.Orgcode));
+            Assert.False(restarted.Wants(without.Orgcode));
+            var rehomed = holder with { Owner = Rehome(second, holder.Owner), Clerk = Rehome(second, holder.Clerk) };
+            var after = await rehomed.CustomerAsync();
+            var request = Assert.Single(await receiver.WaitForAsync(r => r.IsFor(after)));
+            Assert.Equal("/hooks/interest", request.PathAndQuery);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            RetailHostFactory.TryDelete(dataDir);
+        }
+    }
+
+    private static async Task<WebhookInterest> LoadedInterestAsync(RetailHostFactory factory)
+    {
+        var interest = factory.Services.GetRequiredService<WebhookInterest>();
+        await Waits.UntilAsync(() => Task.FromResult(interest.Loaded), "the orgs holding webhooks are read at start");
+        return interest;
+    }
+
+    private static TestUser Rehome(RetailHostFactory factory, TestUser user)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add(CredentialHeaders.Session, user.Client.DefaultRequestHeaders.GetValues(CredentialHeaders.Session).Single());
+        return user with { Client = client };
+    }
+}
