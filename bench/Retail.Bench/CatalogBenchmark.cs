@@ -7,13 +7,15 @@ using System.Text.Json;
 namespace Retail.Bench;
 
 /// <summary>
-/// `catalog [--styles 10000] [--variants 10] [--concurrency 16] [--seconds 10] [--url http://…] [--operator-key …]`: PVM's
+/// `catalog [--styles 10000] [--variants 10] [--concurrency 16] [--seconds 10] [--settle 0] [--url http://…] [--operator-key …]`: PVM's
 /// catalog load (playbook B) over real HTTP. Starts its own Release host on a temporary data folder unless <c>--url</c>
 /// names a running one, bootstraps an org (operator: create, activate), the suppliers, brand, taxonomy and an OGM of one
 /// axis with <c>--variants</c> options, then builds <c>--styles</c> styles (create, activate) of <c>--variants</c> active
 /// variants each, every variant with a GTIN-13 as its primary barcode inline on <c>/pvm/variant</c>, with
 /// <c>--concurrency</c> clients, printing progress (variants/s, ETA) and the final rate. Then measures
 /// <c>/pvm/resolve/barcode</c> on random barcodes of that catalog beside <c>GET /pvm/stat</c> in the same run, and their ratio.
+/// <c>--settle</c> seconds are waited between the load and the measured phases, so the host's delivery of the load's events
+/// (CDC, projections in ICS, PPM and PMC, webhooks) is over and the phases measure a settled host rather than one draining.
 /// </summary>
 internal static class CatalogBenchmark
 {
@@ -24,11 +26,12 @@ internal static class CatalogBenchmark
         var variantsPerStyle = options.Int("variants", 10);
         var concurrency = options.Int("concurrency", 16);
         var seconds = options.Int("seconds", 10);
+        var settle = options.Int("settle", 0);
         var url = options.Text("url");
         var operatorKey = options.Text("operator-key") ?? "bench-operator-key";
-        if (styles < 1 || variantsPerStyle is < 1 or > 100 || concurrency < 1)
+        if (styles < 1 || variantsPerStyle is < 1 or > 100 || concurrency < 1 || settle < 0)
         {
-            Console.Error.WriteLine("catalog: --styles ≥ 1, --variants 1–100, --concurrency ≥ 1");
+            Console.Error.WriteLine("catalog: --styles ≥ 1, --variants 1–100, --concurrency ≥ 1, --settle ≥ 0");
             return 2;
         }
         await using var target = await BenchHost.OpenAsync(url, "http://127.0.0.1:5093", operatorKey, concurrency);
@@ -48,6 +51,12 @@ internal static class CatalogBenchmark
         if (load.Variants == 0)
         {
             return 1;
+        }
+
+        if (settle > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"settling {settle} s before the measured phases (--settle)"));
+            await Task.Delay(TimeSpan.FromSeconds(settle));
         }
 
         var headers = new Dictionary<string, string> { ["x-orgcode"] = orgcode };
