@@ -48,7 +48,8 @@ public sealed record UsageBatch(IReadOnlyList<UsageEvent> Events)
 /// <summary>
 /// Collects usage events off the request path and writes them to each service's outbox in batches: one transaction and
 /// one <see cref="UsageBatch"/> message per up to <see cref="UsageBatch.MaxEvents"/> requests, so metering costs the bus
-/// one delivery (and the consumer one write) per batch rather than one per request.
+/// one delivery (and the consumer one write) per batch rather than one per request. A batch is written at most
+/// <see cref="Linger"/> after its first request.
 /// </summary>
 public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecorder> logger, TimeProvider clock) : BackgroundService
 {
@@ -63,6 +64,15 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
         }
     }
 
+    /// <summary>
+    /// How long the first event of a batch waits for others (wall time, not the host's clock: a batching window). Without
+    /// it a batch held whatever had queued during the previous write, about ten requests under load: each batch a write,
+    /// a delivery and a consumer's write, a thousand a second at 10,000 requests a second; with it, a few dozen.
+    /// </summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Cancelled only when the host's shutdown timeout runs out: what is still queued then is given up (and logged).</summary>
     private readonly CancellationTokenSource _abandon = new();
 
@@ -76,6 +86,11 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
         var batch = new List<UsageEvent>(1000);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            if (_queue.Reader.Count < 1000)
+            {
+                // A moment for the requests around this one to join it (ends at once when the host stops).
+                await Task.WhenAny(Task.Delay(Linger, CancellationToken.None), _stopping.Task).ConfigureAwait(false);
+            }
             while (batch.Count < 1000 && _queue.Reader.TryRead(out var usage))
             {
                 batch.Add(usage);
@@ -87,6 +102,7 @@ public sealed class UsageRecorder(IServiceProvider services, ILogger<UsageRecord
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping.TrySetResult();
         _queue.Writer.TryComplete();
         await using var giveUp = cancellationToken.Register(() => _abandon.Cancel());
         await base.StopAsync(cancellationToken);
