@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Functional.Tests.Ofm;
 using Retail.Ipm.Cdc;
-using Retail.Shared.Contract;
 
 namespace Retail.Functional.Tests.Ipm;
 
@@ -37,7 +36,7 @@ public sealed class CdcRestartTests
             }
 
             await using var second = new RetailHostFactory(dataDir) { ConfigureServices = TestSessions.Add, Modules = IpmHost.Modules };
-            var restarted = org with { Clerk = Rehome(second, org.Clerk), Viewer = Rehome(second, org.Viewer) };
+            var restarted = org with { Clerk = org.Clerk.On(second), Viewer = org.Viewer.On(second) };
             await restarted.Post(restarted.Clerk, "/crm/customer/update", new { customer_guid = customer.Guid, given_name = "After", expected_revision = customer.Revision })
                 .Ok();
             var (after, _) = await restarted.ReadUntilAsync(cursor, ["crm.customer"], s => s.Count > 0, "the update after the restart is in the feed");
@@ -79,13 +78,6 @@ public sealed class CdcRestartTests
         await org.RenameCustomer(customer, "Kept");
         var (kept, _) = await org.ReadUntilAsync(cursor, ["crm.customer"], s => s.Count > 0, "a change after the sweep is in the feed");
         Assert.Equal(2L, Assert.Single(kept).GetProperty("revision").GetInt64());
-    }
-
-    private static TestUser Rehome(RetailHostFactory factory, TestUser user)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add(CredentialHeaders.Session, user.Client.DefaultRequestHeaders.GetValues(CredentialHeaders.Session).Single());
-        return user with { Client = client };
     }
 
     private sealed record JsonElementHolder(string Guid, long Revision);

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Functional.Tests.Ofm;
 using Retail.Ipm.Webhooks;
-using Retail.Shared.Contract;
 
 namespace Retail.Functional.Tests.Ipm;
 
@@ -46,7 +45,7 @@ public sealed class WebhookInterestTests
             var restarted = await LoadedInterestAsync(second);
             Assert.True(restarted.Wants(holder.Orgcode));
             Assert.False(restarted.Wants(without.Orgcode));
-            var rehomed = holder with { Owner = Rehome(second, holder.Owner), Clerk = Rehome(second, holder.Clerk) };
+            var rehomed = holder with { Owner = holder.Owner.On(second), Clerk = holder.Clerk.On(second) };
             var after = await rehomed.CustomerAsync();
             var request = Assert.Single(await receiver.WaitForAsync(r => r.IsFor(after)));
             Assert.Equal("/hooks/interest", request.PathAndQuery);
@@ -63,12 +62,5 @@ public sealed class WebhookInterestTests
         var interest = factory.Services.GetRequiredService<WebhookInterest>();
         await Waits.UntilAsync(() => Task.FromResult(interest.Loaded), "the orgs holding webhooks are read at start");
         return interest;
-    }
-
-    private static TestUser Rehome(RetailHostFactory factory, TestUser user)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add(CredentialHeaders.Session, user.Client.DefaultRequestHeaders.GetValues(CredentialHeaders.Session).Single());
-        return user with { Client = client };
     }
 }

@@ -58,6 +58,14 @@ internal static class OfmSteps
         return new TestUser(guid, email, client);
     }
 
+    /// <summary>The same user (the same session) as a client of another host: a host restarted on the same data.</summary>
+    public static TestUser On(this TestUser user, RetailHostFactory factory)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add(CredentialHeaders.Session, user.Client.DefaultRequestHeaders.GetValues(CredentialHeaders.Session).Single());
+        return user with { Client = client };
+    }
+
     public static Dictionary<string, string> Org(string orgcode, params (string Name, string Value)[] more)
     {
         var headers = new Dictionary<string, string> { ["x-orgcode"] = orgcode };
