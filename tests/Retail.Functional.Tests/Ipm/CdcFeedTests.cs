@@ -31,9 +31,10 @@ public sealed class CdcFeedTests(IpmHost host) : IClassFixture<IpmHost>
         Assert.False(ours[1].GetProperty("superseded").GetBoolean());
         Assert.True(ours[1].GetProperty("changed_at").GetDateTimeOffset() >= ours[0].GetProperty("changed_at").GetDateTimeOffset());
 
-        // Nothing new: an empty page that still answers a cursor to continue from.
+        // Nothing new of ours: a page that still answers a cursor to continue from. (The org's own set-up in OFM, accepted
+        // invites, reaches the feed from a third outbox and may land after the customer's update: not asserted absent.)
         var empty = await org.Feed(new { cursor });
-        Assert.Empty(empty.GetProperty("items").EnumerateArray());
+        Assert.DoesNotContain(empty.GetProperty("items").EnumerateArray(), i => i.IsChangeOf("crm.customer", customerKey) || i.IsChangeOf("pvm.vendor", vendorKey));
         var next = empty.Str("next_cursor");
 
         await org.RenameCustomer(renamed, "Grace");
