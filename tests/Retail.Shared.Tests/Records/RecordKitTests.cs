@@ -192,9 +192,47 @@ public sealed class RecordIndexTests : IDisposable
         Assert.Single((await shelves.ListAsync("org1", [StateFilter.Eq("aisle", "a9")])).Items);
     }
 
+    [Fact]
+    public async Task a_history_pages_in_revision_order_through_the_records_index_and_a_file_loses_its_old_history_index()
+    {
+        // A file from before: its own index over every entry's revision, which each write fed.
+        using (var old = new SqliteConnection($"Data Source={Path.Combine(_kit.DataDir, "state", "kit.db")};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """CREATE INDEX ix_history ON state (entity, orgcode, record_key, json_extract(value, '$."data"."revision"'), record_key, key)""";
+            create.ExecuteNonQuery();
+        }
+        await _kit.State.EnsureIndexesAsync([.. RecordStore<Shelf>.BuiltInIndexes, .. Shelf.Type.StateIndexes()]);
+        Assert.Equal(0, _kit.Count("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_history'"));
+
+        var shelves = _kit.Store(Shelf.Type);
+        var shelf = (await shelves.CreateAsync("org1", Shelf.New("long"))).Record!;
+        await shelves.CreateAsync("org1", Shelf.New("other"));
+        for (var revision = 1; revision < 12; revision++)
+        {
+            var current = (await shelves.GetAsync("org1", shelf.ShelfGuid))!;
+            Assert.True((await shelves.UpdateAsync("org1", current, current.Record with { Aisle = $"a{revision}" })).Succeeded);
+        }
+
+        var revisions = new List<long>();
+        string? token = null;
+        do
+        {
+            var page = await shelves.HistoryAsync("org1", shelf.ShelfGuid, limit: 5, token: token);
+            Assert.True(page.Items.Count <= 5);
+            revisions.AddRange(page.Items.Select(h => h.Revision));
+            token = page.NextToken;
+        }
+        while (token is not null);
+        // By number, not by text: revision 10 follows 9.
+        Assert.Equal(Enumerable.Range(1, 12).Select(r => (long)r), revisions);
+    }
+
     [Theory]
     [InlineData("""SELECT key FROM state WHERE entity = 'shelf' AND orgcode = 'org1' AND json_extract(value, '$."data"."aisle"') = 'a1' ORDER BY key""", "ix_shelf_aisle")]
     [InlineData("""SELECT key FROM state WHERE entity = 'shelf' AND orgcode = 'org1' ORDER BY key""", "ix_records")]
+    [InlineData("""SELECT key FROM state WHERE entity = 'shelf.history' AND orgcode = 'org1' AND record_key = 's1' ORDER BY json_extract(value, '$."data"."revision"'), key""", "ix_records")]
     [InlineData("""SELECT key FROM state WHERE entity = 'shelf' AND json_extract(value, '$."ix"."due_ms"') <= 5 ORDER BY json_extract(value, '$."ix"."due_ms"'), key""", "ix_shelf_all_due_ms")]
     public async Task the_embedded_store_answers_declared_lists_from_an_index_not_a_scan(string sql, string index)
     {
