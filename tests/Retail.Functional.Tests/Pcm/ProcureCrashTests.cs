@@ -59,6 +59,32 @@ public sealed class ProcureCrashTests
             });
     }
 
+    /// <summary>PCM's pending deliveries, dead letters and subscriber cursors, and the outbox's receipt events, as text.</summary>
+    private static string BusState(string dataDir)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDir, "state", "pcm.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        var text = new System.Text.StringBuilder();
+        foreach (var sql in new[]
+        {
+            "SELECT seq, type, committed_at FROM outbox WHERE type LIKE 'receipt.%' ORDER BY seq",
+            "SELECT subscriber, seq, attempts, next_attempt_at, last_error FROM deliveries ORDER BY seq",
+            "SELECT subscriber, seq, attempts, last_error, dead_at FROM dead_letters ORDER BY seq",
+            "SELECT id, cursor, first_seen_at FROM subscribers WHERE id LIKE '/pcm/%'",
+        })
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            text.Append(sql).Append('\n');
+            while (reader.Read())
+            {
+                text.Append("  ").AppendJoin(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))).Append('\n');
+            }
+        }
+        return text.ToString();
+    }
+
     /// <summary>
     /// An org with a bin and an issued PO of 10 on the first host (with <paramref name="first"/>'s services); a receipt of 10
     /// put away to the bin; the host stops once <paramref name="stopWhen"/> says, then the second host finishes it.
@@ -93,7 +119,22 @@ public sealed class ProcureCrashTests
             client.DefaultRequestHeaders.Add(CredentialHeaders.Session, session);
             var restarted = org with { Owner = org.Owner with { Client = client } };
             var receipt = Assert.Single((await restarted.Post("/pcm/receipt/list", new { po_guid = poGuid }).Ok()).GetProperty("items").EnumerateArray());
-            var stocked = await restarted.SettledReceiptAsync(receipt.Text("receipt_guid")!);
+            JsonElement stocked;
+            try
+            {
+                // Longer than the usual wait: in about one CI run in four the saga-start case did not settle within 60 s,
+                // for a reason not found yet (it never failed alone, even beside a loaded CPU). A saga step retries on its
+                // own schedule (500 ms doubling, up to a minute), so a step refused once or twice as the second host
+                // comes up can take longer; if it never settles, the failure says what the bus and the engine hold.
+                stocked = await restarted.SettledReceiptAsync(receipt.Text("receipt_guid")!, TimeSpan.FromSeconds(150));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // What the bus and the engine hold when the receipt never settles: the reason, not only the timeout.
+                var instance = await two.Services.GetRequiredService<IWorkflowScheduler>()
+                    .GetAsync(Retail.Pcm.Receiving.Receipt.InstanceIdOf(org.Orgcode, receipt.Text("receipt_guid")!));
+                throw new Xunit.Sdk.XunitException($"{ex.Message}\nworkflow: {JsonSerializer.Serialize(instance)}\n{BusState(dataDir)}");
+            }
 
             Assert.Equal("stocked", stocked.Text("status"));
             var stock = await restarted.IcsStockAsync("store-1", org.Variants[0]);

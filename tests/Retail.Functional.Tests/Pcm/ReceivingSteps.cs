@@ -28,15 +28,15 @@ public static class ReceivingSteps
     public static Task<JsonElement> RecordReceiptAsync(this PcmOrg org, string poGuid, params ReceiptLineSpec[] lines) =>
         org.Post(org.Buyer, "/pcm/receipt/record", ReceiptBody(poGuid, lines)).Ok(HttpStatusCode.Created);
 
-    /// <summary>Waits until the saga has stocked or failed the receipt; answers it then.</summary>
-    public static async Task<JsonElement> SettledReceiptAsync(this PcmOrg org, string receiptGuid)
+    /// <summary>Waits until the saga has stocked or failed the receipt (at most <paramref name="timeout"/>, else the usual patience); answers it then.</summary>
+    public static async Task<JsonElement> SettledReceiptAsync(this PcmOrg org, string receiptGuid, TimeSpan? timeout = null)
     {
         JsonElement receipt = default;
         await Waits.UntilAsync(async () =>
         {
             receipt = await org.Post("/pcm/receipt/get", new { receipt_guid = receiptGuid }).Ok();
             return receipt.Text("status") is "stocked" or "failed";
-        }, $"receipt {receiptGuid} is stocked or failed");
+        }, $"receipt {receiptGuid} is stocked or failed", timeout);
         return receipt;
     }
 
