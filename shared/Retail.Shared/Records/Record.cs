@@ -29,7 +29,17 @@ public abstract record Record
 }
 
 /// <summary>A record as read, with the ETag that makes the next write conditional on nothing having changed.</summary>
-public sealed record Loaded<T>(T Record, string ETag) where T : Record;
+public sealed record Loaded<T>(T Record, string ETag) where T : Record
+{
+    /// <summary>
+    /// Set while the record is at revision 1 and its creation's history entry is still kept in the record's own row (see
+    /// <see cref="RecordStore{T}"/>): its first change writes that entry out. Null for a record whose history holds it.
+    /// </summary>
+    internal CreationNote? Creation { get; init; }
+}
+
+/// <summary>Who created a record whose creation is not yet in its history (the rest of the entry is the record itself).</summary>
+internal sealed record CreationNote(string? By);
 
 /// <summary>A unique business identifier (an e-mail, a code): at most one live record holds it.</summary>
 public readonly record struct UniqueValue(string Name, string Value);

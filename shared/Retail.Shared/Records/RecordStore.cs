@@ -11,6 +11,14 @@ namespace Retail.Shared.Records;
 /// Revisioned records over the state-store port. Every change is one transaction: the record (ETag-checked),
 /// its unique values, its index entries, a history entry and the CDC event (plus any business events) commit
 /// together or not at all. Several records change together through a <see cref="RecordBatch"/>.
+/// <para>
+/// A record's creation keeps its history entry in the record's own row (the entry is the record at revision 1, its
+/// time and who made it, which the row notes) rather than in a row of its own, until the record first changes: that
+/// change writes the creation's entry beside its own. Most records of a busy store are never changed (movements, order
+/// lines, barcodes) or are created far more often than changed, and a create was two rows with their index entries;
+/// <see cref="HistoryAsync"/> answers a record still at revision 1 from the record. Records written before keep the
+/// entry they have (their rows carry no note, so their first change writes nothing for revision 1).
+/// </para>
 /// </summary>
 public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimeProvider clock, RequestContext context, PageTokens tokens)
     where T : Record
@@ -42,15 +50,15 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         {
             return null;
         }
-        var record = Decode(entry.Value);
-        return record.IsDoomed && !includeDoomed ? null : new Loaded<T>(record, entry.ETag);
+        var decoded = Decode(entry.Value);
+        return decoded.Record.IsDoomed && !includeDoomed ? null : decoded.Loaded(entry.ETag);
     }
 
     /// <summary>The live (or, asked, also doomed) records of these keys that exist, in the order asked.</summary>
     public async Task<IReadOnlyList<T>> GetManyAsync(string? orgcode, IReadOnlyList<string> keys, bool includeDoomed = false, CancellationToken ct = default)
     {
         var entries = await store.GetBulkAsync(keys.Where(IsSafeKey).Select(k => RecordKeys.Record(Entity, orgcode, k)).ToList(), ct);
-        var byKey = entries.Select(e => Decode(e.Value)).Where(r => includeDoomed || !r.IsDoomed).ToDictionary(r => r.Key, StringComparer.Ordinal);
+        var byKey = entries.Select(e => Decode(e.Value).Record).Where(r => includeDoomed || !r.IsDoomed).ToDictionary(r => r.Key, StringComparer.Ordinal);
         return keys.Where(byKey.ContainsKey).Select(k => byKey[k]).ToList();
     }
 
@@ -61,7 +69,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     public async Task<IReadOnlyDictionary<string, Loaded<T>>> LoadManyAsync(string? orgcode, IReadOnlyCollection<string> keys, CancellationToken ct = default)
     {
         var entries = await store.GetBulkAsync(keys.Where(IsSafeKey).Select(k => RecordKeys.Record(Entity, orgcode, k)).ToList(), ct);
-        return entries.Select(e => new Loaded<T>(Decode(e.Value), e.ETag)).Where(l => !l.Record.IsDoomed)
+        return entries.Select(e => Decode(e.Value).Loaded(e.ETag)).Where(l => !l.Record.IsDoomed)
             .ToDictionary(l => l.Record.Key, StringComparer.Ordinal);
     }
 
@@ -212,7 +220,9 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     /// it: the base of its next change without reading it again. Null when the store did not tell (Dapr); read it then.
     /// </summary>
     public Loaded<T>? AsCommitted(RecordBatch batch, string? orgcode, T written) =>
-        batch.CommittedETag(RecordKeys.Record(Entity, orgcode, written.Key)) is { } etag ? new Loaded<T>(written, etag) : null;
+        batch.CommittedETag(RecordKeys.Record(Entity, orgcode, written.Key)) is { } etag
+            ? new Loaded<T>(written, etag) { Creation = written.Revision == 1 && KeepsHistory ? new CreationNote(context.Principal?.Id) : null }
+            : null;
 
     /// <summary>Stages a create in <paramref name="batch"/>; answers the record as it will be stored.</summary>
     public T Create(RecordBatch batch, string? orgcode, T record, IEnumerable<DomainEvent>? events = null)
@@ -222,7 +232,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         var stateKey = RecordKeys.Record(Entity, orgcode, created.Key);
         batch.Add(store, Entity, created.Key, stateKey);
         var tx = batch.Transaction;
-        tx.Upsert(stateKey, Wrap(orgcode, created), etag: null);
+        tx.Upsert(stateKey, Wrap(orgcode, created, KeepsHistory ? new CreationNote(context.Principal?.Id) : null), etag: null);
         foreach (var unique in type.UniquesOf(created))
         {
             tx.Upsert(RecordKeys.Unique(Entity, orgcode, unique), RetailJson.ToBytes(new UniqueOwner(Entity, created.Key)), etag: null);
@@ -234,7 +244,8 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         }
         else
         {
-            AddHistoryAndEvents(tx, orgcode, created, previous: null, "created", events);
+            // The creation's history entry stays in the record's row (its note) until the record first changes.
+            AddHistoryAndEvents(tx, orgcode, created, previous: null, "created", events, writeHistory: false);
         }
         return created;
     }
@@ -263,6 +274,11 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
             tx.Upsert(RecordKeys.Unique(Entity, orgcode, added), RetailJson.ToBytes(new UniqueOwner(Entity, updated.Key)), etag: null);
         }
         StageValueEntries(tx, orgcode, previous, updated);
+        if (current.Creation is { } creation && previous.Revision == 1 && KeepsHistory)
+        {
+            // The first change of a record whose creation was kept in its row: that entry gets its own row now.
+            tx.Upsert(RecordKeys.History(Entity, orgcode, previous.Key, 1), StoredHistory(orgcode, CreationEntry(previous, creation)), etag: null);
+        }
         AddHistoryAndEvents(tx, orgcode, updated, previous, op, events);
         return updated;
     }
@@ -324,11 +340,20 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         return new Page<T>(await GetManyAsync(orgcode, keys, includeDoomed, ct), next);
     }
 
+    /// <summary>
+    /// A page of a record's history, oldest first. A record still at revision 1 whose row keeps its creation's entry
+    /// answers that entry from the record (removed records too: their history outlives them).
+    /// </summary>
     public async Task<Page<HistoryEntry>> HistoryAsync(string? orgcode, string key, int limit = 50, string? token = null, CancellationToken ct = default)
     {
         var org = orgcode ?? RecordKeys.NoOrg;
         var (page, next) = await PageAsync(org, [StateFilter.Eq("entity", HistoryEntity), StateFilter.Eq("orgcode", org), StateFilter.Eq("key", key)],
             [new StateSort("data.revision")], limit, token, "records", ct);
+        if (page.Items.Count == 0 && token is null && IsSafeKey(key) && await store.GetAsync(RecordKeys.Record(Entity, orgcode, key), ct) is { } entry
+            && Decode(entry.Value) is { Creation: { } creation, Record: { Revision: 1 } record })
+        {
+            return new Page<HistoryEntry>([CreationEntry(record, creation)], null);
+        }
         return new Page<HistoryEntry>(page.Items.Select(e => JsonSerializer.Deserialize<Stored<HistoryEntry>>(e.Value, RetailJson.Storage)!.Data).ToList(), next);
     }
 
@@ -369,6 +394,16 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
 
     private string HistoryEntity => Entity + ".history";
 
+    /// <summary>Whether records of this type have a history (append-only and derived ones do not).</summary>
+    private bool KeepsHistory => !type.IsAppendOnly && !type.IsDerived;
+
+    /// <summary>The history entry of a record's creation: the record at revision 1, when and by whom it was made.</summary>
+    private HistoryEntry CreationEntry(T created, CreationNote creation) =>
+        new(Entity, created.Key, created.Revision, "created", created.UpdatedAt, creation.By, [], JsonSerializer.SerializeToElement(created, RetailJson.Storage));
+
+    private byte[] StoredHistory(string? orgcode, HistoryEntry history) =>
+        RetailJson.ToBytes(new Stored<HistoryEntry>(HistoryEntity, orgcode ?? RecordKeys.NoOrg, history.Key, false, history, null));
+
     private static RecordWrite<T> Single(BatchWrite outcome, T written) => outcome.Outcome switch
     {
         RecordWriteOutcome.Written => new RecordWrite<T>(RecordWriteOutcome.Written, written),
@@ -396,7 +431,8 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         }
     }
 
-    private void AddHistoryAndEvents(StateTransaction tx, string? orgcode, T record, T? previous, string op, IEnumerable<DomainEvent>? events)
+    private void AddHistoryAndEvents(StateTransaction tx, string? orgcode, T record, T? previous, string op, IEnumerable<DomainEvent>? events,
+        bool writeHistory = true)
     {
         if (type.IsDerived)
         {
@@ -405,10 +441,12 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         }
         var now = record.UpdatedAt;
         var snapshot = JsonSerializer.SerializeToElement(record, RetailJson.Storage);
-        var changed = previous is null ? [] : ChangedFields(JsonSerializer.SerializeToElement(previous, RetailJson.Storage), snapshot);
-        var history = new HistoryEntry(Entity, record.Key, record.Revision, op, now, context.Principal?.Id, changed, snapshot);
-        tx.Upsert(RecordKeys.History(Entity, orgcode, record.Key, record.Revision),
-            RetailJson.ToBytes(new Stored<HistoryEntry>(HistoryEntity, orgcode ?? RecordKeys.NoOrg, record.Key, false, history, null)), etag: null);
+        if (writeHistory)
+        {
+            var changed = previous is null ? [] : ChangedFields(JsonSerializer.SerializeToElement(previous, RetailJson.Storage), snapshot);
+            var history = new HistoryEntry(Entity, record.Key, record.Revision, op, now, context.Principal?.Id, changed, snapshot);
+            tx.Upsert(RecordKeys.History(Entity, orgcode, record.Key, record.Revision), StoredHistory(orgcode, history), etag: null);
+        }
 
         var traceParent = Activity.Current?.Id;
         var cdc = new ChangeEvent(orgcode, Entity, record.Key, record.Revision, op, snapshot);
@@ -446,15 +484,25 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         return changed;
     }
 
-    private byte[] Wrap(string? orgcode, T record) =>
-        RetailJson.ToBytes(new Stored<T>(Entity, orgcode ?? RecordKeys.NoOrg, record.Key, record.IsDoomed, record, type.ComputedOf(record)));
+    private byte[] Wrap(string? orgcode, T record, CreationNote? creation = null) =>
+        RetailJson.ToBytes(new Stored<T>(Entity, orgcode ?? RecordKeys.NoOrg, record.Key, record.IsDoomed, record, type.ComputedOf(record), creation));
+
+    /// <summary>A stored record as read: the record, and the note of its creation when its row still keeps that entry.</summary>
+    private sealed record DecodedRecord(T Record, CreationNote? Creation)
+    {
+        public Loaded<T> Loaded(string etag) => new(Record, etag) { Creation = Creation };
+    }
 
     // Keyed by the stored bytes themselves: a store that answers the same entry again (the embedded store's read cache)
     // answers the same array, and its record is decoded once. Records are immutable, so sharing the instance is safe;
     // a decoded record lives as long as its bytes do.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], T> Decoded = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], DecodedRecord> Decoded = new();
 
-    private static T Decode(byte[] value) => Decoded.GetValue(value, static v => ReadData(v));
+    private static DecodedRecord Decode(byte[] value) => Decoded.GetValue(value, static v =>
+    {
+        var stored = JsonSerializer.Deserialize<Stored<T>>(v, RetailJson.Storage);
+        return new DecodedRecord(stored?.Data ?? throw new JsonException($"stored {typeof(T).Name} has no data"), stored.Created);
+    });
 
     private static T ReadData(byte[] value) =>
         JsonSerializer.Deserialize<Stored<T>>(value, RetailJson.Storage)?.Data
@@ -465,7 +513,9 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     /// <summary>How a record sits in the store: its data, and beside it what lists filter on (<c>ix</c>: computed index values).</summary>
     private sealed record Stored<TData>(string Entity, string Orgcode, string Key, bool Doomed, TData Data,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-        IReadOnlyDictionary<string, object?>? Ix);
+        IReadOnlyDictionary<string, object?>? Ix,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        CreationNote? Created = null);
 
     private sealed record UniqueOwner(string Entity, string RecordKey);
 
