@@ -17,7 +17,7 @@ public static class GatewayApp
 
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = RetailApp.NewBuilder(args);
         configure?.Invoke(builder);
         var services = builder.Services;
         var configuration = builder.Configuration;

@@ -19,7 +19,7 @@ public static class RetailApp
     public static WebApplication Create<TModule>(string[] args, Action<WebApplicationBuilder>? configure = null)
         where TModule : IServiceModule, new()
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = NewBuilder(args);
         configure?.Invoke(builder);
         IServiceModule[] modules = [new TModule()];
         builder.AddRetail(modules);
@@ -33,7 +33,7 @@ public static class RetailApp
     /// <summary>The single-process host: the modules <see cref="ModulesKey"/> chooses from <paramref name="modules"/>.</summary>
     public static WebApplication CreateHost(string[] args, IReadOnlyList<IServiceModule> modules, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = NewBuilder(args);
         configure?.Invoke(builder);
         var chosen = Choose(modules, builder.Configuration);
         builder.AddRetail(chosen);
@@ -46,6 +46,18 @@ public static class RetailApp
         app.UseRetail(chosen, prefixed: true);
         return app;
     }
+
+    /// <summary>The host setting that turns the reload of configuration files on change on or off.</summary>
+    public const string ReloadConfigOnChangeKey = "hostBuilder:reloadConfigOnChange";
+
+    /// <summary>
+    /// A builder whose configuration files are read once, at start. Reloading them on change watches the content root (the
+    /// working directory) recursively, and the default data folder (<c>./data</c>) is inside it: every write of every SQLite
+    /// file woke the watcher (5 % of the host's CPU while resolving barcodes). Nothing here reads a setting again after start,
+    /// so a change takes a restart either way. An argument <c>--hostBuilder:reloadConfigOnChange=true</c> still turns it on.
+    /// </summary>
+    public static WebApplicationBuilder NewBuilder(string[] args) =>
+        WebApplication.CreateBuilder([$"--{ReloadConfigOnChangeKey}=false", .. args]);
 
     /// <summary>
     /// The modules <see cref="ModulesKey"/> names, in the order of <paramref name="modules"/> (the order routes are mapped);
