@@ -39,11 +39,16 @@ public sealed class ContractMiddleware(RequestDelegate next)
         }
         if (endpoint.Metadata.GetMetadata<WriteOperation>() is not null)
         {
-            // The idempotency filter hashes the raw body after binding has read it.
-            http.Request.EnableBuffering();
+            // The idempotency filter hashes the raw body after binding has read it. Bodies up to BodyMemoryBuffer stay in
+            // (pooled) memory; with ASP.NET's default of 30 KB every larger body (a bulk upsert's slice, a batch of usage
+            // events) was written to a temporary file and read back.
+            http.Request.EnableBuffering(BodyMemoryBuffer);
         }
         await next(http);
     }
+
+    /// <summary>A write's body is buffered in memory up to this size, in a temporary file beyond it.</summary>
+    public const int BodyMemoryBuffer = 1024 * 1024;
 
     /// <summary>The headers that carry a credential, in the order their principal is preferred when several pass.</summary>
     private static readonly string[] CredentialHeaderNames =
