@@ -220,7 +220,7 @@ public static class UsageApi
         CancellationToken ct) =>
         TypedResults.Ok(await days.ReconcileAsync(OrgOf(context), request.DayFrom!, request.DayTo!, ct));
 
-    /// <summary>A day range (inclusive) with an app and/or cost centre: each combination has an index (app_day, cccode_day, day_app).</summary>
+    /// <summary>A day range (inclusive) with an app and/or cost centre: read through day_app, or cccode_day when a cost centre is named.</summary>
     internal static List<StateFilter> Filters(string from, string to, string? app, string? cccode)
     {
         var filters = new List<StateFilter>();
@@ -238,10 +238,11 @@ public static class UsageApi
     }
 
     /// <summary>
-    /// The order of a day-range list: the order of the index <see cref="Filters"/> reads (by day, then app when no app or
-    /// cost centre is named, then event id), so every page is read straight from the index from its token on. Ordered
-    /// by id alone, each page would sort every record of the range first.
+    /// The order of a day-range list: the order of the index <see cref="Filters"/> reads, so every page is read straight from
+    /// the index from its token on. Without a cost centre that is day_app (by day, app, event id; with an app named, the
+    /// app part is the same in every row); with one, cccode_day (by day, event id). Ordered by id alone, each page would
+    /// sort every record of the range first.
     /// </summary>
     internal static IReadOnlyList<StateSort> Order(string? app, string? cccode) =>
-        app is null && cccode is null ? [new("day"), new("app"), new("key")] : [new("day"), new("key")];
+        cccode is null ? [new("day"), new("app"), new("key")] : [new("day"), new("key")];
 }

@@ -49,6 +49,26 @@ public sealed class UsageTests(AccountingHost host) : IClassFixture<AccountingHo
     }
 
     [Fact]
+    public async Task UC_ACC_001_an_apps_list_pages_one_by_one_through_the_other_apps_events_in_day_and_id_order()
+    {
+        var org = OfmSteps.NewOrgcode("acca");
+        var ids = UsageSteps.NewIds(9);
+        string[] apps = ["crm", "pvm", "scm"];
+        string[] days = ["2026-11-28", "2026-11-29", "2026-11-30"];
+        // Every day holds each app's events, so the day index interleaves them: crm, pvm and scm entries side by side.
+        var events = Enumerable.Range(0, 9).Select(i => UsageSteps.Event(ids[i], org, apps[i % 3], $"{days[i / 3]}T1{i % 3}:00:00Z")).ToArray();
+        await host.Operator.Post("/accounting/event/record", new { events }, org).Ok();
+
+        var pvm = await UsageSteps.ListAll(host.Operator, "/accounting/event/list", new { day_from = "2026-11-28", day_to = "2026-11-30", app = "pvm", limit = 1 }, org);
+        Assert.Equal([ids[1], ids[4], ids[7]], pvm.Select(e => e.GetProperty("event_id").GetString()!));
+        Assert.All(pvm, e => Assert.Equal("pvm", e.GetProperty("app").GetString()));
+        var lastTwoDays = await UsageSteps.ListAll(host.Operator, "/accounting/event/list", new { day_from = "2026-11-29", day_to = "2026-11-30", app = "scm", limit = 1 }, org);
+        Assert.Equal([ids[5], ids[8]], lastTwoDays.Select(e => e.GetProperty("event_id").GetString()!));
+        var all = await UsageSteps.ListAll(host.Operator, "/accounting/event/list", new { day_from = "2026-11-28", day_to = "2026-11-30", limit = 2 }, org);
+        Assert.Equal(ids, all.Select(e => e.GetProperty("event_id").GetString()!));
+    }
+
+    [Fact]
     public async Task UC_ACC_001_concurrent_writers_with_overlapping_ids_store_each_once_and_the_rollups_count_exactly_those()
     {
         var org = OfmSteps.NewOrgcode("accc");
