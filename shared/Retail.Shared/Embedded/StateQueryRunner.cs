@@ -250,7 +250,17 @@ internal static class StateQueryRunner
         // read in order straight from the index instead of sorting every match first.
         var columns = index.Paths[^1] == "key" ? index.Paths : [.. index.Paths, "key"];
         var sql = $"CREATE INDEX IF NOT EXISTS {IndexName(index.Name)} ON state ({string.Join(", ", columns.Select(Field))}, key)";
-        return index.Entity is null ? sql : $"{sql} WHERE {Field("entity")} = {EntityLiteral(index.Entity)}";
+        var where = new List<string>();
+        if (index.Entity is not null)
+        {
+            where.Add($"{Field("entity")} = {EntityLiteral(index.Entity)}");
+        }
+        if (index.PresentOnly is not null)
+        {
+            // SQLite reads a partial index for a query whose own terms imply this one: any comparison of the path does.
+            where.Add($"{Field(index.PresentOnly)} IS NOT NULL");
+        }
+        return where.Count == 0 ? sql : $"{sql} WHERE {string.Join(" AND ", where)}";
     }
 
     private static string EntityLiteral(string entity) =>

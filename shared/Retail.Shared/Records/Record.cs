@@ -104,6 +104,14 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
     /// <summary>Lists of one org filtered by these fields (record JSON names, in this order) seek instead of scanning.</summary>
     public RecordType<T> IndexBy(params string[] fields) => Declare(new RecordIndex(string.Join("_", fields).Replace('.', '_'), fields, AcrossOrgs: false));
 
+    /// <summary>
+    /// Like <see cref="IndexBy"/> for a first field most records leave empty (a cost centre, an optional reference): only
+    /// records that have it get an entry. Lists naming a value of it read the index; a list asking for records without
+    /// it cannot, and reads another index.
+    /// </summary>
+    public RecordType<T> IndexWhenPresent(params string[] fields) =>
+        Declare(new RecordIndex(string.Join("_", fields).Replace('.', '_'), fields, AcrossOrgs: false, PresentOnly: true));
+
     /// <summary>Lookups by these fields across every org (a user's memberships, records due for a sweep).</summary>
     public RecordType<T> IndexAcrossOrgs(params string[] fields) =>
         Declare(new RecordIndex("all_" + string.Join("_", fields).Replace('.', '_'), fields, AcrossOrgs: true));
@@ -163,6 +171,7 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
             .Select(i => (Index: i, Covered: i.Fields.TakeWhile(f => equal.Contains(PathOf(f))).Count()))
             .Select(c => (c.Index, Covered: c.Covered + (c.Covered < c.Index.Fields.Count && ranged.Contains(PathOf(c.Index.Fields[c.Covered])) ? 1 : 0)))
             .Where(c => c.Covered > 0)
+            .Where(c => !c.Index.PresentOnly || !filters.Any(f => f.Path == PathOf(c.Index.Fields[0]) && f.Values.Any(v => v is null or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Null })))
             .OrderByDescending(c => c.Covered)
             .Select(c => $"{Entity.Replace('.', '_')}_{c.Index.Name}")
             .FirstOrDefault();
@@ -178,7 +187,8 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
         foreach (var index in Indexes)
         {
             IEnumerable<string> scope = index.AcrossOrgs ? [] : ["orgcode"];
-            yield return new StateIndex($"{name}_{index.Name}", [.. scope, .. index.Fields.Select(PathOf)], Entity);
+            yield return new StateIndex($"{name}_{index.Name}", [.. scope, .. index.Fields.Select(PathOf)], Entity,
+                index.PresentOnly ? PathOf(index.Fields[0]) : null);
         }
         foreach (var set in _valueSets.Keys)
         {
@@ -188,4 +198,4 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
 }
 
 /// <summary>A declared secondary index of a record type.</summary>
-public sealed record RecordIndex(string Name, IReadOnlyList<string> Fields, bool AcrossOrgs);
+public sealed record RecordIndex(string Name, IReadOnlyList<string> Fields, bool AcrossOrgs, bool PresentOnly = false);

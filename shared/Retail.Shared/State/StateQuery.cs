@@ -56,4 +56,6 @@ public sealed record StateQueryPage(IReadOnlyList<StateEntry> Items, string? Tok
 /// The embedded store builds it as a SQLite expression index; in Dapr mode the same paths are a PostgreSQL expression
 /// index on the state table (see components/README.md).
 /// </summary>
-public sealed record StateIndex(string Name, IReadOnlyList<string> Paths, string? Entity = null);
+/// <para>With <paramref name="PresentOnly"/> the index holds only the values whose first path is present (not null): a
+/// field most values leave out costs those values no entry, and only lists that name a value of it read the index.</para>
+public sealed record StateIndex(string Name, IReadOnlyList<string> Paths, string? Entity = null, string? PresentOnly = null);
