@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.Data.Sqlite;
 using Retail.Shared.Records;
 using Retail.Shared.State;
 using Record = Retail.Shared.Records.Record;
@@ -42,7 +41,7 @@ public sealed class PresentOnlyIndexTests : IDisposable
 
         // A partial index (slips without a lane get no entry), which a list by lane reads.
         Assert.Equal(1, _kit.Count("SELECT count(*) FROM sqlite_master WHERE name = 'ix_slip_lane_day' AND sql LIKE '%IS NOT NULL'"));
-        Assert.Contains(Plan("""SELECT key FROM state WHERE entity = 'slip' AND orgcode = 'org1' AND json_extract(value, '$."data"."lane"') = 'l1' ORDER BY key"""),
+        Assert.Contains(_kit.Plan("""SELECT key FROM state WHERE entity = 'slip' AND orgcode = 'org1' AND json_extract(value, '$."data"."lane"') = 'l1' ORDER BY key"""),
             step => step.Contains("INDEX ix_slip_lane_day ", StringComparison.Ordinal));
 
         Assert.Equal(["s1", "s3"], (await slips.ListAsync("org1", [StateFilter.Eq("lane", "l1")])).Items.Select(s => s.SlipId));
@@ -51,21 +50,6 @@ public sealed class PresentOnlyIndexTests : IDisposable
         // Records without the field are not in the index, so that list reads another one, and still finds them.
         Assert.Equal(["s2", "s5", "s6"], (await slips.ListAsync("org1", [StateFilter.Eq("lane", null)])).Items.Select(s => s.SlipId));
         Assert.Equal(6, (await slips.ListAsync("org1", [])).Items.Count);
-    }
-
-    private List<string> Plan(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_kit.DataDir, "state", "kit.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        using var reader = command.ExecuteReader();
-        var plan = new List<string>();
-        while (reader.Read())
-        {
-            plan.Add(reader.GetString(3));
-        }
-        return plan;
     }
 
     public void Dispose() => _kit.Dispose();

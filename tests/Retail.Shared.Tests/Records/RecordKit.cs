@@ -79,6 +79,22 @@ public sealed class RecordKit : IDisposable
     /// <summary>A count over the kit's state file (its <c>state</c> and <c>outbox</c> tables).</summary>
     public long Count(string sql) => _dir.Count("kit", sql);
 
+    /// <summary>SQLite's plan of a query over the kit's state file, one line a step (<c>SEARCH state USING INDEX …</c>).</summary>
+    public List<string> Plan(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={System.IO.Path.Combine(DataDir, "state", "kit.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        using var reader = command.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+        return plan;
+    }
+
     public RecordStore<T> Store<T>(RecordType<T> type, PageTokens? tokens = null) where T : Record =>
         new(State, type, TimeProvider.System, new RequestContext(), tokens ?? Tokens);
 

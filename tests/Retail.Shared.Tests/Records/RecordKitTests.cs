@@ -245,16 +245,7 @@ public sealed class RecordIndexTests : IDisposable
         }
         // As the host does at start-up: the indexes, and the statistics the planner chooses by.
         await _kit.State.EnsureIndexesAsync([.. RecordStore<Shelf>.BuiltInIndexes, .. Shelf.Type.StateIndexes()]);
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_kit.DataDir, "state", "kit.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        using var reader = command.ExecuteReader();
-        var plan = new List<string>();
-        while (reader.Read())
-        {
-            plan.Add(reader.GetString(3));
-        }
+        var plan = _kit.Plan(sql);
         Assert.Contains(plan, step => step.StartsWith("SEARCH state USING", StringComparison.Ordinal) && step.Contains($"INDEX {index} ", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN state", StringComparison.Ordinal));
     }
