@@ -50,9 +50,10 @@ public sealed record UsageRecord : Record
 
     /// <summary>
     /// Lists by day range (with or without an app: one index, read in day, app, id order), by cost centre and day range
-    /// (an index of the records that name a cost centre: most requests name none); lineage by trace and by request. Every metered request writes one entry in each, so there is no second index for
-    /// an app's lists: an app's page reads the day index from its token and passes over the other apps' entries (in the
-    /// index alone), where an (app, day) index cost every request one more entry (about a seventh of its index writes).
+    /// (an index of only the records that name one: most requests name none); lineage by trace and by request. Every
+    /// metered request writes an entry into each index it is in, so an app's lists have no index of their own: an app's
+    /// page reads the day index from its token and passes over the other apps' entries (in the index alone), where an
+    /// (app, day) index cost every request one more entry.
     /// </summary>
     public static readonly RecordType<UsageRecord> Type = new RecordType<UsageRecord>("usage")
         .AppendOnly()

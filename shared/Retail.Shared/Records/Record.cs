@@ -171,11 +171,14 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
             .Select(i => (Index: i, Covered: i.Fields.TakeWhile(f => equal.Contains(PathOf(f))).Count()))
             .Select(c => (c.Index, Covered: c.Covered + (c.Covered < c.Index.Fields.Count && ranged.Contains(PathOf(c.Index.Fields[c.Covered])) ? 1 : 0)))
             .Where(c => c.Covered > 0)
-            .Where(c => !c.Index.PresentOnly || !filters.Any(f => f.Path == PathOf(c.Index.Fields[0]) && f.Values.Any(v => v is null or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Null })))
+            .Where(c => !c.Index.PresentOnly || !filters.Any(f => f.Path == PathOf(c.Index.Fields[0]) && f.Values.Any(IsNull)))
             .OrderByDescending(c => c.Covered)
             .Select(c => $"{Entity.Replace('.', '_')}_{c.Index.Name}")
             .FirstOrDefault();
     }
+
+    /// <summary>A filter value asking for a missing field (which an index of present values cannot answer).</summary>
+    private static bool IsNull(object? value) => value is null or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Null };
 
     /// <summary>
     /// The state-store indexes this type needs: its declared ones and those of its value sets, each over this type's

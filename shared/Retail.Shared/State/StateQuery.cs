@@ -54,8 +54,8 @@ public sealed record StateQueryPage(IReadOnlyList<StateEntry> Items, string? Tok
 /// A secondary index a record type declares: the stored JSON paths, in order, that its lists filter and sort by, over
 /// the values of one <paramref name="Entity"/> only (a partial index: other values cost it nothing), or over all values.
 /// The embedded store builds it as a SQLite expression index; in Dapr mode the same paths are a PostgreSQL expression
-/// index on the state table (see components/README.md).
+/// index on the state table (see components/README.md). With a <paramref name="PresentOnly"/> path the index holds only
+/// the values where that path is present (not null): a field most values leave out costs those values no entry, and
+/// only lists comparing it with a value can read the index.
 /// </summary>
-/// <para>With <paramref name="PresentOnly"/> the index holds only the values whose first path is present (not null): a
-/// field most values leave out costs those values no entry, and only lists that name a value of it read the index.</para>
 public sealed record StateIndex(string Name, IReadOnlyList<string> Paths, string? Entity = null, string? PresentOnly = null);
