@@ -80,6 +80,40 @@ public sealed class PriceEnginePropertyTests
     private static void Sample(Action<Scenario> property) => GenScenario.Sample(property, iter: 2000);
 
     [Fact]
+    public void A_line_gets_what_the_promotions_picking_its_product_give_it_whatever_else_the_cart_holds()
+    {
+        // Independent of the engine's index of promotions by target: each line priced alone, with only the promotions
+        // whose targets pick its product (by PriceEngine.Matches) and those retargeted to all, must come out as the same
+        // line of the whole cart priced with every promotion. Buy X get Y counts across the cart, so it is left out here.
+        Sample(s =>
+        {
+            var promotions = s.Promotions.Where(p => p.Kind != PromotionKind.BuyXGetY).ToList();
+            var whole = PriceEngine.Price(new PricingRules(s.Policy, s.Rules, promotions), "web", Build.At, s.Lines);
+            foreach (var line in s.Lines)
+            {
+                var picking = promotions.Where(p => p.Targets.Any(t => PriceEngine.Matches(t, line.Product)))
+                    .Select(p => p with { Targets = [new Selector(SelectorKind.All)] }).ToList();
+                var alone = PriceEngine.Price(new PricingRules(s.Policy, s.Rules, picking), "web", Build.At, [line]);
+                Assert.Equal(JsonSerializer.Serialize(alone[0]), JsonSerializer.Serialize(whole[line.Index]));
+            }
+        });
+    }
+
+    [Fact]
+    public void The_same_rules_price_the_same_after_their_index_is_built_and_a_copy_with_other_promotions_builds_its_own()
+    {
+        Sample(s =>
+        {
+            var rules = s.Snapshot;
+            var first = JsonSerializer.Serialize(PriceEngine.Price(rules, "web", Build.At, s.Lines));
+            Assert.Equal(first, JsonSerializer.Serialize(PriceEngine.Price(rules, "web", Build.At, s.Lines)));
+            var none = rules with { Promotions = [] };
+            Assert.Equal(JsonSerializer.Serialize(PriceEngine.Price(new PricingRules(s.Policy, s.Rules, []), "web", Build.At, s.Lines)),
+                JsonSerializer.Serialize(PriceEngine.Price(none, "web", Build.At, s.Lines)));
+        });
+    }
+
+    [Fact]
     public void Nothing_is_ever_negative_nor_above_the_price_after_rules()
     {
         Sample(s =>

@@ -7,7 +7,127 @@ namespace Retail.Ppm.Pricing;
 /// <summary>What the engine prices with: the policy, the active rules and the promotions of one org, as one snapshot.</summary>
 public sealed record PricingRules(PricingPolicy Policy, IReadOnlyList<DynamicRule> Rules, IReadOnlyList<Promotion> Promotions)
 {
+    private PricingIndex? _index;
+
     public static PricingRules Empty { get; } = new(PricingPolicy.Default, [], []);
+
+    // Equal as before the index was kept: by the policy and the very lists, whether or not an index was built yet.
+    public bool Equals(PricingRules? other) =>
+        other is not null && Equals(Policy, other.Policy) && ReferenceEquals(Rules, other.Rules) && ReferenceEquals(Promotions, other.Promotions);
+
+    public override int GetHashCode() => HashCode.Combine(Policy, Rules, Promotions);
+
+    /// <summary>
+    /// The rules and promotions in the engine's order, and the promotions by target: built on first use and kept with the
+    /// rules (a snapshot prices many carts with one), built again when a copy names other lists.
+    /// </summary>
+    internal PricingIndex Index
+    {
+        get
+        {
+            var index = _index;
+            if (index is null || !ReferenceEquals(index.Rules, Rules) || !ReferenceEquals(index.Promotions, Promotions))
+            {
+                _index = index = new PricingIndex(Rules, Promotions);
+            }
+            return index;
+        }
+    }
+}
+
+/// <summary>
+/// What the engine would otherwise work out for every cart: the rules and the promotions in order (priority, code, guid),
+/// each promotion's rank being its place in that order, and for each target (a variant, style, brand or category, or all)
+/// the ranks of the promotions naming it, so a line looks at the few promotions that may apply to it rather than at all of
+/// them. Buy X get Y promotions count across the cart and are kept apart.
+/// </summary>
+internal sealed class PricingIndex
+{
+    private static readonly int[] None = [];
+
+    private readonly Dictionary<string, int[]>[] _byValue;
+    private readonly int[] _all;
+
+    public PricingIndex(IReadOnlyList<DynamicRule> rules, IReadOnlyList<Promotion> promotions)
+    {
+        Rules = rules;
+        Promotions = promotions;
+        OrderedRules = [.. rules.OrderBy(r => r.Priority).ThenBy(r => r.RuleCode, StringComparer.Ordinal).ThenBy(r => r.RuleGuid, StringComparer.Ordinal)];
+        Ordered = [.. promotions.OrderBy(p => p.Priority).ThenBy(p => p.PromotionCode, StringComparer.Ordinal)
+            .ThenBy(p => p.PromotionGuid, StringComparer.Ordinal)];
+        var byValue = Enum.GetValues<SelectorKind>().Select(_ => new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase)).ToArray();
+        var all = new List<int>();
+        var buyXGetY = new List<int>();
+        for (var rank = 0; rank < Ordered.Length; rank++)
+        {
+            var promotion = Ordered[rank];
+            if (promotion.Kind == PromotionKind.BuyXGetY)
+            {
+                buyXGetY.Add(rank);
+                continue;
+            }
+            foreach (var target in promotion.Targets)
+            {
+                if (target.Kind == SelectorKind.All)
+                {
+                    all.Add(rank);
+                }
+                else if (target.Value is not null && (int)target.Kind < byValue.Length)
+                {
+                    var ranks = byValue[(int)target.Kind].TryGetValue(target.Value, out var found) ? found : byValue[(int)target.Kind][target.Value] = [];
+                    ranks.Add(rank);
+                }
+            }
+        }
+        _byValue = [.. byValue.Select(d => d.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.OrdinalIgnoreCase))];
+        _all = [.. all];
+        BuyXGetY = [.. buyXGetY];
+    }
+
+    /// <summary>The lists this index was built from.</summary>
+    public IReadOnlyList<DynamicRule> Rules { get; }
+
+    public IReadOnlyList<Promotion> Promotions { get; }
+
+    public DynamicRule[] OrderedRules { get; }
+
+    /// <summary>Every promotion in order; a promotion's rank is its place here.</summary>
+    public Promotion[] Ordered { get; }
+
+    /// <summary>The ranks of the buy X get Y promotions, in order.</summary>
+    public int[] BuyXGetY { get; }
+
+    /// <summary>The ranks of the promotions (not buy X get Y) with a target that picks the product, in order, each once.</summary>
+    public List<int> RanksFor(ProductPath product)
+    {
+        var ranks = new List<int>(_all);
+        Add(ranks, SelectorKind.Variant, product.VariantGuid);
+        Add(ranks, SelectorKind.Style, product.StyleGuid);
+        Add(ranks, SelectorKind.Brand, product.BrandGuid);
+        foreach (var category in product.CategoryGuids)
+        {
+            Add(ranks, SelectorKind.Category, category);
+        }
+        ranks.Sort();
+        var kept = 0;
+        for (var i = 0; i < ranks.Count; i++)
+        {
+            if (i == 0 || ranks[i] != ranks[i - 1])
+            {
+                ranks[kept++] = ranks[i];
+            }
+        }
+        ranks.RemoveRange(kept, ranks.Count - kept);
+        return ranks;
+    }
+
+    private void Add(List<int> ranks, SelectorKind kind, string? value)
+    {
+        if (value is not null && _byValue[(int)kind].GetValueOrDefault(value, None) is { Length: > 0 } found)
+        {
+            ranks.AddRange(found);
+        }
+    }
 }
 
 /// <summary>Where a variant sits in the catalog, for selectors: its style, brand, and category with every ancestor category.</summary>
@@ -99,36 +219,57 @@ public static class PriceEngine
         IReadOnlySet<string>? codes = null)
     {
         var policy = rules.Policy ?? PricingPolicy.Default;
-        var liveRules = rules.Rules
+        var index = rules.Index;
+        var liveRules = index.OrderedRules
             .Where(r => r.Status == MasterStatus.Active && InChannel(r.Channels, channelCode) && (r.Window is null || r.Window.Contains(at)))
-            .OrderBy(r => r.Priority).ThenBy(r => r.RuleCode, StringComparer.Ordinal).ThenBy(r => r.RuleGuid, StringComparer.Ordinal)
             .ToList();
-        var livePromotions = rules.Promotions
-            .Where(p => IsLive(p, channelCode, at, codes))
-            .OrderBy(p => p.Priority).ThenBy(p => p.PromotionCode, StringComparer.Ordinal).ThenBy(p => p.PromotionGuid, StringComparer.Ordinal)
-            .ToList();
+        // Whether each promotion is live, worked out the first time a line meets it (0 unknown, 1 live, 2 not).
+        var liveness = new byte[index.Ordered.Length];
+        bool Live(int rank)
+        {
+            if (liveness[rank] == 0)
+            {
+                liveness[rank] = IsLive(index.Ordered[rank], channelCode, at, codes) ? (byte)1 : (byte)2;
+            }
+            return liveness[rank] == 1;
+        }
 
         var states = lines.Select(line => PriceByRules(policy, liveRules, line)).ToArray();
 
-        // Each promotion's own discount on each line it applies to, in promotion order.
-        var offers = states.Select(_ => new List<Offer>()).ToArray();
-        for (var rank = 0; rank < livePromotions.Count; rank++)
+        // Each promotion's own discount on each line it applies to, in promotion order: a line looks only at the promotions
+        // whose targets pick it (the index), buy X get Y looks at the whole cart.
+        var offers = new List<Offer>[states.Length];
+        for (var i = 0; i < states.Length; i++)
         {
-            var promotion = livePromotions[rank];
-            if (promotion.Kind == PromotionKind.BuyXGetY)
+            offers[i] = [];
+            foreach (var rank in index.RanksFor(states[i].Line.Product))
             {
-                foreach (var (position, discount) in BuyXGetY(promotion, states))
-                {
-                    offers[position].Add(new Offer(promotion, rank, discount));
-                }
-                continue;
-            }
-            for (var i = 0; i < states.Length; i++)
-            {
-                if (Applies(promotion, states[i]) && Standalone(promotion, states[i]) is > 0 and var discount)
+                var promotion = index.Ordered[rank];
+                if (Live(rank) && Applies(promotion, states[i]) && Standalone(promotion, states[i]) is > 0 and var discount)
                 {
                     offers[i].Add(new Offer(promotion, rank, discount));
                 }
+            }
+        }
+        var withBuyXGetY = false;
+        foreach (var rank in index.BuyXGetY)
+        {
+            if (!Live(rank))
+            {
+                continue;
+            }
+            var promotion = index.Ordered[rank];
+            foreach (var (position, discount) in BuyXGetY(promotion, states))
+            {
+                offers[position].Add(new Offer(promotion, rank, discount));
+                withBuyXGetY = true;
+            }
+        }
+        if (withBuyXGetY)
+        {
+            foreach (var lineOffers in offers)
+            {
+                lineOffers.Sort((a, b) => a.Rank.CompareTo(b.Rank));
             }
         }
 

@@ -145,16 +145,32 @@ public static class ResolveApi
             ? new Dictionary<string, int>(StringComparer.Ordinal)
             : (await stores.Conversions.GetManyAsync(orgcode, conversionKeys, ct: ct)).ToDictionary(c => c.Key, c => Math.Max(1, c.BaseUnits), StringComparer.Ordinal);
 
-        // Every candidate entry of every line, in one read.
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (line, _, _) in pending)
+        // The candidate entries list by list: the first list's for every line in one read, then the next list's for the
+        // lines still without a price, and so on. Most lines are priced by their first list, so a line reads its first
+        // list's few keys, not every list's.
+        var found = new Dictionary<int, BasePrice>();
+        for (var rank = 0; rank < lists.Count && found.Count < pending.Count; rank++)
         {
-            foreach (var candidate in Candidates(line, lists, zone))
+            var round = pending.Where(p => !found.ContainsKey(p.Line.Index)).Select(p => (p.Line, p.BaseUnits, Candidates: Candidates(p.Line, lists[rank], zone)))
+                .ToList();
+            var keys = round.SelectMany(r => r.Candidates).Select(c => c.Key).Distinct(StringComparer.Ordinal).ToList();
+            var entries = (await stores.Prices.GetManyAsync(orgcode, keys, ct: ct)).ToDictionary(e => e.Key, StringComparer.Ordinal);
+            foreach (var (line, uomUnits, candidates) in round)
             {
-                keys.Add(candidate.Key);
+                foreach (var candidate in candidates)
+                {
+                    if (entries.TryGetValue(candidate.Key, out var entry) && WindowAt(entry, at) is { } window)
+                    {
+                        var units = candidate.FromEach
+                            ? conversions.GetValueOrDefault(UomConversion.KeyOf(line.UomCode, line.VariantGuid), uomUnits)
+                            : 1;
+                        found[line.Index] = new BasePrice(candidate.List.PriceListCode, candidate.Zone, entry.Currency, window.AmountMinor * units,
+                            window.CostMinor * units);
+                        break;
+                    }
+                }
             }
         }
-        var entries = (await stores.Prices.GetManyAsync(orgcode, [.. keys], ct: ct)).ToDictionary(e => e.Key, StringComparer.Ordinal);
 
         var styleGuids = pending.Select(p => p.Variant.StyleGuid).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var styles = styleGuids.Count == 0
@@ -162,30 +178,16 @@ public static class ResolveApi
             : (await stores.Styles.GetManyAsync(orgcode, styleGuids, ct: ct)).ToDictionary(s => s.StyleGuid, StringComparer.Ordinal);
 
         var cart = new List<CartLine>();
-        var sources = new Dictionary<int, BasePrice>();
-        foreach (var (line, variant, uomUnits) in pending)
+        foreach (var (line, variant, _) in pending)
         {
-            BasePrice? found = null;
-            foreach (var candidate in Candidates(line, lists, zone))
-            {
-                if (entries.TryGetValue(candidate.Key, out var entry) && WindowAt(entry, at) is { } window)
-                {
-                    var units = candidate.FromEach
-                        ? conversions.GetValueOrDefault(UomConversion.KeyOf(line.UomCode, line.VariantGuid), uomUnits)
-                        : 1;
-                    found = new BasePrice(candidate.List.PriceListCode, candidate.Zone, entry.Currency, window.AmountMinor * units, window.CostMinor * units);
-                    break;
-                }
-            }
-            if (found is null)
+            if (!found.TryGetValue(line.Index, out var price))
             {
                 results[line.Index] = Unpriced(line, ResolveReasons.NoPrice);
                 continue;
             }
             var style = variant.StyleGuid is null ? null : styles.GetValueOrDefault(variant.StyleGuid);
             var product = new ProductPath(variant.VariantGuid, variant.StyleGuid, style?.BrandGuid, style?.CategoryGuids ?? []);
-            cart.Add(new CartLine(line.Index, product, line.Quantity, line.UomCode, found));
-            sources[line.Index] = found;
+            cart.Add(new CartLine(line.Index, product, line.Quantity, line.UomCode, price));
         }
 
         if (cart.Count > 0)
@@ -194,7 +196,7 @@ public static class ResolveApi
             foreach (var priced in PriceEngine.Price(snapshot.Rules, channel, at, cart, codes))
             {
                 var line = lines[priced.Index];
-                var source = sources[priced.Index];
+                var source = found[priced.Index];
                 results[priced.Index] = new ResolvedLine(line.Index, line.VariantGuid, line.Quantity, line.UomCode, true, null, source.PriceListCode,
                     source.PriceZoneCode, priced.Currency, priced.ListUnitMinor, priced.UnitMinor, priced.ExtendedMinor, priced.DiscountMinor,
                     priced.Applied, priced.Notes);
@@ -208,27 +210,27 @@ public static class ResolveApi
         entry.Windows.FirstOrDefault(w => w.Status == PriceWindowStatus.Active && w.EffectiveFrom <= at && (w.EffectiveTo is null || at < w.EffectiveTo));
 
     /// <summary>
-    /// The entries that may price a line, best first: list by list in priority order; in each, the zone's price then the
-    /// list's own, in the line's unit, then (for a unit other than each) the same in each, to be multiplied by the unit's count.
+    /// The entries of one list that may price a line, best first (the lists are tried in priority order): the zone's price
+    /// then the list's own, in the line's unit, then (for a unit other than each) the same in each, to be multiplied by the
+    /// unit's count.
     /// </summary>
-    private static IEnumerable<Candidate> Candidates(Line line, IReadOnlyList<ChannelList> lists, string? zone)
+    private static List<Candidate> Candidates(Line line, ChannelList list, string? zone)
     {
-        foreach (var list in lists)
+        var candidates = new List<Candidate>(line.UomCode == Uom.Each ? 2 : 4);
+        if (zone is not null)
+        {
+            candidates.Add(new Candidate(list, zone, PriceEntry.KeyOf(line.VariantGuid, list.PriceListCode, zone, line.UomCode), false));
+        }
+        candidates.Add(new Candidate(list, null, PriceEntry.KeyOf(line.VariantGuid, list.PriceListCode, PriceEntry.NoZone, line.UomCode), false));
+        if (line.UomCode != Uom.Each)
         {
             if (zone is not null)
             {
-                yield return new Candidate(list, zone, PriceEntry.KeyOf(line.VariantGuid, list.PriceListCode, zone, line.UomCode), false);
+                candidates.Add(new Candidate(list, zone, PriceEntry.KeyOf(line.VariantGuid, list.PriceListCode, zone, Uom.Each), true));
             }
-            yield return new Candidate(list, null, PriceEntry.KeyOf(line.VariantGuid, list.PriceListCode, PriceEntry.NoZone, line.UomCode), false);
-            if (line.UomCode != Uom.Each)
-            {
-                if (zone is not null)
-                {
-                    yield return new Candidate(list, zone, PriceEntry.KeyOf(line.VariantGuid, list.PriceListCode, zone, Uom.Each), true);
-                }
-                yield return new Candidate(list, null, PriceEntry.KeyOf(line.VariantGuid, list.PriceListCode, PriceEntry.NoZone, Uom.Each), true);
-            }
+            candidates.Add(new Candidate(list, null, PriceEntry.KeyOf(line.VariantGuid, list.PriceListCode, PriceEntry.NoZone, Uom.Each), true));
         }
+        return candidates;
     }
 
     private static ResolvedLine Unpriced(Line line, string reason) =>
