@@ -1,5 +1,6 @@
 using FluentValidation;
 using System.Text.Json.Serialization;
+using Retail.Shared.Events;
 using Retail.Shared.Webhooks;
 
 namespace Retail.Ucp.Webhooks;
@@ -49,7 +50,20 @@ public sealed record UcpWebhookConfig : Record
 
     public static DestinationRef Of(string platformGuid) => new(DestinationKind, platformGuid);
 
-    public static readonly RecordType<UcpWebhookConfig> Type = new RecordType<UcpWebhookConfig>("webhook_config").IndexBy("status");
+    public static readonly RecordType<UcpWebhookConfig> Type = new RecordType<UcpWebhookConfig>("webhook_config")
+        .IndexBy("status")
+        // The orgs that hold a config, read at start into UcpWebhookInterest.
+        .IndexAcrossOrgs("status");
+}
+
+/// <summary>
+/// The orgs with a platform webhook that is not revoked: the bus stages no UCP fan-out delivery of SCM's events for the
+/// others (every order of an org that sells through no platform's webhook: five deliveries an order, each a delivery row
+/// and the handler's reads, for nothing). A config set adds its org before it commits.
+/// </summary>
+public sealed class UcpWebhookInterest : OrgDeliveryInterest
+{
+    public static readonly StateFilter[] Holding = [StateFilter.In("status", UcpWebhookStatus.Active, UcpWebhookStatus.Paused)];
 }
 
 /// <summary>The event types a platform's webhook may receive: exactly SCM's order, fulfilment, return, refund and promise events.</summary>

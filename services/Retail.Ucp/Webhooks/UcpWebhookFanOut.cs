@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Retail.Shared.Events;
 using Retail.Shared.Hosting;
 using Retail.Shared.Webhooks;
 
@@ -113,7 +114,7 @@ public static class UcpWebhookFanOutEndpoints
         {
             routes.MapPost($"/events/ucp-webhook-{topic.Replace('.', '-').Replace('_', '-')}",
                     (HttpContext http, UcpWebhookFanOut fanOut, TimeProvider clock, CancellationToken ct) => OnEvent(topic, http, fanOut, clock, ct))
-                .WithTopic(pubSub, topic).RequireInternal().ExcludeFromDescription();
+                .WithTopic(pubSub, topic).WithDeliveryInterest<UcpWebhookInterest>().RequireInternal().ExcludeFromDescription();
         }
         routes.MapPost("/events/ucp-webhook-platform-revoked", OnPlatformRevoked)
             .WithTopic(pubSub, UcpEvents.PlatformRevoked).RequireInternal().ExcludeFromDescription();

@@ -25,8 +25,8 @@ public static class UcpWebhooksApi
 
     public static async Task<Results<Ok<UcpWebhookConfigResponse>, ProblemHttpResult>> SetConfig(UcpWebhookConfigSetRequest request,
         RecordStore<UcpWebhookConfig> configs, RecordStore<Platform> platforms, UcpWebhookSecrets secrets,
-        [FromKeyedServices(UcpModule.Id)] IWebhookDeliveries deliveries, IOptionsMonitor<WebhookDeliveryOptions> delivery, RequestContext context,
-        TimeProvider clock, CancellationToken ct)
+        [FromKeyedServices(UcpModule.Id)] IWebhookDeliveries deliveries, IOptionsMonitor<WebhookDeliveryOptions> delivery, UcpWebhookInterest interest,
+        RequestContext context, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
         var platform = await platforms.GetAsync(orgcode, request.PlatformGuid!, ct: ct);
@@ -84,6 +84,9 @@ public static class UcpWebhooksApi
             };
             written = configs.Update(batch, orgcode, loaded, next, "updated", [new DomainEvent(UcpEvents.WebhookConfigured, UcpWebhookChanged.Of(next, current.Revision + 1))]);
         }
+        // Before the commit: an SCM event committed after the config must find the org wanted (a refused write leaves the
+        // org wanted, which only costs deliveries the fan-out answers with nothing).
+        interest.Add(orgcode);
         var write = await batch.CommitAsync(ct);
         if (!write.Succeeded)
         {

@@ -1,3 +1,4 @@
+using Retail.Shared.Events;
 using Retail.Shared.Webhooks;
 
 namespace Retail.Ucp.Webhooks;
@@ -19,6 +20,7 @@ public static class WebhooksSetup
             sp.GetRequiredKeyedService<IStateStore>(StateStoreKeys.Records(UcpModule.Id))));
         services.AddKeyedScoped<IDeliveryDestinations, UcpWebhookDestinations>(UcpModule.Id);
         services.AddScoped<UcpWebhookFanOut>();
+        services.AddOrgDeliveryInterest<UcpWebhookInterest, UcpWebhookConfig>(UcpWebhookInterest.Holding);
         services.AddWebhookDeliveries(UcpModule.Id);
         return services;
     }
