@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Functional.Tests.Ofm;
 using Retail.Ipm.Webhooks;
@@ -26,7 +25,7 @@ public sealed class WebhookInterestTests
                 using var @operator = first.CreateOperatorClient();
                 holder = await IpmHost.NewOrgAsync(first, @operator, "whi");
                 without = await IpmHost.NewOrgAsync(first, @operator, "who");
-                var interest = await LoadedInterestAsync(first);
+                var interest = await DeliveryInterests.LoadedAsync<WebhookInterest>(first);
                 Assert.False(interest.Wants(holder.Orgcode));
 
                 await holder.CreateWebhookAsync(receiver.Url("/hooks/interest"), "customer.created");
@@ -42,7 +41,7 @@ public sealed class WebhookInterestTests
             }
 
             await using var second = new RetailHostFactory(dataDir) { ConfigureServices = TestSessions.Add, Modules = IpmHost.Modules };
-            var restarted = await LoadedInterestAsync(second);
+            var restarted = await DeliveryInterests.LoadedAsync<WebhookInterest>(second);
             Assert.True(restarted.Wants(holder.Orgcode));
             Assert.False(restarted.Wants(without.Orgcode));
             var rehomed = holder with { Owner = holder.Owner.On(second), Clerk = holder.Clerk.On(second) };
@@ -55,12 +54,5 @@ public sealed class WebhookInterestTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             RetailHostFactory.TryDelete(dataDir);
         }
-    }
-
-    private static async Task<WebhookInterest> LoadedInterestAsync(RetailHostFactory factory)
-    {
-        var interest = factory.Services.GetRequiredService<WebhookInterest>();
-        await Waits.UntilAsync(() => Task.FromResult(interest.Loaded), "the orgs holding webhooks are read at start");
-        return interest;
     }
 }

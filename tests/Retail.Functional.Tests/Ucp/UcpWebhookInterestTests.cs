@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Functional.Tests.Ofm;
 using Retail.Ucp.Webhooks;
@@ -29,7 +28,7 @@ public sealed class UcpWebhookInterestTests
                 (holder, var admin, _, _) = await first.StaffedOrg(@operator, "uih");
                 (without, _, _, _) = await first.StaffedOrg(@operator, "uin");
                 platform = await UcpWebhookPlatforms.RegisterAsync(first, admin, holder);
-                var interest = await LoadedInterestAsync(first);
+                var interest = await DeliveryInterests.LoadedAsync<UcpWebhookInterest>(first);
                 Assert.False(interest.Wants(holder));
 
                 await admin.SetWebhookAsync(holder, platform, receiver.Url("/ucp/interest"), ["order.placed"]);
@@ -47,7 +46,7 @@ public sealed class UcpWebhookInterestTests
             }
 
             await using var second = new RetailHostFactory(dataDir) { ConfigureServices = TestSessions.Add, Modules = [.. RetailHostFactory.Orgs, "ucp"] };
-            var restarted = await LoadedInterestAsync(second);
+            var restarted = await DeliveryInterests.LoadedAsync<UcpWebhookInterest>(second);
             Assert.True(restarted.Wants(holder));
             Assert.False(restarted.Wants(without));
             var after = Guid.NewGuid().ToString();
@@ -60,12 +59,5 @@ public sealed class UcpWebhookInterestTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             RetailHostFactory.TryDelete(dataDir);
         }
-    }
-
-    private static async Task<UcpWebhookInterest> LoadedInterestAsync(RetailHostFactory factory)
-    {
-        var interest = factory.Services.GetRequiredService<UcpWebhookInterest>();
-        await Waits.UntilAsync(() => Task.FromResult(interest.Loaded), "the orgs holding a platform webhook are read at start");
-        return interest;
     }
 }
