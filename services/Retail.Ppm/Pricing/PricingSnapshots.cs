@@ -154,9 +154,8 @@ public sealed class PricingSnapshots(TimeProvider clock)
         var policy = (await stores.Policies.GetAsync(orgcode, PricingPolicy.TheKey))?.Record ?? PricingPolicy.Default;
         var rules = await AllAsync(stores.Rules, orgcode, MasterStatus.Active);
         var promotions = await AllAsync(stores.Promotions, orgcode, PromotionStatus.Active);
-        return new PricingSnapshot(orgcode, generation, loadedAt, new PricingRules(policy,
-            [.. rules.OrderBy(r => r.Priority).ThenBy(r => r.RuleCode, StringComparer.Ordinal)],
-            [.. promotions.OrderBy(p => p.Priority).ThenBy(p => p.PromotionCode, StringComparer.Ordinal)]));
+        // As read: the engine's index (PricingRules.Index) puts them in its order once, for every resolve of this snapshot.
+        return new PricingSnapshot(orgcode, generation, loadedAt, new PricingRules(policy, rules, promotions));
     }
 
     /// <summary>Every record of a status, page by page through the status index.</summary>

@@ -35,10 +35,7 @@ public sealed class UcpWebhookInterestTests
 
                 Assert.True(interest.Wants(holder));
                 Assert.False(interest.Wants(without));
-                var before = Guid.NewGuid().ToString();
-                await first.LinkOrderAsync(holder, before, platform);
-                var beforeId = await first.PublishOrderEventAsync(holder, "order.placed", before);
-                await receiver.WaitForAsync(r => r.PathAndQuery == "/ucp/interest" && r.Text.Contains(beforeId, StringComparison.Ordinal));
+                await PlacedOrderIsDeliveredAsync(first, receiver, holder, platform);
             }
             finally
             {
@@ -49,15 +46,21 @@ public sealed class UcpWebhookInterestTests
             var restarted = await DeliveryInterests.LoadedAsync<UcpWebhookInterest>(second);
             Assert.True(restarted.Wants(holder));
             Assert.False(restarted.Wants(without));
-            var after = Guid.NewGuid().ToString();
-            await second.LinkOrderAsync(holder, after, platform);
-            var afterId = await second.PublishOrderEventAsync(holder, "order.placed", after);
-            await receiver.WaitForAsync(r => r.PathAndQuery == "/ucp/interest" && r.Text.Contains(afterId, StringComparison.Ordinal));
+            await PlacedOrderIsDeliveredAsync(second, receiver, holder, platform);
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             RetailHostFactory.TryDelete(dataDir);
         }
+    }
+
+    /// <summary>An order placed through the platform: its <c>order.placed</c> reaches the platform's webhook.</summary>
+    private static async Task PlacedOrderIsDeliveredAsync(RetailHostFactory factory, WebhookReceiver receiver, string orgcode, string platform)
+    {
+        var order = Guid.NewGuid().ToString();
+        await factory.LinkOrderAsync(orgcode, order, platform);
+        var eventId = await factory.PublishOrderEventAsync(orgcode, "order.placed", order);
+        await receiver.WaitForAsync(r => r.PathAndQuery == "/ucp/interest" && r.Text.Contains(eventId, StringComparison.Ordinal));
     }
 }
