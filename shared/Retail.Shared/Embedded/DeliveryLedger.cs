@@ -169,6 +169,32 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         """;
 
     /// <summary>
+    /// What a bulk subscriber may take now, oldest first, up to <paramref name="limit"/>: its due deliveries in sequence
+    /// order, leaving out every subject whose head is backing off (so a subject's messages still arrive in order, the
+    /// failed one first). Read through the primary key (subscriber, seq), which NOT INDEXED keeps SQLite
+    /// to (the table has no statistics to choose by); the subjects backing off are few and come
+    /// from the retry index once per query.
+    /// </summary>
+    public async Task<List<PendingDelivery>> DueBatchAsync(string subscriber, long now, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = database.RentReader();
+        var command = connection.Command(DueBatchSql(limit));
+        command.Parameters.AddWithValue("$s", subscriber);
+        command.Parameters.AddWithValue("$now", now);
+        return await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static string DueBatchSql(int limit) => $"""
+        SELECT d.subscriber, d.seq, d.order_key, d.attempts, {MessageColumns}
+        FROM deliveries d NOT INDEXED JOIN outbox o ON o.seq = d.seq
+        WHERE d.subscriber = $s AND d.next_attempt_at <= $now
+          AND (d.order_key IS NULL OR d.order_key NOT IN (
+              SELECT b.order_key FROM deliveries b INDEXED BY deliveries_retry
+              WHERE b.attempts > 0 AND b.next_attempt_at > $now AND b.subscriber = $s AND b.order_key IS NOT NULL))
+        ORDER BY d.seq LIMIT {limit}
+        """;
+
+    /// <summary>
     /// The next deliveries of one (subscriber, subject) after a head, in order, read through <c>deliveries_order</c>. Left
     /// to itself (the host's file has no statistics for the backlog), SQLite walks the primary key from <c>$after</c>,
     /// which is in <c>seq</c> order too, and tests every later delivery of the subscriber for the subject: with 44,000

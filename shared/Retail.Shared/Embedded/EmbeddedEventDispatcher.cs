@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
@@ -17,6 +18,9 @@ namespace Retail.Shared.Embedded;
 /// endpoint's request delegate in-process, as Dapr's sidecar would call the app after UseCloudEvents unwrapped the
 /// CloudEvent. One loop per database; it wakes on a commit and otherwise polls.
 /// At least once, in order per (subscriber, subject); failures back off exponentially and end in the dead letters.
+/// An endpoint with Dapr's <c>.WithBulkSubscribe</c> gets what is due for it in bulk requests, as the sidecar sends
+/// them (entries of CloudEvents, a status per entry back): one call, and one commit in a subscriber that writes them
+/// together, instead of one per message.
 /// </summary>
 public sealed class EmbeddedEventDispatcher : BackgroundService
 {
@@ -128,35 +132,93 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
         {
             return false;
         }
-        var heads = await ledger.DueHeadsAsync(subscribers, NowMs, HeadBatch, stoppingToken).ConfigureAwait(false);
-        if (heads.Count == 0)
+        var single = subscribers.Where(s => !s.IsBulk).ToList();
+        var heads = single.Count == 0 ? [] : await ledger.DueHeadsAsync(single, NowMs, HeadBatch, stoppingToken).ConfigureAwait(false);
+        var batches = new List<(TopicSubscriber Subscriber, List<PendingDelivery> Deliveries)>();
+        foreach (var subscriber in subscribers.Where(s => s.IsBulk))
+        {
+            var due = await ledger.DueBatchAsync(subscriber.Id, NowMs, subscriber.BulkMax!.Value, stoppingToken).ConfigureAwait(false);
+            if (due.Count > 0)
+            {
+                // One bulk message carries one topic, as Dapr's does: the batch ends where the topic changes.
+                var topic = due[0].Message.Topic;
+                batches.Add((subscriber, due.TakeWhile(d => string.Equals(d.Message.Topic, topic, StringComparison.Ordinal)).ToList()));
+            }
+        }
+        if (heads.Count == 0 && batches.Count == 0)
         {
             return false;
         }
-        var byId = subscribers.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var byId = single.ToDictionary(s => s.Id, StringComparer.Ordinal);
         var progressed = 0;
         // Successes are recorded together at the end of the round: one write instead of one per message. A crash
         // before that write delivers them again, which at-least-once allows, and still in subject order.
         var delivered = new ConcurrentQueue<PendingDelivery>();
         try
         {
-            await Parallel.ForEachAsync(heads, new ParallelOptions
+            // A bulk subscriber's batch runs beside the heads of the others.
+            var bulkRuns = batches.Select(b => RunBulkAsync(ledger, b.Subscriber, b.Deliveries, delivered, stoppingToken)).ToList();
+            try
             {
-                MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentDeliveries),
-                CancellationToken = stoppingToken,
-            }, async (head, token) =>
-            {
-                if (await RunSubjectAsync(ledger, byId[head.Subscriber], head, delivered, token).ConfigureAwait(false))
+                await Parallel.ForEachAsync(heads, new ParallelOptions
                 {
-                    Interlocked.Increment(ref progressed);
-                }
-            }).ConfigureAwait(false);
+                    MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentDeliveries),
+                    CancellationToken = stoppingToken,
+                }, async (head, token) =>
+                {
+                    if (await RunSubjectAsync(ledger, byId[head.Subscriber], head, delivered, token).ConfigureAwait(false))
+                    {
+                        Interlocked.Increment(ref progressed);
+                    }
+                }).ConfigureAwait(false);
+            }
+            finally
+            {
+                progressed += (await Task.WhenAll(bulkRuns).ConfigureAwait(false)).Count(run => run);
+            }
         }
         finally
         {
             await ledger.CompleteAsync(delivered, CancellationToken.None).ConfigureAwait(false);
         }
         return progressed > 0;
+    }
+
+    /// <summary>
+    /// Delivers a batch to a bulk subscriber in one request (Dapr's bulk subscribe) and settles each entry by its status,
+    /// in sequence order: once an entry of a subject is to be retried, the entries behind it in the batch are left as
+    /// they were (not attempted), so the subject's messages still arrive in order.
+    /// </summary>
+    private async Task<bool> RunBulkAsync(DeliveryLedger ledger, TopicSubscriber subscriber, List<PendingDelivery> batch,
+        ConcurrentQueue<PendingDelivery> delivered, CancellationToken token)
+    {
+        var (statuses, error) = await InvokeBulkAsync(subscriber, ledger.Database.AppId, batch, token).ConfigureAwait(false);
+        var waiting = new HashSet<string>(StringComparer.Ordinal);
+        var progressed = false;
+        foreach (var delivery in batch)
+        {
+            if (delivery.OrderKey is { } subject && waiting.Contains(subject))
+            {
+                continue;
+            }
+            var (outcome, reason) = statuses is null ? (Outcome.Failed, error)
+                : statuses.TryGetValue(delivery.Message.Id, out var status) ? status
+                : (Outcome.Failed, "the bulk subscriber returned no status for the entry");
+            switch (await SettleAsync(ledger, subscriber, delivery, outcome, reason).ConfigureAwait(false))
+            {
+                case Step.Delivered:
+                    delivered.Enqueue(delivery);
+                    progressed = true;
+                    break;
+                case Step.Settled:
+                    progressed = true;
+                    break;
+                case Step.Blocked when delivery.OrderKey is { } blocked:
+                    waiting.Add(blocked);
+                    break;
+            }
+        }
+        return progressed;
     }
 
     /// <summary>Delivers a head and, while they succeed, the messages of the same subject behind it.</summary>
@@ -202,7 +264,12 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
     private async Task<Step> DeliverOneAsync(DeliveryLedger ledger, TopicSubscriber subscriber, PendingDelivery delivery, CancellationToken token)
     {
         var (outcome, error) = await InvokeAsync(subscriber, delivery, token).ConfigureAwait(false);
-        // The outcome is recorded even while stopping: the handler has run.
+        return await SettleAsync(ledger, subscriber, delivery, outcome, error).ConfigureAwait(false);
+    }
+
+    /// <summary>Records what became of one delivery; the outcome is recorded even while stopping: the handler has run.</summary>
+    private async Task<Step> SettleAsync(DeliveryLedger ledger, TopicSubscriber subscriber, PendingDelivery delivery, Outcome outcome, string error)
+    {
         switch (outcome)
         {
             case Outcome.Delivered:
@@ -252,7 +319,158 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
             context.RequestId = message.Id;
             context.AppId = subscriber.AppId;
         }
+        var (failure, response) = await CallAsync(subscriber, services, message.Id, message.Data, headers =>
+        {
+            headers["ce-id"] = message.Id;
+            headers["ce-type"] = message.Type;
+            headers["ce-source"] = message.Source;
+            headers["ce-specversion"] = "1.0";
+            headers["ce-time"] = FormatTime(message.Time);
+            if (message.Subject is not null)
+            {
+                headers["ce-subject"] = message.Subject;
+            }
+            if (message.Orgcode is not null)
+            {
+                headers["x-orgcode"] = message.Orgcode;
+            }
+            if (message.TraceParent is not null)
+            {
+                headers["traceparent"] = message.TraceParent;
+            }
+        }, token).ConfigureAwait(false);
+        return failure is not null ? (Outcome.Failed, failure) : ReadDaprStatus(response);
+    }
 
+    /// <summary>
+    /// One request to a bulk subscriber, shaped as Dapr's sidecar sends it: the entries' CloudEvents (with the contract's
+    /// <c>orgcode</c> extension) and an <c>entryId</c> each (the message id). The statuses by entry, or null and why
+    /// when the request failed as a whole.
+    /// </summary>
+    private async Task<(Dictionary<string, (Outcome, string)>? Statuses, string Error)> InvokeBulkAsync(TopicSubscriber subscriber, string sourceApp,
+        IReadOnlyList<PendingDelivery> batch, CancellationToken token)
+    {
+        var requestId = Guid.CreateVersion7().ToString();
+        await using var scope = _scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        if (services.GetService<RequestContext>() is { } context)
+        {
+            // The entries may belong to different orgs: each carries its own, and the request none.
+            context.Principal = Principal.ServiceCaller(sourceApp);
+            context.Orgcode = null;
+            context.RequestId = requestId;
+            context.AppId = subscriber.AppId;
+        }
+        var (failure, response) = await CallAsync(subscriber, services, requestId, BulkBody(requestId, batch), _ => { }, token).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return (null, failure);
+        }
+        return ReadBulkStatuses(response) is { } statuses ? (statuses, "") : (null, "the bulk subscriber answered without entry statuses");
+    }
+
+    private byte[] BulkBody(string requestId, IReadOnlyList<PendingDelivery> batch)
+    {
+        var buffer = new ArrayBufferWriter<byte>(batch.Sum(d => d.Message.Data.Length + 400));
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("id", requestId);
+            json.WriteString("topic", batch[0].Message.Topic);
+            json.WriteString("pubsubname", _stores.Options.PubSubName);
+            json.WriteString("type", "com.dapr.event.sent");
+            json.WriteStartObject("metadata");
+            json.WriteEndObject();
+            json.WriteStartArray("entries");
+            foreach (var message in batch.Select(d => d.Message))
+            {
+                json.WriteStartObject();
+                json.WriteString("entryId", message.Id);
+                json.WriteString("contentType", "application/cloudevents+json");
+                json.WriteStartObject("metadata");
+                json.WriteEndObject();
+                json.WriteStartObject("event");
+                json.WriteString("specversion", "1.0");
+                json.WriteString("id", message.Id);
+                json.WriteString("source", message.Source);
+                json.WriteString("type", message.Type);
+                if (message.Subject is not null)
+                {
+                    json.WriteString("subject", message.Subject);
+                }
+                json.WriteString("time", FormatTime(message.Time));
+                json.WriteString("topic", message.Topic);
+                json.WriteString("pubsubname", _stores.Options.PubSubName);
+                if (message.Orgcode is not null)
+                {
+                    json.WriteString("orgcode", message.Orgcode);
+                }
+                if (message.TraceParent is not null)
+                {
+                    json.WriteString("traceparent", message.TraceParent);
+                }
+                json.WriteString("datacontenttype", "application/json");
+                json.WritePropertyName("data");
+                json.WriteRawValue(message.Data);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Dapr's bulk reply: <c>{"statuses": [{"entryId", "status"}]}</c>; null when it is not one.</summary>
+    private static Dictionary<string, (Outcome, string)>? ReadBulkStatuses(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !TryGetIgnoringCase(document.RootElement, "statuses", out var statuses) || statuses.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+            var result = new Dictionary<string, (Outcome, string)>(StringComparer.Ordinal);
+            foreach (var entry in statuses.EnumerateArray())
+            {
+                if (entry.ValueKind == JsonValueKind.Object
+                    && TryGetIgnoringCase(entry, "entryId", out var id) && id.ValueKind == JsonValueKind.String
+                    && TryGetIgnoringCase(entry, "status", out var status) && status.ValueKind == JsonValueKind.String)
+                {
+                    result[id.GetString()!] = ToOutcome(status.GetString());
+                }
+            }
+            return result;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TryGetIgnoringCase(JsonElement element, string name, out JsonElement value)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+
+    private static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Calls the subscriber's endpoint in-process; a failure's description, or the response body of a 2xx.</summary>
+    private async Task<(string? Failure, byte[] Response)> CallAsync(TopicSubscriber subscriber, IServiceProvider services, string requestId,
+        byte[] body, Action<IHeaderDictionary> addHeaders, CancellationToken token)
+    {
         using var responseBody = new MemoryStream();
         var http = new DefaultHttpContext { RequestServices = services };
         http.Features.Set<IHttpRequestBodyDetectionFeature>(RequestHasBody.Instance);
@@ -260,7 +478,7 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
         attempt.CancelAfter(_options.DeliveryTimeout);
         http.RequestAborted = attempt.Token;
-        http.TraceIdentifier = message.Id;
+        http.TraceIdentifier = requestId;
         http.SetEndpoint(subscriber.Endpoint);
         var request = http.Request;
         request.Method = HttpMethods.Post;
@@ -268,27 +486,10 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
         request.Host = new HostString("localhost");
         request.Path = subscriber.Id;
         request.ContentType = "application/json";
-        request.ContentLength = message.Data.Length;
-        request.Body = new MemoryStream(message.Data, writable: false);
-        var headers = request.Headers;
-        headers["ce-id"] = message.Id;
-        headers["ce-type"] = message.Type;
-        headers["ce-source"] = message.Source;
-        headers["ce-specversion"] = "1.0";
-        headers["ce-time"] = message.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
-        if (message.Subject is not null)
-        {
-            headers["ce-subject"] = message.Subject;
-        }
-        if (message.Orgcode is not null)
-        {
-            headers["x-orgcode"] = message.Orgcode;
-        }
-        if (message.TraceParent is not null)
-        {
-            headers["traceparent"] = message.TraceParent;
-        }
-        headers["x-request-id"] = message.Id;
+        request.ContentLength = body.Length;
+        request.Body = new MemoryStream(body, writable: false);
+        addHeaders(request.Headers);
+        request.Headers["x-request-id"] = requestId;
 
         try
         {
@@ -297,18 +498,18 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested && attempt.IsCancellationRequested)
         {
-            return (Outcome.Failed, $"timed out after {_options.DeliveryTimeout}");
+            return ($"timed out after {_options.DeliveryTimeout}", []);
         }
         catch (Exception ex) when (!token.IsCancellationRequested)
         {
-            return (Outcome.Failed, $"{ex.GetType().Name}: {ex.Message}");
+            return ($"{ex.GetType().Name}: {ex.Message}", []);
         }
         var status = http.Response.StatusCode;
         if (status is < 200 or > 299)
         {
-            return (Outcome.Failed, $"HTTP {status.ToString(CultureInfo.InvariantCulture)}");
+            return ($"HTTP {status.ToString(CultureInfo.InvariantCulture)}", []);
         }
-        return ReadDaprStatus(responseBody.ToArray());
+        return (null, responseBody.ToArray());
     }
 
     /// <summary>Dapr's subscriber reply: no body, non-JSON or no status is success; RETRY retries; DROP drops; anything else retries.</summary>
@@ -330,14 +531,16 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
         {
             return (Outcome.Delivered, "");
         }
-        return status?.ToUpperInvariant() switch
-        {
-            null or "" or "SUCCESS" => (Outcome.Delivered, ""),
-            "DROP" => (Outcome.Drop, "dropped by the subscriber (status DROP)"),
-            "RETRY" => (Outcome.Failed, "the subscriber asked for a retry (status RETRY)"),
-            _ => (Outcome.Failed, $"unknown subscriber status '{status}'"),
-        };
+        return ToOutcome(status);
     }
+
+    private static (Outcome, string) ToOutcome(string? status) => status?.ToUpperInvariant() switch
+    {
+        null or "" or "SUCCESS" => (Outcome.Delivered, ""),
+        "DROP" => (Outcome.Drop, "dropped by the subscriber (status DROP)"),
+        "RETRY" => (Outcome.Failed, "the subscriber asked for a retry (status RETRY)"),
+        _ => (Outcome.Failed, $"unknown subscriber status '{status}'"),
+    };
 
     private enum Outcome
     {

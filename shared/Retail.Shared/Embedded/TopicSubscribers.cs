@@ -1,4 +1,5 @@
 using Dapr;
+using Dapr.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +10,11 @@ namespace Retail.Shared.Embedded;
 
 /// <summary>An endpoint that subscribes, with Dapr's <c>.WithTopic(pubsub, topic)</c>, to one or more topics.</summary>
 internal sealed record TopicSubscriber(string Id, IReadOnlySet<string> Topics, RouteEndpoint Endpoint, RequestDelegate Handler,
-    IDeliveryInterest? Interest = null)
+    IDeliveryInterest? Interest = null, int? BulkMax = null)
 {
+    /// <summary>Whether the endpoint takes Dapr's bulk messages (<c>.WithBulkSubscribe</c> on every topic it subscribes to).</summary>
+    public bool IsBulk => BulkMax is not null;
+
     /// <summary>The app the subscriber belongs to in the single-process host: the first segment of its route.</summary>
     public string? AppId { get; } = Id.Split('/', StringSplitOptions.RemoveEmptyEntries) is [var first, ..] ? first : null;
 
@@ -86,12 +90,38 @@ internal sealed class TopicSubscribers(IServiceProvider services, string pubSubN
                 // Two endpoints on one route (for example different methods): the first mapped one receives.
                 names.UnionWith(subscribers[existing].Topics);
                 var first = subscribers[existing];
-                subscribers[existing] = new TopicSubscriber(id, names, first.Endpoint, first.Handler, first.Interest);
+                subscribers[existing] = new TopicSubscriber(id, names, first.Endpoint, first.Handler, first.Interest,
+                    BulkMaxOf(first.Endpoint, names));
                 continue;
             }
             subscribers.Add(new TopicSubscriber(id, names, endpoint, endpoint.RequestDelegate,
-                DeliveryInterestConventions.InterestOf(services, endpoint.Metadata)));
+                DeliveryInterestConventions.InterestOf(services, endpoint.Metadata), BulkMaxOf(endpoint, names)));
         }
         return subscribers;
+    }
+
+    /// <summary>
+    /// The most messages a bulk delivery to the endpoint holds: the smallest <c>maxMessagesCount</c> of its topics, when
+    /// every topic it subscribes to is bulk-subscribed (Dapr sends a route bulk messages only for those topics, and the
+    /// embedded bus sends one shape to a route); null delivers one message a request. The bus never waits to fill a
+    /// batch (<c>maxAwaitDurationMs</c>): it sends what is due.
+    /// </summary>
+    private int? BulkMaxOf(RouteEndpoint endpoint, IReadOnlySet<string> topics)
+    {
+        var bulk = endpoint.Metadata.GetOrderedMetadata<IBulkSubscribeMetadata>()
+            .Where(b => topics.Contains(b.TopicName))
+            .GroupBy(b => b.TopicName, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Min(b => b.MaxMessagesCount), StringComparer.Ordinal);
+        if (bulk.Count == 0)
+        {
+            return null;
+        }
+        if (bulk.Count < topics.Count)
+        {
+            logger.LogWarning("Endpoint {Route} bulk-subscribes to only some of its topics; the embedded bus delivers all of them one at a time",
+                endpoint.RoutePattern.RawText);
+            return null;
+        }
+        return Math.Max(1, bulk.Values.Min());
     }
 }

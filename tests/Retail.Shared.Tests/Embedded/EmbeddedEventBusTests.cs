@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using Dapr.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -573,6 +575,169 @@ public sealed class EmbeddedEventBusTests : IDisposable
         Assert.Equal(0, _dir.Count("scm", "SELECT count(*) FROM deliveries"));
     }
 
+    /// <summary>One entry of a bulk request as the subscriber read it: the entry id and its CloudEvent's attributes and data.</summary>
+    public sealed record BulkEntry(string EntryId, string? Id, string? Source, string? Type, string? Subject, string? Orgcode, string? SpecVersion,
+        OrderPlaced Data)
+    {
+        public string Name => $"{Data.OrderGuid}#{Data.Sequence}";
+    }
+
+    /// <summary>
+    /// A bulk subscriber (Dapr's <c>.WithBulkSubscribe</c>) that records each request and answers each entry with the
+    /// status <paramref name="statusOf"/> gives (null leaves the entry out of the reply). Its first request waits for
+    /// <paramref name="release"/>, so what is published meanwhile is due together at the next round.
+    /// </summary>
+    private static Action<WebApplication> MapBulkSubscriber(int max, ConcurrentQueue<(string Topic, List<BulkEntry> Entries)> requests,
+        Func<BulkEntry, int, string?> statusOf, TaskCompletionSource entered, Task release) => a =>
+        a.MapPost("/ofm/events/order-bulk", async (HttpRequest request) =>
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: Ct);
+            var entries = document.RootElement.GetProperty("entries").EnumerateArray().Select(entry =>
+            {
+                var e = entry.GetProperty("event");
+                string? Attribute(string name) => e.TryGetProperty(name, out var v) ? v.GetString() : null;
+                return new BulkEntry(entry.GetProperty("entryId").GetString()!, Attribute("id"), Attribute("source"), Attribute("type"),
+                    Attribute("subject"), Attribute("orgcode"), Attribute("specversion"),
+                    e.GetProperty("data").Deserialize<OrderPlaced>(Retail.Shared.Json.RetailJson.Storage)!);
+            }).ToList();
+            var seen = requests.SelectMany(r => r.Entries).ToList();
+            requests.Enqueue((document.RootElement.GetProperty("topic").GetString()!, entries));
+            if (entered.TrySetResult())
+            {
+                await release;
+            }
+            var statuses = entries
+                .Select(e => (e.EntryId, Status: statusOf(e, seen.Count(s => s.EntryId == e.EntryId))))
+                .Where(e => e.Status is not null)
+                .Select(e => new { entryId = e.EntryId, status = e.Status });
+            return TypedResults.Json(new { statuses }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        }).WithTopic(Topics.PubSubName, "order.placed")
+            .WithBulkSubscribe(new BulkSubscribeTopicOptions { TopicName = "order.placed", MaxMessagesCount = max });
+
+    [Fact]
+    public async Task a_bulk_subscriber_gets_what_is_due_in_requests_of_at_most_its_max_as_dapr_sends_them_and_in_order_per_subject()
+    {
+        var requests = new ConcurrentQueue<(string Topic, List<BulkEntry> Entries)>();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var app = await StartHostAsync(MapBulkSubscriber(4, requests, (_, _) => "SUCCESS", entered, release.Task));
+        var bus = Bus(app);
+
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-first", 1), new EventOptions(Subject: "order/o-first"), Ct);
+        await entered.Task.WaitAsync(Hang, Ct);
+        // While the first request is held, a backlog: two subjects of four messages each and three unordered ones.
+        foreach (var n in Enumerable.Range(1, 4))
+        {
+            await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", n),
+                new EventOptions(Subject: "order/o-a", Orgcode: "acme", Id: $"evt-a{n}"), Ct);
+            await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-b", n), new EventOptions(Subject: "order/o-b"), Ct);
+        }
+        foreach (var n in Enumerable.Range(1, 3))
+        {
+            await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-free", n), cancellationToken: Ct);
+        }
+        release.SetResult();
+        await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
+
+        var all = requests.ToList();
+        Assert.All(all, r => Assert.Equal("order.placed", r.Topic));
+        Assert.All(all, r => Assert.InRange(r.Entries.Count, 1, 4));
+        // The backlog of 11 went in requests as full as the max allows, oldest first.
+        Assert.Equal(["o-first#1"], all[0].Entries.Select(e => e.Name));
+        Assert.Equal([4, 4, 3], all.Skip(1).Select(r => r.Entries.Count));
+        var delivered = all.SelectMany(r => r.Entries).ToList();
+        Assert.Equal(12, delivered.Select(e => e.EntryId).Distinct().Count());
+        Assert.Equal(delivered.Count, delivered.Select(e => e.EntryId).Distinct().Count());
+        Assert.Equal(["o-a#1", "o-a#2", "o-a#3", "o-a#4"], delivered.Where(e => e.Data.OrderGuid == "o-a").Select(e => e.Name));
+        Assert.Equal(["o-b#1", "o-b#2", "o-b#3", "o-b#4"], delivered.Where(e => e.Data.OrderGuid == "o-b").Select(e => e.Name));
+        // Each entry is the message's CloudEvent, with the contract's orgcode extension, keyed by the message id.
+        var a2 = Assert.Single(delivered, e => e.Name == "o-a#2");
+        Assert.Equal(("evt-a2", "evt-a2", "scm", "order.placed", "order/o-a", "acme", "1.0"),
+            (a2.EntryId, a2.Id, a2.Source, a2.Type, a2.Subject, a2.Orgcode, a2.SpecVersion));
+        Assert.Null(Assert.Single(delivered, e => e.Name == "o-free#2").Subject);
+    }
+
+    [Fact]
+    public async Task a_bulk_entry_to_retry_holds_back_only_what_follows_it_in_its_subject_and_a_dropped_one_is_dead_lettered_at_once()
+    {
+        var requests = new ConcurrentQueue<(string Topic, List<BulkEntry> Entries)>();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // First attempts: o-a#1 asks for a retry, o-d#1 gets no status (retried as Dapr does), o-c#1 is dropped.
+        string? StatusOf(BulkEntry e, int earlier) => (e.Name, earlier) switch
+        {
+            ("o-a#1", 0) => "RETRY",
+            ("o-d#1", 0) => null,
+            ("o-c#1", _) => "DROP",
+            _ => "SUCCESS",
+        };
+        await using var app = await StartHostAsync(MapBulkSubscriber(50, requests, StatusOf, entered, release.Task));
+        var bus = Bus(app);
+        var diagnostics = app.Services.GetRequiredService<EventBusDiagnostics>();
+
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-first", 1), cancellationToken: Ct);
+        await entered.Task.WaitAsync(Hang, Ct);
+        foreach (var (subject, count) in new[] { ("o-a", 3), ("o-b", 1), ("o-c", 2), ("o-d", 2) })
+        {
+            foreach (var n in Enumerable.Range(1, count))
+            {
+                await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced(subject, n),
+                    new EventOptions(Subject: $"order/{subject}", Id: $"evt-{subject}-{n}"), Ct);
+            }
+        }
+        release.SetResult();
+        await WaitUntilAsync(async () => await diagnostics.PendingCountAsync() == 0);
+
+        var all = requests.ToList();
+        // The backlog came in one request, in commit order.
+        Assert.Equal(["o-a#1", "o-a#2", "o-a#3", "o-b#1", "o-c#1", "o-c#2", "o-d#1", "o-d#2"], all[1].Entries.Select(e => e.Name));
+        // Later requests carried again exactly the subjects held back, each from its failed message on, in order;
+        // o-b and o-c (dropped, then moved on) were not held back.
+        var again = all.Skip(2).SelectMany(r => r.Entries).Select(e => e.Name).ToList();
+        Assert.Equal(["o-a#1", "o-a#2", "o-a#3"], again.Where(n => n.StartsWith("o-a", StringComparison.Ordinal)));
+        Assert.Equal(["o-d#1", "o-d#2"], again.Where(n => n.StartsWith("o-d", StringComparison.Ordinal)));
+        Assert.DoesNotContain(again, n => n.StartsWith("o-b", StringComparison.Ordinal) || n.StartsWith("o-c", StringComparison.Ordinal));
+        var dead = Assert.Single(await diagnostics.DeadLettersAsync(cancellationToken: Ct));
+        Assert.Equal(("/ofm/events/order-bulk", "evt-o-c-1", 1), (dead.Subscriber, dead.MessageId, dead.Attempts));
+    }
+
+    [Fact]
+    public async Task a_bulk_request_that_fails_as_a_whole_retries_each_subject_from_its_first_message()
+    {
+        var requests = new ConcurrentQueue<(string Topic, List<BulkEntry> Entries)>();
+        var failures = 0;
+        await using var app = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-bulk", async Task<IResult> (HttpRequest request) =>
+            {
+                using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: Ct);
+                var ids = document.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("entryId").GetString()!).ToList();
+                requests.Enqueue(("order.placed", ids.Select(id => new BulkEntry(id, id, null, null, null, null, null, new OrderPlaced(id, 0))).ToList()));
+                // The first two requests fail whole: an error, then an answer that is not Dapr's bulk reply.
+                return Interlocked.Increment(ref failures) switch
+                {
+                    1 => TypedResults.StatusCode(StatusCodes.Status500InternalServerError),
+                    2 => TypedResults.Ok(),
+                    _ => TypedResults.Json(new { statuses = ids.Select(id => new { entryId = id, status = "SUCCESS" }) },
+                        new JsonSerializerOptions(JsonSerializerDefaults.Web)),
+                };
+            }).WithTopic(Topics.PubSubName, "order.placed")
+                .WithBulkSubscribe(new BulkSubscribeTopicOptions { TopicName = "order.placed", MaxMessagesCount = 50 }));
+        var bus = Bus(app);
+
+        foreach (var n in Enumerable.Range(1, 3))
+        {
+            await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", n), new EventOptions(Subject: "order/o-a", Id: $"a{n}"), Ct);
+        }
+        await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
+
+        // Whatever the failed requests held, the subject's messages were finally taken once each, in order, the last
+        // request holding every one not yet taken.
+        var all = requests.ToList();
+        Assert.True(all.Count >= 3);
+        Assert.Equal(["a1", "a2", "a3"], all.Skip(2).SelectMany(r => r.Entries).Select(e => e.EntryId));
+        Assert.Empty(await app.Services.GetRequiredService<EventBusDiagnostics>().DeadLettersAsync(cancellationToken: Ct));
+    }
+
     [Fact]
     public void the_dispatchers_queries_read_their_index_in_order_and_never_sort_the_backlog()
     {
@@ -632,5 +797,11 @@ public sealed class EmbeddedEventBusTests : IDisposable
         var following = Plan(DeliveryLedger.FollowingSql(15));
         Assert.Contains("SEARCH d USING INDEX deliveries_order (subscriber=? AND order_key=? AND seq>?)", following, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", following, StringComparison.Ordinal);
+        // A bulk subscriber's batch: its own deliveries in key order, the subjects backing off read once from the retry index.
+        var batch = Plan(DeliveryLedger.DueBatchSql(250));
+        Assert.Contains("SEARCH d USING PRIMARY KEY (subscriber=?)", batch, StringComparison.Ordinal);
+        Assert.Contains("deliveries_retry", batch, StringComparison.Ordinal);
+        Assert.DoesNotContain("CORRELATED", batch, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", batch, StringComparison.Ordinal);
     }
 }
