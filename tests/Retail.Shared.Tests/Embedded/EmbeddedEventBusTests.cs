@@ -728,12 +728,14 @@ public sealed class EmbeddedEventBusTests : IDisposable
         {
             await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", n), new EventOptions(Subject: "order/o-a", Id: $"a{n}"), Ct);
         }
-        await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
+        // Nothing is owed once a request after the two failed ones has been answered (the pending count alone reads 0
+        // before the dispatcher has first seen the subscriber).
+        await WaitUntilAsync(async () => Volatile.Read(ref failures) >= 3
+            && await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
 
         // Whatever the failed requests held, the subject's messages were finally taken once each, in order, the last
         // request holding every one not yet taken.
         var all = requests.ToList();
-        Assert.True(all.Count >= 3);
         Assert.Equal(["a1", "a2", "a3"], all.Skip(2).SelectMany(r => r.Entries).Select(e => e.EntryId));
         Assert.Empty(await app.Services.GetRequiredService<EventBusDiagnostics>().DeadLettersAsync(cancellationToken: Ct));
     }
