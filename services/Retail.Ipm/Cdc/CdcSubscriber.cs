@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dapr.AspNetCore;
 using Microsoft.Extensions.Options;
 using Retail.Shared.Bulk;
@@ -62,16 +63,12 @@ public static class CdcSubscriber
         }
     }
 
-    private static readonly JsonSerializerOptions BulkJson = new(JsonSerializerDefaults.Web);
+    /// <summary>Dapr's bulk reply as the SDK types it: camelCase, statuses by name.</summary>
+    private static readonly JsonSerializerOptions BulkJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    /// <summary>Dapr's bulk reply, one status an entry.</summary>
-    public sealed record BulkReply(IReadOnlyList<BulkStatus> Statuses);
-
-    public sealed record BulkStatus(string EntryId, string Status);
-
-    private static async Task<BulkReply> OnBulkAsync(JsonElement entries, CdcLogWriter writer, TimeProvider clock, CancellationToken ct)
+    private static async Task<BulkSubscribeAppResponse> OnBulkAsync(JsonElement entries, CdcLogWriter writer, TimeProvider clock, CancellationToken ct)
     {
-        var statuses = new List<BulkStatus>();
+        var statuses = new List<BulkSubscribeAppResponseEntry>();
         var appends = new List<(string EntryId, Task<CdcAppended> Append)>();
         foreach (var entry in entries.EnumerateArray())
         {
@@ -87,11 +84,11 @@ public static class CdcSubscriber
                 : null;
             if (read is null)
             {
-                statuses.Add(new BulkStatus(entryId, "DROP"));
+                statuses.Add(new BulkSubscribeAppResponseEntry(entryId, BulkSubscribeAppResponseStatus.DROP));
             }
             else if (read.Change is null)
             {
-                statuses.Add(new BulkStatus(entryId, "SUCCESS"));
+                statuses.Add(new BulkSubscribeAppResponseEntry(entryId, BulkSubscribeAppResponseStatus.SUCCESS));
             }
             else
             {
@@ -104,15 +101,15 @@ public static class CdcSubscriber
             try
             {
                 await append;
-                statuses.Add(new BulkStatus(entryId, "SUCCESS"));
+                statuses.Add(new BulkSubscribeAppResponseEntry(entryId, BulkSubscribeAppResponseStatus.SUCCESS));
             }
             catch (Exception) when (!ct.IsCancellationRequested)
             {
                 // The writer logged why; the entry comes again.
-                statuses.Add(new BulkStatus(entryId, "RETRY"));
+                statuses.Add(new BulkSubscribeAppResponseEntry(entryId, BulkSubscribeAppResponseStatus.RETRY));
             }
         }
-        return new BulkReply(statuses);
+        return new BulkSubscribeAppResponse(statuses);
     }
 
     /// <summary>

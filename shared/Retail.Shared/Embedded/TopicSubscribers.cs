@@ -108,20 +108,18 @@ internal sealed class TopicSubscribers(IServiceProvider services, string pubSubN
     /// </summary>
     private int? BulkMaxOf(RouteEndpoint endpoint, IReadOnlySet<string> topics)
     {
-        var bulk = endpoint.Metadata.GetOrderedMetadata<IBulkSubscribeMetadata>()
-            .Where(b => topics.Contains(b.TopicName))
-            .GroupBy(b => b.TopicName, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Min(b => b.MaxMessagesCount), StringComparer.Ordinal);
-        if (bulk.Count == 0)
+        var bulk = endpoint.Metadata.GetOrderedMetadata<IBulkSubscribeMetadata>().Where(b => topics.Contains(b.TopicName)).ToList();
+        var covered = bulk.Select(b => b.TopicName).Distinct(StringComparer.Ordinal).Count();
+        if (covered == 0)
         {
             return null;
         }
-        if (bulk.Count < topics.Count)
+        if (covered < topics.Count)
         {
             logger.LogWarning("Endpoint {Route} bulk-subscribes to only some of its topics; the embedded bus delivers all of them one at a time",
                 endpoint.RoutePattern.RawText);
             return null;
         }
-        return Math.Max(1, bulk.Values.Min());
+        return Math.Max(1, bulk.Min(b => b.MaxMessagesCount));
     }
 }
