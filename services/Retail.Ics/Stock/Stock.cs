@@ -82,6 +82,7 @@ public sealed record Position : Record
     };
 
     public static RecordType<Position> Type { get; } = new RecordType<Position>("stock_position")
+        .HistoryInLedger()
         .IndexBy("facility_code")
         .IndexBy("variant_guid");
 }
@@ -106,6 +107,7 @@ public sealed record BinBalance : Record
     public static string KeyOf(string facilityCode, string binCode, string variantGuid) => $"{facilityCode}:{binCode}:{variantGuid}";
 
     public static RecordType<BinBalance> Type { get; } = new RecordType<BinBalance>("bin_balance")
+        .HistoryInLedger()
         .IndexBy("facility_code", "bin_code")
         .IndexBy("variant_guid");
 }

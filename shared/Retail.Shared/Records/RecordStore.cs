@@ -394,8 +394,8 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
 
     private string HistoryEntity => Entity + ".history";
 
-    /// <summary>Whether records of this type have a history (append-only and derived ones do not).</summary>
-    private bool KeepsHistory => !type.IsAppendOnly && !type.IsDerived;
+    /// <summary>Whether records of this type have a history (append-only and derived ones do not, nor those whose ledger is theirs).</summary>
+    private bool KeepsHistory => !type.IsAppendOnly && !type.IsDerived && !type.IsHistoryInLedger;
 
     /// <summary>The history entry of a record's creation: the record at revision 1, when and by whom it was made.</summary>
     private HistoryEntry CreationEntry(T created, CreationNote creation) =>
@@ -441,7 +441,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         }
         var now = record.UpdatedAt;
         var snapshot = JsonSerializer.SerializeToElement(record, RetailJson.Storage);
-        if (writeHistory)
+        if (writeHistory && KeepsHistory)
         {
             var changed = previous is null ? [] : ChangedFields(JsonSerializer.SerializeToElement(previous, RetailJson.Storage), snapshot);
             var history = new HistoryEntry(Entity, record.Key, record.Revision, op, now, context.Principal?.Id, changed, snapshot);

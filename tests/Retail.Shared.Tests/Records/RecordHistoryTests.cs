@@ -56,6 +56,27 @@ public sealed class RecordHistoryTests : IDisposable
     }
 
     [Fact]
+    public async Task a_type_whose_ledger_is_its_history_writes_no_history_rows_and_still_publishes_every_change()
+    {
+        var counts = new RecordStore<BinCount>(_kit.State, BinCount.Type, TimeProvider.System,
+            new RequestContext { Principal = new Principal("u-counter", PrincipalKind.User, null, Role.Admin) }, _kit.Tokens);
+        Assert.True((await counts.CreateAsync("org1", new BinCount { BinCode = "b1", Quantity = 5 })).Succeeded);
+        foreach (var quantity in new long[] { 4, 3 })
+        {
+            var loaded = (await counts.GetAsync("org1", "b1"))!;
+            Assert.True((await counts.UpdateAsync("org1", loaded, loaded.Record with { Quantity = quantity })).Succeeded);
+        }
+
+        Assert.Equal((0L, 0L), (HistoryRows, NotedRows));
+        Assert.Empty((await counts.HistoryAsync("org1", "b1")).Items);
+        var current = (await counts.GetAsync("org1", "b1"))!.Record;
+        Assert.Equal((3L, 3L), (current.Revision, current.Quantity));
+        // CDC still carries every change (the ledger's own entries are another type's).
+        Assert.Equal((1L, 2L), (_kit.Count("SELECT count(*) FROM outbox WHERE topic = 'cdc' AND type = 'kit.bin_count.created'"),
+            _kit.Count("SELECT count(*) FROM outbox WHERE topic = 'cdc' AND type = 'kit.bin_count.updated'")));
+    }
+
+    [Fact]
     public async Task a_record_changed_from_the_copy_its_create_committed_still_gets_its_creation_entry()
     {
         var shelves = Shelves("u-batch");

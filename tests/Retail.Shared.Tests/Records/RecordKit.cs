@@ -58,6 +58,19 @@ public sealed record Reading : Record
     public static RecordType<Reading> Type { get; } = new RecordType<Reading>("reading").AppendOnly().IndexBy("meter");
 }
 
+/// <summary>A bin's count, each change of it an entry of a ledger kept beside it (a type whose history is its ledger).</summary>
+public sealed record BinCount : Record
+{
+    public required string BinCode { get; init; }
+
+    public long Quantity { get; init; }
+
+    [JsonIgnore]
+    public override string Key => BinCode;
+
+    public static RecordType<BinCount> Type { get; } = new RecordType<BinCount>("bin_count").HistoryInLedger().IndexBy("quantity");
+}
+
 /// <summary>A store of records over a real embedded state store in a temporary folder.</summary>
 public sealed class RecordKit : IDisposable
 {
@@ -67,7 +80,7 @@ public sealed class RecordKit : IDisposable
     {
         State = _dir.OpenStore("kit");
         Tokens = TokensWith(key);
-        State.EnsureIndexesAsync([.. RecordStore<Shelf>.BuiltInIndexes, .. Shelf.Type.StateIndexes(), .. Reading.Type.StateIndexes()]).GetAwaiter().GetResult();
+        State.EnsureIndexesAsync([.. RecordStore<Shelf>.BuiltInIndexes, .. Shelf.Type.StateIndexes(), .. Reading.Type.StateIndexes(), .. BinCount.Type.StateIndexes()]).GetAwaiter().GetResult();
     }
 
     public SqliteStateStore State { get; }
