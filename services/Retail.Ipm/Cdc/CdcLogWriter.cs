@@ -16,7 +16,8 @@ public sealed record CdcAppended(int Appended, int Duplicates);
 /// Group commit of the CDC log (one per process, the only writer of sequences): deliveries enqueue their change and await
 /// the commit of the batch that holds it. A batch is ONE <see cref="RecordBatch"/>: per org, the changes its log does not
 /// hold yet (by change identity; a redelivery, in the batch or before it, is skipped) become entries numbered after the
-/// org's counter, which is updated (ETag-checked) in the same transaction, with the heads of the records they change. A
+/// org's counter, which is updated (ETag-checked) in the same transaction, with the heads of the records they change past
+/// their first revision (<see cref="CdcHead"/>). A
 /// reader therefore sees an org's entries only with the counter that covers them, and a sequence smaller than one it has
 /// read never appears later. Within a batch, the changes of one record are numbered in revision order; a change older
 /// than a revision already logged is still appended (at least once) but marked <see cref="CdcEntry.Superseded"/>.
@@ -177,7 +178,7 @@ public sealed class CdcLogWriter(IServiceScopeFactory scopes, TimeProvider clock
                             heads.Update(write, org.Key, head, head.Record with { LatestRevision = revision });
                         }
                     }
-                    else
+                    else if (revision > 1)
                     {
                         heads.Create(write, org.Key, new CdcHead { RecordRef = recordRef, LatestRevision = revision });
                     }

@@ -89,7 +89,12 @@ public sealed record CdcLog : Record
     public static readonly RecordType<CdcLog> Type = new RecordType<CdcLog>("cdc_log").Derived();
 }
 
-/// <summary>The newest revision logged of one source record: tells a late, older change from the current one.</summary>
+/// <summary>
+/// The newest revision logged of one source record: tells a late, older change from the current one. Kept only for
+/// records changed after their creation: a change is superseded only by a newer revision, so a record whose newest logged
+/// revision is its first needs no head (and most changes are creations: a movement, a hold, an order line, an import's
+/// rows). A redelivered first revision is still told by its change id.
+/// </summary>
 public sealed record CdcHead : Record
 {
     public required string RecordRef { get; init; }

@@ -141,6 +141,26 @@ public sealed class CdcFeedTests(IpmHost host) : IClassFixture<IpmHost>
     }
 
     [Fact]
+    public async Task UC_IPM_002_a_record_logged_at_its_creation_still_marks_a_late_older_revision_superseded_and_a_redelivery_once()
+    {
+        var org = await host.NewOrgAsync("cdch");
+        // Revision 1 logged alone (the log keeps no head for a record at its first revision), then 3, then a late 2, then 1
+        // again under another message id (a republished change).
+        object Change(int revision) => new
+        {
+            orgcode = org.Orgcode, entity = "customer", key = "head-key", revision, op = revision == 1 ? "created" : "updated",
+            record = new { given_name = $"Name {revision}" },
+        };
+        foreach (var (revision, id) in new[] { (1, "h-1"), (3, "h-3"), (2, "h-2"), (1, "h-1-again") })
+        {
+            (await host.Operator.PostJsonAsync("/ipm/events/ipm-cdc", Change(revision), HttpJson.Headers(("x-orgcode", org.Orgcode), ("ce-id", id), ("ce-source", "crm"))))
+                .EnsureSuccessStatusCode();
+        }
+        var items = (await org.Feed(new { entity_types = new[] { "crm.customer" } })).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([(1L, false), (3L, false), (2L, true)], items.Select(i => (i.GetProperty("revision").GetInt64(), i.GetProperty("superseded").GetBoolean())));
+    }
+
+    [Fact]
     public async Task UC_IPM_002_a_bulk_delivery_in_daprs_shape_appends_its_changes_and_answers_each_entry()
     {
         var org = await host.NewOrgAsync("cdcb");
