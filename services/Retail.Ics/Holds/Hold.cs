@@ -81,7 +81,10 @@ public sealed record Hold : Record
         _ => StockState.Committed,
     };
 
+    // Every change of a hold moves its stock in the same transaction (HoldChanges, HoldBatches, ship): the movements,
+    // which name the hold, are its history.
     public static RecordType<Hold> Type { get; } = new RecordType<Hold>("hold")
+        .HistoryInLedger()
         .Computed("expires_due", h => h.Status == HoldStatus.Active && h.ExpiresAt is { } at ? at.ToUnixTimeMilliseconds() : null)
         .IndexAcrossOrgs("expires_due")
         .IndexBy("reference.kind", "reference.id")
