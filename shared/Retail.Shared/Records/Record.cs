@@ -104,8 +104,8 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
     /// <summary>
     /// Records whose every change is already an immutable entry of a ledger kept beside them (a stock balance or a hold and
     /// the movements that changed it, written in the same transaction): written under ETag and published to CDC like any
-    /// record, but with no history entry of their own. The entry would repeat the ledger's, and it was the costliest part
-    /// of a balance's write: a row at a random place of the table's key index (two on a balance's first change).
+    /// record, but with no history entry of their own. The entry would repeat the ledger's at the cost of a row at a random
+    /// place of the file's key index (two on a record's first change).
     /// </summary>
     public RecordType<T> HistoryInLedger()
     {
