@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Functional.Tests.Bulk;
 using Retail.Functional.Tests.Ipm;
+using Retail.Shared.Embedded;
 using Retail.Shared.Hosting;
 using Retail.Shared.Invocation;
 
@@ -123,9 +124,8 @@ public sealed class OrgDataTests(OrgDataHost host) : IClassFixture<OrgDataHost>,
 
         Assert.Empty(Rows(leaving.Orgcode));
         Assert.Equal(0, OutboxCount(leaving.Orgcode));
-        var after = Rows(staying.Orgcode);
-        Assert.Equal(before.Count, after.Count);
-        Assert.Equal(before, after);
+        var after = await SettledRowsAsync(staying.Orgcode);
+        Assert.True(Same(before, after), $"the staying org's rows changed: {Difference(before, after)}");
         // The org itself (no-org scope, the directory) stays until offboarding closes it.
         await host.Operator.PostJsonAsync("/ofm/org/get", new { }, HttpJson.Headers(("x-orgcode", leaving.Orgcode))).Ok();
     }
@@ -142,22 +142,38 @@ public sealed class OrgDataTests(OrgDataHost host) : IClassFixture<OrgDataHost>,
         Assert.True(create.IsSuccessStatusCode, await create.Content.ReadAsStringAsync());
     }
 
-    // Events land in other services' projections after the write answers: the org's rows are read until they settle.
+    // Events land in other services' projections after the write answers (an org's creation fans out to every service):
+    // the org's rows are read once every event of the host is delivered and two reads agree. A fixed number of reads was
+    // not enough on a loaded machine, where delivery lagged the reads by more than their window.
     private async Task<IReadOnlyDictionary<string, string>> SettledRowsAsync(string orgcode)
     {
+        var diagnostics = host.Factory.Services.GetRequiredService<EventBusDiagnostics>();
         var last = Rows(orgcode);
-        for (var i = 0; i < 30; i++)
+        await Waits.UntilAsync(async () =>
         {
-            await Task.Delay(500);
-            var now = Rows(orgcode);
-            if (now.Count == last.Count && now.All(r => last.TryGetValue(r.Key, out var v) && v == r.Value))
+            if (await diagnostics.PendingCountAsync() != 0)
             {
-                return now;
+                return false;
             }
+            await Task.Delay(200);
+            var now = Rows(orgcode);
+            var same = Same(last, now);
             last = now;
-        }
+            return same && await diagnostics.PendingCountAsync() == 0;
+        }, $"every event of the host is delivered and {orgcode}'s rows settle", TimeSpan.FromSeconds(120));
         return last;
     }
+
+    private static bool Same(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(r => b.TryGetValue(r.Key, out var v) && v == r.Value);
+
+    // The keys added, removed or changed between two reads, for a failure's message.
+    private static string Difference(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after) =>
+        string.Join(", ", before.Keys.Union(after.Keys)
+            .Where(k => !before.TryGetValue(k, out var b) || !after.TryGetValue(k, out var a) || a != b)
+            .Order(StringComparer.Ordinal)
+            .Take(40)
+            .Select(k => (before.ContainsKey(k), after.ContainsKey(k)) switch { (false, _) => "+" + k, (_, false) => "-" + k, _ => "~" + k }));
 
     /// <summary>Every state row of the org in every service's file, by file and key: the org's segment of the key is its code.</summary>
     private Dictionary<string, string> Rows(string orgcode)
