@@ -43,8 +43,8 @@ public sealed class OffboardingCrashTests
                 leaving = await UtlSteps.SeededOrgAsync(one, @operator, "crashgo");
                 var staying = await UtlSteps.SeededOrgAsync(one, @operator, "crashstay");
                 stayingOrgcode = staying.Orgcode;
-                stayingBefore = await UtlSteps.SettledOrgDataAsync(@operator, staying.Orgcode);
-                await UtlSteps.SettledOrgDataAsync(@operator, leaving.Orgcode);
+                stayingBefore = await UtlSteps.SettledOrgDataAsync(one, @operator, staying.Orgcode);
+                await UtlSteps.SettledOrgDataAsync(one, @operator, leaving.Orgcode);
                 scmBefore = (await UtlSteps.RemainingAsync(@operator, leaving.Orgcode))["scm"];
                 Assert.True(scmBefore > Batch, $"SCM holds {scmBefore} items of the org: more than one purge batch");
 

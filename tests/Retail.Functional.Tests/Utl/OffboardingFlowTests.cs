@@ -20,7 +20,7 @@ public sealed class OffboardingFlowTests
         using var @operator = factory.CreateOperatorClient();
         var leaving = await UtlSteps.SeededOrgAsync(factory, @operator, "leave");
         var staying = await UtlSteps.SeededOrgAsync(factory, @operator, "stay");
-        var stayingBefore = await UtlSteps.SettledOrgDataAsync(@operator, staying.Orgcode);
+        var stayingBefore = await UtlSteps.SettledOrgDataAsync(factory, @operator, staying.Orgcode);
 
         // Export, download through the signed URL, check every file.
         var requested = await leaving.Owner.Utl(leaving.Orgcode, "/export/request", new { }).Ok(HttpStatusCode.Created);

@@ -168,14 +168,20 @@ internal static class UtlSteps
 
     /// <summary>
     /// <see cref="OrgDataAsync"/> once it has settled: events of the seeding land in other modules' records after the writes
-    /// answer, so the snapshot is read until two reads half a second apart agree.
+    /// answer, so the snapshot is read once the host has delivered every event and two reads half a second apart agree (two
+    /// reads alone agreed on a loaded machine while delivery lagged behind them).
     /// </summary>
-    public static async Task<IReadOnlyList<string>> SettledOrgDataAsync(HttpClient @operator, string orgcode)
+    public static async Task<IReadOnlyList<string>> SettledOrgDataAsync(RetailHostFactory factory, HttpClient @operator, string orgcode)
     {
+        var diagnostics = factory.Services.GetRequiredService<Retail.Shared.Embedded.EventBusDiagnostics>();
         var last = await OrgDataAsync(@operator, orgcode);
         await Waits.UntilAsync(async () =>
         {
             await Task.Delay(500, TestContext.Current.CancellationToken);
+            if (await diagnostics.PendingCountAsync(cancellationToken: TestContext.Current.CancellationToken) != 0)
+            {
+                return false;
+            }
             var now = await OrgDataAsync(@operator, orgcode);
             var settled = now.SequenceEqual(last);
             last = now;
