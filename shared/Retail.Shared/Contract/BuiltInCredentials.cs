@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -23,13 +24,27 @@ public static class CredentialHeaders
 /// <summary>Secrets compared in constant time, through their hashes so lengths do not leak either.</summary>
 public static class SecretComparer
 {
+    // The expected secrets are configuration or start-up values that live as long as the process (the operator key, the
+    // internal token, the sidecar's token): each one's hash is made once and kept against that string instance, so a
+    // request hashes only what it presents. Keyed by identity, so a secret that is replaced (a new string) is hashed anew
+    // and the old entry goes with its string.
+    private static readonly ConditionalWeakTable<string, byte[]> ExpectedHashes = new();
+
     public static bool Matches(string presented, string expected)
     {
-        Span<byte> a = stackalloc byte[32];
-        Span<byte> b = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented), a);
-        SHA256.HashData(Encoding.UTF8.GetBytes(expected), b);
-        return CryptographicOperations.FixedTimeEquals(a, b);
+        var expectedHash = ExpectedHashes.GetValue(expected, static e => SHA256.HashData(Encoding.UTF8.GetBytes(e)));
+        Span<byte> hash = stackalloc byte[32];
+        var length = Encoding.UTF8.GetMaxByteCount(presented.Length);
+        if (length <= 512)
+        {
+            Span<byte> bytes = stackalloc byte[length];
+            SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(presented, bytes)], hash);
+        }
+        else
+        {
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);
+        }
+        return CryptographicOperations.FixedTimeEquals(hash, expectedHash);
     }
 }
 

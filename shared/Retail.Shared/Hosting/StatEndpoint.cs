@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Retail.Shared.Contract;
+using Retail.Shared.Json;
 
 namespace Retail.Shared.Hosting;
 
@@ -25,7 +26,7 @@ public static class StatEndpoint
             var dependencies = report.Entries.Select(e => new StatDependency(e.Key, e.Value.Status.ToString().ToLowerInvariant())).ToList();
             var status = report.Status == HealthStatus.Healthy ? "ok" : "degraded";
             return TypedResults.Ok(new StatResponse(appId, status, RetailVersion.Current,
-                new StatCaller(principal.Id, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(principal.Kind.ToString()), context.Orgcode, context.Role.ToString().ToLowerInvariant()),
+                new StatCaller(principal.Id, SnakeCase.Name(principal.Kind), context.Orgcode, context.Role.ToString().ToLowerInvariant()),
                 dependencies));
         };
 }

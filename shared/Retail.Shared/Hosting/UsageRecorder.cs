@@ -167,7 +167,7 @@ public sealed class UsageMiddleware(RequestDelegate next, UsageRecorder recorder
                     ? route.RoutePattern.RawText ?? http.Request.Path.Value ?? ""
                     : http.Request.Path.Value ?? "";
                 recorder.Record(new UsageEvent(appId, operation, context.Orgcode, principal.Id,
-                    System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(principal.Kind.ToString()), context.CostCentreCode, http.Response.StatusCode,
+                    SnakeCase.Name(principal.Kind), context.CostCentreCode, http.Response.StatusCode,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds, http.Request.ContentLength, clock.GetUtcNow(),
                     Ids.New(), TraceIdOf(http), context.RequestId is { Length: > 0 } id ? id : null, http.Response.ContentLength));
             }
