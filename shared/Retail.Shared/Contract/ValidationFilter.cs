@@ -24,7 +24,7 @@ public static class ValidationFilter
     public static EndpointFilterDelegate Create(EndpointFilterFactoryContext factory, EndpointFilterDelegate next)
     {
         var parameters = factory.MethodInfo.GetParameters();
-        var checks = new List<(int Index, Type Type, bool HasValidator, PropertyInfo? Orgcode)>();
+        var checks = new List<(int Index, Type? ValidatorType, PropertyInfo? Orgcode)>();
         for (var i = 0; i < parameters.Length; i++)
         {
             var type = parameters[i].ParameterType;
@@ -37,7 +37,7 @@ public static class ValidationFilter
             var orgcode = OrgcodeProperties.GetOrAdd(type, t => t.GetProperty("Orgcode", BindingFlags.Public | BindingFlags.Instance) is { PropertyType: var pt } p && pt == typeof(string) ? p : null);
             if (hasValidator || orgcode is not null)
             {
-                checks.Add((i, type, hasValidator, orgcode));
+                checks.Add((i, hasValidator ? validatorType : null, orgcode));
             }
         }
         if (checks.Count == 0)
@@ -47,7 +47,7 @@ public static class ValidationFilter
 
         return async invocation =>
         {
-            foreach (var (index, type, hasValidator, orgcodeProperty) in checks)
+            foreach (var (index, validatorType, orgcodeProperty) in checks)
             {
                 var argument = invocation.Arguments[index];
                 if (argument is null)
@@ -65,12 +65,12 @@ public static class ValidationFilter
                             "Send the org once, in x-orgcode; a body orgcode must match it.");
                     }
                 }
-                if (!hasValidator)
+                if (validatorType is null)
                 {
                     continue;
                 }
-                var validator = (IValidator)invocation.HttpContext.RequestServices.GetRequiredService(typeof(IValidator<>).MakeGenericType(type));
-                var result = await validator.ValidateAsync(new ValidationContext<object>(argument), invocation.HttpContext.RequestAborted);
+                var validator = (IValidator)invocation.HttpContext.RequestServices.GetRequiredService(validatorType);
+                var result = await ValidateAsync(validator, argument, invocation.HttpContext.RequestAborted);
                 if (!result.IsValid)
                 {
                     return ApiProblem.Validation(result.ToDictionary());
@@ -78,5 +78,22 @@ public static class ValidationFilter
             }
             return await next(invocation);
         };
+    }
+
+    /// <summary>
+    /// Synchronously, as every validator here has only synchronous rules: FluentValidation's asynchronous path costs each
+    /// rule a state machine, on every request. A validator that gains an asynchronous rule makes the synchronous call
+    /// throw when it reaches that rule (rules have no side effects), and is then run again asynchronously.
+    /// </summary>
+    private static ValueTask<FluentValidation.Results.ValidationResult> ValidateAsync(IValidator validator, object argument, CancellationToken ct)
+    {
+        try
+        {
+            return ValueTask.FromResult(validator.Validate(new ValidationContext<object>(argument)));
+        }
+        catch (AsyncValidatorInvokedSynchronouslyException)
+        {
+            return new ValueTask<FluentValidation.Results.ValidationResult>(validator.ValidateAsync(new ValidationContext<object>(argument), ct));
+        }
     }
 }
