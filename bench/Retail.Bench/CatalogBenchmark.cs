@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace Retail.Bench;
 
 /// <summary>
-/// `catalog [--styles 10000] [--variants 10] [--concurrency 16] [--seconds 10] [--settle 0] [--warmup 10] [--url http://…] [--operator-key …]`: PVM's
+/// `catalog [--styles 10000] [--variants 10] [--concurrency 16] [--seconds 10] [--settle 0] [--warmup 10] [--rounds 1] [--url http://…] [--operator-key …]`: PVM's
 /// catalog load (playbook B) over real HTTP. Starts its own Release host on a temporary data folder unless <c>--url</c>
 /// names a running one, bootstraps an org (operator: create, activate), the suppliers, brand, taxonomy and an OGM of one
 /// axis with <c>--variants</c> options, then builds <c>--styles</c> styles (create, activate) of <c>--variants</c> active
@@ -17,6 +17,8 @@ namespace Retail.Bench;
 /// <c>--settle</c> seconds are waited between the load and the measured phases, so the host's delivery of the load's events
 /// (CDC, projections in ICS, PPM and PMC, webhooks) is over and the phases measure a settled host rather than one draining.
 /// <c>--warmup</c> seconds of unmeasured resolves come first (the runtime optimizes the hot path after its first calls).
+/// <c>--rounds</c> repeats the pair (<c>/stat</c>, then resolves) and reports each round's ratio and their median: on a
+/// shared machine whose speed drifts within minutes, one pair's ratio moves by a quarter, the median of several far less.
 /// </summary>
 internal static class CatalogBenchmark
 {
@@ -29,11 +31,12 @@ internal static class CatalogBenchmark
         var seconds = options.Int("seconds", 10);
         var settle = options.Int("settle", 0);
         var warmup = options.Int("warmup", 10);
+        var rounds = options.Int("rounds", 1);
         var url = options.Text("url");
         var operatorKey = options.Text("operator-key") ?? "bench-operator-key";
-        if (styles < 1 || variantsPerStyle is < 1 or > 100 || concurrency < 1 || settle < 0 || warmup < 0)
+        if (styles < 1 || variantsPerStyle is < 1 or > 100 || concurrency < 1 || settle < 0 || warmup < 0 || rounds is < 1 or > 20)
         {
-            Console.Error.WriteLine("catalog: --styles ≥ 1, --variants 1–100, --concurrency ≥ 1, --settle ≥ 0, --warmup ≥ 0");
+            Console.Error.WriteLine("catalog: --styles ≥ 1, --variants 1–100, --concurrency ≥ 1, --settle ≥ 0, --warmup ≥ 0, --rounds 1–20");
             return 2;
         }
         await using var target = await BenchHost.OpenAsync(url, "http://127.0.0.1:5093", operatorKey, concurrency);
@@ -75,11 +78,24 @@ internal static class CatalogBenchmark
             // (tiered compilation); measured from a cold start, that compiling took a sixth of the host's CPU in the phase.
             Console.WriteLine("warmup " + await HttpBenchmark.PhaseAsync("resolve", warmup, concurrency, Resolve, warmup: true));
         }
-        var stat = await HttpBenchmark.PhaseAsync("stat GET /pvm/stat", seconds, concurrency, Stat);
-        Console.WriteLine(stat);
-        var resolve = await HttpBenchmark.PhaseAsync("resolve POST /pvm/resolve/barcode", seconds, concurrency, Resolve);
-        Console.WriteLine(resolve);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resolve/barcode ÷ stat = {PhaseReport.Rate(resolve) / PhaseReport.Rate(stat):0.000}"));
+        var ratios = new List<double>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var suffix = rounds == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $" (round {round})");
+            var stat = await HttpBenchmark.PhaseAsync("stat GET /pvm/stat" + suffix, seconds, concurrency, Stat);
+            Console.WriteLine(stat);
+            var resolve = await HttpBenchmark.PhaseAsync("resolve POST /pvm/resolve/barcode" + suffix, seconds, concurrency, Resolve);
+            Console.WriteLine(resolve);
+            ratios.Add(PhaseReport.Rate(resolve) / PhaseReport.Rate(stat));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resolve/barcode ÷ stat = {ratios[^1]:0.000}{suffix}"));
+        }
+        if (rounds > 1)
+        {
+            ratios.Sort();
+            var median = ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[(ratios.Count / 2) - 1] + ratios[ratios.Count / 2]) / 2;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"resolve/barcode ÷ stat: median {median:0.000} of {rounds} rounds (lowest {ratios[0]:0.000}, highest {ratios[^1]:0.000})"));
+        }
         return load.Errors == 0 ? 0 : 1;
     }
 
