@@ -18,7 +18,6 @@ public static class SnakeCase
         // set stays as small as the values a process actually names.
         private static readonly ConcurrentDictionary<TEnum, string> Cache = new();
 
-        public static string Of(TEnum value) =>
-            Cache.TryGetValue(value, out var name) ? name : Cache.GetOrAdd(value, v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()));
+        public static string Of(TEnum value) => Cache.GetOrAdd(value, static v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()));
     }
 }
