@@ -201,4 +201,39 @@ public sealed class CdcFeedTests(IpmHost host) : IClassFixture<IpmHost>
         Assert.Equal("Name 2", items[1].GetProperty("data").Str("given_name"));
         Assert.Equal(items.Sequences().Order(), items.Sequences());
     }
+
+    [Fact]
+    public async Task UC_IPM_002_a_bulk_mixing_new_changes_with_one_already_logged_appends_only_the_new_ones_with_no_gap()
+    {
+        var org = await host.NewOrgAsync("cdcm");
+        object Change(string id, string key, int revision) => new
+        {
+            specversion = "1.0", id, source = "crm", type = "cdc", orgcode = org.Orgcode, datacontenttype = "application/json",
+            data = new
+            {
+                orgcode = org.Orgcode, entity = "customer", key, revision, op = revision == 1 ? "created" : "updated",
+                record = new { given_name = $"Name {revision}" },
+            },
+        };
+        object Bulk(string id, params (string EntryId, object Event)[] entries) => new
+        {
+            id, topic = "cdc", pubsubname = "pubsub", type = "com.dapr.event.sent",
+            entries = entries.Select(e => new { entryId = e.EntryId, contentType = "application/cloudevents+json", @event = e.Event }).ToArray(),
+        };
+
+        // The first delivery logs revisions 1 and 2 of one record and revisions 1 and 3 of another (their heads: 2 and 3).
+        await host.Operator.PostJsonAsync("/ipm/events/ipm-cdc", Bulk("b-1", ("a", Change("m-1", "mix-a", 1)), ("b", Change("m-2", "mix-a", 2)),
+            ("c", Change("m-3", "mix-b", 1)), ("d", Change("m-4", "mix-b", 3)))).Ok();
+        // The next mixes a redelivery of an old change with new ones: the first record's revision 3, and the second's
+        // revision 2 arriving after its 3 (superseded, told by the head the last delivery left).
+        var answer = await host.Operator.PostJsonAsync("/ipm/events/ipm-cdc", Bulk("b-2", ("e", Change("m-5", "mix-a", 3)), ("f", Change("m-2", "mix-a", 2)),
+            ("g", Change("m-6", "mix-b", 2)))).Ok();
+        Assert.All(answer.GetProperty("statuses").EnumerateArray(), s => Assert.Equal("SUCCESS", s.GetProperty("status").GetString()));
+
+        var items = (await org.Feed(new { entity_types = new[] { "crm.customer" } })).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([("mix-a", 1L, false), ("mix-a", 2L, false), ("mix-b", 1L, false), ("mix-b", 3L, false), ("mix-a", 3L, false), ("mix-b", 2L, true)],
+            items.Select(i => (i.Str("key"), i.GetProperty("revision").GetInt64(), i.GetProperty("superseded").GetBoolean())));
+        var sequences = items.Sequences().ToList();
+        Assert.Equal(Enumerable.Range(0, sequences.Count).Select(n => sequences[0] + n), sequences);
+    }
 }
