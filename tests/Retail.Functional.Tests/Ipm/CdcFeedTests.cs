@@ -164,15 +164,7 @@ public sealed class CdcFeedTests(IpmHost host) : IClassFixture<IpmHost>
     public async Task UC_IPM_002_a_bulk_delivery_in_daprs_shape_appends_its_changes_and_answers_each_entry()
     {
         var org = await host.NewOrgAsync("cdcb");
-        object Change(string id, string key, int revision) => new
-        {
-            specversion = "1.0", id, source = "crm", type = "cdc", orgcode = org.Orgcode, datacontenttype = "application/json",
-            data = new
-            {
-                orgcode = org.Orgcode, entity = "customer", key, revision, op = revision == 1 ? "created" : "updated",
-                record = new { given_name = $"Name {revision}" },
-            },
-        };
+        object Change(string id, string key, int revision) => CustomerChange(org.Orgcode, id, key, revision);
         object Entry(string entryId, object cloudEvent) => new { entryId, contentType = "application/cloudevents+json", @event = cloudEvent };
         var bulk = new
         {
@@ -206,15 +198,7 @@ public sealed class CdcFeedTests(IpmHost host) : IClassFixture<IpmHost>
     public async Task UC_IPM_002_a_bulk_mixing_new_changes_with_one_already_logged_appends_only_the_new_ones_with_no_gap()
     {
         var org = await host.NewOrgAsync("cdcm");
-        object Change(string id, string key, int revision) => new
-        {
-            specversion = "1.0", id, source = "crm", type = "cdc", orgcode = org.Orgcode, datacontenttype = "application/json",
-            data = new
-            {
-                orgcode = org.Orgcode, entity = "customer", key, revision, op = revision == 1 ? "created" : "updated",
-                record = new { given_name = $"Name {revision}" },
-            },
-        };
+        object Change(string id, string key, int revision) => CustomerChange(org.Orgcode, id, key, revision);
         object Bulk(string id, params (string EntryId, object Event)[] entries) => new
         {
             id, topic = "cdc", pubsubname = "pubsub", type = "com.dapr.event.sent",
@@ -233,7 +217,20 @@ public sealed class CdcFeedTests(IpmHost host) : IClassFixture<IpmHost>
         var items = (await org.Feed(new { entity_types = new[] { "crm.customer" } })).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([("mix-a", 1L, false), ("mix-a", 2L, false), ("mix-b", 1L, false), ("mix-b", 3L, false), ("mix-a", 3L, false), ("mix-b", 2L, true)],
             items.Select(i => (i.Str("key"), i.GetProperty("revision").GetInt64(), i.GetProperty("superseded").GetBoolean())));
-        var sequences = items.Sequences().ToList();
-        Assert.Equal(Enumerable.Range(0, sequences.Count).Select(n => sequences[0] + n), sequences);
+        // The org's whole log (its other types' changes arrive between these) numbers every entry once: a commit that failed
+        // on the redelivery took no sequence.
+        var sequences = (await org.Feed(new { limit = 500 })).GetProperty("items").EnumerateArray().Sequences().ToList();
+        Assert.Equal(Enumerable.Range(1, sequences.Count).Select(n => (long)n), sequences);
     }
+
+    /// <summary>A CRM customer's change as one CloudEvent of a bulk delivery (its record: a name naming the revision).</summary>
+    private static object CustomerChange(string orgcode, string id, string key, int revision) => new
+    {
+        specversion = "1.0", id, source = "crm", type = "cdc", orgcode, datacontenttype = "application/json",
+        data = new
+        {
+            orgcode, entity = "customer", key, revision, op = revision == 1 ? "created" : "updated",
+            record = new { given_name = $"Name {revision}" },
+        },
+    };
 }
