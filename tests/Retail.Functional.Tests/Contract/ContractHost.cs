@@ -33,7 +33,7 @@ public sealed class ContractHost : IAsyncDisposable
 
     public TestOrgDirectory Orgs => (TestOrgDirectory)_app.Services.GetRequiredService<IOrgDirectory>();
 
-    public static async Task<ContractHost> StartAsync(string? dataDir = null, int maxBodyBytes = 1024 * 1024)
+    public static async Task<ContractHost> StartAsync(string? dataDir = null, int maxBodyBytes = 1024 * 1024, TimeProvider? clock = null)
     {
         dataDir ??= Path.Combine(Path.GetTempPath(), "retail-tests", Guid.NewGuid().ToString("N"));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
@@ -50,6 +50,10 @@ public sealed class ContractHost : IAsyncDisposable
         builder.AddRetail(modules);
         builder.Services.AddSingleton<ICredentialResolver, ServiceAccountKeyStandIn>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IOrgDirectory, TestOrgDirectory>());
+        if (clock is not null)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(clock));
+        }
         builder.Services.AddHttpClient(EmbeddedTransportRegistration.SelfClient)
             .ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler());
         var app = builder.Build();

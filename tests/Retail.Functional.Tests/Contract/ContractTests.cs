@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Functional.Tests.Infrastructure;
 using Retail.Shared.Contract;
+using Retail.Shared.Contract.Idempotency;
 
 namespace Retail.Functional.Tests.Contract;
 
@@ -260,6 +261,38 @@ public sealed partial class ContractTests : IAsyncLifetime
         Assert.Equal("idempotency_in_progress", await second.ProblemCodeAsync());
         Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
         Assert.Equal("true", third.Headers.GetValues("Idempotent-Replayed").Single());
+    }
+
+    [Fact]
+    public async Task a_claim_left_running_past_two_minutes_is_taken_over_by_a_retry_with_the_same_key()
+    {
+        // A process that crashed mid-request leaves its claim "running"; past AbandonedAfter a retry runs instead of a 409.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var host = await ContractHost.StartAsync(clock: clock);
+        try
+        {
+            var client = host.Operator("acme");
+            var gate = host.Services.GetRequiredService<ProbeGate>();
+            var first = client.PostJsonAsync("/probe/slow", new { tag = "t" }, Key("k-abandoned"));
+            await gate.Entered.Task.Within("the first write to enter its handler");
+
+            var early = await client.PostJsonAsync("/probe/slow", new { tag = "t" }, Key("k-abandoned"));
+            clock.Advance(IdempotencyFilter.AbandonedAfter + TimeSpan.FromSeconds(1));
+            var retry = client.PostJsonAsync("/probe/slow", new { tag = "t" }, Key("k-abandoned"));
+            await Waits.UntilAsync(() => Task.FromResult(Volatile.Read(ref gate.Entries) == 2), "the retry to take the claim over and run");
+            gate.Release.SetResult();
+            var retried = await retry;
+            await first;
+
+            Assert.Equal("idempotency_in_progress", await early.ProblemCodeAsync());
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+            Assert.False(retried.Headers.Contains("Idempotent-Replayed"));
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            host.DeleteData();
+        }
     }
 
     [Fact]

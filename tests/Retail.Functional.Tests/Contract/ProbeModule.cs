@@ -126,6 +126,7 @@ public sealed class ProbeModule : IServiceModule
 
     private static async Task<Ok<object>> Slow(SlowRequest request, ProbeGate gate, CancellationToken ct)
     {
+        Interlocked.Increment(ref gate.Entries);
         gate.Entered.TrySetResult();
         // Bounded, so a test that fails before releasing it does not leave the request hanging.
         await gate.Release.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
@@ -211,6 +212,9 @@ public sealed class ProbeGate
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>How many requests have entered the handler.</summary>
+    public int Entries;
 }
 
 public sealed class ReceivedEvents

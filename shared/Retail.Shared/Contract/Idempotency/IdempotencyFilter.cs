@@ -45,11 +45,13 @@ public sealed class IdempotencyFilter : IEndpointFilter
         var storeKey = context.Orgcode is { } org ? $"idem|{org}|{hash}" : "idem|" + hash;
         var fingerprint = await FingerprintAsync(http);
 
+        // The claim is tried first, insert-only: a key is almost always new, so it is read only when the claim finds it taken
+        // (a replay, a request still running, a reused key, an abandoned claim).
         string etag;
-        while (true)
+        StateEntry? existing = null;
+        for (var tried = false; ; tried = true)
         {
-            var existing = await store.GetAsync(storeKey, http.RequestAborted);
-            if (existing is not null)
+            if (tried && (existing = await store.GetAsync(storeKey, http.RequestAborted)) is not null)
             {
                 var record = JsonSerializer.Deserialize<IdempotencyRecord>(existing.Value, RetailJson.Storage)!;
                 if (record.Fingerprint != fingerprint)
