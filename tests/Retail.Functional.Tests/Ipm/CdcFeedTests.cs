@@ -17,8 +17,10 @@ public sealed class CdcFeedTests(IpmHost host) : IClassFixture<IpmHost>
         var vendorKey = vendor.Str("vendor_guid");
         var customerKey = customer.Str("customer_guid");
 
+        // PVM's and CRM's changes reach the feed from two outboxes, in either order: wait for both.
         var (items, cursor) = await org.ReadUntilAsync(null, null,
-            seen => seen.Any(i => i.IsChangeOf("crm.customer", customerKey) && i.GetProperty("revision").GetInt64() == 2), "the customer's update is in the feed");
+            seen => seen.Any(i => i.IsChangeOf("crm.customer", customerKey) && i.GetProperty("revision").GetInt64() == 2)
+                && seen.Any(i => i.IsChangeOf("pvm.vendor", vendorKey)), "the customer's update and the vendor are in the feed");
         var sequences = items.Sequences().ToList();
         Assert.Equal(sequences.Order(), sequences);
         Assert.Equal(sequences.Distinct().Count(), sequences.Count);
