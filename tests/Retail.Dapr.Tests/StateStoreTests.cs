@@ -97,7 +97,7 @@ public sealed class StateStoreTests : SidecarTest
         }
         await RecordStateStore().TransactAsync(transaction, Ct);
 
-        var count = await StateStore().CountAsync([StateFilter.Eq("entity", "user"), StateFilter.Eq("orgcode", "acme"), StateFilter.Eq("doomed", false)], "records", Ct);
+        var count = await StateStore().CountAsync([StateFilter.Eq("entity", "user"), StateFilter.Eq("orgcode", "acme"), StateFilter.Eq("doomed", false)], "records", cancellationToken: Ct);
 
         Assert.Equal(Enumerable.Range(0, 2_345).Count(i => i % 3 != 0), count);
     }

@@ -177,7 +177,8 @@ public sealed partial class DaprStateStore : IStateStore
     }
 
     /// <summary>Dapr's query API has no count: the matches are paged through (in key order, bounded pages) and counted.</summary>
-    public async Task<long> CountAsync(IReadOnlyList<StateFilter> filters, string? index = null, CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(IReadOnlyList<StateFilter> filters, string? index = null, string? keyPrefix = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filters);
         long count = 0;

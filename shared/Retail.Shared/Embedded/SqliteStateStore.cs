@@ -178,8 +178,9 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         StateQueryRunner.RunAsync(Database, query.Index is { } index && !_built.ContainsKey(index) ? query with { Index = null } : query,
             NowMs, cancellationToken);
 
-    public Task<long> CountAsync(IReadOnlyList<StateFilter> filters, string? index = null, CancellationToken cancellationToken = default) =>
-        StateQueryRunner.CountAsync(Database, filters, index is not null && _built.ContainsKey(index) ? index : null, NowMs, cancellationToken);
+    public Task<long> CountAsync(IReadOnlyList<StateFilter> filters, string? index = null, string? keyPrefix = null,
+        CancellationToken cancellationToken = default) =>
+        StateQueryRunner.CountAsync(Database, filters, index is not null && _built.ContainsKey(index) ? index : null, keyPrefix, NowMs, cancellationToken);
 
     /// <summary>
     /// Builds the declared indexes that are missing and drops the record indexes (<c>ix_…</c>) no longer declared, so an
@@ -188,7 +189,9 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     public async Task EnsureIndexesAsync(IReadOnlyList<StateIndex> indexes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(indexes);
-        var declared = indexes.DistinctBy(i => i.Name).ToDictionary(i => "ix_" + i.Name, StateQueryRunner.CreateIndexSql, StringComparer.Ordinal);
+        // A key-ordered index is a key range here (StateQuery.KeyPrefix): not built, and dropped from a file that has it.
+        var declared = indexes.Where(i => !i.KeyOrdered).DistinctBy(i => i.Name)
+            .ToDictionary(i => "ix_" + i.Name, StateQueryRunner.CreateIndexSql, StringComparer.Ordinal);
         await Database.WriteAsync(batch =>
         {
             var existing = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -215,7 +218,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             batch.Command("ANALYZE state").ExecuteNonQuery();
             return true;
         }, cancellationToken).ConfigureAwait(false);
-        foreach (var index in indexes)
+        foreach (var index in indexes.Where(i => !i.KeyOrdered))
         {
             _built[index.Name] = true;
         }

@@ -29,7 +29,10 @@ internal static class StateQueryRunner
         {
             sql.Append(", ").Append(Field(query.Sort[i].Path));
         }
-        AppendFromWhere(sql, query.Filters, query.Index, now, parameters);
+        // No index, and the entries share a key prefix: read the key range, in key order when the list is by key.
+        var keyPrefix = query.Index is null ? query.KeyPrefix : null;
+        var byKey = keyPrefix is not null && query.Sort is [{ Path: "key" }];
+        AppendFromWhere(sql, query.Filters, query.Index, keyPrefix, now, parameters);
 
         var items = new List<StateEntry>(Math.Min(query.Limit, 1000));
         object?[]? lastSortValues = null;
@@ -39,7 +42,13 @@ internal static class StateQueryRunner
         // on in index order; the arms follow one another in the list's order. One query with the arms joined by OR would
         // make SQLite start at the first matching row and skip every row before the token: a deep page then cost as
         // much as reading all before it.
-        var arms = after is null ? [(Condition: (string?)null, Fixed: 0)] : KeysetArms(query.Sort, after, parameters);
+        var arms = after is null ? [(Condition: (string?)null, Fixed: 0)]
+            : byKey ? [(Condition: query.Sort[0].Descending ? "key < $ak" : "key > $ak", Fixed: 0)]
+            : KeysetArms(query.Sort, after, parameters);
+        if (byKey && after is not null)
+        {
+            parameters.AddWithValue("$ak", after.Key);
+        }
         foreach (var (condition, fixedFields) in arms)
         {
             var armSql = new StringBuilder(sql.ToString());
@@ -48,15 +57,24 @@ internal static class StateQueryRunner
                 armSql.Append(" AND (").Append(condition).Append(')');
             }
             armSql.Append(" ORDER BY ");
-            // Fields an arm fixes by equality leave the ORDER BY: SQLite only sees that the index gives the order when the
-            // order starts with the fields after the fixed ones.
-            for (var i = fixedFields; i < query.Sort.Count; i++)
+            if (byKey)
             {
-                armSql.Append(Field(query.Sort[i].Path)).Append(query.Sort[i].Descending ? " DESC, " : ", ");
+                // Within the prefix the key orders entries as their record key: the range is read in order, nothing sorted.
+                armSql.Append(query.Sort[0].Descending ? "key DESC" : "key");
+            }
+            else
+            {
+                // Fields an arm fixes by equality leave the ORDER BY: SQLite only sees that the index gives the order when
+                // the order starts with the fields after the fixed ones.
+                for (var i = fixedFields; i < query.Sort.Count; i++)
+                {
+                    armSql.Append(Field(query.Sort[i].Path)).Append(query.Sort[i].Descending ? " DESC, " : ", ");
+                }
+                armSql.Append("key");
             }
             // LIMIT as a literal, never a bound value: SQLite re-prepares a statement on every execution whose LIMIT is a bound
             // parameter (it plans with the value), which cost more than the query itself. Limits are few, so shapes stay few.
-            armSql.Append("key LIMIT ").Append((query.Limit + 1).ToString(CultureInfo.InvariantCulture));
+            armSql.Append(" LIMIT ").Append((query.Limit + 1).ToString(CultureInfo.InvariantCulture));
             // Same shape, same SQL: the connection's prepared statement is reused and only the values are bound anew.
             var command = connection.Command(armSql.ToString());
             foreach (var parameter in parameters)
@@ -92,14 +110,14 @@ internal static class StateQueryRunner
     /// How many live entries match <paramref name="filters"/>, counted by SQLite over the index the filters name (a count
     /// reads index entries and the rows' filter fields, never hands a value to the caller).
     /// </summary>
-    public static async Task<long> CountAsync(EmbeddedDatabase database, IReadOnlyList<StateFilter> filters, string? index, long now,
-        CancellationToken cancellationToken)
+    public static async Task<long> CountAsync(EmbeddedDatabase database, IReadOnlyList<StateFilter> filters, string? index, string? keyPrefix,
+        long now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filters);
         using var connection = database.RentReader();
         var parameters = new QueryParameters();
         var sql = new StringBuilder("SELECT count(*)");
-        AppendFromWhere(sql, filters, index, now, parameters);
+        AppendFromWhere(sql, filters, index, index is null ? keyPrefix : null, now, parameters);
         var command = connection.Command(sql.ToString());
         foreach (var parameter in parameters)
         {
@@ -108,8 +126,12 @@ internal static class StateQueryRunner
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>FROM state, the index to read through, and WHERE: live entries and the filters (shared by pages and counts).</summary>
-    private static void AppendFromWhere(StringBuilder sql, IReadOnlyList<StateFilter> filters, string? index, long now, QueryParameters parameters)
+    /// <summary>
+    /// FROM state, the index to read through (or the key range of <paramref name="keyPrefix"/>, through the primary key),
+    /// and WHERE: live entries and the filters (shared by pages and counts).
+    /// </summary>
+    private static void AppendFromWhere(StringBuilder sql, IReadOnlyList<StateFilter> filters, string? index, string? keyPrefix, long now,
+        QueryParameters parameters)
     {
         sql.Append(" FROM state");
         if (index is not null)
@@ -118,9 +140,21 @@ internal static class StateQueryRunner
             // also gives the order; the record layer knows which index a list was declared for.
             sql.Append(" INDEXED BY ").Append(IndexName(index));
         }
+        else if (keyPrefix is { Length: > 0 })
+        {
+            // The keys from the prefix up to (not including) the prefix with its last character one higher. Another
+            // index that starts with the org (a type's own, partial on its entity) could look as good to the planner.
+            sql.Append(" INDEXED BY sqlite_autoindex_state_1");
+        }
         // coalesce keeps "now" out of anything an index could match, so the prepared statement is not planned again per value.
         sql.Append(" WHERE coalesce(expires_at, 9223372036854775807) > $now");
         parameters.AddWithValue("$now", now);
+        if (index is null && keyPrefix is { Length: > 0 })
+        {
+            sql.Append(" AND key >= $kp AND key < $kpEnd");
+            parameters.AddWithValue("$kp", keyPrefix);
+            parameters.AddWithValue("$kpEnd", string.Concat(keyPrefix.AsSpan(0, keyPrefix.Length - 1), ((char)(keyPrefix[^1] + 1)).ToString()));
+        }
 
         for (var f = 0; f < filters.Count; f++)
         {

@@ -29,10 +29,14 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     /// revision put another entry, and a JSON parse of the value, into every write of every family of keys — a record,
     /// its history entry, its unique values — for lists of one record's history only (the reservation benchmark's spread
     /// rate was a fifth lower with it); a history is now read through this one and sorted by revision, a few entries each.
+    /// It is key-ordered: those entries share a key prefix (<see cref="RecordKeys.RecordPrefix"/>,
+    /// <see cref="RecordKeys.HistoryPrefix"/>) in the same order, so the embedded store reads the key range and builds no
+    /// index at all: every write of every row (a record, its history, a unique value, a raw entry) paid an entry in it,
+    /// and the JSON parse of the row's entity, org and key to make it.
     /// </summary>
     public static readonly IReadOnlyList<StateIndex> BuiltInIndexes =
     [
-        new("records", ["entity", "orgcode"]),
+        new("records", ["entity", "orgcode"], KeyOrdered: true),
     ];
 
     public string Entity => type.Entity;
@@ -295,7 +299,8 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     {
         var org = orgcode ?? RecordKeys.NoOrg;
         var all = RecordFilters([StateFilter.Eq("entity", Entity), StateFilter.Eq("orgcode", org)], filters ?? [], includeDoomed);
-        var (page, next) = await PageAsync(org, all, Order(sort), limit, token, type.IndexFor(all, acrossOrgs: false) ?? "records", ct);
+        var (page, next) = await PageAsync(org, all, Order(sort), limit, token, type.IndexFor(all, acrossOrgs: false) ?? "records",
+            RecordKeys.RecordPrefix(Entity, org), ct);
         return new Page<T>(page.Items.Select(e => ReadData(e.Value)).ToList(), next);
     }
 
@@ -307,7 +312,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     {
         var org = orgcode ?? RecordKeys.NoOrg;
         var all = RecordFilters([StateFilter.Eq("entity", Entity), StateFilter.Eq("orgcode", org)], filters ?? [], includeDoomed);
-        return store.CountAsync(all, type.IndexFor(all, acrossOrgs: false) ?? "records", ct);
+        return store.CountAsync(all, type.IndexFor(all, acrossOrgs: false) ?? "records", RecordKeys.RecordPrefix(Entity, org), ct);
     }
 
     /// <summary>
@@ -320,7 +325,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         var all = RecordFilters([StateFilter.Eq("entity", Entity)], filters, includeDoomed);
         // A range (due before now) is read in its own order, so its index gives both the rows and their order.
         var order = sort is null && filters.FirstOrDefault(f => f.IsRange) is { } range ? [new StateSort(type.PathOf(range.Path)), new StateSort("key")] : Order(sort);
-        var (page, next) = await PageAsync("*", all, order, limit, token, type.IndexFor(all, acrossOrgs: true), ct);
+        var (page, next) = await PageAsync("*", all, order, limit, token, type.IndexFor(all, acrossOrgs: true), RecordKeys.RecordPrefix(Entity, "*"), ct);
         var items = page.Items.Select(e => JsonSerializer.Deserialize<Stored<T>>(e.Value, RetailJson.Storage)!).Select(s => (s.Orgcode, s.Data)).ToList();
         return new Page<(string, T)>(items, next);
     }
@@ -335,7 +340,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         }
         var org = orgcode ?? RecordKeys.NoOrg;
         var (page, next) = await PageAsync(org, [StateFilter.Eq("entity", $"{Entity}#{set}"), StateFilter.Eq("orgcode", org), StateFilter.Eq("data.value", value)],
-            [new StateSort("key")], limit, token, $"{Entity.Replace('.', '_')}_by_{set}", ct);
+            [new StateSort("key")], limit, token, $"{Entity.Replace('.', '_')}_by_{set}", null, ct);
         var keys = page.Items.Select(e => JsonSerializer.Deserialize<Stored<ValueEntry>>(e.Value, RetailJson.Storage)!.Data.RecordKey).ToList();
         return new Page<T>(await GetManyAsync(orgcode, keys, includeDoomed, ct), next);
     }
@@ -348,7 +353,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     {
         var org = orgcode ?? RecordKeys.NoOrg;
         var (page, next) = await PageAsync(org, [StateFilter.Eq("entity", HistoryEntity), StateFilter.Eq("orgcode", org), StateFilter.Eq("key", key)],
-            [new StateSort("data.revision")], limit, token, "records", ct);
+            [new StateSort("data.revision")], limit, token, "records", RecordKeys.HistoryPrefix(Entity, org, key), ct);
         if (page.Items.Count == 0 && token is null && IsSafeKey(key) && await store.GetAsync(RecordKeys.Record(Entity, orgcode, key), ct) is { } entry
             && Decode(entry.Value) is { Creation: { } creation, Record: { Revision: 1 } record })
         {
@@ -370,10 +375,10 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
 
     /// <summary>One page of a query: the client's token opened for this very list, the store's next one sealed for it.</summary>
     private async Task<(StateQueryPage Page, string? Next)> PageAsync(string org, IReadOnlyList<StateFilter> filters, IReadOnlyList<StateSort> order,
-        int limit, string? token, string? index, CancellationToken ct)
+        int limit, string? token, string? index, string? keyPrefix, CancellationToken ct)
     {
         var list = ListIdentity(org, filters, order);
-        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct), index), ct);
+        var page = await store.QueryAsync(new StateQuery(filters, order, limit, await tokens.OpenAsync(token, list, ct), index, keyPrefix), ct);
         return (page, await tokens.SealAsync(page.Token, list, ct));
     }
 

@@ -24,9 +24,10 @@ public interface IStateStore
 
     /// <summary>
     /// How many live entries match every filter (as <see cref="QueryAsync"/> would list them), read through the declared
-    /// index <paramref name="index"/> where the store can; without reading the values out where the store can count itself.
+    /// index <paramref name="index"/> where the store can (or the key range of <paramref name="keyPrefix"/>, as
+    /// <see cref="StateQuery.KeyPrefix"/> says); without reading the values out where the store can count itself.
     /// </summary>
-    Task<long> CountAsync(IReadOnlyList<StateFilter> filters, string? index = null, CancellationToken cancellationToken = default);
+    Task<long> CountAsync(IReadOnlyList<StateFilter> filters, string? index = null, string? keyPrefix = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Makes sure the secondary indexes that queries rely on exist (idempotent; called at start-up). A store whose

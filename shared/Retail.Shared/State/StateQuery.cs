@@ -9,12 +9,19 @@ namespace Retail.Shared.State;
 /// The declared <see cref="StateIndex"/> the query is meant for. A store whose planner has no statistics to go by (the
 /// embedded SQLite file) reads through it; one that plans by real statistics (PostgreSQL) may ignore it.
 /// </param>
+/// <param name="KeyPrefix">
+/// A prefix that the key of every entry the query can match starts with, and after which the keys order those entries
+/// as their record key (<c>key</c> in the sort) does: a record's key family (<c>rec|{entity}|{org}|</c>). A store that
+/// keeps its keys in order (the embedded one) reads that key range when no <see cref="Index"/> applies, instead of an
+/// index over the entity and org that every write would pay for; the filters still hold for each entry read.
+/// </param>
 public sealed record StateQuery(
     IReadOnlyList<StateFilter> Filters,
     IReadOnlyList<StateSort> Sort,
     int Limit,
     string? Token = null,
-    string? Index = null);
+    string? Index = null,
+    string? KeyPrefix = null);
 
 public enum FilterOp
 {
@@ -57,5 +64,10 @@ public sealed record StateQueryPage(IReadOnlyList<StateEntry> Items, string? Tok
 /// index on the state table (see components/README.md). With a <paramref name="PresentOnly"/> path the index holds only
 /// the values where that path is present (not null): a field most values leave out costs those values no entry, and
 /// only lists comparing it with a value can read the index.
+/// <para>
+/// A <paramref name="KeyOrdered"/> index serves only queries that also name a <see cref="StateQuery.KeyPrefix"/>: a store
+/// that can read a key range answers them that way and does not build it (the embedded one); the others build it as
+/// usual (Dapr's PostgreSQL table, whose query API filters values only).
+/// </para>
 /// </summary>
-public sealed record StateIndex(string Name, IReadOnlyList<string> Paths, string? Entity = null, string? PresentOnly = null);
+public sealed record StateIndex(string Name, IReadOnlyList<string> Paths, string? Entity = null, string? PresentOnly = null, bool KeyOrdered = false);

@@ -54,7 +54,7 @@ public sealed class SqliteStateStoreTests : IDisposable
         var page = await store.QueryAsync(new StateQuery([StateFilter.Eq("entity", "order"), StateFilter.Eq("orgcode", "acme")], [new StateSort("key")], 10,
             Index: "records"), Ct);
         Assert.Equal(["rec|order|acme|1", "rec|order|acme|3"], page.Items.Select(i => i.Key));
-        Assert.Equal(2, await store.CountAsync([StateFilter.Eq("entity", "order"), StateFilter.Eq("orgcode", "acme")], "records", Ct));
+        Assert.Equal(2, await store.CountAsync([StateFilter.Eq("entity", "order"), StateFilter.Eq("orgcode", "acme")], "records", cancellationToken: Ct));
         Assert.Equal(1, _dir.Count("scm", "SELECT count(*) FROM sqlite_master WHERE name = 'ix_records' AND sql LIKE '%(entity, orgcode, record_key, key)'"));
         Assert.Equal(3, _dir.Count("scm", "SELECT count(*) FROM pragma_table_xinfo('state') WHERE name IN ('entity', 'orgcode', 'record_key')"));
     }

@@ -186,6 +186,74 @@ public sealed class RecordIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task lists_without_a_declared_index_read_the_key_range_of_the_org_in_key_order_and_no_records_index_is_kept()
+    {
+        // A file from before: the records index every write of every row paid for.
+        using (var old = new SqliteConnection($"Data Source={Path.Combine(_kit.DataDir, "state", "kit.db")};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = "DROP INDEX IF EXISTS ix_records; CREATE INDEX ix_records ON state (entity, orgcode, record_key, key)";
+            create.ExecuteNonQuery();
+        }
+        await _kit.State.EnsureIndexesAsync([.. RecordStore<Shelf>.BuiltInIndexes, .. Shelf.Type.StateIndexes()]);
+        Assert.Equal(0, _kit.Count("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_records'"));
+
+        // Orgs whose codes begin alike, records of another entity whose name begins alike, and history between them.
+        var shelves = _kit.Store(Shelf.Type);
+        var lookalike = _kit.Store(new RecordType<Shelf>("shelf_x", s => [new UniqueValue("shelf_code", s.ShelfCode)]));
+        var created = new List<string>();
+        for (var i = 0; i < 23; i++)
+        {
+            created.Add((await shelves.CreateAsync("org1", Shelf.New($"s{i}"))).Record!.ShelfGuid);
+            await shelves.CreateAsync(i % 2 == 0 ? "org10" : "org", Shelf.New($"t{i}"));
+            await lookalike.CreateAsync("org1", Shelf.New($"x{i}"));
+        }
+        var first = (await shelves.GetAsync("org1", created[0]))!;
+        await shelves.UpdateAsync("org1", first, first.Record with { Aisle = "moved" });
+        await shelves.DoomAsync("org1", (await shelves.GetAsync("org1", created[1]))!);
+
+        var ascending = await PagesAsync(null);
+        var descending = await PagesAsync([new StateSort("key", Descending: true)]);
+        var live = created.Where(g => g != created[1]).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(live, ascending);
+        Assert.Equal(Enumerable.Reverse(live), descending);
+        Assert.Equal(22, await shelves.CountAsync("org1"));
+        Assert.Equal(23, await shelves.CountAsync("org1", includeDoomed: true));
+        Assert.Equal(12, await shelves.CountAsync("org10"));
+        Assert.Equal([created[0]], (await shelves.ListAsync("org1", limit: 100)).Items.Where(s => s.Aisle == "moved").Select(s => s.ShelfGuid));
+        Assert.Equal(2, (await shelves.HistoryAsync("org1", created[0])).Items.Count);
+
+        // Across orgs: every org's shelves once (the sweepers' lists), none of the look-alike entity.
+        var everywhere = new List<string>();
+        string? across = null;
+        do
+        {
+            var page = await shelves.ListAcrossOrgsAsync([], limit: 7, token: across);
+            everywhere.AddRange(page.Items.Select(i => i.Orgcode + "/" + i.Record.ShelfCode));
+            across = page.NextToken;
+        }
+        while (across is not null);
+        Assert.Equal(45, everywhere.Count);
+        Assert.Equal(45, everywhere.Distinct().Count());
+
+        async Task<List<string>> PagesAsync(IReadOnlyList<StateSort>? sort)
+        {
+            var keys = new List<string>();
+            string? token = null;
+            do
+            {
+                var page = await shelves.ListAsync("org1", limit: 5, token: token, sort: sort);
+                Assert.True(page.Items.Count <= 5);
+                keys.AddRange(page.Items.Select(s => s.ShelfGuid));
+                token = page.NextToken;
+            }
+            while (token is not null);
+            return keys;
+        }
+    }
+
+    [Fact]
     public async Task a_list_whose_declared_index_is_not_built_yet_still_answers()
     {
         var unbuilt = new RecordType<Shelf>("shelf_unbuilt", s => [new UniqueValue("shelf_code", s.ShelfCode)]).IndexBy("aisle");
@@ -233,8 +301,9 @@ public sealed class RecordIndexTests : IDisposable
 
     [Theory]
     [InlineData("""SELECT key FROM state WHERE entity = 'shelf' AND orgcode = 'org1' AND json_extract(value, '$."data"."aisle"') = 'a1' ORDER BY key""", "ix_shelf_aisle")]
-    [InlineData("""SELECT key FROM state WHERE entity = 'shelf' AND orgcode = 'org1' ORDER BY key""", "ix_records")]
-    [InlineData("""SELECT key FROM state WHERE entity = 'shelf.history' AND orgcode = 'org1' AND record_key = 's1' ORDER BY json_extract(value, '$."data"."revision"'), key""", "ix_records")]
+    // Lists without a declared index read their key range (StateQuery.KeyPrefix), as the runner writes them.
+    [InlineData("""SELECT key FROM state INDEXED BY sqlite_autoindex_state_1 WHERE key >= 'rec|shelf|org1|' AND key < 'rec|shelf|org1}' AND entity = 'shelf' AND orgcode = 'org1' ORDER BY key""", "sqlite_autoindex_state_1")]
+    [InlineData("""SELECT key FROM state INDEXED BY sqlite_autoindex_state_1 WHERE key >= 'hist|shelf|org1|s1|' AND key < 'hist|shelf|org1|s1}' AND entity = 'shelf.history' AND orgcode = 'org1' AND record_key = 's1' ORDER BY json_extract(value, '$."data"."revision"'), key""", "sqlite_autoindex_state_1")]
     [InlineData("""SELECT key FROM state WHERE entity = 'shelf' AND json_extract(value, '$."ix"."due_ms"') <= 5 ORDER BY json_extract(value, '$."ix"."due_ms"'), key""", "ix_shelf_all_due_ms")]
     public async Task the_embedded_store_answers_declared_lists_from_an_index_not_a_scan(string sql, string index)
     {
