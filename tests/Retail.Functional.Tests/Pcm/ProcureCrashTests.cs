@@ -71,6 +71,7 @@ public sealed class ProcureCrashTests
             "SELECT subscriber, seq, attempts, next_attempt_at, last_error FROM deliveries ORDER BY seq",
             "SELECT subscriber, seq, attempts, last_error, dead_at FROM dead_letters ORDER BY seq",
             "SELECT id, cursor, first_seen_at FROM subscribers WHERE id LIKE '/pcm/%'",
+            "SELECT (SELECT max(seq) FROM outbox), (SELECT count(*) FROM outbox), (SELECT min(committed_at) FROM outbox)",
         })
         {
             using var command = connection.CreateCommand();
@@ -113,6 +114,7 @@ public sealed class ProcureCrashTests
                 await one.DisposeAsync();
                 release();
             }
+            var firstStopped = DateTimeOffset.UtcNow;
 
             await using var two = Host(dataDir);
             var client = two.CreateClient();
@@ -133,7 +135,8 @@ public sealed class ProcureCrashTests
                 // What the bus and the engine hold when the receipt never settles: the reason, not only the timeout.
                 var instance = await two.Services.GetRequiredService<IWorkflowScheduler>()
                     .GetAsync(Retail.Pcm.Receiving.Receipt.InstanceIdOf(org.Orgcode, receipt.Text("receipt_guid")!));
-                throw new Xunit.Sdk.XunitException($"{ex.Message}\nworkflow: {JsonSerializer.Serialize(instance)}\n{BusState(dataDir)}");
+                throw new Xunit.Sdk.XunitException($"{ex.Message}\nfirst host stopped at {firstStopped.ToUnixTimeMilliseconds()}\n" +
+                    $"workflow: {JsonSerializer.Serialize(instance)}\n{BusState(dataDir)}");
             }
 
             Assert.Equal("stocked", stocked.Text("status"));
