@@ -210,7 +210,8 @@ public sealed class RecordType<T>(string entity, Func<T, IEnumerable<UniqueValue
         }
         foreach (var set in _valueSets.Keys)
         {
-            yield return new StateIndex($"{name}_by_{set}", ["orgcode", "data.value"], $"{Entity}#{set}");
+            // Its entries' keys (ixv|{entity}#{set}|{org}|{value}|{key}) order them already: the embedded store reads the range.
+            yield return new StateIndex($"{name}_by_{set}", ["orgcode", "data.value"], $"{Entity}#{set}", KeyOrdered: true);
         }
     }
 }

@@ -340,7 +340,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         }
         var org = orgcode ?? RecordKeys.NoOrg;
         var (page, next) = await PageAsync(org, [StateFilter.Eq("entity", $"{Entity}#{set}"), StateFilter.Eq("orgcode", org), StateFilter.Eq("data.value", value)],
-            [new StateSort("key")], limit, token, $"{Entity.Replace('.', '_')}_by_{set}", null, ct);
+            [new StateSort("key")], limit, token, $"{Entity.Replace('.', '_')}_by_{set}", RecordKeys.ValueEntry(Entity, set, orgcode, value, ""), ct);
         var keys = page.Items.Select(e => JsonSerializer.Deserialize<Stored<ValueEntry>>(e.Value, RetailJson.Storage)!.Data.RecordKey).ToList();
         return new Page<T>(await GetManyAsync(orgcode, keys, includeDoomed, ct), next);
     }

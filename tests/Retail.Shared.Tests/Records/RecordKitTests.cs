@@ -151,6 +151,34 @@ public sealed class RecordIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task a_value_list_pages_its_own_value_in_key_order_from_the_key_range_without_an_index()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        var front = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            // Values that begin like "front" and another org's "front" sit right beside its range.
+            front.Add((await shelves.CreateAsync("org1", Shelf.New($"f{i}", tags: ["front", "sale"]))).Record!.ShelfGuid);
+            await shelves.CreateAsync("org1", Shelf.New($"g{i}", tags: ["front|2", "frontier"]));
+            await shelves.CreateAsync("org10", Shelf.New($"h{i}", tags: ["front"]));
+        }
+
+        var listed = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await shelves.ListByValueAsync("org1", "tag", "front", limit: 5, token: token);
+            Assert.True(page.Items.Count <= 5);
+            listed.AddRange(page.Items.Select(s => s.ShelfGuid));
+            token = page.NextToken;
+        }
+        while (token is not null);
+        Assert.Equal(front.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(12, (await shelves.ListByValueAsync("org1", "tag", "front|2", limit: 100)).Items.Count);
+        Assert.Equal(0, _kit.Count("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_shelf_by_tag'"));
+    }
+
+    [Fact]
     public async Task computed_values_are_filtered_across_orgs_by_range()
     {
         var shelves = _kit.Store(Shelf.Type);
