@@ -117,7 +117,7 @@ internal static class StateQueryRunner
         using var connection = database.RentReader();
         var parameters = new QueryParameters();
         var sql = new StringBuilder("SELECT count(*)");
-        AppendFromWhere(sql, filters, index, index is null ? keyPrefix : null, now, parameters);
+        AppendFromWhere(sql, filters, index, keyPrefix, now, parameters);
         var command = connection.Command(sql.ToString());
         foreach (var parameter in parameters)
         {

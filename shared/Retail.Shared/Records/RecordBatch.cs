@@ -133,8 +133,11 @@ public static class RecordKeys
 
     public static string Record(string entity, string? orgcode, string key) => $"rec|{entity}|{orgcode ?? NoOrg}|{key}";
 
-    /// <summary>What the keys of an org's records of an entity begin with (in record key order after it); of every org's when <paramref name="orgcode"/> is "*".</summary>
-    public static string RecordPrefix(string entity, string? orgcode) => orgcode == "*" ? $"rec|{entity}|" : Record(entity, orgcode, "");
+    /// <summary>What the keys of an org's records of an entity begin with (in record key order after it).</summary>
+    public static string RecordPrefix(string entity, string? orgcode) => Record(entity, orgcode, "");
+
+    /// <summary>What the keys of every org's records of an entity begin with (by org, then record key, after it).</summary>
+    public static string RecordPrefix(string entity) => $"rec|{entity}|";
 
     /// <summary>What the keys of a record's history entries begin with (in revision order after it).</summary>
     public static string HistoryPrefix(string entity, string? orgcode, string key) => $"hist|{entity}|{orgcode ?? NoOrg}|{key}|";

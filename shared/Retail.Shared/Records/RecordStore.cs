@@ -325,7 +325,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         var all = RecordFilters([StateFilter.Eq("entity", Entity)], filters, includeDoomed);
         // A range (due before now) is read in its own order, so its index gives both the rows and their order.
         var order = sort is null && filters.FirstOrDefault(f => f.IsRange) is { } range ? [new StateSort(type.PathOf(range.Path)), new StateSort("key")] : Order(sort);
-        var (page, next) = await PageAsync("*", all, order, limit, token, type.IndexFor(all, acrossOrgs: true), RecordKeys.RecordPrefix(Entity, "*"), ct);
+        var (page, next) = await PageAsync("*", all, order, limit, token, type.IndexFor(all, acrossOrgs: true), RecordKeys.RecordPrefix(Entity), ct);
         var items = page.Items.Select(e => JsonSerializer.Deserialize<Stored<T>>(e.Value, RetailJson.Storage)!).Select(s => (s.Orgcode, s.Data)).ToList();
         return new Page<(string, T)>(items, next);
     }
