@@ -133,6 +133,7 @@ internal static class StateQueryRunner
     private static void AppendFromWhere(StringBuilder sql, IReadOnlyList<StateFilter> filters, string? index, string? keyPrefix, long now,
         QueryParameters parameters)
     {
+        var range = index is null && keyPrefix is { Length: > 0 } ? keyPrefix : null;
         sql.Append(" FROM state");
         if (index is not null)
         {
@@ -140,7 +141,7 @@ internal static class StateQueryRunner
             // also gives the order; the record layer knows which index a list was declared for.
             sql.Append(" INDEXED BY ").Append(IndexName(index));
         }
-        else if (keyPrefix is { Length: > 0 })
+        else if (range is not null)
         {
             // The keys from the prefix up to (not including) the prefix with its last character one higher. Another
             // index that starts with the org (a type's own, partial on its entity) could look as good to the planner.
@@ -149,11 +150,11 @@ internal static class StateQueryRunner
         // coalesce keeps "now" out of anything an index could match, so the prepared statement is not planned again per value.
         sql.Append(" WHERE coalesce(expires_at, 9223372036854775807) > $now");
         parameters.AddWithValue("$now", now);
-        if (index is null && keyPrefix is { Length: > 0 })
+        if (range is not null)
         {
             sql.Append(" AND key >= $kp AND key < $kpEnd");
-            parameters.AddWithValue("$kp", keyPrefix);
-            parameters.AddWithValue("$kpEnd", string.Concat(keyPrefix.AsSpan(0, keyPrefix.Length - 1), ((char)(keyPrefix[^1] + 1)).ToString()));
+            parameters.AddWithValue("$kp", range);
+            parameters.AddWithValue("$kpEnd", string.Concat(range.AsSpan(0, range.Length - 1), ((char)(range[^1] + 1)).ToString()));
         }
 
         for (var f = 0; f < filters.Count; f++)

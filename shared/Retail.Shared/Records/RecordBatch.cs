@@ -146,7 +146,7 @@ public static class RecordKeys
         $"{UniquePrefix}{entity}|{orgcode ?? NoOrg}|{unique.Name}|{unique.Value}";
 
     public static string History(string entity, string? orgcode, string key, long revision) =>
-        $"hist|{entity}|{orgcode ?? NoOrg}|{key}|{revision.ToString("D12", System.Globalization.CultureInfo.InvariantCulture)}";
+        HistoryPrefix(entity, orgcode, key) + revision.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string ValueEntry(string entity, string set, string? orgcode, string value, string key) =>
         $"ixv|{entity}#{set}|{orgcode ?? NoOrg}|{value}|{key}";
