@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -58,13 +59,26 @@ public sealed record CdcEntry : Record
         .Computed("logged_ms", e => e.LoggedAt.ToUnixTimeMilliseconds())
         .IndexAcrossOrgs("logged_ms");
 
-    /// <summary>The change's identity as a key: a hash, since record keys may be long and hold any character.</summary>
+    /// <summary>
+    /// The change's identity as a key: <c>{app}.{entity}:{record}:{revision}</c>, the revision in 12 digits. Readable, and
+    /// in the order the source made its records: record keys are mostly time-ordered ids, so a burst of creations appends
+    /// its entries to the end of the key range instead of writing each at a random page of the file's primary key.
+    /// </summary>
     public static string ChangeIdOf(string app, string entity, string recordKey, long revision) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{app}\n{entity}\n{recordKey}\n{revision}")));
+        $"{RecordRefOf(app, entity, recordKey)}:{revision.ToString("D12", CultureInfo.InvariantCulture)}";
 
-    /// <summary>The key of the record a change is about (its head).</summary>
+    /// <summary>
+    /// The key of the record a change is about (its head): <c>{app}.{entity}:{record}</c>. A record key that is long, holds
+    /// the store's separator <c>|</c> or begins with <c>#</c> is given as <c>#</c> and its SHA-256 instead, so any key
+    /// becomes a short key the store takes and no two records share one.
+    /// </summary>
     public static string RecordRefOf(string app, string entity, string recordKey) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{app}\n{entity}\n{recordKey}")));
+        $"{app}.{entity}:{(recordKey.Length <= MaxVerbatimKey && !recordKey.StartsWith('#') && !recordKey.Contains('|', StringComparison.Ordinal)
+            ? recordKey
+            : "#" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recordKey))))}";
+
+    /// <summary>Record keys up to this length are kept as they are in a change's key.</summary>
+    private const int MaxVerbatimKey = 96;
 }
 
 /// <summary>

@@ -21,4 +21,23 @@ public sealed class CdcRulesTests
         Assert.DoesNotContain('|', CdcEntry.RecordRefOf("crm", "customer", "a|b"));
         Assert.True(CdcEntry.ChangeIdOf("crm", "customer", new string('x', 500), 1).Length <= 128);
     }
+
+    [Fact]
+    public void Changes_of_records_made_in_time_order_have_keys_in_that_order_and_odd_keys_become_hashes_no_plain_key_can_equal()
+    {
+        // Retail's ids are time-ordered, so a burst of creations appends to the log's key range.
+        var ids = Enumerable.Range(0, 50).Select(_ => Retail.Shared.Ids.New()).ToList();
+        var keys = ids.Select(id => CdcEntry.ChangeIdOf("ics", "movement", id, 1)).ToList();
+        Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
+        Assert.Equal($"ics.movement:{ids[0]}:000000000001", keys[0]);
+        Assert.Equal($"ics.movement:{ids[0]}", CdcEntry.RecordRefOf("ics", "movement", ids[0]));
+
+        var hashed = CdcEntry.RecordRefOf("crm", "customer", "a|b");
+        Assert.StartsWith("crm.customer:#", hashed, StringComparison.Ordinal);
+        // A key that begins with '#' is hashed too, so it cannot pose as another key's hash.
+        var posing = hashed["crm.customer:".Length..];
+        Assert.NotEqual(hashed, CdcEntry.RecordRefOf("crm", "customer", posing));
+        Assert.StartsWith("crm.customer:#", CdcEntry.RecordRefOf("crm", "customer", posing), StringComparison.Ordinal);
+        Assert.NotEqual(CdcEntry.RecordRefOf("crm", "customer", new string('x', 97)), CdcEntry.RecordRefOf("crm", "customer", new string('x', 98)));
+    }
 }
