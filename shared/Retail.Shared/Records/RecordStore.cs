@@ -522,9 +522,16 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         CreationNote? Created = null);
 
-    private sealed record UniqueOwner(string Entity, string RecordKey);
+    /// <summary>
+    /// Who holds a unique value. The owner's entity is stored as <c>owner</c>, not <c>entity</c>: the state table's
+    /// <c>entity</c> column is what every partial index of a type selects by (<c>WHERE entity = 'variant'</c>), and an entry
+    /// named so cost each of them an entry of its own (no org, ordered by the value, so at random places), which no list
+    /// could ever read. Entries written before still name <c>entity</c>; only the record key is read back.
+    /// </summary>
+    private sealed record UniqueOwner([property: System.Text.Json.Serialization.JsonPropertyName("owner")] string Entity, string RecordKey);
 
     private sealed record ValueEntry(string Value, string RecordKey);
 
     private sealed record ChangeEvent(string? Orgcode, string Entity, string Key, long Revision, string Op, JsonElement Record);
 }
+

@@ -214,6 +214,42 @@ public sealed class RecordIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task a_unique_value_costs_the_types_indexes_no_entry_and_one_written_before_still_finds_its_record()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            created.Add((await shelves.CreateAsync("org1", Shelf.New($"u{i}") with { Aisle = "a9" })).Record!.ShelfGuid);
+        }
+        var renamed = (await shelves.GetAsync("org1", created[0]))!;
+        await shelves.UpdateAsync("org1", renamed, renamed.Record with { ShelfCode = "u-renamed" });
+
+        // Five records and six unique entries (one left with the rename's new code): only the records are of the entity
+        // every index of the type selects by, so the aisle index holds five entries.
+        Assert.Equal(5, _kit.Count("SELECT count(*) FROM state WHERE key LIKE 'uniq|shelf|org1|%'"));
+        Assert.Equal(5, _kit.Count("SELECT count(*) FROM state WHERE entity = 'shelf'"));
+        Assert.Equal(5, _kit.Count("SELECT count(*) FROM state INDEXED BY ix_shelf_aisle WHERE entity = 'shelf'"));
+        Assert.Equal(created[0], (await shelves.FindAsync("org1", "shelf_code", "u-renamed"))!.Record.ShelfGuid);
+        Assert.Null(await shelves.FindAsync("org1", "shelf_code", "u0"));
+
+        // An entry written before names its owner's entity as "entity": it still finds the record, and still holds the value.
+        using (var old = new SqliteConnection($"Data Source={Path.Combine(_kit.DataDir, "state", "kit.db")};Pooling=False"))
+        {
+            old.Open();
+            using var rewrite = old.CreateCommand();
+            rewrite.CommandText = """
+                UPDATE state SET value = json_object('entity', 'shelf', 'record_key', json_extract(value, '$.record_key'))
+                WHERE key = 'uniq|shelf|org1|shelf_code|u1'
+                """;
+            Assert.Equal(1, rewrite.ExecuteNonQuery());
+        }
+        Assert.Equal(created[1], (await shelves.FindAsync("org1", "shelf_code", "u1"))!.Record.ShelfGuid);
+        Assert.Equal(created[1], Assert.Single(await shelves.FindManyAsync("org1", "shelf_code", ["u1"])).Value.Record.ShelfGuid);
+        Assert.False((await shelves.CreateAsync("org1", Shelf.New("u1"))).Succeeded);
+    }
+
+    [Fact]
     public async Task lists_without_a_declared_index_read_the_key_range_of_the_org_in_key_order_and_no_records_index_is_kept()
     {
         // A file from before: the records index every write of every row paid for.
