@@ -11,6 +11,7 @@ using Retail.Ics.Transfers;
 using Retail.Ics.Warehouse;
 using Retail.Shared.Bulk;
 using Retail.Shared.Collaboration;
+using Retail.Shared.Events;
 using Retail.Shared.Hosting;
 
 namespace Retail.Ics;
@@ -76,11 +77,8 @@ public sealed class IcsModule : IServiceModule
         routes.MapConsignment();
         routes.MapCommentsAndInbox(Collaboration);
         var pubSub = routes.ServiceProvider.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName;
-        var variants = routes.MapPost("/events/pvm-variant", CatalogSubscribers.OnVariantChanged).RequireInternal().ExcludeFromDescription();
-        foreach (var topic in CatalogSubscribers.VariantTopics)
-        {
-            variants.WithTopic(pubSub, topic);
-        }
+        routes.MapPost("/events/pvm-variant", CatalogSubscribers.OnVariantChanged).WithBulkTopics(pubSub, CatalogSubscribers.VariantTopics)
+            .RequireInternal().ExcludeFromDescription();
         routes.MapPost("/events/pvm-kit", CatalogSubscribers.OnKitChanged).WithTopic(pubSub, CatalogSubscribers.KitTopic)
             .RequireInternal().ExcludeFromDescription();
     }

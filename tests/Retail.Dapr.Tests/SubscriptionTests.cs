@@ -14,7 +14,7 @@ public sealed class SubscriptionTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await host.DisposeAsync();
 
     [Fact]
-    public async Task the_cdc_feed_subscribes_to_the_cdc_topic_in_bulk_and_other_subscribers_one_message_at_a_time()
+    public async Task the_cdc_feed_and_the_catalog_projections_subscribe_in_bulk_and_other_subscribers_one_message_at_a_time()
     {
         var answer = await host.Client.GetAsync("/dapr/subscribe", Ct);
         answer.EnsureSuccessStatusCode();
@@ -26,7 +26,17 @@ public sealed class SubscriptionTests : IAsyncLifetime
         var bulk = cdc.GetProperty("bulkSubscribe");
         Assert.True(bulk.GetProperty("enabled").GetBoolean());
         Assert.Equal(Retail.Ipm.Cdc.CdcSubscriber.MaxBulkEntries, bulk.GetProperty("maxMessagesCount").GetInt32());
-        Assert.All(subscriptions.Where(s => s.GetProperty("topic").GetString() != "cdc"), s =>
+        // PVM's variant and style events, kept by ICS's and PPM's projections: a batch a commit.
+        string[] catalog = ["pvm.variant.created", "pvm.variant.updated", "pvm.variant.status_changed", "pvm.style.changed"];
+        var projections = subscriptions.Where(s => catalog.Contains(s.GetProperty("topic").GetString())).ToList();
+        Assert.Equal(catalog.Order(StringComparer.Ordinal), projections.Select(s => s.GetProperty("topic").GetString()!).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(projections, s =>
+        {
+            Assert.Matches("^(ics|ppm)/events/pvm-(variant|style)$", Route(s));
+            Assert.True(s.GetProperty("bulkSubscribe").GetProperty("enabled").GetBoolean());
+            Assert.Equal(Retail.Shared.Events.OrgEventBatches.MaxEntries, s.GetProperty("bulkSubscribe").GetProperty("maxMessagesCount").GetInt32());
+        });
+        Assert.All(subscriptions.Where(s => s.GetProperty("topic").GetString() != "cdc" && !catalog.Contains(s.GetProperty("topic").GetString())), s =>
             Assert.False(s.TryGetProperty("bulkSubscribe", out var other) && other.ValueKind == JsonValueKind.Object
                 && other.GetProperty("enabled").GetBoolean(), s.ToString()));
     }

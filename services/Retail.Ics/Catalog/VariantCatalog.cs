@@ -144,16 +144,20 @@ public sealed class VariantCatalog(RecordStore<CatalogVariant> store, IServiceIn
     }
 
     /// <summary>Keeps a variant snapshot unless the projection already holds the same or a newer revision.</summary>
-    public Task ApplyAsync(string orgcode, VariantChanged changed, CancellationToken ct = default) =>
-        store.KeepNewestAsync(orgcode, changed.VariantGuid, current => current.VariantRevision >= changed.Revision,
-            current => (current ?? new CatalogVariant { VariantGuid = changed.VariantGuid }) with
+    public Task ApplyAsync(string orgcode, VariantChanged changed, CancellationToken ct = default) => ApplyAsync([new OrgEvent<VariantChanged>(orgcode, changed)], ct);
+
+    /// <summary>Keeps each variant snapshot of a batch (in the order given) unless the projection holds the same or a newer revision: one commit.</summary>
+    public Task ApplyAsync(IReadOnlyList<OrgEvent<VariantChanged>> changes, CancellationToken ct = default) =>
+        store.KeepNewestAsync(changes.Select(c => new NewestSnapshot<CatalogVariant>(c.Orgcode, c.Payload.VariantGuid,
+            current => current.VariantRevision >= c.Payload.Revision,
+            current => (current ?? new CatalogVariant { VariantGuid = c.Payload.VariantGuid }) with
             {
-                VariantCode = changed.VariantCode,
-                StyleGuid = changed.StyleGuid,
-                Status = changed.Status,
-                IsKit = changed.IsKit,
-                VariantRevision = changed.Revision,
-            }, ct);
+                VariantCode = c.Payload.VariantCode,
+                StyleGuid = c.Payload.StyleGuid,
+                Status = c.Payload.Status,
+                IsKit = c.Payload.IsKit,
+                VariantRevision = c.Payload.Revision,
+            })).ToList(), ct);
 
     /// <summary>Keeps a kit's composition unless the projection already holds the same or a newer kit revision.</summary>
     public Task ApplyAsync(string orgcode, KitChanged changed, CancellationToken ct = default) =>
@@ -180,16 +184,9 @@ public static class CatalogSubscribers
     public static readonly string[] VariantTopics = ["pvm.variant.created", "pvm.variant.updated", "pvm.variant.status_changed"];
     public const string KitTopic = "pvm.kit.changed";
 
-    public static async Task<Results<Ok, BadRequest>> OnVariantChanged(HttpContext http, VariantCatalog catalog, CancellationToken ct)
-    {
-        var (orgcode, changed) = await OrgEventBody.ReadAsync<VariantChanged>(http, ct);
-        if (orgcode is null || changed is not { VariantGuid: not null })
-        {
-            return TypedResults.BadRequest();
-        }
-        await catalog.ApplyAsync(orgcode, changed, ct);
-        return TypedResults.Ok();
-    }
+    /// <summary>One event or a bulk delivery of them, applied in one commit.</summary>
+    public static Task<IResult> OnVariantChanged(HttpContext http, VariantCatalog catalog, CancellationToken ct) =>
+        OrgEventBatches.TakeAsync<VariantChanged>(http, changed => changed.VariantGuid is not null, catalog.ApplyAsync, ct);
 
     public static async Task<Results<Ok, BadRequest>> OnKitChanged(HttpContext http, VariantCatalog catalog, CancellationToken ct)
     {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Dapr.AspNetCore;
 using Microsoft.Extensions.Options;
 using Retail.Shared.Bulk;
@@ -52,7 +51,7 @@ public static class CdcSubscriber
             var body = document.RootElement;
             if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("entries", out var entries) && entries.ValueKind == JsonValueKind.Array)
             {
-                return TypedResults.Json(await OnBulkAsync(entries, writer, clock, ct), BulkJson);
+                return TypedResults.Json(await OnBulkAsync(entries, writer, clock, ct), OrgEventBatches.ReplyJson);
             }
             var app = SourceApp(Header(http, "ce-source") ?? Header(http, "Cloudevent.source"), context);
             if (ReadChange(body, app, Header(http, "ce-id") ?? Header(http, "Cloudevent.id"), clock) is not { } read)
@@ -62,9 +61,6 @@ public static class CdcSubscriber
             return TypedResults.Ok(read.Change is null ? new CdcAppended(0, 0) : await writer.AppendAsync(read.Change, ct));
         }
     }
-
-    /// <summary>Dapr's bulk reply as the SDK types it: camelCase, statuses by name.</summary>
-    private static readonly JsonSerializerOptions BulkJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private static async Task<BulkSubscribeAppResponse> OnBulkAsync(JsonElement entries, CdcLogWriter writer, TimeProvider clock, CancellationToken ct)
     {

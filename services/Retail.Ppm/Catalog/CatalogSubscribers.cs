@@ -18,34 +18,16 @@ public static class CatalogSubscribers
     public static IEndpointRouteBuilder MapCatalogSubscribers(this IEndpointRouteBuilder routes)
     {
         var pubSub = routes.ServiceProvider.GetRequiredService<IOptions<RetailOptions>>().Value.PubSubName;
-        var variants = routes.MapPost("/events/pvm-variant", OnVariantChanged).RequireInternal().ExcludeFromDescription();
-        foreach (var topic in VariantTopics)
-        {
-            variants.WithTopic(pubSub, topic);
-        }
-        routes.MapPost("/events/pvm-style", OnStyleChanged).WithTopic(pubSub, StyleTopic).RequireInternal().ExcludeFromDescription();
+        routes.MapPost("/events/pvm-variant", OnVariantChanged).WithBulkTopics(pubSub, VariantTopics).RequireInternal().ExcludeFromDescription();
+        routes.MapPost("/events/pvm-style", OnStyleChanged).WithBulkTopics(pubSub, [StyleTopic]).RequireInternal().ExcludeFromDescription();
         return routes;
     }
 
-    public static async Task<Results<Ok, BadRequest>> OnVariantChanged(HttpContext http, PriceCatalog catalog, CancellationToken ct)
-    {
-        var (orgcode, changed) = await OrgEventBody.ReadAsync<VariantChanged>(http, ct);
-        if (orgcode is null || changed is not { VariantGuid: not null })
-        {
-            return TypedResults.BadRequest();
-        }
-        await catalog.ApplyAsync(orgcode, changed, ct);
-        return TypedResults.Ok();
-    }
+    /// <summary>One event or a bulk delivery of them, applied in one commit.</summary>
+    public static Task<IResult> OnVariantChanged(HttpContext http, PriceCatalog catalog, CancellationToken ct) =>
+        OrgEventBatches.TakeAsync<VariantChanged>(http, changed => changed.VariantGuid is not null, catalog.ApplyAsync, ct);
 
-    public static async Task<Results<Ok, BadRequest>> OnStyleChanged(HttpContext http, PriceCatalog catalog, CancellationToken ct)
-    {
-        var (orgcode, changed) = await OrgEventBody.ReadAsync<StyleChanged>(http, ct);
-        if (orgcode is null || changed is not { StyleGuid: not null })
-        {
-            return TypedResults.BadRequest();
-        }
-        await catalog.ApplyAsync(orgcode, changed, ct);
-        return TypedResults.Ok();
-    }
+    /// <summary>One event or a bulk delivery of them, applied in one commit.</summary>
+    public static Task<IResult> OnStyleChanged(HttpContext http, PriceCatalog catalog, CancellationToken ct) =>
+        OrgEventBatches.TakeAsync<StyleChanged>(http, changed => changed.StyleGuid is not null, catalog.ApplyAsync, ct);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Retail.Shared.Events;
 using Retail.Shared.Invocation;
 
 namespace Retail.Ppm.Catalog;
@@ -79,15 +80,19 @@ public sealed class PriceCatalog(RecordStore<CatalogVariant> store, RecordStore<
     }
 
     /// <summary>Keeps a variant snapshot unless the projection already holds the same or a newer revision.</summary>
-    public Task ApplyAsync(string orgcode, VariantChanged changed, CancellationToken ct = default) =>
-        store.KeepNewestAsync(orgcode, changed.VariantGuid, current => current.VariantRevision >= changed.Revision,
-            current => (current ?? new CatalogVariant { VariantGuid = changed.VariantGuid }) with
+    public Task ApplyAsync(string orgcode, VariantChanged changed, CancellationToken ct = default) => ApplyAsync([new OrgEvent<VariantChanged>(orgcode, changed)], ct);
+
+    /// <summary>Keeps each variant snapshot of a batch (in the order given) unless the projection holds the same or a newer revision: one commit.</summary>
+    public Task ApplyAsync(IReadOnlyList<OrgEvent<VariantChanged>> changes, CancellationToken ct = default) =>
+        store.KeepNewestAsync(changes.Select(c => new NewestSnapshot<CatalogVariant>(c.Orgcode, c.Payload.VariantGuid,
+            current => current.VariantRevision >= c.Payload.Revision,
+            current => (current ?? new CatalogVariant { VariantGuid = c.Payload.VariantGuid }) with
             {
-                VariantCode = changed.VariantCode,
-                StyleGuid = changed.StyleGuid,
-                Status = changed.Status,
-                VariantRevision = changed.Revision,
-            }, ct);
+                VariantCode = c.Payload.VariantCode,
+                StyleGuid = c.Payload.StyleGuid,
+                Status = c.Payload.Status,
+                VariantRevision = c.Payload.Revision,
+            })).ToList(), ct);
 
     /// <summary>
     /// The style (brand, category path, status), or null when PVM does not know it in this org. Read from the projection;
@@ -136,16 +141,20 @@ public sealed class PriceCatalog(RecordStore<CatalogVariant> store, RecordStore<
     }
 
     /// <summary>Keeps a style snapshot unless the projection already holds the same or a newer revision.</summary>
-    public Task ApplyAsync(string orgcode, StyleChanged changed, CancellationToken ct = default) =>
-        styles.KeepNewestAsync(orgcode, changed.StyleGuid, current => current.StyleRevision >= changed.Revision,
-            current => (current ?? new CatalogStyle { StyleGuid = changed.StyleGuid }) with
+    public Task ApplyAsync(string orgcode, StyleChanged changed, CancellationToken ct = default) => ApplyAsync([new OrgEvent<StyleChanged>(orgcode, changed)], ct);
+
+    /// <summary>Keeps each style snapshot of a batch (in the order given) unless the projection holds the same or a newer revision: one commit.</summary>
+    public Task ApplyAsync(IReadOnlyList<OrgEvent<StyleChanged>> changes, CancellationToken ct = default) =>
+        styles.KeepNewestAsync(changes.Select(c => new NewestSnapshot<CatalogStyle>(c.Orgcode, c.Payload.StyleGuid,
+            current => current.StyleRevision >= c.Payload.Revision,
+            current => (current ?? new CatalogStyle { StyleGuid = c.Payload.StyleGuid }) with
             {
-                StyleCode = changed.StyleCode,
-                BrandGuid = changed.BrandGuid,
-                CategoryGuids = changed.CategoryGuids ?? [],
-                Status = changed.Status,
-                StyleRevision = changed.Revision,
-            }, ct);
+                StyleCode = c.Payload.StyleCode,
+                BrandGuid = c.Payload.BrandGuid,
+                CategoryGuids = c.Payload.CategoryGuids ?? [],
+                Status = c.Payload.Status,
+                StyleRevision = c.Payload.Revision,
+            })).ToList(), ct);
 }
 
 /// <summary>PVM's variant snapshot as PPM reads it (the fields it keeps); also the shape of <c>/pvm/variant/get</c>.</summary>

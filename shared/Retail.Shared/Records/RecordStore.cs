@@ -111,23 +111,60 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     /// says the current one already holds this or a newer revision, so a late or repeated event changes nothing. A write
     /// lost to a concurrent one reads again and decides again (five times, then it throws and the event is redelivered).
     /// </summary>
-    public async Task KeepNewestAsync(string? orgcode, string key, Func<T, bool> holdsSameOrNewer, Func<T?, T> next, CancellationToken ct = default)
+    public Task KeepNewestAsync(string? orgcode, string key, Func<T, bool> holdsSameOrNewer, Func<T?, T> next, CancellationToken ct = default) =>
+        KeepNewestAsync([new NewestSnapshot<T>(orgcode, key, holdsSameOrNewer, next)], ct);
+
+    /// <summary>
+    /// As the single <see cref="KeepNewestAsync(string?, string, Func{T, bool}, Func{T?, T}, CancellationToken)"/> for a
+    /// batch of snapshots (a bulk delivery's events), in ONE transaction: the current records are read together (per org),
+    /// the snapshots of one record are applied in the order given, and every record that changes is written in one commit.
+    /// A commit lost to a concurrent write reads the whole batch again and decides again (five times, then it throws and
+    /// the events are redelivered).
+    /// </summary>
+    public async Task KeepNewestAsync(IReadOnlyList<NewestSnapshot<T>> snapshots, CancellationToken ct = default)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var current = await GetAsync(orgcode, key, ct: ct);
-            if (current is not null && holdsSameOrNewer(current.Record))
+            var current = new Dictionary<(string? Org, string Key), Loaded<T>>();
+            foreach (var org in snapshots.GroupBy(s => s.Orgcode, StringComparer.Ordinal))
+            {
+                foreach (var (key, loaded) in await LoadManyAsync(org.Key, org.Select(s => s.Key).ToHashSet(StringComparer.Ordinal), ct))
+                {
+                    current[(org.Key, key)] = loaded;
+                }
+            }
+            var newest = new Dictionary<(string? Org, string Key), T?>();
+            foreach (var snapshot in snapshots)
+            {
+                var id = (snapshot.Orgcode, snapshot.Key);
+                var held = newest.TryGetValue(id, out var staged) ? staged : current.GetValueOrDefault(id)?.Record;
+                if (held is null || !snapshot.HoldsSameOrNewer(held))
+                {
+                    newest[id] = snapshot.Next(held);
+                }
+            }
+            if (newest.Count == 0)
             {
                 return;
             }
-            var record = next(current?.Record);
-            var write = current is null ? await CreateAsync(orgcode, record, ct: ct) : await UpdateAsync(orgcode, current, record, ct: ct);
-            if (write.Succeeded)
+            var batch = new RecordBatch();
+            foreach (var ((org, key), record) in newest)
+            {
+                if (current.TryGetValue((org, key), out var loaded))
+                {
+                    Update(batch, org, loaded, record!);
+                }
+                else
+                {
+                    Create(batch, org, record!);
+                }
+            }
+            if ((await batch.CommitAsync(ct)).Succeeded)
             {
                 return;
             }
         }
-        throw new InvalidOperationException($"{Entity} {key} kept changing while its projection was written");
+        throw new InvalidOperationException($"{Entity} records kept changing while their projection was written");
     }
 
     /// <summary>
@@ -535,3 +572,9 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     private sealed record ChangeEvent(string? Orgcode, string Entity, string Key, long Revision, string Op, JsonElement Record);
 }
 
+/// <summary>
+/// Another service's snapshot of one record, to keep in a projection (<see cref="RecordStore{T}.KeepNewestAsync(IReadOnlyList{NewestSnapshot{T}}, CancellationToken)"/>):
+/// <see cref="Next"/> makes the record from the current one (null: none yet) unless <see cref="HoldsSameOrNewer"/> says
+/// the current one holds this or a newer revision already.
+/// </summary>
+public sealed record NewestSnapshot<T>(string? Orgcode, string Key, Func<T, bool> HoldsSameOrNewer, Func<T?, T> Next) where T : Record;

@@ -250,4 +250,46 @@ public sealed class ResolveTests(PpmHost host) : IClassFixture<PpmHost>
         // No channel in the body or the header.
         await org.ResolveCall(new { lines = new[] { ResolveSteps.Line(tee) } }).Problem(HttpStatusCode.BadRequest, "validation_failed");
     }
+
+    [Fact]
+    public async Task PVMs_variant_events_taken_in_bulk_keep_each_variants_newest_revision_and_a_single_event_is_still_taken()
+    {
+        var org = await host.NewOrgAsync();
+        await org.List("retail");
+        await org.Assign("web", "retail", 1);
+        // A variant only these events tell PPM of (PVM never made it), so the resolve answers from the projection alone.
+        var variant = Guid.NewGuid().ToString();
+        object Changed(long revision, string status) => new
+        {
+            orgcode = org.Orgcode, variant_guid = variant, variant_code = $"bulk-{revision}", style_guid = Guid.NewGuid().ToString(), status, revision,
+        };
+        object Entry(string entryId, object data) => new
+        {
+            entryId, contentType = "application/cloudevents+json",
+            @event = new { id = entryId, source = "pvm", type = "pvm.variant.status_changed", data },
+        };
+        var bulk = new
+        {
+            id = "bulk-ppm-1", topic = "pvm.variant.status_changed", pubsubname = "pubsub", type = "com.dapr.event.sent",
+            entries = new[]
+            {
+                Entry("v2", Changed(2, "discontinued")),
+                // Late: an older revision changes nothing.
+                Entry("v1", Changed(1, "active")),
+                // No org: a redelivery would not mend it.
+                Entry("bad", new { variant_guid = variant, revision = 3, status = "active" }),
+            },
+        };
+
+        var answer = await host.Operator.PostJsonAsync("/ppm/events/pvm-variant", bulk).Ok();
+
+        Assert.Equal(new Dictionary<string, string?> { ["v2"] = "SUCCESS", ["v1"] = "SUCCESS", ["bad"] = "DROP" },
+            answer.GetProperty("statuses").EnumerateArray().ToDictionary(e => e.GetProperty("entryId").GetString()!, e => e.GetProperty("status").GetString()));
+        Assert.Equal("variant_not_active", (await org.Resolve("web", null, ResolveSteps.Line(variant))).LineOf(0).Reason());
+
+        // One event as a single CloudEvent's data: a newer revision, active again (it has no price yet).
+        (await host.Operator.PostJsonAsync("/ppm/events/pvm-variant", Changed(3, "active"))).EnsureSuccessStatusCode();
+        Assert.Equal("no_price", (await org.Resolve("web", null, ResolveSteps.Line(variant))).LineOf(0).Reason());
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Operator.PostJsonAsync("/ppm/events/pvm-variant", new { variant_guid = variant })).StatusCode);
+    }
 }

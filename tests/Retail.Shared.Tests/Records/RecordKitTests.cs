@@ -214,6 +214,31 @@ public sealed class RecordIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task a_batch_of_snapshots_keeps_each_records_newest_one_in_the_order_given_with_one_write_a_record()
+    {
+        // A projection of another service's shelves: the aisle "a{n}" carries the source's revision n.
+        var copies = _kit.Store(new RecordType<Shelf>("shelf_snapshot").Derived());
+        static int SourceRevision(Shelf shelf) => int.Parse(shelf.Aisle[1..], System.Globalization.CultureInfo.InvariantCulture);
+        NewestSnapshot<Shelf> Snapshot(string org, string key, int revision) => new(org, key, current => SourceRevision(current) >= revision,
+            current => (current ?? Shelf.New(key) with { ShelfGuid = key }) with { Aisle = $"a{revision}" });
+        await copies.KeepNewestAsync("org1", "s1", current => SourceRevision(current) >= 1,
+            current => (current ?? Shelf.New("s1") with { ShelfGuid = "s1" }) with { Aisle = "a1" });
+
+        await copies.KeepNewestAsync([
+            Snapshot("org1", "s1", 3), Snapshot("org1", "s1", 2), Snapshot("org1", "s2", 1), Snapshot("org2", "s1", 5), Snapshot("org1", "s1", 4)]);
+
+        var s1 = (await copies.GetAsync("org1", "s1"))!.Record;
+        Assert.Equal(("a4", 2L), (s1.Aisle, s1.Revision));
+        Assert.Equal(("a1", 1L), ((await copies.GetAsync("org1", "s2"))!.Record.Aisle, (await copies.GetAsync("org1", "s2"))!.Record.Revision));
+        Assert.Equal("a5", (await copies.GetAsync("org2", "s1"))!.Record.Aisle);
+
+        // Nothing newer: nothing written.
+        await copies.KeepNewestAsync([Snapshot("org1", "s1", 4), Snapshot("org1", "s2", 1), Snapshot("org1", "s1", 2)]);
+        Assert.Equal(2L, (await copies.GetAsync("org1", "s1"))!.Record.Revision);
+        Assert.Equal(1L, (await copies.GetAsync("org1", "s2"))!.Record.Revision);
+    }
+
+    [Fact]
     public async Task a_unique_value_costs_the_types_indexes_no_entry_and_one_written_before_still_finds_its_record()
     {
         var shelves = _kit.Store(Shelf.Type);
