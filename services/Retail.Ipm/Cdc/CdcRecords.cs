@@ -68,17 +68,22 @@ public sealed record CdcEntry : Record
         $"{RecordRefOf(app, entity, recordKey)}:{revision.ToString("D12", CultureInfo.InvariantCulture)}";
 
     /// <summary>
-    /// The key of the record a change is about (its head): <c>{app}.{entity}:{record}</c>. A record key that is long, holds
-    /// the store's separator <c>|</c> or begins with <c>#</c> is given as <c>#</c> and its SHA-256 instead, so any key
-    /// becomes a short key the store takes and no two records share one.
+    /// The key of the record a change is about (its head): <c>{app}.{entity}:{record}</c>. A record key that would make a
+    /// change's key longer than the record store takes (<see cref="MaxKeyLength"/>), holds the store's separator <c>|</c>
+    /// or begins with <c>#</c> is given as <c>#</c> and its SHA-256 instead, so any key becomes a key the store takes and
+    /// no two records share one.
     /// </summary>
     public static string RecordRefOf(string app, string entity, string recordKey) =>
-        $"{app}.{entity}:{(recordKey.Length <= MaxVerbatimKey && !recordKey.StartsWith('#') && !recordKey.Contains('|', StringComparison.Ordinal)
+        $"{app}.{entity}:{(app.Length + entity.Length + recordKey.Length + 2 + RevisionSuffix <= MaxKeyLength
+            && !recordKey.StartsWith('#') && !recordKey.Contains('|', StringComparison.Ordinal)
             ? recordKey
             : "#" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recordKey))))}";
 
-    /// <summary>Record keys up to this length are kept as they are in a change's key.</summary>
-    private const int MaxVerbatimKey = 96;
+    /// <summary>The longest key the record store takes (a longer one is never found).</summary>
+    public const int MaxKeyLength = 128;
+
+    /// <summary>What a change's key adds to its record's: <c>:</c> and the revision in 12 digits.</summary>
+    private const int RevisionSuffix = 13;
 }
 
 /// <summary>

@@ -39,5 +39,14 @@ public sealed class CdcRulesTests
         Assert.NotEqual(hashed, CdcEntry.RecordRefOf("crm", "customer", posing));
         Assert.StartsWith("crm.customer:#", CdcEntry.RecordRefOf("crm", "customer", posing), StringComparison.Ordinal);
         Assert.NotEqual(CdcEntry.RecordRefOf("crm", "customer", new string('x', 97)), CdcEntry.RecordRefOf("crm", "customer", new string('x', 98)));
+
+        // However long the app, entity and record key, a change's key stays within what the record store takes (a longer
+        // one it would never find, so a redelivery could not be told): the longest plain one, and one char more, hashed.
+        var entity = "webhook_destination_health";
+        var longest = new string('k', CdcEntry.MaxKeyLength - "ipm.".Length - entity.Length - 1 - 13);
+        Assert.Equal(CdcEntry.MaxKeyLength, CdcEntry.ChangeIdOf("ipm", entity, longest, 7).Length);
+        Assert.Contains(longest, CdcEntry.ChangeIdOf("ipm", entity, longest, 7), StringComparison.Ordinal);
+        Assert.True(CdcEntry.ChangeIdOf("ipm", entity, longest + "k", 7).Length <= CdcEntry.MaxKeyLength);
+        Assert.Contains(":#", CdcEntry.ChangeIdOf("ipm", entity, longest + "k", 7), StringComparison.Ordinal);
     }
 }
