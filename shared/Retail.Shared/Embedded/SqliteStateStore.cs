@@ -70,9 +70,15 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         {
             return result;
         }
-        var stamps = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        // A read the cache answers whole (a hot path's usual case) allocates no more than its answer.
+        var seen = keys.Count > 1 ? new HashSet<string>(keys.Count, StringComparer.Ordinal) : null;
+        Dictionary<string, long>? stamps = null;
+        foreach (var key in keys)
         {
+            if (seen is not null && !seen.Add(key))
+            {
+                continue;
+            }
             if (_cache.TryGet(key, out var cached))
             {
                 if (cached is not null)
@@ -82,10 +88,10 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             }
             else
             {
-                stamps.TryAdd(key, _cache.Stamp(key));
+                (stamps ??= new Dictionary<string, long>(StringComparer.Ordinal))[key] = _cache.Stamp(key);
             }
         }
-        if (stamps.Count == 0)
+        if (stamps is null)
         {
             return result;
         }

@@ -17,12 +17,11 @@ public static class RecordRegistration
     {
         services.AddSingleton(type);
         services.AddRecordIndexes(appId, type);
-        services.AddScoped(sp => new RecordStore<T>(
-            sp.GetRequiredKeyedService<IStateStore>(StateStoreKeys.Records(appId)),
-            type,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<RequestContext>(),
+        // The singletons a store is made of are gathered once; a request's store then costs one lookup (its context).
+        services.AddSingleton(sp => new RecordStoreParts<T>(
+            sp.GetRequiredKeyedService<IStateStore>(StateStoreKeys.Records(appId)), type, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PageTokens>()));
+        services.AddScoped(sp => sp.GetRequiredService<RecordStoreParts<T>>().For(sp.GetRequiredService<RequestContext>()));
         return services;
     }
 
@@ -82,4 +81,10 @@ internal sealed class RecordIndexBuilder(IServiceProvider services, IEnumerable<
             await store.EnsureIndexesAsync(indexes, cancellationToken);
         }
     }
+}
+
+/// <summary>What every request's <see cref="RecordStore{T}"/> of one app and type shares.</summary>
+internal sealed record RecordStoreParts<T>(IStateStore Store, RecordType<T> Type, TimeProvider Clock, PageTokens Tokens) where T : Record
+{
+    public RecordStore<T> For(RequestContext context) => new(Store, Type, Clock, context, Tokens);
 }

@@ -54,16 +54,45 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         {
             return null;
         }
-        var decoded = Decode(entry.Value);
+        var decoded = Decode(entry);
         return decoded.Record.IsDoomed && !includeDoomed ? null : decoded.Loaded(entry.ETag);
     }
 
     /// <summary>The live (or, asked, also doomed) records of these keys that exist, in the order asked.</summary>
     public async Task<IReadOnlyList<T>> GetManyAsync(string? orgcode, IReadOnlyList<string> keys, bool includeDoomed = false, CancellationToken ct = default)
     {
-        var entries = await store.GetBulkAsync(keys.Where(IsSafeKey).Select(k => RecordKeys.Record(Entity, orgcode, k)).ToList(), ct);
-        var byKey = entries.Select(e => Decode(e.Value).Record).Where(r => includeDoomed || !r.IsDoomed).ToDictionary(r => r.Key, StringComparer.Ordinal);
-        return keys.Where(byKey.ContainsKey).Select(k => byKey[k]).ToList();
+        // Plain loops: this is every hot read's path (a cart's variants, prices and styles).
+        var stateKeys = new List<string>(keys.Count);
+        foreach (var key in keys)
+        {
+            if (IsSafeKey(key))
+            {
+                stateKeys.Add(RecordKeys.Record(Entity, orgcode, key));
+            }
+        }
+        var entries = stateKeys.Count == 0 ? [] : await store.GetBulkAsync(stateKeys, ct);
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+        var byKey = new Dictionary<string, T>(entries.Count, StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var record = Decode(entry).Record;
+            if (includeDoomed || !record.IsDoomed)
+            {
+                byKey[record.Key] = record;
+            }
+        }
+        var found = new List<T>(byKey.Count);
+        foreach (var key in keys)
+        {
+            if (byKey.TryGetValue(key, out var record))
+            {
+                found.Add(record);
+            }
+        }
+        return found;
     }
 
     /// <summary>
@@ -73,7 +102,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
     public async Task<IReadOnlyDictionary<string, Loaded<T>>> LoadManyAsync(string? orgcode, IReadOnlyCollection<string> keys, CancellationToken ct = default)
     {
         var entries = await store.GetBulkAsync(keys.Where(IsSafeKey).Select(k => RecordKeys.Record(Entity, orgcode, k)).ToList(), ct);
-        return entries.Select(e => Decode(e.Value).Loaded(e.ETag)).Where(l => !l.Record.IsDoomed)
+        return entries.Select(e => Decode(e).Loaded(e.ETag)).Where(l => !l.Record.IsDoomed)
             .ToDictionary(l => l.Record.Key, StringComparer.Ordinal);
     }
 
@@ -392,7 +421,7 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         var (page, next) = await PageAsync(org, [StateFilter.Eq("entity", HistoryEntity), StateFilter.Eq("orgcode", org), StateFilter.Eq("key", key)],
             [new StateSort("data.revision")], limit, token, "records", RecordKeys.HistoryPrefix(Entity, org, key), ct);
         if (page.Items.Count == 0 && token is null && IsSafeKey(key) && await store.GetAsync(RecordKeys.Record(Entity, orgcode, key), ct) is { } entry
-            && Decode(entry.Value) is { Creation: { } creation, Record: { Revision: 1 } record })
+            && Decode(entry) is { Creation: { } creation, Record: { Revision: 1 } record })
         {
             return new Page<HistoryEntry>([CreationEntry(record, creation)], null);
         }
@@ -535,16 +564,21 @@ public sealed class RecordStore<T>(IStateStore store, RecordType<T> type, TimePr
         public Loaded<T> Loaded(string etag) => new(Record, etag) { Creation = Creation };
     }
 
-    // Keyed by the stored bytes themselves: a store that answers the same entry again (the embedded store's read cache)
-    // answers the same array, and its record is decoded once. Records are immutable, so sharing the instance is safe;
-    // a decoded record lives as long as its bytes do.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], DecodedRecord> Decoded = new();
-
-    private static DecodedRecord Decode(byte[] value) => Decoded.GetValue(value, static v =>
+    // Kept on the entry itself: a store that answers the same entry again (the embedded store's read cache) answers the same
+    // instance, and its record is decoded once. Records are immutable, so sharing the instance is safe; a decoded record
+    // lives as long as its entry does. (It was a ConditionalWeakTable keyed by the bytes: a hash lookup with its cache
+    // misses on every read, and a dependent GC handle for every entry ever decoded.)
+    private static DecodedRecord Decode(StateEntry entry)
     {
-        var stored = JsonSerializer.Deserialize<Stored<T>>(v, RetailJson.Storage);
-        return new DecodedRecord(stored?.Data ?? throw new JsonException($"stored {typeof(T).Name} has no data"), stored.Created);
-    });
+        if (entry.Decoded is DecodedRecord decoded)
+        {
+            return decoded;
+        }
+        var stored = JsonSerializer.Deserialize<Stored<T>>(entry.Value, RetailJson.Storage);
+        decoded = new DecodedRecord(stored?.Data ?? throw new JsonException($"stored {typeof(T).Name} has no data"), stored.Created);
+        entry.Decoded = decoded;
+        return decoded;
+    }
 
     private static T ReadData(byte[] value) =>
         JsonSerializer.Deserialize<Stored<T>>(value, RetailJson.Storage)?.Data

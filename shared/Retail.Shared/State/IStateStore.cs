@@ -36,7 +36,29 @@ public interface IStateStore
     Task EnsureIndexesAsync(IReadOnlyList<StateIndex> indexes, CancellationToken cancellationToken = default);
 }
 
-public sealed record StateEntry(string Key, byte[] Value, string ETag);
+public sealed record StateEntry(string Key, byte[] Value, string ETag)
+{
+    /// <summary>
+    /// What a reader made of <see cref="Value"/> (a decoded record), kept with the entry: a store that answers the same
+    /// entry again (the embedded store's read cache) answers the same instance, so the value is decoded once while it is
+    /// cached, and an entry changes only by being replaced. Set by whichever reader decodes first (a race decodes twice,
+    /// equally); not part of the entry's equality.
+    /// </summary>
+    internal object? Decoded { get; set; }
+
+    /// <summary>A copy (<c>with</c>) may hold other bytes, so it starts without what was decoded from these.</summary>
+    private StateEntry(StateEntry original)
+    {
+        Key = original.Key;
+        Value = original.Value;
+        ETag = original.ETag;
+    }
+
+    public bool Equals(StateEntry? other) =>
+        other is not null && Key == other.Key && ReferenceEquals(Value, other.Value) && ETag == other.ETag;
+
+    public override int GetHashCode() => HashCode.Combine(Key, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Value), ETag);
+}
 
 public abstract record StateOperation(string Key);
 

@@ -239,6 +239,45 @@ public sealed class RecordIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task a_cached_record_is_decoded_once_for_every_reader_and_a_change_is_read_as_itself()
+    {
+        var shelves = _kit.Store(Shelf.Type);
+        var created = (await shelves.CreateAsync("org1", Shelf.New("s-1") with { Tags = ["x"] })).Record!;
+
+        // The read cache answers the same entry, so every read after the first shares one decoded record.
+        var first = (await shelves.GetAsync("org1", created.ShelfGuid))!;
+        var second = (await shelves.GetAsync("org1", created.ShelfGuid))!;
+        Assert.Same(first.Record, second.Record);
+        Assert.Same(first.Record, Assert.Single(await shelves.GetManyAsync("org1", [created.ShelfGuid])));
+        Assert.Same(first.Record, (await shelves.LoadManyAsync("org1", [created.ShelfGuid]))[created.ShelfGuid].Record);
+
+        // A change is a new entry: read as itself, never as the record decoded before it.
+        Assert.True((await shelves.UpdateAsync("org1", first, first.Record with { Aisle = "a9" })).Succeeded);
+        var changed = (await shelves.GetAsync("org1", created.ShelfGuid))!;
+        Assert.NotSame(first.Record, changed.Record);
+        Assert.Equal(("a9", 2L), (changed.Record.Aisle, changed.Record.Revision));
+        Assert.Equal(("a1", 1L), (first.Record.Aisle, first.Record.Revision));
+
+        // Asked twice in one read, a key answers twice, in the order asked, as one record.
+        var many = await shelves.GetManyAsync("org1", [created.ShelfGuid, "missing", created.ShelfGuid]);
+        Assert.Equal(2, many.Count);
+        Assert.Same(many[0], many[1]);
+    }
+
+    [Fact]
+    public void a_copied_state_entry_is_equal_by_its_key_value_and_etag_and_carries_nothing_decoded_from_other_bytes()
+    {
+        var entry = new StateEntry("k", [1, 2], "e1") { Decoded = "decoded from [1, 2]" };
+
+        Assert.Equal(new StateEntry("k", entry.Value, "e1"), entry);
+        Assert.Equal(new StateEntry("k", entry.Value, "e1").GetHashCode(), entry.GetHashCode());
+        Assert.NotEqual(new StateEntry("k", entry.Value, "e2"), entry);
+        var copy = entry with { Value = [3] };
+        Assert.Null(copy.Decoded);
+        Assert.Equal([3], copy.Value);
+    }
+
+    [Fact]
     public async Task a_unique_value_costs_the_types_indexes_no_entry_and_one_written_before_still_finds_its_record()
     {
         var shelves = _kit.Store(Shelf.Type);
