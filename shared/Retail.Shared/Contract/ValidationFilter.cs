@@ -24,7 +24,7 @@ public static class ValidationFilter
     public static EndpointFilterDelegate Create(EndpointFilterFactoryContext factory, EndpointFilterDelegate next)
     {
         var parameters = factory.MethodInfo.GetParameters();
-        var checks = new List<(int Index, Type? ValidatorType, PropertyInfo? Orgcode)>();
+        var checks = new List<(int Index, IValidator? Validator, PropertyInfo? Orgcode)>();
         for (var i = 0; i < parameters.Length; i++)
         {
             var type = parameters[i].ParameterType;
@@ -33,11 +33,13 @@ public static class ValidationFilter
                 continue;
             }
             var validatorType = typeof(IValidator<>).MakeGenericType(type);
-            var hasValidator = factory.ApplicationServices.GetService(validatorType) is not null;
+            // Taken once here, not looked up on every request: validators are stateless, and every module registers its
+            // own as singletons (this lookup from the root provider would already refuse a scoped one).
+            var validator = factory.ApplicationServices.GetService(validatorType) as IValidator;
             var orgcode = OrgcodeProperties.GetOrAdd(type, t => t.GetProperty("Orgcode", BindingFlags.Public | BindingFlags.Instance) is { PropertyType: var pt } p && pt == typeof(string) ? p : null);
-            if (hasValidator || orgcode is not null)
+            if (validator is not null || orgcode is not null)
             {
-                checks.Add((i, hasValidator ? validatorType : null, orgcode));
+                checks.Add((i, validator, orgcode));
             }
         }
         if (checks.Count == 0)
@@ -47,7 +49,7 @@ public static class ValidationFilter
 
         return async invocation =>
         {
-            foreach (var (index, validatorType, orgcodeProperty) in checks)
+            foreach (var (index, validator, orgcodeProperty) in checks)
             {
                 var argument = invocation.Arguments[index];
                 if (argument is null)
@@ -65,11 +67,10 @@ public static class ValidationFilter
                             "Send the org once, in x-orgcode; a body orgcode must match it.");
                     }
                 }
-                if (validatorType is null)
+                if (validator is null)
                 {
                     continue;
                 }
-                var validator = (IValidator)invocation.HttpContext.RequestServices.GetRequiredService(validatorType);
                 var result = await ValidateAsync(validator, argument, invocation.HttpContext.RequestAborted);
                 if (!result.IsValid)
                 {
