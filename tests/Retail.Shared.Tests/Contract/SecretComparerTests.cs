@@ -2,7 +2,7 @@ using Retail.Shared.Contract;
 
 namespace Retail.Shared.Tests.Contract;
 
-/// <summary>The comparison every credential resolver makes; the expected secret's hash is kept, so these pin what it answers.</summary>
+/// <summary>The comparison every credential resolver makes, in constant time: these pin what it answers.</summary>
 public sealed class SecretComparerTests
 {
     [Theory]
@@ -13,6 +13,10 @@ public sealed class SecretComparerTests
     [InlineData("", "op_0123456789abcdef", false)]
     [InlineData("clé-secrète-ü", "clé-secrète-ü", true)]
     [InlineData("clé-secrète-u", "clé-secrète-ü", false)]
+    [InlineData("op_0123op_0123", "op_0123", false)]
+    [InlineData("op_0123", "op_0123op_0123", false)]
+    [InlineData("", "", true)]
+    [InlineData("x", "", false)]
     public void A_presented_secret_matches_only_the_same_text(string presented, string expected, bool matches)
     {
         // Fresh instances, as a header's value and a configured key are: equality is by content, never by reference.
