@@ -44,6 +44,7 @@ public sealed class PpmModule : IServiceModule
         services.AddRecords(Id, CatalogStyle.Type);
         services.AddSingleton<PricingSnapshots>();
         services.AddScoped<PriceCatalog>();
+        services.AddScoped<ResolveStores>();
         services.AddCommentsAndInbox(Id, Collaboration);
     }
 

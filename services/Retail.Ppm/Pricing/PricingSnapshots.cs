@@ -6,16 +6,29 @@ using Retail.Ppm.Uoms;
 
 namespace Retail.Ppm.Pricing;
 
-/// <summary>The stores a snapshot is read from (a request's own; a snapshot keeps only what it read).</summary>
-public sealed record PricingStores(
-    RecordStore<PricingPolicy> Policies,
-    RecordStore<DynamicRule> Rules,
-    RecordStore<Promotion> Promotions,
-    RecordStore<ChannelLists> ChannelLists,
-    RecordStore<PriceList> Lists,
-    RecordStore<FacilityZone> FacilityZones,
-    RecordStore<PriceZone> Zones,
-    RecordStore<Uom> Uoms);
+/// <summary>
+/// The stores a snapshot is read from (a request's own; a snapshot keeps only what it read). Each is taken from the request's
+/// services when first read: a resolve the org's snapshot answers (nearly every one) reads none of them, and making eight
+/// scoped stores for it cost every resolve several microseconds.
+/// </summary>
+public sealed class PricingStores(IServiceProvider services)
+{
+    public RecordStore<PricingPolicy> Policies => field ??= services.GetRequiredService<RecordStore<PricingPolicy>>();
+
+    public RecordStore<DynamicRule> Rules => field ??= services.GetRequiredService<RecordStore<DynamicRule>>();
+
+    public RecordStore<Promotion> Promotions => field ??= services.GetRequiredService<RecordStore<Promotion>>();
+
+    public RecordStore<ChannelLists> ChannelLists => field ??= services.GetRequiredService<RecordStore<ChannelLists>>();
+
+    public RecordStore<PriceList> Lists => field ??= services.GetRequiredService<RecordStore<PriceList>>();
+
+    public RecordStore<FacilityZone> FacilityZones => field ??= services.GetRequiredService<RecordStore<FacilityZone>>();
+
+    public RecordStore<PriceZone> Zones => field ??= services.GetRequiredService<RecordStore<PriceZone>>();
+
+    public RecordStore<Uom> Uoms => field ??= services.GetRequiredService<RecordStore<Uom>>();
+}
 
 /// <summary>A list a channel sells at, active when read: its code, currency and the channel's priority for it.</summary>
 public sealed record ChannelList(string PriceListCode, string Currency, int Priority);

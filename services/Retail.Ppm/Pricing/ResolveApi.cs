@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 using Retail.Ppm.Catalog;
 using Retail.Ppm.Prices;
 using Retail.Ppm.Uoms;
@@ -88,7 +89,7 @@ public static class ResolveApi
         return routes;
     }
 
-    public static async Task<Results<Ok<ResolveAnswer>, ProblemHttpResult>> Resolve(ResolveRequest request, [AsParameters] ResolveStores stores,
+    public static async Task<Results<Ok<ResolveAnswer>, ProblemHttpResult>> Resolve(ResolveRequest request, [FromServices] ResolveStores stores,
         PricingSnapshots snapshots, RequestContext context, TimeProvider clock, CancellationToken ct)
     {
         var orgcode = context.RequireOrgcode();
@@ -101,7 +102,7 @@ public static class ResolveApi
         var facility = RequestRules.Trimmed(request.FacilityCode) ?? RequestRules.Trimmed(context.FacilityCode);
         facility = facility is null ? null : Codes.Normalize(facility);
         var at = request.At ?? clock.GetUtcNow();
-        var pricing = stores.ToPricing();
+        var pricing = stores.Pricing;
         var snapshot = await snapshots.GetAsync(orgcode, pricing, ct);
         var lines = request.Lines!.Select((l, i) => new Line(i, l.VariantGuid!.Trim().ToLowerInvariant(), l.Quantity!.Value,
             Codes.Normalize(RequestRules.Trimmed(l.UomCode) ?? Uom.Each))).ToList();
@@ -249,20 +250,19 @@ public static class ResolveApi
     private sealed record Candidate(ChannelList List, string? Zone, string Key, bool FromEach);
 }
 
-/// <summary>What resolve reads: the snapshot's stores, the catalog projection and the prices.</summary>
-public sealed record ResolveStores(
-    RecordStore<Policy.PricingPolicy> Policies,
-    RecordStore<Promotions.DynamicRule> Rules,
-    RecordStore<Promotions.Promotion> Promotions,
-    RecordStore<Lists.ChannelLists> ChannelLists,
-    RecordStore<Lists.PriceList> Lists,
-    RecordStore<Lists.FacilityZone> FacilityZones,
-    RecordStore<Lists.PriceZone> Zones,
-    RecordStore<Uom> Uoms,
-    RecordStore<CatalogVariant> Variants,
-    RecordStore<CatalogStyle> Styles,
-    RecordStore<PriceEntry> Prices,
-    RecordStore<UomConversion> Conversions)
+/// <summary>
+/// What resolve reads: the snapshot's stores, the catalog projection and the prices, each taken from the request's services
+/// when first read (a single line on a loaded snapshot reads three of the twelve).
+/// </summary>
+public sealed class ResolveStores(IServiceProvider services)
 {
-    public PricingStores ToPricing() => new(Policies, Rules, Promotions, ChannelLists, Lists, FacilityZones, Zones, Uoms);
+    public PricingStores Pricing { get; } = new(services);
+
+    public RecordStore<CatalogVariant> Variants => field ??= services.GetRequiredService<RecordStore<CatalogVariant>>();
+
+    public RecordStore<CatalogStyle> Styles => field ??= services.GetRequiredService<RecordStore<CatalogStyle>>();
+
+    public RecordStore<PriceEntry> Prices => field ??= services.GetRequiredService<RecordStore<PriceEntry>>();
+
+    public RecordStore<UomConversion> Conversions => field ??= services.GetRequiredService<RecordStore<UomConversion>>();
 }
