@@ -20,6 +20,11 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
     private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
     private long _fannedUpTo = -1;
 
+    // The subscribers that have had delivery rows in this file (read once, then added to as rows are made): a host
+    // registers hundreds of subscribers, a file's messages reach a handful, and every query of what is due names them.
+    private readonly Lock _owedGate = new();
+    private HashSet<string>? _owed;
+
     public EmbeddedDatabase Database => database;
 
     /// <summary>
@@ -28,6 +33,8 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
     /// message committed since the first start of a host that had it (none lost to start-up races, no history
     /// replayed). A subscriber whose <see cref="TopicSubscriber.Interest"/> does not want a message's org gets no row
     /// for it. Returns whether rows were inserted or more messages wait.
+    /// A round costs its messages, not the subscriber count: the cursors are read as their lowest and highest (equal once
+    /// every subscriber has been fanned out to the same message, the usual case) and advanced in one statement.
     /// </summary>
     public async Task<bool> FanOutAsync(IReadOnlyList<TopicSubscriber> subscribers, long now, CancellationToken cancellationToken)
     {
@@ -48,7 +55,8 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         }
 
         const int BatchSize = 1000;
-        var (inserted, more, lowest) = await database.WriteAsync(batch =>
+        var shape = SubscriberSet.Of(subscribers);
+        var (inserted, more, lowest, owing) = await database.WriteAsync(batch =>
         {
             foreach (var subscriber in unregistered)
             {
@@ -63,33 +71,31 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
                 register.ExecuteNonQuery();
             }
 
-            // Every subscriber's cursor in one read (a host registers hundreds: a route per topic), and the subscribers
-            // of each topic, so a message costs its own subscribers and not a test of every one.
-            var cursors = new Dictionary<string, long>(StringComparer.Ordinal);
-            using (var reader = batch.Command("SELECT id, cursor FROM subscribers").ExecuteReader())
+            var range = batch.Command("SELECT min(cursor), max(cursor) FROM subscribers WHERE id IN (SELECT value FROM json_each($ids))");
+            range.Parameters.AddWithValue("$ids", shape.IdsJson);
+            long lowestCursor;
+            long highestCursor;
+            using (var reader = range.ExecuteReader())
             {
+                reader.Read();
+                lowestCursor = reader.GetInt64(0);
+                highestCursor = reader.GetInt64(1);
+            }
+            // Cursors apart (a subscriber registered later, or one another process moved): each one, as stored.
+            Dictionary<string, long>? cursors = null;
+            if (lowestCursor != highestCursor)
+            {
+                cursors = new Dictionary<string, long>(StringComparer.Ordinal);
+                using var reader = batch.Command("SELECT id, cursor FROM subscribers").ExecuteReader();
                 while (reader.Read())
                 {
                     cursors[reader.GetString(0)] = reader.GetInt64(1);
                 }
             }
-            var byTopic = new Dictionary<string, List<TopicSubscriber>>(StringComparer.Ordinal);
-            foreach (var subscriber in subscribers)
-            {
-                foreach (var topic in subscriber.Topics)
-                {
-                    if (!byTopic.TryGetValue(topic, out var list))
-                    {
-                        byTopic[topic] = list = [];
-                    }
-                    list.Add(subscriber);
-                }
-            }
-            var from = subscribers.Min(s => cursors[s.Id]);
 
             var rows = new List<(long Seq, string Topic, string? Subject, string? Orgcode)>();
             var select = batch.Command($"SELECT seq, topic, subject, orgcode FROM outbox WHERE seq > $from ORDER BY seq LIMIT {BatchSize}");
-            select.Parameters.AddWithValue("$from", from);
+            select.Parameters.AddWithValue("$from", lowestCursor);
             using (var reader = select.ExecuteReader())
             {
                 while (reader.Read())
@@ -100,16 +106,17 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
             }
 
             var count = 0;
+            var owing = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (seq, topic, subject, orgcode) in rows)
             {
-                if (!byTopic.TryGetValue(topic, out var receivers))
+                if (!shape.ByTopic.TryGetValue(topic, out var receivers))
                 {
                     continue;
                 }
                 foreach (var subscriber in receivers)
                 {
                     // A subscriber with no work for the message's org (no webhook there) gets no row: its cursor passes it.
-                    if (seq <= cursors[subscriber.Id] || subscriber.Interest?.Wants(orgcode) == false)
+                    if (seq <= (cursors is null ? lowestCursor : cursors[subscriber.Id]) || subscriber.Interest?.Wants(orgcode) == false)
                     {
                         continue;
                     }
@@ -117,24 +124,25 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
                     insert.Parameters.AddWithValue("$s", subscriber.Id);
                     insert.Parameters.AddWithValue("$q", seq);
                     insert.Parameters.AddWithValue("$k", (object?)subject ?? DBNull.Value);
-                    count += insert.ExecuteNonQuery();
+                    if (insert.ExecuteNonQuery() > 0)
+                    {
+                        count++;
+                        owing.Add(subscriber.Id);
+                    }
                 }
             }
 
-            if (rows.Count > 0)
+            if (rows.Count == 0)
             {
-                var to = rows[^1].Seq;
-                var advance = batch.Command("UPDATE subscribers SET cursor = $to WHERE id = $id AND cursor < $to");
-                foreach (var subscriber in subscribers)
-                {
-                    advance.Parameters.Clear();
-                    advance.Parameters.AddWithValue("$to", to);
-                    advance.Parameters.AddWithValue("$id", subscriber.Id);
-                    advance.ExecuteNonQuery();
-                    cursors[subscriber.Id] = Math.Max(cursors[subscriber.Id], to);
-                }
+                return (count, false, lowestCursor, owing);
             }
-            return (count, rows.Count == BatchSize, subscribers.Min(s => cursors[s.Id]));
+            var to = rows[^1].Seq;
+            var advance = batch.Command("UPDATE subscribers SET cursor = $to WHERE cursor < $to AND id IN (SELECT value FROM json_each($ids))");
+            advance.Parameters.AddWithValue("$to", to);
+            advance.Parameters.AddWithValue("$ids", shape.IdsJson);
+            advance.ExecuteNonQuery();
+            // Every cursor is now at least `to`: the lowest is the higher of the two.
+            return (count, rows.Count == BatchSize, Math.Max(lowestCursor, to), owing);
         }, cancellationToken).ConfigureAwait(false);
 
         foreach (var subscriber in unregistered)
@@ -142,7 +150,62 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
             _registered.Add(subscriber.Id);
         }
         _fannedUpTo = lowest;
+        if (owing.Count > 0)
+        {
+            await OweAsync(owing, cancellationToken).ConfigureAwait(false);
+        }
         return inserted > 0 || more;
+    }
+
+    /// <summary>Of <paramref name="subscribers"/>, those that have had delivery rows in this file: the only ones anything can be due for.</summary>
+    public async Task<List<TopicSubscriber>> OwingAsync(IReadOnlyList<TopicSubscriber> subscribers, CancellationToken cancellationToken)
+    {
+        var owed = await OwedAsync(cancellationToken).ConfigureAwait(false);
+        lock (_owedGate)
+        {
+            return [.. subscribers.Where(s => owed.Contains(s.Id))];
+        }
+    }
+
+    private async Task OweAsync(IEnumerable<string> subscribers, CancellationToken cancellationToken)
+    {
+        var owed = await OwedAsync(cancellationToken).ConfigureAwait(false);
+        lock (_owedGate)
+        {
+            owed.UnionWith(subscribers);
+        }
+    }
+
+    /// <summary>The subscribers with delivery rows when this process first asks, read by skipping from one to the next in the key.</summary>
+    private async Task<HashSet<string>> OwedAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _owed) is { } known)
+        {
+            return known;
+        }
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        using (var connection = database.RentReader())
+        {
+            var next = connection.Command("SELECT min(subscriber) FROM deliveries WHERE subscriber > $after");
+            var after = "";
+            while (true)
+            {
+                next.Parameters.Clear();
+                next.Parameters.AddWithValue("$after", after);
+                if (await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string subscriber)
+                {
+                    break;
+                }
+                found.Add(subscriber);
+                after = subscriber;
+            }
+        }
+        lock (_owedGate)
+        {
+            // Rows made meanwhile were added to a set that did not exist yet: a second reader keeps the first's set.
+            _owed ??= found;
+            return _owed;
+        }
     }
 
     /// <summary>
@@ -153,6 +216,11 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
     /// </summary>
     public async Task<List<PendingDelivery>> DueHeadsAsync(IReadOnlyList<TopicSubscriber> subscribers, long now, int limit, CancellationToken cancellationToken)
     {
+        subscribers = await OwingAsync(subscribers, cancellationToken).ConfigureAwait(false);
+        if (subscribers.Count == 0)
+        {
+            return [];
+        }
         using var connection = database.RentReader();
         var command = connection.Command(DueHeadsSql(subscribers.Count, limit));
         Bind(command, subscribers);
@@ -224,6 +292,7 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
     /// </summary>
     public async Task<long?> NextDueAsync(IReadOnlyList<TopicSubscriber> subscribers, CancellationToken cancellationToken)
     {
+        subscribers = await OwingAsync(subscribers, cancellationToken).ConfigureAwait(false);
         if (subscribers.Count == 0)
         {
             return null;
@@ -355,12 +424,11 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         }
         await using var connection = database.OpenReader();
         await using var command = connection.CreateCommand();
-        var active = InClause(subscribers.Count);
-        Bind(command, subscribers);
-        command.CommandText = $"""
-            SELECT (SELECT count(*) FROM deliveries WHERE subscriber IN ({active}))
+        command.Parameters.AddWithValue("$ids", SubscriberSet.Of(subscribers).IdsJson);
+        command.CommandText = """
+            SELECT (SELECT count(*) FROM deliveries WHERE subscriber IN (SELECT value FROM json_each($ids)))
                  + (SELECT count(*) FROM outbox o JOIN subscribers s ON o.seq > s.cursor AND instr(s.topics, char(10) || o.topic || char(10)) > 0
-                    WHERE s.id IN ({active}))
+                    WHERE s.id IN (SELECT value FROM json_each($ids)))
             """;
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
@@ -428,6 +496,7 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         }, cancellationToken).ConfigureAwait(false);
         if (requeued)
         {
+            await OweAsync([subscriber], cancellationToken).ConfigureAwait(false);
             database.Signal();
         }
         return requeued;
@@ -491,3 +560,46 @@ public sealed record DeadLetter(
     int Attempts,
     string? LastError,
     DateTimeOffset DeadAt);
+
+/// <summary>
+/// What a round of the bus needs of the subscriber list, made once per list (the list is replaced, not changed, when the
+/// endpoints change): the subscribers of each topic, the single and bulk ones, and their ids as a JSON array for
+/// <c>json_each</c> (one parameter instead of hundreds, which SQLite looks up by name one by one).
+/// </summary>
+internal sealed class SubscriberSet
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<TopicSubscriber>, SubscriberSet> Sets = [];
+
+    private SubscriberSet(IReadOnlyList<TopicSubscriber> subscribers)
+    {
+        var byTopic = new Dictionary<string, List<TopicSubscriber>>(StringComparer.Ordinal);
+        foreach (var subscriber in subscribers)
+        {
+            foreach (var topic in subscriber.Topics)
+            {
+                if (!byTopic.TryGetValue(topic, out var list))
+                {
+                    byTopic[topic] = list = [];
+                }
+                list.Add(subscriber);
+            }
+        }
+        ByTopic = byTopic;
+        ById = subscribers.DistinctBy(s => s.Id).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        Single = [.. subscribers.Where(s => !s.IsBulk)];
+        Bulk = [.. subscribers.Where(s => s.IsBulk)];
+        IdsJson = System.Text.Json.JsonSerializer.Serialize(subscribers.Select(s => s.Id).ToArray());
+    }
+
+    public static SubscriberSet Of(IReadOnlyList<TopicSubscriber> subscribers) => Sets.GetValue(subscribers, list => new SubscriberSet(list));
+
+    public IReadOnlyDictionary<string, List<TopicSubscriber>> ByTopic { get; }
+
+    public IReadOnlyDictionary<string, TopicSubscriber> ById { get; }
+
+    public IReadOnlyList<TopicSubscriber> Single { get; }
+
+    public IReadOnlyList<TopicSubscriber> Bulk { get; }
+
+    public string IdsJson { get; }
+}

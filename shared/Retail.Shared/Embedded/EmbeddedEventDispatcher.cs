@@ -132,10 +132,10 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
         {
             return false;
         }
-        var single = subscribers.Where(s => !s.IsBulk).ToList();
-        var heads = single.Count == 0 ? [] : await ledger.DueHeadsAsync(single, NowMs, HeadBatch, stoppingToken).ConfigureAwait(false);
+        var set = SubscriberSet.Of(subscribers);
+        var heads = set.Single.Count == 0 ? [] : await ledger.DueHeadsAsync(set.Single, NowMs, HeadBatch, stoppingToken).ConfigureAwait(false);
         var batches = new List<(TopicSubscriber Subscriber, List<PendingDelivery> Deliveries)>();
-        foreach (var subscriber in subscribers.Where(s => s.IsBulk))
+        foreach (var subscriber in set.Bulk.Count == 0 ? [] : await ledger.OwingAsync(set.Bulk, stoppingToken).ConfigureAwait(false))
         {
             var due = await ledger.DueBatchAsync(subscriber.Id, NowMs, subscriber.BulkMax!.Value, stoppingToken).ConfigureAwait(false);
             if (due.Count > 0)
@@ -149,7 +149,7 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
         {
             return false;
         }
-        var byId = single.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var byId = set.ById;
         var progressed = 0;
         // Successes are recorded together at the end of the round: one write instead of one per message. A crash
         // before that write delivers them again, which at-least-once allows, and still in subject order.

@@ -406,6 +406,103 @@ public sealed class EmbeddedEventBusTests : IDisposable
     }
 
     [Fact]
+    public async Task a_subscriber_absent_from_a_host_gets_what_was_published_meanwhile_when_it_is_back_and_the_others_get_nothing_twice()
+    {
+        var audited = new ConcurrentQueue<int>();
+        void MapBoth(WebApplication a)
+        {
+            MapRecordingSubscriber(a);
+            a.MapPost("/ofm/events/order-audit", (OrderPlaced e) =>
+            {
+                audited.Enqueue(e.Sequence);
+                return TypedResults.Ok();
+            }).WithTopic(Topics.PubSubName, "order.placed");
+        }
+        async Task DrainAsync(WebApplication app) =>
+            await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
+
+        var first = new Inbox();
+        await using (var app = await StartHostAsync(MapBoth, inbox: first))
+        {
+            await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-1", 1), cancellationToken: Ct);
+            await first.WaitAsync(items => items.Count == 1);
+            await DrainAsync(app);
+        }
+        // The audit subscriber is not part of this host: its cursor stays where it was.
+        var second = new Inbox();
+        await using (var app = await StartHostAsync(MapRecordingSubscriber, inbox: second))
+        {
+            await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-2", 2), cancellationToken: Ct);
+            await second.WaitAsync(items => items.Count == 1);
+            await DrainAsync(app);
+        }
+        var third = new Inbox();
+        await using (var app = await StartHostAsync(MapBoth, inbox: third))
+        {
+            await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-3", 3), cancellationToken: Ct);
+            await WaitUntilAsync(() => Task.FromResult(audited.Count == 3));
+            await DrainAsync(app);
+        }
+
+        Assert.Equal([1, 2, 3], audited.Order());
+        Assert.Equal([3], third.Items.Select(i => i.Event.Sequence));
+        Assert.Equal(0, _dir.Count("scm", "SELECT count(*) FROM subscribers WHERE cursor < 3"));
+    }
+
+    [Fact]
+    public async Task among_hundreds_of_subscribers_each_gets_its_own_topic_and_every_cursor_moves_past_what_was_fanned_out()
+    {
+        var noise = new ConcurrentQueue<string>();
+        var inbox = new Inbox();
+        await using var app = await StartHostAsync(a =>
+        {
+            MapRecordingSubscriber(a);
+            for (var i = 0; i < 300; i++)
+            {
+                var topic = $"noise.{i}";
+                a.MapPost($"/ofm/events/noise-{i}", () =>
+                {
+                    noise.Enqueue(topic);
+                    return TypedResults.Ok();
+                }).WithTopic(Topics.PubSubName, topic);
+            }
+        }, inbox: inbox);
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-many", i), new EventOptions(Subject: "order/o-many"), Ct);
+        }
+        await Bus(app).PublishAsync("noise.7", "noise.7", new OrderPlaced("o-noise", 1), cancellationToken: Ct);
+        await inbox.WaitAsync(items => items.Count == 5);
+        await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
+
+        Assert.Equal([1, 2, 3, 4, 5], inbox.Items.Select(i => i.Event.Sequence));
+        Assert.Equal(["noise.7"], noise);
+        Assert.Equal(301, _dir.Count("scm", "SELECT count(*) FROM subscribers"));
+        Assert.Equal(0, _dir.Count("scm", "SELECT count(*) FROM subscribers WHERE cursor < (SELECT max(seq) FROM outbox)"));
+    }
+
+    [Fact]
+    public async Task a_dead_letter_requeued_by_a_later_host_is_delivered()
+    {
+        await using (var app = await StartHostAsync(a =>
+            a.MapPost("/ofm/events/order-placed", () => TypedResults.Problem("broken", statusCode: 500)).WithTopic(Topics.PubSubName, "order.placed"),
+            o => o.Events.MaxAttempts = 1))
+        {
+            await Bus(app).PublishAsync("order.placed", "order.placed", new OrderPlaced("o-late", 1), new EventOptions(Id: "evt-late"), Ct);
+            await WaitUntilAsync(async () => (await app.Services.GetRequiredService<EventBusDiagnostics>().DeadLettersAsync(cancellationToken: Ct)).Count == 1);
+        }
+        Assert.Equal(0, _dir.Count("scm", "SELECT count(*) FROM deliveries"));
+
+        var inbox = new Inbox();
+        await using var later = await StartHostAsync(MapRecordingSubscriber, inbox: inbox);
+        Assert.True(await later.Services.GetRequiredService<EventBusDiagnostics>().RequeueAsync("scm", "/ofm/events/order-placed", "evt-late", Ct));
+        await inbox.WaitAsync(items => items.Count == 1);
+
+        Assert.Equal("evt-late", Assert.Single(inbox.Items).CeId);
+    }
+
+    [Fact]
     public async Task events_of_every_app_reach_subscribers_in_other_apps()
     {
         var inbox = new Inbox();
