@@ -123,6 +123,7 @@ public sealed class StorefrontIndex : IStorefrontIndex, IDisposable
     public StorefrontIndex(string path)
     {
         FilePath = path;
+        Retail.Shared.Embedded.SqliteRuntime.EnsureConfigured();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _connectionString = new SqliteConnectionStringBuilder
         {

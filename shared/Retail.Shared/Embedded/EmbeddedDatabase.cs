@@ -101,6 +101,7 @@ internal sealed class EmbeddedDatabase : IDisposable
 
     public EmbeddedDatabase(string appId, string path, EmbeddedStateOptions options)
     {
+        SqliteRuntime.EnsureConfigured();
         AppId = appId;
         FilePath = path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -47,6 +47,7 @@ internal sealed partial class WorkflowStore : IDisposable
 
     public WorkflowStore(string databasePath)
     {
+        Retail.Shared.Embedded.SqliteRuntime.EnsureConfigured();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
