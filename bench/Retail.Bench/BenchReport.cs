@@ -62,15 +62,33 @@ internal static partial class BenchReport
         Directory.CreateDirectory(results);
         var safeName = string.Concat(run.Benchmark.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
         var file = Path.Combine(results, $"{run.Started.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{safeName}.json");
-        File.WriteAllBytes(file, JsonSerializer.SerializeToUtf8Bytes(run, Json));
+        // Written aside and moved in, so a run stopped mid-write (or a full disk) leaves no half file behind.
+        var partial = file + ".partial";
+        File.WriteAllBytes(partial, JsonSerializer.SerializeToUtf8Bytes(run, Json));
+        File.Move(partial, file, overwrite: true);
     }
 
-    /// <summary>The latest saved run of each benchmark in <paramref name="results"/>, by benchmark name.</summary>
+    /// <summary>
+    /// The latest saved run of each benchmark in <paramref name="results"/>, by benchmark name. A file that holds no run
+    /// (empty, cut short, not ours) is named on stderr and left out: it must not cost the run that just finished its report.
+    /// </summary>
     private static IReadOnlyList<BenchRun> Load(string results) =>
         !Directory.Exists(results)
             ? []
-            : Latest(Directory.EnumerateFiles(results, "*.json").Select(file =>
-                JsonSerializer.Deserialize<BenchRun>(File.ReadAllBytes(file), Json) ?? throw new JsonException($"{file} holds no run")));
+            : Latest(Directory.EnumerateFiles(results, "*.json").Select(ReadRun).OfType<BenchRun>());
+
+    private static BenchRun? ReadRun(string file)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<BenchRun>(File.ReadAllBytes(file), Json) ?? throw new JsonException("null");
+        }
+        catch (JsonException ex)
+        {
+            Console.Error.WriteLine($"report: {file} holds no run, left out ({ex.Message})");
+            return null;
+        }
+    }
 
     private static void Write(IReadOnlyList<BenchRun> runs, string file)
     {

@@ -107,6 +107,26 @@ public sealed class BenchReportTests : IDisposable
     }
 
     [Fact]
+    public async Task a_results_file_that_holds_no_run_is_left_out_of_the_report_and_a_run_still_saves_and_reports()
+    {
+        var results = Path.Combine(_dir, "results");
+        Directory.CreateDirectory(results);
+        // What a run stopped mid-write (or a full disk) left behind, and something that is not a run at all.
+        await File.WriteAllBytesAsync(Path.Combine(results, "20260301-090000-pricing.json"), [], TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(results, "20260301-090100-orders.json"), "{\"benchmark\": ", TestContext.Current.CancellationToken);
+        var report = Path.Combine(_dir, "report.html");
+        var store = new BenchRun("store", new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), 0, 2, [], [Phase("stat", 1, 100, errors: 0, seconds: 1)]);
+
+        BenchReport.AfterRun(store, results, report);
+
+        Assert.Equal(["store"], Parse(await File.ReadAllTextAsync(report, TestContext.Current.CancellationToken)).Descendants("section")
+            .Select(s => s.Element("h2")!.Value));
+        Assert.Contains("20260301-100000-store.json", Directory.GetFiles(results).Select(Path.GetFileName));
+        Assert.DoesNotContain(Directory.GetFiles(results), f => f.EndsWith(".partial", StringComparison.Ordinal));
+        Assert.Equal(0, await BenchReport.RunAsync(["--in", results, "--out", Path.Combine(_dir, "rebuilt.html")]));
+    }
+
+    [Fact]
     public async Task the_report_command_answers_an_error_for_a_folder_without_results()
     {
         Directory.CreateDirectory(_dir);
