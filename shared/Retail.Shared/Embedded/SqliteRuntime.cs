@@ -5,8 +5,8 @@ namespace Retail.Shared.Embedded;
 /// <summary>
 /// SQLite's process-wide settings, made before the first connection opens (SQLite takes them only before it initializes;
 /// later calls are refused and change nothing). Memory statistics off: with them on, every allocation and free of every
-/// connection takes one process-wide mutex to count bytes nobody reads (SQLite's malloc and free were a tenth of the host's
-/// CPU under reservations). Serialized mode stays: a statement a caller forgot to dispose is finalized on the finalizer's
+/// connection takes one process-wide mutex to count bytes nobody reads (malloc, free and pthread mutexes were a sixth of the
+/// host's CPU under spread reservations). Serialized mode stays: a statement a caller forgot to dispose is finalized on the finalizer's
 /// thread, which only the connection's mutex keeps from racing its owner.
 /// </summary>
 public static class SqliteRuntime
