@@ -19,9 +19,13 @@ public static class BarcodeRules
     /// <summary>Long enough for any GTIN and internal code; what a key read accepts.</summary>
     public const int MaxLength = 48;
 
+    /// <summary>The value part of the rule below (a blank value fails it too: the rule reports that as "is required").</summary>
+    public static bool IsValue(string? b) =>
+        b is not null && b.Length <= MaxLength && b.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
+
     public static IRuleBuilderOptions<T, string?> BarcodeValue<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().WithMessage("is required")
-            .Must(b => b is not null && b.Length <= MaxLength && b.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
+            .Must(IsValue)
             .WithMessage($"must be 1–{MaxLength} letters, digits, '-', '.' or '_'");
 }
 
@@ -38,9 +42,13 @@ public sealed class AddBarcodeRequestValidator : AbstractValidator<AddBarcodeReq
     }
 }
 
-public sealed class BarcodeKeyRequestValidator : AbstractValidator<BarcodeKeyRequest>
+public sealed class BarcodeKeyRequestValidator : AbstractValidator<BarcodeKeyRequest>, IQuickValidation
 {
     public BarcodeKeyRequestValidator() => RuleFor(r => r.Barcode).BarcodeValue();
+
+    /// <summary>The rule above for a value it accepts (every till's scan, <c>/resolve/barcode</c>); false runs it.</summary>
+    public bool Passes(object argument) =>
+        argument is BarcodeKeyRequest { Barcode: { } barcode } && !string.IsNullOrWhiteSpace(barcode) && BarcodeRules.IsValue(barcode);
 }
 
 public sealed class SetPrimaryBarcodeRequestValidator : AbstractValidator<SetPrimaryBarcodeRequest>

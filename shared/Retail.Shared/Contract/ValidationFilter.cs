@@ -4,6 +4,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Retail.Shared.Problems;
+using Retail.Shared.Validation;
 
 namespace Retail.Shared.Contract;
 
@@ -67,7 +68,7 @@ public static class ValidationFilter
                             "Send the org once, in x-orgcode; a body orgcode must match it.");
                     }
                 }
-                if (validator is null)
+                if (validator is null || (validator is IQuickValidation quick && quick.Passes(argument)))
                 {
                     continue;
                 }
