@@ -50,9 +50,9 @@ public sealed class ResolveRequestValidator : AbstractValidator<ResolveRequest>,
         && lines.All(l => l is { VariantGuid: { } guid, Quantity: >= 1 and <= MaxQuantity }
             && !string.IsNullOrWhiteSpace(guid) && Guid.TryParse(guid, out _) && IsOptionalCode(l.UomCode));
 
-    private static bool IsOptionalCode(string? code) => code is null || Codes.IsValid(Codes.Normalize(code));
+    private static bool IsOptionalCode(string? code) => code is null || RequestRules.IsCode(code);
 
-    private static bool IsRequiredCode(string? code) => !string.IsNullOrWhiteSpace(code) && Codes.IsValid(Codes.Normalize(code));
+    private static bool IsRequiredCode(string? code) => !string.IsNullOrWhiteSpace(code) && RequestRules.IsCode(code);
 }
 
 /// <summary>Why a line has no price.</summary>

@@ -9,10 +9,13 @@ namespace Retail.Shared.Validation;
 public static partial class RequestRules
 {
     public static IRuleBuilderOptions<T, string?> BusinessCode<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.NotEmpty().WithMessage("is required").Must(c => Codes.IsValid(Codes.Normalize(c))).WithMessage($"must match {Codes.PatternText}");
+        rule.NotEmpty().WithMessage("is required").Must(IsCode).WithMessage($"must match {Codes.PatternText}");
 
     public static IRuleBuilderOptions<T, string?> OptionalCode<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(c => c is null || Codes.IsValid(Codes.Normalize(c))).WithMessage($"must match {Codes.PatternText}");
+        rule.Must(c => c is null || IsCode(c)).WithMessage($"must match {Codes.PatternText}");
+
+    /// <summary>What <see cref="BusinessCode"/> and <see cref="OptionalCode"/> accept of a value that is there (normalized first).</summary>
+    public static bool IsCode(string? code) => Codes.IsValid(Codes.Normalize(code));
 
     public static IRuleBuilderOptions<T, string?> OptionalGuid<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(g => g is null || Guid.TryParse(g, out _)).WithMessage("is not a valid guid");
