@@ -256,11 +256,11 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         Database.Signal();
     }
 
-    // One statement a write, its ETag condition inside it: a create inserts unless a row holds the key (then a second one
-    // replaces the holder if it expired), a change updates only the live row with the expected ETag; no row changed means
-    // a conflict. This
-    // spares every write the read of the current ETag that used to come first (a second B-tree descent a row). Expiry is
-    // compared through coalesce so that no index on expires_at is a candidate plan (see IsLive on bound "now"s).
+    // Each write carries its ETag condition in its statement: a create inserts unless a row holds the key (then a second
+    // statement replaces the holder if it expired), a change updates only the live row with the expected ETag; no row
+    // changed means a conflict. This spares every write the read of the current ETag that used to come first (a second
+    // B-tree descent a row). Expiry is compared through coalesce so that no index on expires_at is a candidate plan (see
+    // IsLive on bound "now"s).
     /// <summary>
     /// A new key: a plain insert that does nothing when the key is held. Most writes without an ETag create a key nobody
     /// holds, and this statement costs SQLite about 2 µs a row less than <see cref="ReplaceExpiredSql"/>'s upsert (15.6 →
