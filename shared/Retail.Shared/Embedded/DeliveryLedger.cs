@@ -20,6 +20,11 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
     private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
     private long _fannedUpTo = -1;
 
+    // Whether this process has recorded its subscribers in the file (and so released the start position kept for them).
+    private bool _started;
+
+    private const string ForgetStartSql = $"DELETE FROM meta WHERE name = '{EmbeddedDatabase.SubscriberStartName}'";
+
     // The subscribers that have had delivery rows in this file (read once, then added to as rows are made): a host
     // registers hundreds of subscribers, a file's messages reach a handful, and every query of what is due names them.
     private readonly Lock _owedGate = new();
@@ -29,9 +34,10 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
 
     /// <summary>
     /// Turns new outbox messages into delivery rows for the subscribers of their topic. A subscriber seen for the
-    /// first time starts at the outbox position this process found on opening the file, so it receives every
-    /// message committed since the first start of a host that had it (none lost to start-up races, no history
-    /// replayed). A subscriber whose <see cref="TopicSubscriber.Interest"/> does not want a message's org gets no row
+    /// first time starts at <see cref="EmbeddedDatabase.StartSeq"/>, so it receives every message committed since the
+    /// first start of a host that had it: none lost to start-up races, nor to a host stopped before its first round
+    /// recorded its subscribers (the position it opened at is kept in the file until a round does); no history
+    /// replayed beyond that. A subscriber whose <see cref="TopicSubscriber.Interest"/> does not want a message's org gets no row
     /// for it. Returns whether rows were inserted or more messages wait.
     /// A round costs its messages, not the subscriber count: the cursors are read as their lowest and highest (equal once
     /// every subscriber has been fanned out to the same message, the usual case) and advanced in one statement.
@@ -40,6 +46,12 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
     {
         if (subscribers.Count == 0)
         {
+            // Every subscriber this process has (none) is recorded: the next process starts where it opens.
+            if (!_started)
+            {
+                await database.WriteAsync(batch => batch.Command(ForgetStartSql).ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
+                _started = true;
+            }
             return false;
         }
         var unregistered = subscribers.Where(s => !_registered.Contains(s.Id)).ToList();
@@ -69,6 +81,10 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
                 register.Parameters.AddWithValue("$start", database.StartSeq);
                 register.Parameters.AddWithValue("$now", now);
                 register.ExecuteNonQuery();
+            }
+            if (unregistered.Count > 0)
+            {
+                batch.Command(ForgetStartSql).ExecuteNonQuery();
             }
 
             var range = batch.Command("SELECT min(cursor), max(cursor) FROM subscribers WHERE id IN (SELECT value FROM json_each($ids))");
@@ -149,6 +165,7 @@ internal sealed class DeliveryLedger(EmbeddedDatabase database)
         {
             _registered.Add(subscriber.Id);
         }
+        _started = true;
         _fannedUpTo = lowest;
         if (owing.Count > 0)
         {

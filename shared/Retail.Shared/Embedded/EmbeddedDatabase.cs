@@ -136,7 +136,13 @@ internal sealed class EmbeddedDatabase : IDisposable
         AddRecordColumns();
         using (var read = _writer.CreateCommand())
         {
-            read.CommandText = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)";
+            // Kept until this process's dispatcher has registered its subscribers: a process that stops before that
+            // leaves its position for the next one, so a subscriber it had still gets what it committed.
+            read.CommandText = $"""
+                INSERT OR IGNORE INTO meta (name, value)
+                    VALUES ('{SubscriberStartName}', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0));
+                SELECT value FROM meta WHERE name = '{SubscriberStartName}';
+                """;
             StartSeq = Convert.ToInt64(read.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
         _writeLoop = Task.Run(WriteLoopAsync);
@@ -226,7 +232,14 @@ internal sealed class EmbeddedDatabase : IDisposable
 
     public string ConnectionString { get; }
 
-    /// <summary>The last outbox sequence committed before this process opened the file.</summary>
+    /// <summary>The meta row holding <see cref="StartSeq"/> until a dispatcher has registered its subscribers.</summary>
+    internal const string SubscriberStartName = "subscriber_start";
+
+    /// <summary>
+    /// Where a subscriber seen for the first time starts: the last outbox sequence committed before this process opened
+    /// the file or, if an earlier process stopped before its dispatcher registered its subscribers here, before that
+    /// process opened it (what that process committed was meant for subscribers it never got to record).
+    /// </summary>
     public long StartSeq { get; }
 
     /// <summary>Opens a pooled connection for reads; the caller disposes it.</summary>

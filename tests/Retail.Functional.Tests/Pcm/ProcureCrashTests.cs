@@ -124,10 +124,12 @@ public sealed class ProcureCrashTests
             JsonElement stocked;
             try
             {
-                // Longer than the usual wait: in about one CI run in four the saga-start case did not settle within 60 s,
-                // for a reason not found yet (it never failed alone, even beside a loaded CPU). A saga step retries on its
-                // own schedule (500 ms doubling, up to a minute), so a step refused once or twice as the second host
-                // comes up can take longer; if it never settles, the failure says what the bus and the engine hold.
+                // Longer than the usual wait: a saga step retries on its own schedule (500 ms doubling, up to a minute), so
+                // a step refused once or twice as the second host comes up can take longer; if it never settles, the
+                // failure says what the bus and the engine hold. (The saga-start case used to fail in about one CI run in
+                // four: on a busy machine the first host stopped before its dispatcher had recorded PCM's subscribers in
+                // the file, and the second host recorded them from where it opened it, past receipt.recorded. The
+                // position is now kept until a dispatcher records them: EmbeddedEventBusTests covers it.)
                 stocked = await restarted.SettledReceiptAsync(receipt.Text("receipt_guid")!, TimeSpan.FromSeconds(150));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
