@@ -438,7 +438,8 @@ public sealed class EmbeddedEventBusTests : IDisposable
         await inbox.WaitAsync(items => items.Count == 3);
         await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
 
-        Assert.Equal(["o-1", "o-2", "o-3"], inbox.Items.Select(i => i.Event.OrderGuid));
+        // Published without a subject, so in no particular order: each once is what counts.
+        Assert.Equal(["o-1", "o-2", "o-3"], inbox.Items.Select(i => i.Event.OrderGuid).Order());
         Assert.False(StartKept("scm"));
         Assert.Equal(3, _dir.Count("scm", "SELECT min(cursor) FROM subscribers"));
     }
