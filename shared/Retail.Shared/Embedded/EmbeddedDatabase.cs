@@ -120,6 +120,7 @@ internal sealed class EmbeddedDatabase : IDisposable
         var synchronous = options.Durability == StateDurability.Full ? "FULL" : "NORMAL";
         _writer = new SqliteConnection(ConnectionString);
         _writer.Open();
+        SqliteRuntime.SizeWriterLookaside(_writer);
         Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={busyMs};");
         // Statement and savepoint journals in memory: every request of a batch runs in a SAVEPOINT, and SQLite keeps the
         // pre-image of each page a request touches in a sub-journal that spills to a temporary file past 64 KiB. Traced
@@ -457,6 +458,9 @@ internal sealed class EmbeddedDatabase : IDisposable
         }
         _signal.Reader.TryRead(out _);
     }
+
+    /// <summary>Allocations the writer's lookaside could not serve since the last call (see <see cref="SqliteRuntime.SizeWriterLookaside"/>).</summary>
+    internal int TakeWriterLookasideMisses() => SqliteRuntime.TakeLookasideMisses(_writer);
 
     internal SqliteCommand CachedCommand(string sql)
     {

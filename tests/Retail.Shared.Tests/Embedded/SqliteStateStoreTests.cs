@@ -60,6 +60,32 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task a_write_into_a_file_of_many_record_indexes_is_served_by_the_writers_lookaside()
+    {
+        // 60 record indexes, as many as the largest service file holds: SQLite opens a cursor on each for every insert and
+        // update, and took what the default lookaside could not hold from malloc (53 times a row at 48 indexes).
+        using var store = _dir.OpenStore();
+        await store.EnsureIndexesAsync([.. Enumerable.Range(0, 60).Select(i => new StateIndex($"entity{i}", ["orgcode", $"field{i}"], Entity: $"entity{i}"))], Ct);
+        store.Database.TakeWriterLookasideMisses();
+
+        var transaction = new StateTransaction();
+        for (var i = 0; i < 20; i++)
+        {
+            transaction.Upsert($"rec|entity7|acme|{i}", Json.Bytes($$"""{"entity":"entity7","orgcode":"acme","key":"{{i}}","field7":"v{{i}}"}"""), null);
+        }
+        var created = await store.TransactAsync(transaction, Ct);
+        var changed = await store.TransactAsync(new StateTransaction().Upsert("rec|entity7|acme|3",
+            Json.Bytes("""{"entity":"entity7","orgcode":"acme","key":"3","field7":"changed"}"""), created.ETags["rec|entity7|acme|3"]), Ct);
+
+        Assert.True(created.Committed);
+        Assert.True(changed.Committed);
+        Assert.Equal(0, store.Database.TakeWriterLookasideMisses());
+        var page = await store.QueryAsync(new StateQuery([StateFilter.Eq("entity", "entity7"), StateFilter.Eq("orgcode", "acme"), StateFilter.Eq("field7", "changed")],
+            [], 10, Index: "entity7"), Ct);
+        Assert.Equal(["rec|entity7|acme|3"], page.Items.Select(e => e.Key));
+    }
+
+    [Fact]
     public async Task creating_a_key_that_exists_is_a_conflict()
     {
         using var store = _dir.OpenStore();
