@@ -62,7 +62,7 @@ public sealed class SqliteStateStoreTests : IDisposable
     [Fact]
     public async Task a_write_into_a_file_of_many_record_indexes_is_served_by_the_writers_lookaside()
     {
-        // 60 record indexes, as many as the largest service file holds: SQLite opens a cursor on each for every insert and
+        // 60 record indexes, more than the largest service file holds (SCM 52): SQLite opens a cursor on each for every insert and
         // update, and took what the default lookaside could not hold from malloc (53 times a row at 48 indexes).
         using var store = _dir.OpenStore();
         await store.EnsureIndexesAsync([.. Enumerable.Range(0, 60).Select(i => new StateIndex($"entity{i}", ["orgcode", $"field{i}"], Entity: $"entity{i}"))], Ct);
