@@ -17,7 +17,7 @@ public sealed class CdcOptions
     public int SweepBatch { get; set; } = 500;
 
     /// <summary>Changes the writer commits together at most.</summary>
-    public int MaxBatch { get; set; } = 500;
+    public int MaxBatch { get; set; } = 2000;
 
     /// <summary>How long a batch that is not full waits for more changes.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMilliseconds(2);

@@ -21,7 +21,7 @@ namespace Retail.Ipm.Cdc;
 public static class CdcSubscriber
 {
     /// <summary>Changes one bulk request carries at most: within the log writer's batch, and a body of a few MiB.</summary>
-    public const int MaxBulkEntries = 250;
+    public const int MaxBulkEntries = 1000;
 
     private static readonly HashSet<string> NotFed = [CdcEntry.Type.Entity, CdcLog.Type.Entity, CdcHead.Type.Entity, Kpis.KpiRollup.Type.Entity];
 

@@ -140,9 +140,12 @@ public sealed class EmbeddedEventDispatcher : BackgroundService
             var due = await ledger.DueBatchAsync(subscriber.Id, NowMs, subscriber.BulkMax!.Value, stoppingToken).ConfigureAwait(false);
             if (due.Count > 0)
             {
-                // One bulk message carries one topic, as Dapr's does: the batch ends where the topic changes.
+                // One bulk message carries one topic, as Dapr's does: the batch ends where the topic changes, or where its
+                // data would pass the byte cap (what is left is due again at the next round).
                 var topic = due[0].Message.Topic;
-                batches.Add((subscriber, due.TakeWhile(d => string.Equals(d.Message.Topic, topic, StringComparison.Ordinal)).ToList()));
+                var bytes = 0L;
+                batches.Add((subscriber, due.TakeWhile((d, i) => string.Equals(d.Message.Topic, topic, StringComparison.Ordinal)
+                    && ((bytes += d.Message.Data.Length) <= _options.MaxBulkBytes || i == 0)).ToList()));
             }
         }
         if (heads.Count == 0 && batches.Count == 0)

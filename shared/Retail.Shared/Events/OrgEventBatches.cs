@@ -25,7 +25,7 @@ public sealed record OrgEvent<T>(string Orgcode, T Payload);
 public static class OrgEventBatches
 {
     /// <summary>Events one bulk request carries at most.</summary>
-    public const int MaxEntries = 100;
+    public const int MaxEntries = 500;
 
     /// <summary>Subscribes the endpoint to each topic, in bulk.</summary>
     public static RouteHandlerBuilder WithBulkTopics(this RouteHandlerBuilder endpoint, string pubSub, IEnumerable<string> topics)

@@ -78,6 +78,13 @@ public sealed class EventDeliveryOptions
 
     /// <summary>Deliveries of one app's outbox that run at the same time (each subject stays in order).</summary>
     public int MaxConcurrentDeliveries { get; set; } = 8;
+
+    /// <summary>
+    /// The message data one bulk request carries at most (its first entry always goes, whatever its size): a subscriber's
+    /// <c>maxMessagesCount</c> of large records would otherwise make a body beyond the endpoint's limit, refused again on
+    /// every attempt.
+    /// </summary>
+    public int MaxBulkBytes { get; set; } = 4 * 1024 * 1024;
 }
 
 /// <summary>SQLite's <c>PRAGMA synchronous</c> for the embedded state files (WAL mode).</summary>

@@ -794,6 +794,39 @@ public sealed class EmbeddedEventBusTests : IDisposable
     }
 
     [Fact]
+    public async Task a_bulk_request_stops_at_the_byte_cap_and_a_message_larger_than_the_cap_still_goes_alone()
+    {
+        var requests = new ConcurrentQueue<(string Topic, List<BulkEntry> Entries)>();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // {"order_guid":"o-a","sequence":1} is 33 bytes: two fit in 70, three do not.
+        await using var app = await StartHostAsync(MapBulkSubscriber(100, requests, (_, _) => "SUCCESS", entered, release.Task),
+            o => o.Events.MaxBulkBytes = 70);
+        var bus = Bus(app);
+
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-first", 1), new EventOptions(Subject: "order/o-first"), Ct);
+        await entered.Task.WaitAsync(Hang, Ct);
+        foreach (var n in Enumerable.Range(1, 5))
+        {
+            await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", n), new EventOptions(Subject: "order/o-a"), Ct);
+        }
+        // Larger than the cap on its own.
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced(new string('x', 200), 1), new EventOptions(Subject: "order/o-big"), Ct);
+        await bus.PublishAsync("order.placed", "order.placed", new OrderPlaced("o-a", 6), new EventOptions(Subject: "order/o-a"), Ct);
+        release.SetResult();
+        await WaitUntilAsync(async () => await app.Services.GetRequiredService<EventBusDiagnostics>().PendingCountAsync() == 0);
+
+        var all = requests.ToList();
+        Assert.Equal(["o-first#1"], all[0].Entries.Select(e => e.Name));
+        // The backlog of 7, oldest first, in requests of at most 70 bytes of data: the fifth alone (the large one does not fit
+        // beside it), then the large one alone, over the cap.
+        Assert.Equal([2, 2, 1, 1, 1], all.Skip(1).Select(r => r.Entries.Count));
+        Assert.Equal(200, Assert.Single(all[4].Entries).Data.OrderGuid.Length);
+        Assert.Equal(["o-a#1", "o-a#2", "o-a#3", "o-a#4", "o-a#5", "o-a#6"],
+            all.SelectMany(r => r.Entries).Where(e => e.Data.OrderGuid == "o-a").Select(e => e.Name));
+    }
+
+    [Fact]
     public async Task a_bulk_entry_to_retry_holds_back_only_what_follows_it_in_its_subject_and_a_dropped_one_is_dead_lettered_at_once()
     {
         var requests = new ConcurrentQueue<(string Topic, List<BulkEntry> Entries)>();
